@@ -1,0 +1,55 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "lanchat",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "lanchatd", targets: ["lanchatd"]),
+        .executable(name: "lanchat", targets: ["lanchat"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+    ],
+    targets: [
+        .target(name: "LanChatCore", dependencies: [
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "Collections", package: "swift-collections"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .target(name: "LanChatStore", dependencies: [
+            "LanChatCore",
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
+        .target(name: "LanChatNet", dependencies: [
+            "LanChatCore",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+        ]),
+        .target(name: "LanChatClient", dependencies: ["LanChatCore"]),
+        .target(name: "LanChatDaemon", dependencies: [
+            "LanChatCore", "LanChatStore", "LanChatNet", "LanChatClient",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
+        .executableTarget(name: "lanchatd", dependencies: [
+            "LanChatDaemon", "LanChatClient",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "lanchat", dependencies: [
+            "LanChatClient",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .testTarget(name: "LanChatCoreTests", dependencies: ["LanChatCore"]),
+        .testTarget(name: "LanChatStoreTests", dependencies: ["LanChatStore"]),
+        .testTarget(name: "LanChatIntegrationTests", dependencies: ["LanChatClient", "LanChatCore"]),
+    ]
+)

@@ -1,0 +1,111 @@
+import Foundation
+import LanChatCore
+
+public struct ClientError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}
+
+/// A blocking connection to a daemon's control socket. One request, one response line; `follow`
+/// turns the connection into a stream of events.
+public final class ControlClient {
+    private let descriptor: Int32
+    private var buffer: [UInt8] = []
+
+    public init(socketPath: String) throws {
+        descriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard descriptor >= 0 else { throw ClientError("cannot create a socket: \(String(cString: strerror(errno)))") }
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        let path = Array(socketPath.utf8)
+        guard path.count < MemoryLayout.size(ofValue: address.sun_path) else {
+            close(descriptor)
+            throw ClientError("socket path too long: \(socketPath)")
+        }
+        withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: path) }
+        let result = withUnsafePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
+        }
+        guard result == 0 else {
+            let code = errno
+            close(descriptor)
+            switch code {
+            case ENOENT, ECONNREFUSED:
+                throw ClientError(
+                    "daemon not running (no socket at \(socketPath)); start it with `lanchatd` or `systemctl --user start lanchatd`")
+            case EACCES:
+                throw ClientError("permission denied on \(socketPath); it belongs to another user (join the lanchat group for the system service)")
+            default:
+                throw ClientError("cannot connect to \(socketPath): \(String(cString: strerror(code)))")
+            }
+        }
+    }
+
+    deinit { close(descriptor) }
+
+    public func request(_ request: ControlRequest) throws -> ControlResponse {
+        try send(request)
+        guard let line = try readLine() else { throw ClientError("the daemon closed the connection") }
+        let response = try decode(ControlResponse.self, line)
+        if !response.ok, let failure = response.error { throw ClientError(failure.message) }
+        return response
+    }
+
+    /// Streams events until the daemon closes the connection; the handler gets each event and its JSON line.
+    public func follow(room: String?, _ handle: (ChatEvent, String) -> Void) throws {
+        _ = try request(ControlRequest(cmd: "follow", room: room))
+        while let line = try readLine() {
+            handle(try decode(ChatEvent.self, line), line)
+        }
+    }
+
+    /// Sends raw bytes and reads one line back: for tests that speak malformed protocol on purpose.
+    public func exchangeRaw(_ bytes: [UInt8]) throws -> String? {
+        try writeAll(bytes)
+        return try readLine()
+    }
+
+    private func send(_ request: ControlRequest) throws {
+        try writeAll(Array((ControlJSON.encode(request) + "\n").utf8))
+    }
+
+    private func writeAll(_ bytes: [UInt8]) throws {
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes[offset...].withUnsafeBytes { Glibc.send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw ClientError("lost the connection to the daemon: \(String(cString: strerror(errno)))")
+            }
+            offset += written
+        }
+    }
+
+    private func readLine() throws -> String? {
+        while true {
+            if let newline = buffer.firstIndex(of: UInt8(ascii: "\n")) {
+                let line = String(decoding: buffer[..<newline], as: UTF8.self)
+                buffer.removeSubrange(...newline)
+                return line
+            }
+            var chunk = [UInt8](repeating: 0, count: 65536)
+            let count = chunk.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw ClientError("lost the connection to the daemon: \(String(cString: strerror(errno)))")
+            }
+            if count == 0 { return nil }
+            buffer.append(contentsOf: chunk[..<count])
+        }
+    }
+
+    private func decode<T: Decodable>(_ type: T.Type, _ line: String) throws -> T {
+        do {
+            return try ControlJSON.decode(type, from: line)
+        } catch {
+            throw ClientError("the daemon sent something unexpected: \(line.prefix(200))")
+        }
+    }
+}

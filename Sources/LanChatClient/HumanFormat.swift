@@ -1,0 +1,91 @@
+import Foundation
+import LanChatCore
+
+/// How the CLI shows things to people (the `--json` forms are the control protocol's own types).
+public enum HumanFormat {
+    public static func message(_ event: ChatEvent) -> String {
+        switch event.type {
+        case "message":
+            return "\(clock(event.sentAt)) \(event.author.name): \(event.body ?? "")"
+        case "profile":
+            return "* \(shortID(event.author.id)) is now known as \(event.author.name)"
+        default:
+            return "* \(event.type) from \(event.author.name)"
+        }
+    }
+
+    public static func identity(_ info: IdentityInfo) -> String {
+        "\(info.name)\t\(info.id)"
+    }
+
+    public static func who(_ identities: [IdentityInfo]) -> String {
+        table(
+            ["NAME", "ID", "ONLINE", "MESSAGES"],
+            identities.map { info in
+                [info.name + (info.isSelf == true ? " (you)" : ""), info.short, info.online == true ? "yes" : "no", "\(info.messages ?? 0)"]
+            })
+    }
+
+    public static func rooms(_ rooms: [RoomInfo]) -> String {
+        table(["ROOM", "MESSAGES", "LAST"], rooms.map { [$0.name, "\($0.messages)", localTime($0.lastAt)] })
+    }
+
+    public static func peers(_ peers: [PeerInfo]) -> String {
+        table(
+            ["NAME", "ID", "ADDRESS", "STATE", "LAST SEEN", "BEHIND"],
+            peers.map { peer in
+                [peer.name ?? "?", peer.id.map(shortID) ?? "?", peer.address, peer.state, localTime(peer.lastSeen), peer.behind.map { "\($0)" } ?? "?"]
+            })
+    }
+
+    public static func status(_ status: StatusInfo) -> String {
+        var lines = [
+            "name:     \(status.name)",
+            "id:       \(status.id)",
+            "version:  \(status.version)",
+            "network:  \(status.network) (port \(status.port))",
+            "mdns:     \(status.mdns)",
+            "entries:  \(status.entries) from \(status.authors) authors in \(status.rooms) rooms",
+            "peers:    \(status.peers)" + (status.peersByState.isEmpty ? "" : " (" + status.peersByState.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ") + ")"),
+            "uptime:   \(Int(status.uptimeSeconds)) s",
+        ]
+        if !status.counters.isEmpty {
+            lines.append("counters: " + status.counters.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    private static func shortID(_ id: String) -> String { String(id.prefix(AuthorID.shortLength)) }
+
+    /// `HH:MM` in local time for today, `YYYY-MM-DD HH:MM` otherwise.
+    static func clock(_ rfc3339: String?) -> String {
+        guard let rfc3339, let date = parse(rfc3339) else { return "--:--" }
+        let format = Calendar.current.isDateInToday(date) ? "HH:mm" : "yyyy-MM-dd HH:mm"
+        let formatter = DateFormatter()
+        formatter.dateFormat = format
+        return formatter.string(from: date)
+    }
+
+    static func localTime(_ rfc3339: String?) -> String {
+        guard let rfc3339, let date = parse(rfc3339) else { return "-" }
+        let formatter = DateFormatter()
+        formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
+        return formatter.string(from: date)
+    }
+
+    private static func parse(_ text: String) -> Date? {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter.date(from: text)
+    }
+
+    static func table(_ header: [String], _ rows: [[String]]) -> String {
+        let all = [header] + rows
+        let widths = header.indices.map { column in all.map { $0[column].count }.max() ?? 0 }
+        return all.map { row in
+            row.enumerated().map { index, cell in
+                index == row.count - 1 ? cell : cell.padding(toLength: widths[index], withPad: " ", startingAt: 0)
+            }.joined(separator: "  ")
+        }.joined(separator: "\n")
+    }
+}

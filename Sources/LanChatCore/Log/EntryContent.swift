@@ -1,0 +1,125 @@
+/// What an entry says, by kind. Validation lives here so local writes and received entries obey the same rules.
+public enum EntryContent: Hashable, Sendable {
+    case message(Message)
+    case profile(name: String)
+    /// A kind this version does not know: stored and relayed as is.
+    case unknown(kind: EntryKind, payload: [UInt8])
+
+    public struct Message: Hashable, Sendable {
+        public let room: String
+        public let body: String
+        public let replyTo: EntryKey?
+
+        public init(room: String, body: String, replyTo: EntryKey? = nil) throws(DecodeError) {
+            try Self.validate(room: room)
+            guard body.utf8.count <= Limits.maxBodyBytes else {
+                throw .oversized(field: "body", size: body.utf8.count, limit: Limits.maxBodyBytes)
+            }
+            guard !body.isEmpty else { throw .invalid(field: "body", reason: "is empty") }
+            self.room = room
+            self.body = body
+            self.replyTo = replyTo
+        }
+
+        public static func validate(room: String) throws(DecodeError) {
+            guard SafeName.isValid(room, maxBytes: Limits.maxRoomBytes) else {
+                throw .invalid(field: "room", reason: "must be 1 to \(Limits.maxRoomBytes) characters of a-z, 0-9, '-', '_' and '.'")
+            }
+        }
+    }
+
+    public var kind: EntryKind {
+        switch self {
+        case .message: .message
+        case .profile: .profile
+        case .unknown(let kind, _): kind
+        }
+    }
+
+    public static func validate(name: String) throws(DecodeError) {
+        guard !name.isEmpty, name.count <= Limits.maxNameCharacters, name.utf8.count <= Limits.maxNameBytes else {
+            throw .invalid(field: "name", reason: "must be 1 to \(Limits.maxNameCharacters) characters")
+        }
+        guard name.trimmingWhitespace() == name else {
+            throw .invalid(field: "name", reason: "must not start or end with a space")
+        }
+        let hasControl = name.unicodeScalars.contains { scalar in
+            switch scalar.properties.generalCategory {
+            case .control, .format, .lineSeparator, .paragraphSeparator: true
+            default: false
+            }
+        }
+        guard !hasControl else { throw .invalid(field: "name", reason: "must not contain control characters") }
+    }
+
+    init(kind: EntryKind, payload: [UInt8]) throws(DecodeError) {
+        var reader = ByteReader(payload)
+        switch kind {
+        case .message:
+            let flags = try reader.u8("message flags")
+            guard flags & ~MessageFlags.known == 0 else {
+                throw .invalid(field: "message flags", reason: "unknown bits set")
+            }
+            let room = try reader.utf8(Int(try reader.u8("room length")), limit: Limits.maxRoomBytes, "room")
+            var reply: EntryKey?
+            if flags & MessageFlags.reply != 0 {
+                let author = try AuthorID(bytes: reader.raw(AuthorID.byteCount, "reply author"))
+                reply = EntryKey(author: author, seq: try reader.u64("reply seq"))
+            }
+            let bodyLength = Int(try reader.u16("body length"))
+            let body = try reader.utf8(bodyLength, limit: Limits.maxBodyBytes, "body")
+            self = .message(try Message(room: room, body: body, replyTo: reply))
+        case .profile:
+            let name = try reader.utf8(Int(try reader.u8("name length")), limit: Limits.maxNameBytes, "name")
+            try Self.validate(name: name)
+            self = .profile(name: name)
+        default:
+            self = .unknown(kind: kind, payload: payload)
+            return
+        }
+        try reader.finish()
+    }
+
+    func encodedPayload() -> [UInt8] {
+        var writer = ByteWriter()
+        switch self {
+        case .message(let message):
+            writer.u8(message.replyTo == nil ? 0 : MessageFlags.reply)
+            writer.shortString(message.room)
+            if let reply = message.replyTo {
+                writer.raw(reply.author.bytes)
+                writer.u64(reply.seq)
+            }
+            writer.u16(UInt16(message.body.utf8.count))
+            writer.raw(message.body.utf8)
+        case .profile(let name):
+            writer.shortString(name)
+        case .unknown(_, let payload):
+            writer.raw(payload)
+        }
+        return writer.bytes
+    }
+}
+
+private enum MessageFlags {
+    static let reply: UInt8 = 1
+    static let known: UInt8 = reply
+}
+
+extension String {
+    func trimmingWhitespace() -> Substring {
+        let isSpace: (Character) -> Bool = { $0.isWhitespace }
+        guard let start = firstIndex(where: { !isSpace($0) }), let end = lastIndex(where: { !isSpace($0) }) else {
+            return ""
+        }
+        return self[start...end]
+    }
+}
+
+extension EntryContent {
+    /// A profile entry for a name a person typed, checked against the same rules receivers apply.
+    public static func profile(validating name: String) throws(DecodeError) -> EntryContent {
+        try validate(name: name)
+        return .profile(name: name)
+    }
+}

@@ -1,0 +1,47 @@
+/// Where a peer listens: a host (name or literal address) and the port it uses for UDP and TCP alike.
+public struct PeerAddress: Hashable, Comparable, Sendable, CustomStringConvertible {
+    public let host: String
+    public let port: UInt16
+
+    public init(host: String, port: UInt16) {
+        self.host = host
+        self.port = port
+    }
+
+    /// `host:port`, or `[v6-address]:port`.
+    public init?(parsing text: String) {
+        var host: Substring
+        let portText: Substring
+        if text.hasPrefix("[") {
+            guard let close = text.firstIndex(of: "]"), text[text.index(after: close)...].hasPrefix(":") else { return nil }
+            host = text[text.index(after: text.startIndex)..<close]
+            portText = text[text.index(close, offsetBy: 2)...]
+        } else {
+            guard let colon = text.lastIndex(of: ":"), !text[..<colon].contains(":") else { return nil }
+            host = text[..<colon]
+            portText = text[text.index(after: colon)...]
+        }
+        guard !host.isEmpty, host.count <= 255, let port = UInt16(portText), port > 0 else { return nil }
+        if host.hasSuffix(".") { host = host.dropLast() }
+        self.init(host: String(host), port: port)
+    }
+
+    public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
+
+    public static func < (lhs: Self, rhs: Self) -> Bool { (lhs.host, lhs.port) < (rhs.host, rhs.port) }
+}
+
+public enum NetworkName {
+    public static let maxBytes = 32
+
+    public static func isValid(_ name: String) -> Bool { SafeName.isValid(name, maxBytes: maxBytes) }
+}
+
+/// Names of rooms and networks: lowercase letters, digits, `-`, `_` and `.`, never needing quotes in a shell.
+public enum SafeName {
+    public static func isValid(_ name: String, maxBytes: Int) -> Bool {
+        let bytes = Array(name.utf8)
+        return !bytes.isEmpty && bytes.count <= maxBytes
+            && bytes.allSatisfy { (0x61...0x7a).contains($0) || (0x30...0x39).contains($0) || $0 == 0x2d || $0 == 0x5f || $0 == 0x2e }
+    }
+}

@@ -1,0 +1,111 @@
+import Foundation
+import LanChatCore
+import Logging
+import NIOCore
+import NIOPosix
+import ServiceLifecycle
+
+/// The Unix socket through which `lanchat` acts as this identity. Only its owner (and, for the
+/// system service, the `lanchat` group) may connect: the socket's mode is set right after bind,
+/// inside a runtime directory nobody else can enter.
+struct ControlServer: Service {
+    private let path: String
+    private let channel: NIOAsyncChannel<NIOAsyncChannel<ControlLine, ByteBuffer>, Never>
+    private let dispatcher: ControlDispatcher
+    private let logger: Logger
+
+    static func bind(path: String, mode: UInt16) async throws -> NIOAsyncChannel<NIOAsyncChannel<ControlLine, ByteBuffer>, Never> {
+        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .bind(unixDomainSocketPath: path, cleanupExistingSocketFile: true) { child in
+                child.eventLoop.makeCompletedFuture {
+                    try child.pipeline.syncOperations.addHandler(
+                        ByteToMessageHandler(LineFrameDecoder(maxLength: ControlLimits.maxRequestBytes)))
+                    return try NIOAsyncChannel<ControlLine, ByteBuffer>(wrappingChannelSynchronously: child)
+                }
+            }
+        guard chmod(path, mode_t(mode)) == 0 else {
+            throw DaemonError.io("cannot set the mode of \(path): \(errnoText())")
+        }
+        return channel
+    }
+
+    init(
+        path: String, channel: NIOAsyncChannel<NIOAsyncChannel<ControlLine, ByteBuffer>, Never>,
+        dispatcher: ControlDispatcher, logger: Logger
+    ) {
+        self.path = path
+        self.channel = channel
+        self.dispatcher = dispatcher
+        self.logger = logger
+    }
+
+    func run() async throws {
+        defer { unlink(path) }
+        try await cancelWhenGracefulShutdown { [channel, dispatcher, logger] in
+            try await withThrowingDiscardingTaskGroup { group in
+                try await channel.executeThenClose { inbound in
+                    for try await connection in inbound {
+                        group.addTask {
+                            await Self.serve(connection, dispatcher: dispatcher, logger: logger)
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static func serve(
+        _ connection: NIOAsyncChannel<ControlLine, ByteBuffer>, dispatcher: ControlDispatcher, logger: Logger
+    ) async {
+        do {
+            try await connection.executeThenClose { inbound, outbound in
+                var lines = inbound.makeAsyncIterator()
+                while let line = try await lines.next() {
+                    let request: ControlRequest
+                    switch line {
+                    case .oversized:
+                        try await send(.failure("too_large", "request longer than \(ControlLimits.maxRequestBytes) bytes"), outbound)
+                        continue
+                    case .text(let text):
+                        guard let decoded = try? ControlJSON.decode(ControlRequest.self, from: text) else {
+                            try await send(.failure("bad_json", "request is not a JSON object with a \"cmd\" string"), outbound)
+                            continue
+                        }
+                        request = decoded
+                    }
+                    if request.cmd == "follow" {
+                        try await follow(room: request.room, dispatcher.node, outbound: outbound) {
+                            // The client sends nothing more; its closing the socket ends the stream.
+                            while try await lines.next() != nil {}
+                        }
+                        return
+                    }
+                    try await send(await dispatcher.handle(request), outbound)
+                }
+            }
+        } catch {
+            logger.debug("control connection ended: \(error)")
+        }
+    }
+
+    private static func follow(
+        room: String?, _ node: Node, outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>,
+        untilClientCloses drain: () async throws -> Void
+    ) async throws {
+        let events = await node.subscribe(room: room)
+        try await send(ControlResponse(), outbound)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                for await event in events {
+                    try await outbound.write(ByteBuffer(string: ControlJSON.encode(event) + "\n"))
+                }
+            }
+            try await drain()
+            group.cancelAll()
+        }
+    }
+
+    private static func send(_ response: ControlResponse, _ outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>) async throws {
+        try await outbound.write(ByteBuffer(string: ControlJSON.encode(response) + "\n"))
+    }
+}

@@ -1,0 +1,49 @@
+import NIOCore
+
+enum ControlLine: Sendable {
+    case text(String)
+    /// A line longer than the limit; its bytes were discarded up to the next newline.
+    case oversized
+}
+
+/// Splits the control stream into lines, never buffering more than `maxLength` bytes of one line,
+/// so a client cannot make the daemon hold an unbounded request.
+struct LineFrameDecoder: ByteToMessageDecoder {
+    typealias InboundOut = ControlLine
+
+    let maxLength: Int
+    private var discarding = false
+
+    init(maxLength: Int) {
+        self.maxLength = maxLength
+    }
+
+    mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
+        if let newline = buffer.readableBytesView.firstIndex(of: UInt8(ascii: "\n")) {
+            let length = newline - buffer.readerIndex
+            if discarding {
+                discarding = false
+            } else if length > maxLength {
+                context.fireChannelRead(wrapInboundOut(.oversized))
+            } else {
+                let line = buffer.getString(at: buffer.readerIndex, length: length) ?? ""
+                context.fireChannelRead(wrapInboundOut(.text(line)))
+            }
+            buffer.moveReaderIndex(forwardBy: length + 1)
+            return .continue
+        }
+        if buffer.readableBytes > maxLength {
+            if !discarding {
+                discarding = true
+                context.fireChannelRead(wrapInboundOut(.oversized))
+            }
+            buffer.moveReaderIndex(to: buffer.writerIndex)
+        }
+        return .needMoreData
+    }
+
+    mutating func decodeLast(context: ChannelHandlerContext, buffer: inout ByteBuffer, seenEOF: Bool) throws -> DecodingState {
+        while try decode(context: context, buffer: &buffer) == .continue {}
+        return .needMoreData
+    }
+}

@@ -1,0 +1,192 @@
+import Foundation
+import LanChatCore
+import LanChatStore
+import Logging
+
+/// One lanchat node: this identity, its store and the people following it. Serialises every local
+/// write so seqs and timestamps are handed out in order.
+public actor Node {
+    public let identity: LocalIdentity
+    let store: EntryStore
+    private let logger: Logger
+    private var clock: HybridClock
+    private(set) var directory: IdentityDirectory
+    private var followers: [UUID: Follower] = [:]
+    private let startedAt = Date()
+
+    private struct Follower {
+        let room: String?
+        let continuation: AsyncStream<ChatEvent>.Continuation
+    }
+
+    /// Events a slow `follow` client may fall behind by before the oldest are dropped for it.
+    static let followerBuffer = 4096
+
+    init(identity: LocalIdentity, store: EntryStore, logger: Logger) throws {
+        self.identity = identity
+        self.store = store
+        self.logger = logger
+        clock = HybridClock(last: try store.latestTimestamp())
+        directory = IdentityDirectory(records: try store.identityRecords())
+    }
+
+    /// A new identity announces a default name, so peers never see a node without one.
+    func ensureProfile() throws {
+        guard directory.name(of: identity.id) == nil else { return }
+        let name = "User \(String(format: "%04d", Int.random(in: 0...9999)))"
+        _ = try appendLocal(.profile(name: name))
+    }
+
+    // MARK: Local actions
+
+    func send(room: String, body: String, replyTo: String?) throws(ControlFailure) -> ChatEvent {
+        var reply: EntryKey?
+        if let replyTo {
+            guard let key = EntryKey(text: replyTo) else { throw ControlFailure(code: "bad_request", message: "replyTo must be an ID like <author>/<seq>") }
+            reply = key
+        }
+        let message: EntryContent.Message
+        do {
+            message = try EntryContent.Message(room: room, body: body, replyTo: reply)
+        } catch {
+            throw ControlFailure(code: "invalid", message: describe(error))
+        }
+        let entry = try appendLocal(.message(message))
+        // Renders only messages, so the event always exists.
+        return ChatEvent(entry: entry, directory: directory)!
+    }
+
+    func rename(to name: String) throws(ControlFailure) -> IdentityInfo {
+        let content: EntryContent
+        do {
+            content = try EntryContent.profile(validating: name)
+        } catch {
+            throw ControlFailure(code: "invalid", message: describe(error))
+        }
+        _ = try appendLocal(content)
+        return whoami()
+    }
+
+    private func appendLocal(_ content: EntryContent) throws(ControlFailure) -> Entry {
+        let timestamp = clock.tick(wallMillis: WallClock.nowMillis())
+        do {
+            let entry = try store.appendLocal(identity: identity, content: content, timestamp: timestamp)
+            committed([entry])
+            return entry
+        } catch {
+            logger.error("could not store a local entry: \(error)")
+            throw ControlFailure(code: "storage", message: "could not store the entry: \(error)")
+        }
+    }
+
+    /// Entries from peers, already verified. Stores them and tells followers about the new ones.
+    @discardableResult
+    func ingest(_ entries: [Entry]) throws -> [Entry] {
+        let fresh = try store.insert(entries)
+        let now = WallClock.nowMillis()
+        for entry in fresh { clock.observe(entry.timestamp, wallMillis: now) }
+        committed(fresh)
+        return fresh
+    }
+
+    private func committed(_ entries: [Entry]) {
+        for entry in entries {
+            if case .profile(let name)? = try? entry.content() {
+                directory.apply(author: entry.author, record: .init(name: name, profileSeq: entry.seq))
+            }
+            guard !followers.isEmpty, let event = ChatEvent(entry: entry, directory: directory) else { continue }
+            for follower in followers.values where follower.room == nil || follower.room == event.room || event.type == "profile" {
+                follower.continuation.yield(event)
+            }
+        }
+    }
+
+    // MARK: Reading
+
+    func history(room: String, limit: Int) throws(ControlFailure) -> [ChatEvent] {
+        do {
+            return try store.history(room: room, limit: limit).compactMap { ChatEvent(entry: $0, directory: directory) }
+        } catch {
+            throw ControlFailure(code: "storage", message: "could not read history: \(error)")
+        }
+    }
+
+    func whoami() -> IdentityInfo {
+        var info = IdentityInfo(author: identity.id, directory: directory)
+        info.isSelf = true
+        return info
+    }
+
+    func who() throws -> [IdentityInfo] {
+        try store.authors().map { summary in
+            var info = IdentityInfo(author: summary.id, directory: directory)
+            info.isSelf = summary.id == identity.id
+            info.messages = summary.messages
+            return info
+        }.sorted { ($0.name.lowercased(), $0.id) < ($1.name.lowercased(), $1.id) }
+    }
+
+    func rooms() throws -> [RoomInfo] {
+        try store.rooms().map {
+            RoomInfo(name: $0.name, messages: $0.messages, lastAt: Timestamps.rfc3339(millis: $0.lastTimestamp.wallMillis))
+        }
+    }
+
+    func status(network: NetworkStatus) throws -> StatusInfo {
+        StatusInfo(
+            id: identity.id.text, name: directory.displayName(of: identity.id), version: LanChatVersion.current,
+            network: network.name, port: network.port, entries: try store.entryCount(),
+            authors: directory.records.count, rooms: try store.rooms().count, peers: network.peersByState.values.reduce(0, +),
+            peersByState: network.peersByState, uptimeSeconds: Date().timeIntervalSince(startedAt), mdns: network.mdns,
+            counters: network.counters)
+    }
+
+    // MARK: Following
+
+    func subscribe(room: String?) -> AsyncStream<ChatEvent> {
+        let id = UUID()
+        let (stream, continuation) = AsyncStream.makeStream(
+            of: ChatEvent.self, bufferingPolicy: .bufferingNewest(Self.followerBuffer))
+        followers[id] = Follower(room: room, continuation: continuation)
+        continuation.onTermination = { [weak self] _ in
+            Task { await self?.unsubscribe(id) }
+        }
+        return stream
+    }
+
+    private func unsubscribe(_ id: UUID) {
+        followers.removeValue(forKey: id)
+    }
+
+    func finishFollowers() {
+        for follower in followers.values { follower.continuation.finish() }
+        followers.removeAll()
+    }
+}
+
+/// What the network side reports for `status`.
+struct NetworkStatus: Sendable {
+    var name: String
+    var port: Int
+    var peersByState: [String: Int]
+    var mdns: String
+    var counters: [String: UInt64]
+}
+
+enum WallClock {
+    static func nowMillis() -> UInt64 {
+        var spec = timespec()
+        clock_gettime(CLOCK_REALTIME, &spec)
+        return UInt64(spec.tv_sec) * 1000 + UInt64(spec.tv_nsec) / 1_000_000
+    }
+}
+
+func describe(_ error: DecodeError) -> String {
+    switch error {
+    case .truncated(let field): "\(field) is truncated"
+    case .trailingBytes(let count): "\(count) unexpected trailing bytes"
+    case .oversized(let field, let size, let limit): "\(field) is too long (\(size) bytes, at most \(limit))"
+    case .unsupportedVersion(let version): "unsupported format version \(version)"
+    case .invalid(let field, let reason): "\(field) \(reason)"
+    }
+}

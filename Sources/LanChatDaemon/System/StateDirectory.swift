@@ -1,0 +1,87 @@
+import Foundation
+import LanChatCore
+
+/// The daemon's private directory: the key file, the database and the lock that keeps a second
+/// daemon off the same state.
+struct StateDirectory {
+    let path: String
+    private let lockDescriptor: Int32
+
+    var databasePath: String { "\(path)/lanchat.sqlite" }
+    private var keyPath: String { "\(path)/identity.key" }
+
+    /// Creates the directory (0700) and takes its lock, or fails if another daemon holds it.
+    init(path: String) throws(DaemonError) {
+        self.path = path
+        try Self.makeDirectory(path, mode: 0o700)
+        let lockPath = "\(path)/lanchatd.lock"
+        let descriptor = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw .io("cannot open \(lockPath): \(errnoText())") }
+        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+            close(descriptor)
+            throw .alreadyRunning("another lanchatd is already using \(path) (lock \(lockPath) is held)")
+        }
+        lockDescriptor = descriptor
+    }
+
+    func releaseLock() {
+        close(lockDescriptor)
+    }
+
+    /// Loads this node's identity, creating it on first start. The key file is written to a temporary
+    /// name with mode 0600 and renamed, so it is never visible half-written or with wider permissions.
+    func loadOrCreateIdentity() throws(DaemonError) -> (identity: LocalIdentity, created: Bool) {
+        if let data = FileManager.default.contents(atPath: keyPath) {
+            var info = stat()
+            if stat(keyPath, &info) == 0, info.st_mode & 0o077 != 0 {
+                throw .insecure("\(keyPath) is readable by others; run: chmod 600 \(keyPath)")
+            }
+            do {
+                return (try LocalIdentity(seed: Array(data)), false)
+            } catch {
+                throw .io("\(keyPath) is not a valid key file (\(error))")
+            }
+        }
+        let identity = LocalIdentity.generate()
+        let temporary = "\(keyPath).tmp"
+        unlink(temporary)
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw .io("cannot create \(temporary): \(errnoText())") }
+        let seed = identity.seed
+        let written = seed.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+        let synced = fsync(descriptor)
+        close(descriptor)
+        guard written == seed.count, synced == 0, rename(temporary, keyPath) == 0 else {
+            throw .io("cannot write \(keyPath): \(errnoText())")
+        }
+        return (identity, true)
+    }
+
+    static func makeDirectory(_ path: String, mode: mode_t) throws(DaemonError) {
+        do {
+            try FileManager.default.createDirectory(
+                atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: mode])
+        } catch {
+            throw .io("cannot create \(path): \(error.localizedDescription)")
+        }
+        var info = stat()
+        if stat(path, &info) == 0, info.st_mode & 0o777 != mode, getuid() == info.st_uid {
+            chmod(path, mode)
+        }
+    }
+}
+
+func errnoText() -> String { String(cString: strerror(errno)) }
+
+public enum DaemonError: Error, CustomStringConvertible {
+    case alreadyRunning(String)
+    case io(String)
+    case insecure(String)
+    case configuration(String)
+
+    public var description: String {
+        switch self {
+        case .alreadyRunning(let text), .io(let text), .insecure(let text), .configuration(let text): text
+        }
+    }
+}

@@ -1,0 +1,191 @@
+import Foundation
+import GRDB
+import LanChatCore
+
+/// The node's durable log: every entry it holds, the identity table and rooms derived from them.
+/// Every write is one transaction; a caller hears of an entry only after that transaction commits.
+public final class EntryStore: Sendable {
+    private let pool: DatabasePool
+
+    public init(path: String) throws {
+        var config = Configuration()
+        // FULL: a commit is on disk before it is acknowledged, also across a power cut.
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        config.busyMode = .timeout(5)
+        pool = try DatabasePool(path: path, configuration: config)
+        try Schema.migrator.migrate(pool)
+    }
+
+    // MARK: Writing
+
+    /// Appends to this node's own log. The seq is chosen, recorded and the entry signed inside one
+    /// transaction, and nothing leaves the node before it commits: a crash can never publish two
+    /// different entries under one seq.
+    public func appendLocal(
+        identity: LocalIdentity, content: EntryContent, timestamp: HybridTimestamp
+    ) throws -> Entry {
+        try pool.write { db in
+            let last = try UInt64.fetchOne(
+                db, sql: "SELECT MAX(seq) FROM entry WHERE author = ?", arguments: [identity.id.blob]) ?? 0
+            let entry = Entry.sign(by: identity, seq: last + 1, timestamp: timestamp, content: content)
+            guard try Self.insert(entry, db) else {
+                throw StoreError.conflict("seq \(entry.seq) already used")
+            }
+            return entry
+        }
+    }
+
+    /// Stores verified entries; returns those that were new, in the order given. Duplicates are ignored.
+    public func insert(_ entries: [Entry]) throws -> [Entry] {
+        guard !entries.isEmpty else { return [] }
+        return try pool.write { db in
+            try entries.filter { try Self.insert($0, db) }
+        }
+    }
+
+    private static func insert(_ entry: Entry, _ db: Database) throws -> Bool {
+        let content = try? entry.content()
+        var room: String?
+        if case .message(let message) = content { room = message.room }
+        try db.execute(
+            sql: "INSERT OR IGNORE INTO entry (author, seq, ts, kind, room, raw) VALUES (?, ?, ?, ?, ?, ?)",
+            arguments: [
+                entry.author.blob, Int64(entry.seq), Int64(bitPattern: entry.timestamp.rawValue),
+                Int64(entry.kind.rawValue), room, Data(entry.encoded),
+            ])
+        guard db.changesCount == 1 else { return false }
+        let author = entry.author.blob
+        try db.execute(sql: "INSERT OR IGNORE INTO author (id) VALUES (?)", arguments: [author])
+        try advanceHead(author, db)
+        switch content {
+        case .message(let message):
+            try db.execute(
+                sql: "UPDATE author SET messages = messages + 1 WHERE id = ?", arguments: [author])
+            try db.execute(
+                sql: """
+                    INSERT INTO room (name, messages, last_ts) VALUES (?, 1, ?)
+                    ON CONFLICT(name) DO UPDATE SET messages = messages + 1, last_ts = MAX(last_ts, excluded.last_ts)
+                    """,
+                arguments: [message.room, Int64(bitPattern: entry.timestamp.rawValue)])
+        case .profile(let name):
+            try db.execute(
+                sql: "UPDATE author SET name = ?, profile_seq = ? WHERE id = ? AND profile_seq < ?",
+                arguments: [name, Int64(entry.seq), author, Int64(entry.seq)])
+        case .unknown, nil:
+            break
+        }
+        return true
+    }
+
+    /// Moves the author's contiguous head over every seq now present without a gap.
+    private static func advanceHead(_ author: Data, _ db: Database) throws {
+        var head = try Int64.fetchOne(db, sql: "SELECT head FROM author WHERE id = ?", arguments: [author]) ?? 0
+        let start = head
+        let following = try Int64.fetchCursor(
+            db, sql: "SELECT seq FROM entry WHERE author = ? AND seq > ? ORDER BY seq", arguments: [author, head])
+        while let seq = try following.next(), seq == head + 1 {
+            head = seq
+        }
+        if head != start {
+            try db.execute(sql: "UPDATE author SET head = ? WHERE id = ?", arguments: [head, author])
+        }
+    }
+
+    // MARK: Reading
+
+    /// The newest `limit` messages of a room, oldest first: ordered by timestamp, then author, then seq.
+    public func history(room: String, limit: Int) throws -> [Entry] {
+        try pool.read { db in
+            let rows = try Data.fetchAll(
+                db,
+                sql: """
+                    SELECT raw FROM (
+                        SELECT raw, ts, author, seq FROM entry WHERE room = ?
+                        ORDER BY ts DESC, author DESC, seq DESC LIMIT ?
+                    ) ORDER BY ts, author, seq
+                    """,
+                arguments: [room, limit])
+            return try rows.map { try Entry.decode($0, verifySignature: false) }
+        }
+    }
+
+    public func identityRecords() throws -> [AuthorID: IdentityDirectory.Record] {
+        try pool.read { db in
+            var records: [AuthorID: IdentityDirectory.Record] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT id, name, profile_seq FROM author WHERE name IS NOT NULL") {
+                let author = try AuthorID(bytes: Array(row["id"] as Data))
+                records[author] = IdentityDirectory.Record(name: row["name"], profileSeq: UInt64(row["profile_seq"] as Int64))
+            }
+            return records
+        }
+    }
+
+    public func authors() throws -> [AuthorSummary] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT id, messages FROM author").map { row in
+                AuthorSummary(id: try AuthorID(bytes: Array(row["id"] as Data)), messages: row["messages"])
+            }
+        }
+    }
+
+    public func rooms() throws -> [RoomSummary] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT name, messages, last_ts FROM room ORDER BY name").map { row in
+                RoomSummary(
+                    name: row["name"], messages: row["messages"],
+                    lastTimestamp: HybridTimestamp(rawValue: UInt64(bitPattern: row["last_ts"] as Int64)))
+            }
+        }
+    }
+
+    public func versionVector() throws -> VersionVector {
+        try pool.read { db in
+            var heads: [AuthorID: UInt64] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT id, head FROM author WHERE head > 0") {
+                heads[try AuthorID(bytes: Array(row["id"] as Data))] = UInt64(row["head"] as Int64)
+            }
+            return VersionVector(heads)
+        }
+    }
+
+    /// Encoded entries of one author after a seq, in seq order: what a sync streams to a peer.
+    public func encodedEntries(author: AuthorID, after seq: UInt64, limit: Int) throws -> [[UInt8]] {
+        try pool.read { db in
+            try Data.fetchAll(
+                db, sql: "SELECT raw FROM entry WHERE author = ? AND seq > ? ORDER BY seq LIMIT ?",
+                arguments: [author.blob, Int64(seq), limit]
+            ).map { Array($0) }
+        }
+    }
+
+    public func latestTimestamp() throws -> HybridTimestamp {
+        try pool.read { db in
+            HybridTimestamp(rawValue: UInt64(bitPattern: try Int64.fetchOne(db, sql: "SELECT MAX(ts) FROM entry") ?? 0))
+        }
+    }
+
+    public func entryCount() throws -> Int {
+        try pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM entry") ?? 0 }
+    }
+}
+
+public struct AuthorSummary: Sendable, Equatable {
+    public let id: AuthorID
+    public let messages: Int
+}
+
+public struct RoomSummary: Sendable, Equatable {
+    public let name: String
+    public let messages: Int
+    public let lastTimestamp: HybridTimestamp
+}
+
+public enum StoreError: Error, Equatable {
+    case conflict(String)
+}
+
+extension AuthorID {
+    var blob: Data { Data(bytes) }
+}
