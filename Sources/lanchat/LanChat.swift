@@ -48,7 +48,9 @@ struct LanChat {
             }
         }
         let known = Set(Root.configuration.subcommands.map { $0._commandName })
-        guard !leading.isEmpty, let subcommand = rest.first, known.contains(subcommand) else { return arguments }
+        guard !leading.isEmpty, let subcommand = rest.first else { return arguments }
+        // An unknown subcommand is reported as such, not as a misplaced --socket.
+        guard known.contains(subcommand) else { return Array(rest) }
         return [subcommand] + leading + rest.dropFirst()
     }
 

@@ -1,0 +1,54 @@
+# lanchat: `make run` and `make test` install what is missing, build, and run.
+SWIFT      ?= swift
+PREFIX     ?= /usr/local
+BUILD_DIR  := .build
+# What building needs, and what the tests need on top (the virtual LAN, unit checks, the benchmark peer).
+BUILD_PACKAGES := libavahi-compat-libdnssd-dev libsqlite3-dev pkg-config
+TEST_PACKAGES  := $(BUILD_PACKAGES) avahi-daemon dbus iproute2 systemd procps
+
+.PHONY: all build release run test install uninstall deps deps-test check-units clean
+
+all: build
+
+deps:
+	@scripts/install-packages $(BUILD_PACKAGES)
+
+deps-test:
+	@scripts/install-packages $(TEST_PACKAGES)
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release
+
+# Runs this user's daemon in the foreground; mDNS uses the desktop's Avahi when it runs.
+run: release
+	@echo "lanchatd starting; in another terminal: $(BUILD_DIR)/release/lanchat send 'hello'"
+	exec $(BUILD_DIR)/release/lanchatd
+
+test: deps-test
+	$(SWIFT) build --build-tests
+	scripts/check-units $(BUILD_DIR)/debug
+	$(SWIFT) test --skip-build --parallel
+
+check-units: build
+	scripts/check-units $(BUILD_DIR)/debug
+
+install: release
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)/etc/systemd/system $(DESTDIR)/etc/systemd/user
+	install -m 0755 $(BUILD_DIR)/release/lanchatd $(BUILD_DIR)/release/lanchat $(DESTDIR)$(PREFIX)/bin/
+	sed 's|@BINDIR@|$(PREFIX)/bin|g' systemd/lanchatd.service > $(DESTDIR)/etc/systemd/system/lanchatd.service
+	sed 's|@BINDIR@|$(PREFIX)/bin|g' systemd/user/lanchatd.service > $(DESTDIR)/etc/systemd/user/lanchatd.service
+	install -m 0644 systemd/lanchatd.sysusers $(DESTDIR)/usr/lib/sysusers.d/lanchat.conf 2>/dev/null || \
+		(install -d $(DESTDIR)/usr/lib/sysusers.d && install -m 0644 systemd/lanchatd.sysusers $(DESTDIR)/usr/lib/sysusers.d/lanchat.conf)
+	@echo "installed; system service: systemd-sysusers && systemctl enable --now lanchatd"
+	@echo "           per-user:       systemctl --user enable --now lanchatd"
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/lanchatd $(DESTDIR)$(PREFIX)/bin/lanchat
+	rm -f $(DESTDIR)/etc/systemd/system/lanchatd.service $(DESTDIR)/etc/systemd/user/lanchatd.service
+	rm -f $(DESTDIR)/usr/lib/sysusers.d/lanchat.conf
+
+clean:
+	rm -rf $(BUILD_DIR)
