@@ -33,6 +33,10 @@ let package = Package(
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),
         .target(name: "LanChatClient", dependencies: ["LanChatCore"]),
+        .target(name: "LanChatSimulator", dependencies: [
+            "LanChatCore",
+            .product(name: "Collections", package: "swift-collections"),
+        ]),
         .target(name: "LanChatDaemon", dependencies: [
             "LanChatCore", "LanChatStore", "LanChatNet", "LanChatClient",
             .product(name: "NIOCore", package: "swift-nio"),
@@ -50,6 +54,7 @@ let package = Package(
         ]),
         .testTarget(name: "LanChatCoreTests", dependencies: ["LanChatCore"]),
         .testTarget(name: "LanChatStoreTests", dependencies: ["LanChatStore"]),
+        .testTarget(name: "LanChatSimulatorTests", dependencies: ["LanChatSimulator", "LanChatCore"]),
         .testTarget(name: "LanChatIntegrationTests", dependencies: ["LanChatClient", "LanChatCore"]),
     ]
 )

@@ -1,0 +1,167 @@
+/// One UDP packet between nodes. Every datagram names its network and its sender's claimed ID;
+/// the claim is believed only after a sync handshake proves it (see `Handshake`).
+public struct Datagram: Equatable, Sendable {
+    public static let magic: [UInt8] = [0x4C, 0x43]  // "LC"
+    public static let protocolVersion: UInt8 = 1
+    /// Fits an IPv6 path with any reasonable tunnel overhead without fragmenting.
+    public static let maxBytes = 1200
+    public static let maxHints = 8
+
+    public let network: String
+    public let sender: AuthorID
+    public let body: Body
+
+    public enum Body: Equatable, Sendable {
+        case ping(Probe)
+        case ack(Probe)
+        /// Asks the receiver to probe `target` on the sender's behalf (SWIM's indirect probe).
+        case pingRequest(probeID: UInt32, target: PeerAddress)
+        /// Tells the original prober that `target` answered an indirect probe.
+        case indirectAck(probeID: UInt32, target: PeerAddress)
+        case push(Entry)
+        /// An entry too large for a datagram; receivers fetch it by sync.
+        case announce(EntryKey)
+    }
+
+    /// What every ping and ack carries: enough to notice divergence, plus a few peers to share.
+    public struct Probe: Equatable, Sendable {
+        public let id: UInt32
+        public let digest: UInt64
+        public let total: UInt64
+        public let hints: [PeerHint]
+
+        public init(id: UInt32, digest: UInt64, total: UInt64, hints: [PeerHint]) {
+            self.id = id
+            self.digest = digest
+            self.total = total
+            self.hints = hints
+        }
+    }
+
+    public init(network: String, sender: AuthorID, body: Body) {
+        self.network = network
+        self.sender = sender
+        self.body = body
+    }
+
+    private enum Tag: UInt8 {
+        case ping = 1, ack, pingRequest, indirectAck, push, announce
+    }
+
+    public func encoded() -> [UInt8] {
+        var writer = ByteWriter(capacity: 128)
+        writer.raw(Self.magic)
+        writer.u8(Self.protocolVersion)
+        writer.shortString(network)
+        writer.raw(sender.bytes)
+        switch body {
+        case .ping(let probe):
+            writer.u8(Tag.ping.rawValue)
+            probe.encode(into: &writer)
+        case .ack(let probe):
+            writer.u8(Tag.ack.rawValue)
+            probe.encode(into: &writer)
+        case .pingRequest(let id, let target):
+            writer.u8(Tag.pingRequest.rawValue)
+            writer.u32(id)
+            target.encode(into: &writer)
+        case .indirectAck(let id, let target):
+            writer.u8(Tag.indirectAck.rawValue)
+            writer.u32(id)
+            target.encode(into: &writer)
+        case .push(let entry):
+            writer.u8(Tag.push.rawValue)
+            writer.raw(entry.encoded)
+        case .announce(let key):
+            writer.u8(Tag.announce.rawValue)
+            writer.raw(key.author.bytes)
+            writer.u64(key.seq)
+        }
+        return writer.bytes
+    }
+
+    /// Size of everything but the entry in a push datagram for this network.
+    public static func pushOverhead(network: String) -> Int {
+        magic.count + 1 + 1 + network.utf8.count + AuthorID.byteCount + 1
+    }
+
+    /// Decodes a datagram, verifying any entry it carries. Rejects other protocol versions,
+    /// oversized, truncated and trailing input.
+    public static func decode(_ bytes: [UInt8]) throws(DecodeError) -> Datagram {
+        guard bytes.count <= maxBytes else { throw .oversized(field: "datagram", size: bytes.count, limit: maxBytes) }
+        var reader = ByteReader(bytes)
+        guard try reader.raw(2, "magic") == magic else { throw .invalid(field: "magic", reason: "not a lanchat datagram") }
+        let version = try reader.u8("protocol version")
+        guard version == protocolVersion else { throw .unsupportedVersion(version) }
+        let network = try reader.utf8(Int(try reader.u8("network length")), limit: NetworkName.maxBytes, "network")
+        let sender = try AuthorID(bytes: reader.raw(AuthorID.byteCount, "sender"))
+        let tag = try reader.u8("type")
+        let body: Body
+        switch Tag(rawValue: tag) {
+        case .ping: body = .ping(try Probe.decode(from: &reader))
+        case .ack: body = .ack(try Probe.decode(from: &reader))
+        case .pingRequest: body = .pingRequest(probeID: try reader.u32("probe id"), target: try PeerAddress.decode(from: &reader))
+        case .indirectAck: body = .indirectAck(probeID: try reader.u32("probe id"), target: try PeerAddress.decode(from: &reader))
+        case .push: body = .push(try Entry.decode(from: &reader))
+        case .announce:
+            let author = try AuthorID(bytes: reader.raw(AuthorID.byteCount, "author"))
+            body = .announce(EntryKey(author: author, seq: try reader.u64("seq")))
+        case nil: throw .invalid(field: "type", reason: "unknown datagram type \(tag)")
+        }
+        try reader.finish()
+        return Datagram(network: network, sender: sender, body: body)
+    }
+}
+
+/// A peer one node tells another about (peer exchange). The ID is a claim until that peer proves it.
+public struct PeerHint: Equatable, Sendable {
+    public let id: AuthorID
+    public let address: PeerAddress
+
+    public init(id: AuthorID, address: PeerAddress) {
+        self.id = id
+        self.address = address
+    }
+}
+
+extension Datagram.Probe {
+    func encode(into writer: inout ByteWriter) {
+        writer.u32(id)
+        writer.u64(digest)
+        writer.u64(total)
+        writer.u8(UInt8(hints.count))
+        for hint in hints {
+            writer.raw(hint.id.bytes)
+            hint.address.encode(into: &writer)
+        }
+    }
+
+    static func decode(from reader: inout ByteReader) throws(DecodeError) -> Self {
+        let id = try reader.u32("probe id")
+        let digest = try reader.u64("digest")
+        let total = try reader.u64("total")
+        let count = Int(try reader.u8("hint count"))
+        guard count <= Datagram.maxHints else { throw .oversized(field: "hints", size: count, limit: Datagram.maxHints) }
+        var hints: [PeerHint] = []
+        for _ in 0..<count {
+            let hintID = try AuthorID(bytes: reader.raw(AuthorID.byteCount, "hint id"))
+            hints.append(PeerHint(id: hintID, address: try PeerAddress.decode(from: &reader)))
+        }
+        return Self(id: id, digest: digest, total: total, hints: hints)
+    }
+}
+
+extension PeerAddress {
+    func encode(into writer: inout ByteWriter) {
+        writer.shortString(host)
+        writer.u16(port)
+    }
+
+    static func decode(from reader: inout ByteReader) throws(DecodeError) -> PeerAddress {
+        let host = try reader.utf8(Int(try reader.u8("host length")), limit: 255, "host")
+        guard !host.isEmpty else { throw .invalid(field: "host", reason: "is empty") }
+        let port = try reader.u16("port")
+        guard port > 0 else { throw .invalid(field: "port", reason: "is zero") }
+        return PeerAddress(host: host, port: port)
+    }
+}

@@ -1,0 +1,121 @@
+/// How this node currently sees a peer.
+public enum PeerState: String, Sendable, CaseIterable {
+    case alive, suspect, offline
+}
+
+/// How a peer's address became known; a peer may be known several ways at once.
+public enum PeerSource: String, Sendable, CaseIterable, Comparable {
+    case configured, exchange, mdns, inbound
+
+    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
+}
+
+/// What the replication instance knows about one peer address.
+public struct PeerRecord: Sendable, Equatable {
+    public let address: PeerAddress
+    /// The ID the peer's packets claim; shown to no one until verified.
+    public internal(set) var claimedID: AuthorID?
+    /// Set only after a sync handshake in which the peer signed our challenge.
+    public internal(set) var verifiedID: AuthorID?
+    public internal(set) var state: PeerState = .offline
+    /// Monotonic milliseconds of the last packet from this address.
+    public internal(set) var lastSeen: UInt64?
+    public internal(set) var sources: Set<PeerSource>
+    /// Total entries the peer reported in its last ping or ack.
+    public internal(set) var reportedTotal: UInt64?
+
+    var reportedDigest: UInt64?
+    var mismatchSince: UInt64?
+    var lastSyncAt: UInt64?
+    var syncing = false
+    var resyncRequested = false
+
+    init(address: PeerAddress, source: PeerSource) {
+        self.address = address
+        self.sources = [source]
+    }
+}
+
+/// Bounded map of peers by address, with a stable rotation for probing and the small sets the
+/// periodic work needs, so a tick costs O(suspects + sync candidates), not O(peers).
+struct PeerTable: Sendable {
+    static let capacity = 1024
+
+    private(set) var records: [PeerAddress: PeerRecord] = [:]
+    private var rotation: [PeerAddress] = []
+    private var cursor = 0
+    private(set) var suspects: Set<PeerAddress> = []
+    /// Alive peers that are unverified, diverged or asked for another round: each may need a sync.
+    private(set) var syncCandidates: Set<PeerAddress> = []
+
+    subscript(address: PeerAddress) -> PeerRecord? { records[address] }
+
+    var all: Dictionary<PeerAddress, PeerRecord>.Values { records.values }
+    var count: Int { records.count }
+
+    /// Changes a known record and keeps the derived sets right; a no-op for unknown addresses.
+    mutating func update(_ address: PeerAddress, _ change: (inout PeerRecord) -> Void) {
+        guard var record = records[address] else { return }
+        change(&record)
+        records[address] = record
+        reindex(record)
+    }
+
+    /// Adds an address, or a source to a known one. When full, the longest-silent unconfigured
+    /// offline peer makes room; if there is none, the newcomer is not added.
+    @discardableResult
+    mutating func learn(_ address: PeerAddress, source: PeerSource) -> Bool {
+        if records[address] != nil {
+            records[address]?.sources.insert(source)
+            return true
+        }
+        if records.count >= Self.capacity {
+            let evictable = records.values.filter { $0.state == .offline && !$0.sources.contains(.configured) }
+            guard let victim = evictable.min(by: { ($0.lastSeen ?? 0) < ($1.lastSeen ?? 0) }) else { return false }
+            remove(victim.address)
+        }
+        let record = PeerRecord(address: address, source: source)
+        records[address] = record
+        rotation.append(address)
+        reindex(record)
+        return true
+    }
+
+    mutating func remove(_ address: PeerAddress) {
+        guard records.removeValue(forKey: address) != nil, let index = rotation.firstIndex(of: address) else { return }
+        rotation.remove(at: index)
+        if cursor > index { cursor -= 1 }
+        suspects.remove(address)
+        syncCandidates.remove(address)
+    }
+
+    /// The next peer to probe, round robin, so every peer is probed once per round.
+    mutating func nextToProbe() -> PeerAddress? {
+        guard !rotation.isEmpty else { return nil }
+        if cursor >= rotation.count { cursor = 0 }
+        defer { cursor += 1 }
+        return rotation[cursor]
+    }
+
+    /// Up to `count` distinct records chosen at random among those matching, looking at a bounded
+    /// number of candidates so that the cost does not grow with the table.
+    func sample(_ count: Int, using random: inout SplitMix64, where matches: (PeerRecord) -> Bool) -> [PeerRecord] {
+        guard !rotation.isEmpty, count > 0 else { return [] }
+        var chosen: [PeerRecord] = []
+        var seen: Set<PeerAddress> = []
+        for _ in 0..<min(rotation.count, count * 4) {
+            let address = rotation[Int(random.next() % UInt64(rotation.count))]
+            guard seen.insert(address).inserted, let record = records[address], matches(record) else { continue }
+            chosen.append(record)
+            if chosen.count == count { break }
+        }
+        return chosen
+    }
+
+    private mutating func reindex(_ record: PeerRecord) {
+        if record.state == .suspect { suspects.insert(record.address) } else { suspects.remove(record.address) }
+        let wantsSync = record.state == .alive
+            && (record.verifiedID == nil || record.mismatchSince != nil || record.resyncRequested)
+        if wantsSync { syncCandidates.insert(record.address) } else { syncCandidates.remove(record.address) }
+    }
+}
