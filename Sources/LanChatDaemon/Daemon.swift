@@ -1,5 +1,6 @@
 import Foundation
 import LanChatCore
+import LanChatNet
 import LanChatStore
 import Logging
 import ServiceLifecycle
@@ -22,23 +23,31 @@ public enum Daemon {
         let name = await node.whoami().name
         logger.info("\(created ? "created" : "loaded") identity \(identity.id.text) as \(name)")
 
+        let transport: PeerTransport
+        do {
+            transport = try await PeerTransport.bind(host: config.bindAddress, port: config.port)
+        } catch {
+            throw DaemonError.configuration("cannot listen on \(config.bindAddress):\(config.port) (UDP and TCP): \(error)")
+        }
+        let replication = try await ReplicationShell(node: node, transport: transport, network: config.network, logger: logger)
+        await replication.addPeers(config.peers, source: .configured)
+        await replication.addPeers(try store.rememberedPeers().map(\.description), source: .remembered)
+
         let socketDirectory = (config.socketPath as NSString).deletingLastPathComponent
         try StateDirectory.makeDirectory(socketDirectory, mode: 0o700)
         let controlChannel = try await ControlServer.bind(path: config.socketPath, mode: config.socketMode)
         let dispatcher = ControlDispatcher(
             node: node,
-            networkStatus: {
-                NetworkStatus(name: config.network, port: config.port, peersByState: [:], mdns: "disabled", counters: [:])
-            },
-            peers: { [] })
+            networkStatus: { await replication.status(mdns: "disabled") },
+            peers: { await replication.peerInfos(names: await node.directory) })
         let control = ControlServer(path: config.socketPath, channel: controlChannel, dispatcher: dispatcher, logger: logger)
 
         let group = ServiceGroup(
-            services: [control], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+            services: [control, replication], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         SystemdNotify.send("READY=1")
-        logger.info("ready; control socket \(config.socketPath)")
+        logger.info("ready; control socket \(config.socketPath), peers on \(config.bindAddress):\(transport.port), network \(config.network)")
         try await group.run()
-        await node.finishFollowers()
+        await node.finishStreams()
         logger.info("stopped")
     }
 }

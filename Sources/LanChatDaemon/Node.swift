@@ -13,6 +13,9 @@ public actor Node {
     private(set) var directory: IdentityDirectory
     private var followers: [UUID: Follower] = [:]
     private let startedAt = Date()
+    /// This node's own new entries, in commit order, for replication to push.
+    nonisolated let localCommits: AsyncStream<Entry>
+    private let localCommitsContinuation: AsyncStream<Entry>.Continuation
 
     private struct Follower {
         let room: String?
@@ -26,8 +29,10 @@ public actor Node {
         self.identity = identity
         self.store = store
         self.logger = logger
-        clock = HybridClock(last: try store.latestTimestamp())
+        clock = HybridClock(last: try store.latestTimestamp(of: identity.id))
         directory = IdentityDirectory(records: try store.identityRecords())
+        // Bounded: if replication ever fell this far behind, anti-entropy still delivers what was dropped.
+        (localCommits, localCommitsContinuation) = AsyncStream.makeStream(of: Entry.self, bufferingPolicy: .bufferingNewest(100_000))
     }
 
     /// A new identity announces a default name, so peers never see a node without one.
@@ -72,6 +77,7 @@ public actor Node {
         do {
             let entry = try store.appendLocal(identity: identity, content: content, timestamp: timestamp)
             committed([entry])
+            localCommitsContinuation.yield(entry)
             return entry
         } catch {
             logger.error("could not store a local entry: \(error)")
@@ -79,14 +85,14 @@ public actor Node {
         }
     }
 
-    /// Entries from peers, already verified. Stores them and tells followers about the new ones.
-    @discardableResult
-    func ingest(_ entries: [Entry]) throws -> [Entry] {
+    /// Entries from peers, already verified. Stores them, tells followers about the new ones and
+    /// returns the new contiguous heads of their authors.
+    func ingest(_ entries: [Entry]) throws -> [AuthorID: UInt64] {
         let fresh = try store.insert(entries)
         let now = WallClock.nowMillis()
         for entry in fresh { clock.observe(entry.timestamp, wallMillis: now) }
         committed(fresh)
-        return fresh
+        return try store.heads(of: Set(fresh.map(\.author)))
     }
 
     private func committed(_ entries: [Entry]) {
@@ -158,7 +164,8 @@ public actor Node {
         followers.removeValue(forKey: id)
     }
 
-    func finishFollowers() {
+    func finishStreams() {
+        localCommitsContinuation.finish()
         for follower in followers.values { follower.continuation.finish() }
         followers.removeAll()
     }

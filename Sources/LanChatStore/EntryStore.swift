@@ -160,9 +160,44 @@ public final class EntryStore: Sendable {
         }
     }
 
-    public func latestTimestamp() throws -> HybridTimestamp {
+    /// Current contiguous heads of the given authors, after an insert: what replication reports onward.
+    public func heads(of authors: Set<AuthorID>) throws -> [AuthorID: UInt64] {
         try pool.read { db in
-            HybridTimestamp(rawValue: UInt64(bitPattern: try Int64.fetchOne(db, sql: "SELECT MAX(ts) FROM entry") ?? 0))
+            var heads: [AuthorID: UInt64] = [:]
+            for author in authors {
+                heads[author] = UInt64(try Int64.fetchOne(db, sql: "SELECT head FROM author WHERE id = ?", arguments: [author.blob]) ?? 0)
+            }
+            return heads
+        }
+    }
+
+    // MARK: Peers
+
+    /// Remembers a verified peer's address, so a restarted node finds its network again at once.
+    public func rememberPeer(_ address: PeerAddress, id: AuthorID, seenAtMillis: UInt64) throws {
+        try pool.write { db in
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO peer (address, author, last_seen) VALUES (?, ?, ?)",
+                arguments: [address.description, id.blob, Int64(seenAtMillis)])
+            // Bounded: only the most recently seen peers are kept.
+            try db.execute(sql: """
+                DELETE FROM peer WHERE address NOT IN (SELECT address FROM peer ORDER BY last_seen DESC LIMIT 256)
+                """)
+        }
+    }
+
+    public func rememberedPeers() throws -> [PeerAddress] {
+        try pool.read { db in
+            try String.fetchAll(db, sql: "SELECT address FROM peer ORDER BY last_seen DESC").compactMap(PeerAddress.init(parsing:))
+        }
+    }
+
+    /// The newest timestamp of one author's entries: where this node's clock resumes after a restart.
+    /// Only its own: a peer's far-future clock must not be adopted through the store.
+    public func latestTimestamp(of author: AuthorID) throws -> HybridTimestamp {
+        try pool.read { db in
+            let value = try Int64.fetchOne(db, sql: "SELECT MAX(ts) FROM entry WHERE author = ?", arguments: [author.blob])
+            return HybridTimestamp(rawValue: UInt64(bitPattern: value ?? 0))
         }
     }
 
@@ -174,12 +209,23 @@ public final class EntryStore: Sendable {
 public struct AuthorSummary: Sendable, Equatable {
     public let id: AuthorID
     public let messages: Int
+
+    public init(id: AuthorID, messages: Int) {
+        self.id = id
+        self.messages = messages
+    }
 }
 
 public struct RoomSummary: Sendable, Equatable {
     public let name: String
     public let messages: Int
     public let lastTimestamp: HybridTimestamp
+
+    public init(name: String, messages: Int, lastTimestamp: HybridTimestamp) {
+        self.name = name
+        self.messages = messages
+        self.lastTimestamp = lastTimestamp
+    }
 }
 
 public enum StoreError: Error, Equatable {

@@ -26,7 +26,8 @@ public enum Base32 {
         var output: [UInt8] = []
         var buffer: UInt32 = 0
         var bits = 0
-        for char in text.lowercased().utf8 {
+        // ASCII-only folding: no other character may stand for a letter of the alphabet.
+        for char in text.utf8.map({ (0x41...0x5a).contains($0) ? $0 | 0x20 : $0 }) {
             guard let value = alphabet.firstIndex(of: char) else { return nil }
             buffer = buffer << 5 | UInt32(value)
             bits += 5

@@ -44,6 +44,8 @@ public struct Entry: Hashable, Sendable {
         let seq = try reader.u64("seq")
         guard seq >= 1 else { throw .invalid(field: "seq", reason: "starts at 1") }
         let timestamp = HybridTimestamp(rawValue: try reader.u64("timestamp"))
+        // The top bit is reserved: timestamps then sort the same as unsigned here and as signed in SQLite.
+        guard timestamp.rawValue < 1 << 63 else { throw .invalid(field: "timestamp", reason: "beyond the year 6000") }
         let kind = EntryKind(rawValue: try reader.u8("kind"))
         let length = Int(try reader.u32("payload length"))
         let payload = try reader.sized(length, limit: Limits.maxPayloadBytes, "payload")
@@ -100,8 +102,10 @@ public struct EntryKey: Hashable, Comparable, Sendable {
     public var text: String { "\(author.text)/\(seq)" }
 
     public init?(text: String) {
-        let parts = text.split(separator: "/")
-        guard parts.count == 2, let author = AuthorID(text: String(parts[0])), let seq = UInt64(parts[1]), seq >= 1
+        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 2, let author = AuthorID(text: String(parts[0])),
+            parts[1].allSatisfy(\.isASCII), parts[1].allSatisfy(\.isNumber), !parts[1].hasPrefix("0"),
+            let seq = UInt64(parts[1]), seq >= 1
         else { return nil }
         self.init(author: author, seq: seq)
     }

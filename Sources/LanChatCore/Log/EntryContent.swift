@@ -44,9 +44,11 @@ public enum EntryContent: Hashable, Sendable {
             throw .invalid(field: "name", reason: "must not start or end with a space")
         }
         let hasControl = name.unicodeScalars.contains { scalar in
+            // The zero-width joiner builds emoji like 👩‍💻; it cannot hide or reorder text.
+            if scalar == "\u{200D}" { return false }
             switch scalar.properties.generalCategory {
-            case .control, .format, .lineSeparator, .paragraphSeparator: true
-            default: false
+            case .control, .format, .lineSeparator, .paragraphSeparator: return true
+            default: return false
             }
         }
         guard !hasControl else { throw .invalid(field: "name", reason: "must not contain control characters") }
@@ -64,7 +66,9 @@ public enum EntryContent: Hashable, Sendable {
             var reply: EntryKey?
             if flags & MessageFlags.reply != 0 {
                 let author = try AuthorID(bytes: reader.raw(AuthorID.byteCount, "reply author"))
-                reply = EntryKey(author: author, seq: try reader.u64("reply seq"))
+                let seq = try reader.u64("reply seq")
+                guard seq >= 1 else { throw .invalid(field: "reply seq", reason: "starts at 1") }
+                reply = EntryKey(author: author, seq: seq)
             }
             let bodyLength = Int(try reader.u16("body length"))
             let body = try reader.utf8(bodyLength, limit: Limits.maxBodyBytes, "body")

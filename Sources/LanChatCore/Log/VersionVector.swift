@@ -51,7 +51,8 @@ public struct VersionVector: Hashable, Sendable {
         let count = Int(try reader.u32("vector size"))
         guard count <= maxAuthors else { throw .oversized(field: "vector", size: count, limit: maxAuthors) }
         var heads: [AuthorID: UInt64] = [:]
-        heads.reserveCapacity(count)
+        // Reserve only what the remaining bytes could hold, whatever the count claims.
+        heads.reserveCapacity(min(count, reader.remaining / (AuthorID.byteCount + 8)))
         for _ in 0..<count {
             let author = try AuthorID(bytes: reader.raw(AuthorID.byteCount, "vector author"))
             let seq = try reader.u64("vector seq")

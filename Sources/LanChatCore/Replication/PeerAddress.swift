@@ -21,8 +21,8 @@ public struct PeerAddress: Hashable, Comparable, Sendable, CustomStringConvertib
             host = text[..<colon]
             portText = text[text.index(after: colon)...]
         }
-        guard !host.isEmpty, host.count <= 255, let port = UInt16(portText), port > 0 else { return nil }
         if host.hasSuffix(".") { host = host.dropLast() }
+        guard !host.isEmpty, host.count <= 255, let port = UInt16(portText), port > 0 else { return nil }
         self.init(host: String(host), port: port)
     }
 

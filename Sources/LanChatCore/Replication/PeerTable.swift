@@ -5,7 +5,7 @@ public enum PeerState: String, Sendable, CaseIterable {
 
 /// How a peer's address became known; a peer may be known several ways at once.
 public enum PeerSource: String, Sendable, CaseIterable, Comparable {
-    case configured, exchange, mdns, inbound
+    case configured, exchange, mdns, inbound, remembered
 
     public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
 }

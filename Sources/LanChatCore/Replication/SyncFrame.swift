@@ -133,3 +133,17 @@ public enum Handshake {
             signature, for: transcript(role: role, network: network, challenge: challenge, signer: signer, other: other))
     }
 }
+
+extension Handshake {
+    public static func randomChallenge() -> [UInt8] {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<challengeBytes).map { _ in UInt8.random(in: 0...255, using: &generator) }
+    }
+}
+
+extension Entry {
+    /// The seq of an entry in canonical encoding, read without decoding the rest (version byte, author, then seq).
+    public static func seq(ofEncoded bytes: [UInt8]) -> UInt64 {
+        bytes[(1 + AuthorID.byteCount)..<(1 + AuthorID.byteCount + 8)].reduce(0) { $0 << 8 | UInt64($1) }
+    }
+}

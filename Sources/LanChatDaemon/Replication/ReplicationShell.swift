@@ -1,0 +1,271 @@
+import LanChatCore
+import LanChatNet
+import Logging
+import NIOCore
+import ServiceLifecycle
+
+/// Owns the node's `Replicator` and carries out its directives: datagrams over UDP, syncs over TCP,
+/// entries into the store. All protocol decisions are the instance's; this only moves bytes and time.
+actor ReplicationShell: Service {
+    private var replicator: Replicator
+    private let transport: PeerTransport
+    private let node: Node
+    private let network: String
+    private let logger: Logger
+    private let clock = MonotonicClock()
+    private var outbound: NIOAsyncChannelOutboundWriter<AddressedEnvelope<ByteBuffer>>?
+    private var pendingStore: [Entry] = []
+    private var storing = false
+    private var resolved: [PeerAddress: SocketAddress] = [:]
+    private var inboundSessions = 0
+    private var counters = ShellCounters()
+
+    /// Concurrent inbound syncs at most; more are refused so a burst of peers cannot exhaust the node.
+    static let maxInboundSessions = 32
+
+    struct ShellCounters {
+        var syncsCompleted: UInt64 = 0
+        var entriesSyncedIn: UInt64 = 0
+        var entriesSyncedOut: UInt64 = 0
+        var inboundRefused: UInt64 = 0
+    }
+
+    init(node: Node, transport: PeerTransport, network: String, logger: Logger) async throws {
+        self.node = node
+        self.transport = transport
+        self.network = network
+        self.logger = logger
+        let vector = try node.store.versionVector()
+        replicator = Replicator(
+            configuration: .init(network: network, selfID: node.identity.id, seed: UInt64.random(in: .min ... .max)),
+            vector: vector)
+    }
+
+    var port: UInt16 { transport.port }
+
+    /// Seeds the peer table; host names are resolved here so the instance only sees numeric addresses.
+    func addPeers(_ addresses: [String], source: PeerSource) {
+        for text in addresses {
+            guard let parsed = PeerAddress(parsing: text) else { continue }
+            do {
+                let socket = try parsed.socketAddress()
+                guard let numeric = PeerAddress(socket) else { continue }
+                resolved[numeric] = socket
+                replicator.discovered(numeric, source: source)
+            } catch {
+                logger.warning("cannot resolve peer \(text): \(error)")
+            }
+        }
+    }
+
+    nonisolated func run() async throws {
+        try await cancelWhenGracefulShutdown {
+            try await self.transport.tcp.executeThenClose { connections in
+                try await self.transport.udp.executeThenClose { datagrams, outbound in
+                    await self.attach(outbound)
+                    try await withThrowingDiscardingTaskGroup { group in
+                        group.addTask { try await self.tickLoop() }
+                        group.addTask { await self.publishLoop() }
+                        group.addTask {
+                            for try await envelope in datagrams {
+                                await self.received(envelope)
+                            }
+                        }
+                        for try await connection in connections {
+                            group.addTask { await self.serveInbound(connection) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private func attach(_ writer: NIOAsyncChannelOutboundWriter<AddressedEnvelope<ByteBuffer>>) {
+        outbound = writer
+    }
+
+    // MARK: Inputs
+
+    private nonisolated func tickLoop() async throws {
+        let period = Duration.milliseconds(Int64(await replicator.configuration.protocolPeriod))
+        while true {
+            try await Task.sleep(for: period)
+            await tick()
+        }
+    }
+
+    private func tick() async {
+        await perform(replicator.tick(now: clock.nowMillis()))
+    }
+
+    private nonisolated func publishLoop() async {
+        for await entry in node.localCommits {
+            await published(entry)
+        }
+    }
+
+    private func published(_ entry: Entry) async {
+        await perform(replicator.published(entry, now: clock.nowMillis()))
+    }
+
+    private func received(_ envelope: AddressedEnvelope<ByteBuffer>) async {
+        guard let from = PeerAddress(envelope.remoteAddress) else { return }
+        resolved[from] = envelope.remoteAddress
+        let bytes = Array(envelope.data.readableBytesView)
+        await perform(replicator.receive(bytes, from: from, now: clock.nowMillis()))
+    }
+
+    // MARK: Directives
+
+    private func perform(_ directives: [Replicator.Directive]) async {
+        var envelopes: [AddressedEnvelope<ByteBuffer>] = []
+        for directive in directives {
+            switch directive {
+            case .send(let datagram, let address):
+                guard let socket = socketAddress(of: address) else { continue }
+                envelopes.append(AddressedEnvelope(remoteAddress: socket, data: ByteBuffer(bytes: datagram.encoded())))
+            case .store(let entries, _):
+                pendingStore += entries
+                if !storing {
+                    storing = true
+                    Task { await self.drainStore() }
+                }
+            case .sync(let address):
+                Task { await self.initiateSync(with: address) }
+            }
+        }
+        guard !envelopes.isEmpty, let outbound else { return }
+        do {
+            try await outbound.write(contentsOf: envelopes)
+        } catch {
+            logger.debug("datagram send failed: \(error)")
+        }
+    }
+
+    private func socketAddress(of address: PeerAddress) -> SocketAddress? {
+        if let known = resolved[address] { return known }
+        guard let socket = try? SocketAddress(ipAddress: address.host, port: Int(address.port)) else { return nil }
+        resolved[address] = socket
+        return socket
+    }
+
+    /// Stores pushed entries in batches: whatever arrived while the last transaction ran goes into the next.
+    private func drainStore() async {
+        while !pendingStore.isEmpty {
+            let batch = pendingStore
+            pendingStore.removeAll(keepingCapacity: true)
+            do {
+                replicator.headsAdvanced(try await node.ingest(batch))
+            } catch {
+                logger.error("could not store \(batch.count) pushed entries: \(error)")
+            }
+        }
+        storing = false
+    }
+
+    // MARK: Sync
+
+    private func sessionContext() -> SyncSession.Context {
+        SyncSession.Context(identity: node.identity, network: network, listenPort: transport.port, storage: self)
+    }
+
+    private func initiateSync(with address: PeerAddress) async {
+        let outcome: Replicator.SyncOutcome
+        do {
+            guard let socket = socketAddress(of: address) else { throw SyncError.closed }
+            let channel = try await PeerTransport.connect(to: socket)
+            let result = try await withDeadline(.seconds(120)) { [context = sessionContext()] in
+                try await SyncSession(context: context, channel: channel).initiate(expecting: nil)
+            }
+            record(result)
+            outcome = .completed(id: result.peer, more: result.peerHasMore)
+            try? node.store.rememberPeer(address, id: result.peer, seenAtMillis: WallClock.nowMillis())
+        } catch {
+            logger.debug("sync with \(address) failed: \(error)")
+            outcome = .failed
+        }
+        replicator.syncFinished(with: address, outcome: outcome, now: clock.nowMillis())
+    }
+
+    private func serveInbound(_ channel: NIOAsyncChannel<[UInt8], ByteBuffer>) async {
+        guard inboundSessions < Self.maxInboundSessions else {
+            counters.inboundRefused += 1
+            try? await channel.channel.close()
+            return
+        }
+        inboundSessions += 1
+        defer { inboundSessions -= 1 }
+        let remote = channel.channel.remoteAddress
+        do {
+            let result = try await withDeadline(.seconds(120)) { [context = sessionContext()] in
+                try await SyncSession(context: context, channel: channel).respond()
+            }
+            record(result)
+            if let host = remote?.ipAddress, result.peerPort > 0 {
+                let address = PeerAddress(host: host, port: result.peerPort)
+                replicator.inboundSyncVerified(address, id: result.peer, now: clock.nowMillis())
+            }
+        } catch {
+            logger.debug("inbound sync from \(remote.map { "\($0)" } ?? "?") failed: \(error)")
+        }
+    }
+
+    private func record(_ result: SyncSession.Result) {
+        counters.syncsCompleted += 1
+        counters.entriesSyncedIn += UInt64(result.received)
+        counters.entriesSyncedOut += UInt64(result.sent)
+    }
+
+    // MARK: Reports
+
+    func status(mdns: String) -> NetworkStatus {
+        var byState: [String: Int] = [:]
+        for state in PeerState.allCases { byState[state.rawValue] = 0 }
+        for peer in replicator.peers { byState[peer.state.rawValue, default: 0] += 1 }
+        var all = replicator.counters.dictionary
+        all["syncsCompleted"] = counters.syncsCompleted
+        all["entriesSyncedIn"] = counters.entriesSyncedIn
+        all["entriesSyncedOut"] = counters.entriesSyncedOut
+        all["inboundSyncsRefused"] = counters.inboundRefused
+        return NetworkStatus(name: network, port: Int(transport.port), peersByState: byState, mdns: mdns, counters: all)
+    }
+
+    func peerInfos(names: IdentityDirectory) -> [PeerInfo] {
+        let mine = replicator.vector.total
+        return replicator.peers.map { peer in
+            PeerInfo(
+                id: peer.verifiedID?.text, name: peer.verifiedID.map(names.displayName(of:)), address: peer.address.description,
+                state: peer.state.rawValue,
+                lastSeen: peer.lastSeen.map { Timestamps.rfc3339(millis: clock.wallMillis(ofMonotonic: $0)) },
+                behind: peer.reportedTotal.map { Int(mine) - Int($0) },
+                sources: peer.sources.sorted().map(\.rawValue))
+        }
+    }
+}
+
+extension ReplicationShell: SyncStorage {
+    func versionVector() async throws -> VersionVector { replicator.vector }
+
+    nonisolated func encodedEntries(author: AuthorID, after seq: UInt64, limit: Int) async throws -> [[UInt8]] {
+        try node.store.encodedEntries(author: author, after: seq, limit: limit)
+    }
+
+    func ingest(_ entries: [Entry]) async throws {
+        replicator.headsAdvanced(try await node.ingest(entries))
+    }
+}
+
+/// Runs an operation, cancelling it if it outlasts the deadline.
+func withDeadline<T: Sendable>(_ limit: Duration, _ operation: @escaping @Sendable () async throws -> T) async throws -> T {
+    try await withThrowingTaskGroup(of: T.self) { group in
+        group.addTask { try await operation() }
+        group.addTask {
+            try await Task.sleep(for: limit)
+            throw SyncError.timedOut
+        }
+        // The first to finish wins; the other is cancelled.
+        let result = try await group.next()!
+        group.cancelAll()
+        return result
+    }
+}
