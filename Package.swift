@@ -27,8 +27,12 @@ let package = Package(
             "LanChatCore",
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
+        .systemLibrary(
+            name: "CDNSSD",
+            pkgConfig: "avahi-compat-libdns_sd",
+            providers: [.apt(["libavahi-compat-libdnssd-dev"])]),
         .target(name: "LanChatNet", dependencies: [
-            "LanChatCore",
+            "LanChatCore", "CDNSSD",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),

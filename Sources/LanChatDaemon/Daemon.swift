@@ -33,17 +33,26 @@ public enum Daemon {
         await replication.addPeers(config.peers, source: .configured)
         await replication.addPeers(try store.rememberedPeers().map(\.description), source: .remembered)
 
+        var services: [any Service] = [replication]
+        let discovery = config.mdnsEnabled
+            ? ServiceDiscovery(advert: ServiceAdvert(network: config.network, id: identity.id), port: transport.port, displayName: name)
+            : nil
+        if let discovery {
+            await node.onOwnRename { discovery.rename(to: $0) }
+            services.append(DiscoveryService(discovery: discovery, replication: replication, network: config.network, logger: logger))
+        }
+
         let socketDirectory = (config.socketPath as NSString).deletingLastPathComponent
         try StateDirectory.makeDirectory(socketDirectory, mode: 0o700)
         let controlChannel = try await ControlServer.bind(path: config.socketPath, mode: config.socketMode)
         let dispatcher = ControlDispatcher(
             node: node,
-            networkStatus: { await replication.status(mdns: "disabled") },
+            networkStatus: { await replication.status(mdns: discovery?.state ?? "disabled") },
             peers: { await replication.peerInfos(names: await node.directory) })
         let control = ControlServer(path: config.socketPath, channel: controlChannel, dispatcher: dispatcher, logger: logger)
 
         let group = ServiceGroup(
-            services: [control, replication], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+            services: [control] + services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         SystemdNotify.send("READY=1")
         logger.info("ready; control socket \(config.socketPath), peers on \(config.bindAddress):\(transport.port), network \(config.network)")
         try await group.run()

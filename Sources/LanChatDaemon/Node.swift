@@ -17,6 +17,13 @@ public actor Node {
     nonisolated let localCommits: AsyncStream<Entry>
     private let localCommitsContinuation: AsyncStream<Entry>.Continuation
 
+    private var renameHandler: (@Sendable (String) -> Void)?
+
+    /// Called with this node's display name whenever it changes (to rename its mDNS announcement).
+    func onOwnRename(_ handler: @escaping @Sendable (String) -> Void) {
+        renameHandler = handler
+    }
+
     private struct Follower {
         let room: String?
         let continuation: AsyncStream<ChatEvent>.Continuation
@@ -97,8 +104,11 @@ public actor Node {
 
     private func committed(_ entries: [Entry]) {
         for entry in entries {
-            if case .profile(let name)? = try? entry.content() {
-                directory.apply(author: entry.author, record: .init(name: name, profileSeq: entry.seq))
+            if case .profile(let name)? = try? entry.content(),
+                directory.apply(author: entry.author, record: .init(name: name, profileSeq: entry.seq)),
+                entry.author == identity.id
+            {
+                renameHandler?(name)
             }
             guard !followers.isEmpty, let event = ChatEvent(entry: entry, directory: directory) else { continue }
             for follower in followers.values where follower.room == nil || follower.room == event.room || event.type == "profile" {

@@ -41,7 +41,7 @@ struct ControlServer: Service {
 
     func run() async throws {
         defer { unlink(path) }
-        try await cancelWhenGracefulShutdown { [channel, dispatcher, logger] in
+        try await untilShutdown { [channel, dispatcher, logger] in
             try await withThrowingDiscardingTaskGroup { group in
                 try await channel.executeThenClose { inbound in
                     for try await connection in inbound {

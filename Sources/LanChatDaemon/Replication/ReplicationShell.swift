@@ -19,6 +19,7 @@ actor ReplicationShell: Service {
     private var resolved: [PeerAddress: SocketAddress] = [:]
     private var inboundSessions = 0
     private var counters = ShellCounters()
+    private var mdnsInstances: [String: PeerAddress] = [:]
 
     /// Concurrent inbound syncs at most; more are refused so a burst of peers cannot exhaust the node.
     static let maxInboundSessions = 32
@@ -58,8 +59,20 @@ actor ReplicationShell: Service {
         }
     }
 
+    func mdnsFound(_ instance: String, at address: PeerAddress) {
+        if let previous = mdnsInstances.updateValue(address, forKey: instance), previous != address {
+            replicator.lost(previous, source: .mdns)
+        }
+        replicator.discovered(address, source: .mdns)
+    }
+
+    func mdnsLost(_ instance: String) {
+        guard let address = mdnsInstances.removeValue(forKey: instance) else { return }
+        replicator.lost(address, source: .mdns)
+    }
+
     nonisolated func run() async throws {
-        try await cancelWhenGracefulShutdown {
+        try await untilShutdown {
             try await self.transport.tcp.executeThenClose { connections in
                 try await self.transport.udp.executeThenClose { datagrams, outbound in
                     await self.attach(outbound)

@@ -1,0 +1,55 @@
+/// What a node announces over DNS-SD: the `_lanchat._tcp` instance name people see, and the TXT
+/// record that lets others skip services of other networks or versions before they connect.
+public struct ServiceAdvert: Equatable, Sendable {
+    public static let serviceType = "_lanchat._tcp"
+    /// DNS labels hold at most 63 bytes.
+    static let maxInstanceBytes = 63
+
+    public let protocolVersion: UInt8
+    public let network: String
+    public let id: AuthorID
+
+    public init(protocolVersion: UInt8 = Datagram.protocolVersion, network: String, id: AuthorID) {
+        self.protocolVersion = protocolVersion
+        self.network = network
+        self.id = id
+    }
+
+    /// `Alice (k3j4m2)`: the display name, shortened on a character boundary to fit one DNS label.
+    public static func instanceName(displayName: String, id: AuthorID) -> String {
+        let suffix = " (\(id.short))"
+        var name = displayName
+        while name.utf8.count + suffix.utf8.count > maxInstanceBytes { name.removeLast() }
+        return name + suffix
+    }
+
+    /// DNS-SD TXT record data: length-prefixed `key=value` strings.
+    public var txtRecord: [UInt8] {
+        var bytes: [UInt8] = []
+        for item in ["v=\(protocolVersion)", "net=\(network)", "id=\(id.text)"] {
+            bytes.append(UInt8(item.utf8.count))
+            bytes += item.utf8
+        }
+        return bytes
+    }
+
+    /// Parses a TXT record; nil when a field lanchat needs is missing or malformed.
+    public init?(txtRecord bytes: [UInt8]) {
+        var fields: [String: String] = [:]
+        var index = 0
+        while index < bytes.count {
+            let length = Int(bytes[index])
+            let end = index + 1 + length
+            guard end <= bytes.count else { return nil }
+            let item = String(decoding: bytes[(index + 1)..<end], as: UTF8.self)
+            if let equals = item.firstIndex(of: "=") {
+                fields[String(item[..<equals]).lowercased()] = String(item[item.index(after: equals)...])
+            }
+            index = end
+        }
+        guard let versionText = fields["v"], let version = UInt8(versionText), let network = fields["net"],
+            NetworkName.isValid(network), let idText = fields["id"], let id = AuthorID(text: idText)
+        else { return nil }
+        self.init(protocolVersion: version, network: network, id: id)
+    }
+}

@@ -1,0 +1,221 @@
+import CDNSSD
+import Dispatch
+import LanChatCore
+
+public enum DiscoveryEvent: Sendable, Equatable {
+    case found(instance: String, address: PeerAddress, advert: ServiceAdvert)
+    case lost(instance: String)
+    /// `active` or `unavailable: <reason>`; sent on every change.
+    case stateChanged(String)
+}
+
+/// Registers this node as `_lanchat._tcp` and browses for the others through Avahi's DNS-SD
+/// compatibility library. When Avahi is missing or stops, it reports `unavailable` and retries in
+/// the background; the node keeps working through `--peer` and peer exchange meanwhile.
+///
+/// `@unchecked Sendable`: every mutable field is touched only on `queue` (the DNS-SD callbacks run
+/// there too, from `DNSServiceProcessResult`).
+public final class ServiceDiscovery: @unchecked Sendable {
+    public static let retryInterval: DispatchTimeInterval = .seconds(3)
+
+    public let events: AsyncStream<DiscoveryEvent>
+    private let continuation: AsyncStream<DiscoveryEvent>.Continuation
+    private let queue = DispatchQueue(label: "lanchat.dnssd")
+    private let advert: ServiceAdvert
+    private let port: UInt16
+    private var displayName: String
+    private var registration: DNSServiceOperation?
+    private var browse: DNSServiceOperation?
+    private var resolving: [String: Lookup] = [:]
+    private var found: Set<String> = []
+    private var currentState = "starting" {
+        didSet {
+            if currentState != oldValue { continuation.yield(.stateChanged(currentState)) }
+        }
+    }
+    private var retryScheduled = false
+    private var stopped = false
+
+    /// A resolve, then an address query, for one instance.
+    private final class Lookup {
+        let instance: String
+        let interfaceIndex: UInt32
+        weak var owner: ServiceDiscovery?
+        var operation: DNSServiceOperation?
+        var port: UInt16 = 0
+        var advert: ServiceAdvert?
+
+        init(instance: String, interfaceIndex: UInt32, owner: ServiceDiscovery) {
+            self.instance = instance
+            self.interfaceIndex = interfaceIndex
+            self.owner = owner
+        }
+    }
+
+    public init(advert: ServiceAdvert, port: UInt16, displayName: String) {
+        self.advert = advert
+        self.port = port
+        self.displayName = displayName
+        (events, continuation) = AsyncStream.makeStream(of: DiscoveryEvent.self, bufferingPolicy: .bufferingNewest(1024))
+    }
+
+    /// `active`, or `unavailable: <reason>` (with retries running), as `lanchat status` shows it.
+    public var state: String { queue.sync { currentState } }
+
+    public func start() {
+        queue.async { self.attempt() }
+    }
+
+    public func rename(to name: String) {
+        queue.async {
+            guard name != self.displayName else { return }
+            self.displayName = name
+            guard self.registration != nil else { return }
+            self.registration?.cancel()
+            self.registration = nil
+            if let error = self.register() { self.fail(error.explanation) }
+        }
+    }
+
+    public func stop() {
+        queue.sync {
+            stopped = true
+            tearDown()
+            continuation.finish()
+        }
+    }
+
+    // MARK: On the queue
+
+    private func attempt() {
+        retryScheduled = false
+        guard !stopped else { return }
+        if let error = register() ?? startBrowse() {
+            fail(error.explanation)
+        } else {
+            currentState = "active"
+        }
+    }
+
+    private func register() -> DNSServiceErrorType? {
+        var ref: DNSServiceRef?
+        let txt = advert.txtRecord
+        let name = ServiceAdvert.instanceName(displayName: displayName, id: advert.id)
+        let context = Unmanaged.passUnretained(self).toOpaque()
+        let status = txt.withUnsafeBytes { buffer in
+            DNSServiceRegister(
+                &ref, 0, 0, name, ServiceAdvert.serviceType, nil, nil, port.bigEndian, UInt16(buffer.count),
+                buffer.baseAddress, { _, _, errorCode, _, _, _, context in
+                    guard errorCode != kDNSServiceErr_NoError, let context else { return }
+                    Unmanaged<ServiceDiscovery>.fromOpaque(context).takeUnretainedValue().fail(errorCode.explanation)
+                }, context)
+        }
+        guard status == kDNSServiceErr_NoError, let ref else { return status }
+        registration = DNSServiceOperation(ref: ref, queue: queue) { [weak self] in self?.fail($0.explanation) }
+        return nil
+    }
+
+    private func startBrowse() -> DNSServiceErrorType? {
+        var ref: DNSServiceRef?
+        let context = Unmanaged.passUnretained(self).toOpaque()
+        let status = DNSServiceBrowse(
+            &ref, 0, 0, ServiceAdvert.serviceType, nil, { _, flags, interfaceIndex, errorCode, name, _, _, context in
+                guard let context else { return }
+                let discovery = Unmanaged<ServiceDiscovery>.fromOpaque(context).takeUnretainedValue()
+                guard errorCode == kDNSServiceErr_NoError else { return discovery.fail(errorCode.explanation) }
+                guard let name else { return }
+                discovery.browsed(String(cString: name), added: flags & DNSServiceFlags(kDNSServiceFlagsAdd) != 0, interfaceIndex: interfaceIndex)
+            }, context)
+        guard status == kDNSServiceErr_NoError, let ref else { return status }
+        browse = DNSServiceOperation(ref: ref, queue: queue) { [weak self] in self?.fail($0.explanation) }
+        return nil
+    }
+
+    private func browsed(_ instance: String, added: Bool, interfaceIndex: UInt32) {
+        if added {
+            guard resolving[instance] == nil, !found.contains(instance) else { return }
+            let lookup = Lookup(instance: instance, interfaceIndex: interfaceIndex, owner: self)
+            resolving[instance] = lookup
+            resolve(lookup)
+        } else {
+            resolving.removeValue(forKey: instance)?.operation?.cancel()
+            if found.remove(instance) != nil { continuation.yield(.lost(instance: instance)) }
+        }
+    }
+
+    private func resolve(_ lookup: Lookup) {
+        var ref: DNSServiceRef?
+        let context = Unmanaged.passUnretained(lookup).toOpaque()
+        let status = DNSServiceResolve(
+            &ref, 0, lookup.interfaceIndex, lookup.instance, ServiceAdvert.serviceType, "local.",
+            { _, _, _, errorCode, _, host, port, txtLength, txt, context in
+                guard let context else { return }
+                let lookup = Unmanaged<Lookup>.fromOpaque(context).takeUnretainedValue()
+                guard errorCode == kDNSServiceErr_NoError, let host, let txt else { return }
+                let record = Array(UnsafeBufferPointer(start: txt, count: Int(txtLength)))
+                lookup.owner?.resolved(lookup, host: String(cString: host), port: UInt16(bigEndian: port), txt: record)
+            }, context)
+        guard status == kDNSServiceErr_NoError, let ref else {
+            resolving[lookup.instance] = nil
+            return
+        }
+        lookup.operation = DNSServiceOperation(ref: ref, queue: queue) { [weak self] in self?.fail($0.explanation) }
+    }
+
+    private func resolved(_ lookup: Lookup, host: String, port: UInt16, txt: [UInt8]) {
+        // Cancelled after this callback returns: a ref is not freed from inside its own callback.
+        let resolveOperation = lookup.operation
+        queue.async { resolveOperation?.cancel() }
+        guard let advert = ServiceAdvert(txtRecord: txt), advert.id != self.advert.id else {
+            resolving[lookup.instance] = nil
+            return
+        }
+        lookup.port = port
+        lookup.advert = advert
+        var ref: DNSServiceRef?
+        let context = Unmanaged.passUnretained(lookup).toOpaque()
+        let status = DNSServiceQueryRecord(
+            &ref, 0, lookup.interfaceIndex, host, UInt16(kDNSServiceType_A), UInt16(kDNSServiceClass_IN),
+            { _, flags, _, errorCode, _, _, _, length, data, _, context in
+                guard let context, errorCode == kDNSServiceErr_NoError, flags & DNSServiceFlags(kDNSServiceFlagsAdd) != 0,
+                    length == 4, let data
+                else { return }
+                let lookup = Unmanaged<Lookup>.fromOpaque(context).takeUnretainedValue()
+                let octets = UnsafeRawBufferPointer(start: data, count: 4)
+                lookup.owner?.addressed(lookup, ipv4: octets.map { String($0) }.joined(separator: "."))
+            }, context)
+        guard status == kDNSServiceErr_NoError, let ref else {
+            resolving[lookup.instance] = nil
+            return
+        }
+        lookup.operation = DNSServiceOperation(ref: ref, queue: queue) { [weak self] in self?.fail($0.explanation) }
+    }
+
+    private func addressed(_ lookup: Lookup, ipv4: String) {
+        guard resolving[lookup.instance] === lookup, let advert = lookup.advert else { return }
+        let queryOperation = lookup.operation
+        queue.async { queryOperation?.cancel() }
+        resolving[lookup.instance] = nil
+        found.insert(lookup.instance)
+        continuation.yield(.found(instance: lookup.instance, address: PeerAddress(host: ipv4, port: lookup.port), advert: advert))
+    }
+
+    private func fail(_ reason: String) {
+        tearDown()
+        currentState = "unavailable: \(reason)"
+        guard !stopped, !retryScheduled else { return }
+        retryScheduled = true
+        queue.asyncAfter(deadline: .now() + Self.retryInterval) { self.attempt() }
+    }
+
+    private func tearDown() {
+        registration?.cancel()
+        browse?.cancel()
+        registration = nil
+        browse = nil
+        for lookup in resolving.values { lookup.operation?.cancel() }
+        resolving.removeAll()
+        for instance in found { continuation.yield(.lost(instance: instance)) }
+        found.removeAll()
+    }
+}

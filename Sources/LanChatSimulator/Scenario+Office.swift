@@ -1,0 +1,56 @@
+import LanChatCore
+
+extension Scenario {
+    /// A busy office network: nodes join over a few seconds, each knowing one earlier node; the
+    /// network splits in two halves and heals; late joiners arrive after that; nodes restart; messages
+    /// come from random nodes throughout; and datagrams are lost at a steady rate.
+    public struct Office: Sendable {
+        public var nodes = 1000
+        /// Of `nodes`, how many join only after the partition has healed.
+        public var lateJoiners = 100
+        public var messages = 200
+        public var restarts = 20
+        public var lossRate = 0.1
+        public var joinWindow: UInt64 = 10_000
+        public var partitionAt: UInt64 = 12_000
+        public var partitionLength: UInt64 = 15_000
+        public var lateJoinWindow: UInt64 = 5_000
+        public var downtime: ClosedRange<UInt64> = 2_000...5_000
+        public var deadline: UInt64 = 120_000
+
+        public init() {}
+
+        var healAt: UInt64 { partitionAt + partitionLength }
+        var lastJoinAt: UInt64 { healAt + lateJoinWindow }
+    }
+
+    /// The office day, laid out with a generator derived from `seed` (the simulation uses another).
+    public static func office(_ office: Office, seed: UInt64) -> Scenario {
+        precondition(office.lateJoiners < office.nodes, "at least one node must join early")
+        var random = SplitMix64(seed: seed ^ 0x0FF1_CE00_5CE0_A210)
+        var scenario = Scenario(seed: seed, nodeCount: office.nodes, deadline: office.deadline)
+        scenario.lossRate = office.lossRate
+
+        let early = office.nodes - office.lateJoiners
+        let joinTimes = (0..<early).map { $0 == 0 ? 0 : random.uniform(0...office.joinWindow) }.sorted()
+            + (early..<office.nodes).map { _ in random.uniform(office.healAt...office.lastJoinAt) }.sorted()
+        for (node, time) in joinTimes.enumerated() {
+            // Join times are sorted, so every node below this one has joined by now.
+            scenario.at(time, .join(node, seeds: node == 0 ? [] : [random.below(node)]))
+        }
+
+        let shuffled = Array(0..<office.nodes).shuffled(using: &random)
+        let half = office.nodes / 2
+        scenario.at(office.partitionAt, .partition([Array(shuffled[..<half]).sorted(), Array(shuffled[half...]).sorted()]))
+        scenario.at(office.healAt, .heal)
+
+        for _ in 0..<office.messages {
+            scenario.at(random.uniform(500...office.lastJoinAt), .publish(from: .randomUp))
+        }
+        for _ in 0..<office.restarts {
+            let time = random.uniform(office.joinWindow / 2...office.healAt)
+            scenario.at(time, .restart(.randomUp, downtime: random.uniform(office.downtime)))
+        }
+        return scenario
+    }
+}

@@ -1,0 +1,26 @@
+import LanChatCore
+
+/// Something the simulation does at a virtual time.
+enum SimulationEvent {
+    case action(Scenario.Action)
+    /// The node's protocol period timer, for the run of the node it was set in.
+    case tick(node: Int, incarnation: Int)
+    case deliver(Datagram, from: PeerAddress, to: Int)
+    /// A sync the initiator opened ends: entries move both ways, or it fails.
+    case finishSync(initiator: Int, incarnation: Int, responder: PeerAddress)
+    /// A restarted node's downtime is over.
+    case comeBack(node: Int)
+    case checkConvergence
+}
+
+/// An event in the queue, ordered by time and then by when it was scheduled, so ties are deterministic.
+struct ScheduledEvent: Comparable {
+    let time: UInt64
+    let order: UInt64
+    let event: SimulationEvent
+
+    static func < (lhs: Self, rhs: Self) -> Bool { (lhs.time, lhs.order) < (rhs.time, rhs.order) }
+
+    /// `order` is unique, so two scheduled events are the same only if they are one.
+    static func == (lhs: Self, rhs: Self) -> Bool { (lhs.time, lhs.order) == (rhs.time, rhs.order) }
+}

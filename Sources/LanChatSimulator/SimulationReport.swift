@@ -1,0 +1,117 @@
+import Foundation
+
+/// What a simulation run measured. Equal seeds and scenarios give equal reports.
+public struct SimulationReport: Equatable, Sendable {
+    /// What the replicators asked the network to carry, and what became of it.
+    public struct Traffic: Equatable, Sendable {
+        /// Every `.send` directive.
+        public var datagramsSent = 0
+        /// `.send` directives carrying a `.push` body.
+        public var pushDatagrams = 0
+        /// Dropped by the loss rate.
+        public var datagramsLost = 0
+        /// Dropped because sender and target were in different partition groups.
+        public var datagramsPartitioned = 0
+        /// Dropped because the target was down, had not joined, or is no node at all.
+        public var datagramsUndeliverable = 0
+        /// `.sync` directives.
+        public var syncsStarted = 0
+        public var syncsCompleted = 0
+        public var syncsFailed = 0
+        /// Completed syncs whose two sides already held the same vector.
+        public var syncsIdle = 0
+        /// Completed syncs that stopped at the per-session bound.
+        public var syncsCut = 0
+        /// Syncs whose initiator went down before they ended.
+        public var syncsAbandoned = 0
+    }
+
+    /// A node storing an entry it did not author, counted once per node and entry.
+    public struct Deliveries: Equatable, Sendable {
+        public var byPush = 0
+        public var bySync = 0
+        public var total: Int { byPush + bySync }
+    }
+
+    /// Over messages: the time from publishing a message to its last delivery anywhere.
+    public struct Latency: Equatable, Sendable {
+        public var median: UInt64
+        public var max: UInt64
+    }
+
+    public var seed: UInt64
+    public var nodes: Int
+    /// Up when the run ended.
+    public var upNodes: Int
+    public var protocolPeriod: UInt64
+    public var entriesPublished: Int
+    /// Publish actions skipped because the chosen node was down.
+    public var publishesSkipped: Int
+    public var deliveries: Deliveries
+    public var traffic: Traffic
+    public var lastDeliveryLatency: Latency?
+    /// The last disruption or message of the script (a restarted node's return counts).
+    public var settledAt: UInt64
+    /// When every up node's vector first equalled the vector of everything published; nil if never.
+    public var convergedAt: UInt64?
+    public var endedAt: UInt64
+
+    public var converged: Bool { convergedAt != nil }
+
+    /// Push datagrams ÷ deliveries − 1: 0 is one datagram per delivery; negative when syncs delivered
+    /// what push did not reach.
+    public var redundancy: Double {
+        deliveries.total == 0 ? 0 : Double(traffic.pushDatagrams) / Double(deliveries.total) - 1
+    }
+
+    public var pushDatagramsPerDelivery: Double {
+        deliveries.total == 0 ? 0 : Double(traffic.pushDatagrams) / Double(deliveries.total)
+    }
+
+    public var datagramsPerDelivery: Double {
+        deliveries.total == 0 ? 0 : Double(traffic.datagramsSent) / Double(deliveries.total)
+    }
+
+    public var pushFraction: Double {
+        deliveries.total == 0 ? 0 : Double(deliveries.byPush) / Double(deliveries.total)
+    }
+
+    /// Protocol periods from the last disruption to convergence.
+    public var roundsToConverge: Double? {
+        convergedAt.map { Double($0 - settledAt) / Double(protocolPeriod) }
+    }
+}
+
+extension SimulationReport: CustomStringConvertible {
+    public var description: String {
+        let convergence: String
+        if let convergedAt, let rounds = roundsToConverge {
+            convergence = "converged at \(seconds(convergedAt)), \(seconds(convergedAt - settledAt)) after the last "
+                + "disruption or message at \(seconds(settledAt)): \(fixed(rounds, 1)) rounds of \(protocolPeriod) ms"
+        } else {
+            convergence = "NOT converged by \(seconds(endedAt)) (last disruption or message at \(seconds(settledAt)))"
+        }
+        let latency = lastDeliveryLatency.map { "median \(seconds($0.median)), max \(seconds($0.max))" } ?? "no deliveries"
+        return """
+            \(nodes) nodes (\(upNodes) up at the end), seed \(seed); \(entriesPublished) messages published\
+            \(publishesSkipped > 0 ? " (\(publishesSkipped) skipped: node down)" : "")
+            deliveries: \(deliveries.total), \(percent(pushFraction)) by push, \(percent(1 - pushFraction)) by sync
+            push datagrams: \(traffic.pushDatagrams), \(fixed(pushDatagramsPerDelivery, 3)) per delivery \
+            (relative message redundancy \(fixed(redundancy, 3)))
+            all datagrams: \(traffic.datagramsSent) (\(fixed(datagramsPerDelivery, 1)) per delivery); \
+            lost \(traffic.datagramsLost), across a partition \(traffic.datagramsPartitioned), \
+            to no running node \(traffic.datagramsUndeliverable)
+            syncs: \(traffic.syncsStarted) started, \(traffic.syncsCompleted) completed (\(traffic.syncsIdle) with \
+            nothing to move, \(traffic.syncsCut) cut at the bound), \(traffic.syncsFailed) failed, \
+            \(traffic.syncsAbandoned) abandoned
+            last delivery of each message after publishing: \(latency)
+            \(convergence)
+            """
+    }
+
+    private func seconds(_ millis: UInt64) -> String { "\(fixed(Double(millis) / 1000, 2)) s" }
+
+    private func percent(_ fraction: Double) -> String { "\(fixed(fraction * 100, 1))%" }
+
+    private func fixed(_ value: Double, _ digits: Int) -> String { String(format: "%.\(digits)f", value) }
+}
