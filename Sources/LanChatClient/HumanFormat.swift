@@ -55,6 +55,18 @@ public enum HumanFormat {
         return lines.joined(separator: "\n")
     }
 
+    public static func check(_ check: DoctorCheck) -> String {
+        let mark = switch check.status {
+        case .ok: "ok     "
+        case .warning: "warning"
+        case .problem: "PROBLEM"
+        }
+        var lines = ["\(mark) \(check.check): \(check.detail)"]
+        lines += (check.items ?? []).map { "          - \($0)" }
+        if let fix = check.fix { lines.append("          fix: \(fix)") }
+        return lines.joined(separator: "\n")
+    }
+
     private static func shortID(_ id: String) -> String { String(id.prefix(AuthorID.shortLength)) }
 
     /// `HH:MM` in local time for today, `YYYY-MM-DD HH:MM` otherwise.

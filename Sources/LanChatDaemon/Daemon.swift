@@ -48,7 +48,8 @@ public enum Daemon {
         let dispatcher = ControlDispatcher(
             node: node,
             networkStatus: { await replication.status(mdns: discovery?.state ?? "disabled") },
-            peers: { await replication.peerInfos(names: await node.directory) })
+            peers: { await replication.peerInfos(names: await node.directory) },
+            diagnose: { Diagnosis.checks(await replication.facts(mdns: discovery?.snapshot(), names: await node.directory)) })
         let control = ControlServer(path: config.socketPath, channel: controlChannel, dispatcher: dispatcher, logger: logger)
 
         let group = ServiceGroup(

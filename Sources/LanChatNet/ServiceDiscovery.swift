@@ -28,6 +28,8 @@ public final class ServiceDiscovery: @unchecked Sendable {
     private var browse: DNSServiceOperation?
     private var resolving: [String: Lookup] = [:]
     private var found: Set<String> = []
+    private var visible: [String: (PeerAddress, ServiceAdvert)] = [:]
+    private var seesItself = false
     private var currentState = "starting" {
         didSet {
             if currentState != oldValue { continuation.yield(.stateChanged(currentState)) }
@@ -61,6 +63,24 @@ public final class ServiceDiscovery: @unchecked Sendable {
 
     /// `active`, or `unavailable: <reason>` (with retries running), as `lanchat status` shows it.
     public var state: String { queue.sync { currentState } }
+
+    /// What DNS-SD shows right now, for `lanchat doctor`.
+    public struct Snapshot: Sendable {
+        public let state: String
+        public let announcedAs: String
+        /// Our own announcement came back through the network: multicast works here.
+        public let seesItself: Bool
+        /// Every resolved lanchat service, of any network, but ours.
+        public let services: [(instance: String, address: PeerAddress, advert: ServiceAdvert)]
+    }
+
+    public func snapshot() -> Snapshot {
+        queue.sync {
+            Snapshot(
+                state: currentState, announcedAs: ServiceAdvert.instanceName(displayName: displayName, id: advert.id),
+                seesItself: seesItself, services: visible.sorted { $0.key < $1.key }.map { ($0.key, $0.value.0, $0.value.1) })
+        }
+    }
 
     public func start() {
         queue.async { self.attempt() }
@@ -139,6 +159,7 @@ public final class ServiceDiscovery: @unchecked Sendable {
             resolve(lookup)
         } else {
             resolving.removeValue(forKey: instance)?.operation?.cancel()
+            visible[instance] = nil
             if found.remove(instance) != nil { continuation.yield(.lost(instance: instance)) }
         }
     }
@@ -167,6 +188,7 @@ public final class ServiceDiscovery: @unchecked Sendable {
         let resolveOperation = lookup.operation
         queue.async { resolveOperation?.cancel() }
         guard let advert = ServiceAdvert(txtRecord: txt), advert.id != self.advert.id else {
+            if ServiceAdvert(txtRecord: txt)?.id == self.advert.id { seesItself = true }
             resolving[lookup.instance] = nil
             return
         }
@@ -197,6 +219,7 @@ public final class ServiceDiscovery: @unchecked Sendable {
         queue.async { queryOperation?.cancel() }
         resolving[lookup.instance] = nil
         found.insert(lookup.instance)
+        visible[lookup.instance] = (PeerAddress(host: ipv4, port: lookup.port), advert)
         continuation.yield(.found(instance: lookup.instance, address: PeerAddress(host: ipv4, port: lookup.port), advert: advert))
     }
 
@@ -217,5 +240,7 @@ public final class ServiceDiscovery: @unchecked Sendable {
         resolving.removeAll()
         for instance in found { continuation.yield(.lost(instance: instance)) }
         found.removeAll()
+        visible.removeAll()
+        seesItself = false
     }
 }

@@ -23,6 +23,8 @@ struct LanChat {
             try command.run()
         } catch let error as ClientError {
             fail(error.description)
+        } catch let code as ExitCode {
+            exit(code.rawValue)
         } catch {
             let code = Root.exitCode(for: error)
             if code == .success || error is CleanExit {
@@ -64,7 +66,7 @@ struct Root: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lanchat",
         abstract: "Chat with everyone on your office network, through the local lanchatd.",
-        subcommands: [Send.self, History.self, Follow.self, Name.self, WhoAmI.self, Who.self, Rooms.self, Status.self, Peers.self])
+        subcommands: [Send.self, History.self, Follow.self, Name.self, WhoAmI.self, Who.self, Rooms.self, Status.self, Peers.self, Doctor.self])
 }
 
 struct Send: ParsableCommand {
@@ -196,5 +198,29 @@ struct Peers: ParsableCommand {
         } else {
             print(HumanFormat.peers(peers))
         }
+    }
+}
+
+struct Doctor: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Find out why this node cannot see others (or they it), and how to fix it; exits 1 if a problem is found.")
+    @OptionGroup var connection: Connection
+    @OptionGroup var output: JSONFlag
+
+    func run() throws {
+        var checks: [DoctorCheck]
+        do {
+            let client = try connection.client()
+            let status = try client.request(ControlRequest(cmd: "status")).status
+            checks = status.map { [LocalDiagnosis.daemonRunning($0)] } ?? []
+            checks += try client.request(ControlRequest(cmd: "doctor")).checks ?? []
+        } catch let error as ClientError {
+            checks = [LocalDiagnosis.daemonUnreachable(error), LocalDiagnosis.avahiProcess()]
+        }
+        checks.append(LocalDiagnosis.interfaces())
+        for check in checks {
+            print(output.json ? ControlJSON.encode(check) : HumanFormat.check(check))
+        }
+        if checks.contains(where: { $0.status == .problem }) { throw ExitCode(1) }
     }
 }

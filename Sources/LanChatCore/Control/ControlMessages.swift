@@ -175,6 +175,7 @@ public struct ControlResponse: Codable, Sendable, Equatable {
     public var rooms: [RoomInfo]?
     public var peers: [PeerInfo]?
     public var status: StatusInfo?
+    public var checks: [DoctorCheck]?
 
     public init(ok: Bool = true) { self.ok = ok }
 

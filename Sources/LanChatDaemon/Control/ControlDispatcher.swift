@@ -5,6 +5,7 @@ struct ControlDispatcher: Sendable {
     let node: Node
     let networkStatus: @Sendable () async -> NetworkStatus
     let peers: @Sendable () async -> [PeerInfo]
+    let diagnose: @Sendable () async -> [DoctorCheck]
 
     func handle(_ request: ControlRequest) async -> ControlResponse {
         do {
@@ -50,6 +51,8 @@ struct ControlDispatcher: Sendable {
             response.status = try await node.status(network: networkStatus())
         case "peers":
             response.peers = await peers()
+        case "doctor":
+            response.checks = await diagnose()
         default:
             throw ControlFailure(code: "unknown_command", message: "unknown command '\(request.cmd)'")
         }

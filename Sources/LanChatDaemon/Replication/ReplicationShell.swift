@@ -29,6 +29,7 @@ actor ReplicationShell: Service {
         var entriesSyncedIn: UInt64 = 0
         var entriesSyncedOut: UInt64 = 0
         var inboundRefused: UInt64 = 0
+        var inboundSyncs: UInt64 = 0
     }
 
     init(node: Node, transport: PeerTransport, network: String, logger: Logger) async throws {
@@ -214,6 +215,7 @@ actor ReplicationShell: Service {
                 try await SyncSession(context: context, channel: channel).respond()
             }
             record(result)
+            counters.inboundSyncs += 1
             if let host = remote?.ipAddress, result.peerPort > 0 {
                 let address = PeerAddress(host: host, port: result.peerPort)
                 replicator.inboundSyncVerified(address, id: result.peer, now: clock.nowMillis())
@@ -241,6 +243,19 @@ actor ReplicationShell: Service {
         all["entriesSyncedOut"] = counters.entriesSyncedOut
         all["inboundSyncsRefused"] = counters.inboundRefused
         return NetworkStatus(name: network, port: Int(transport.port), peersByState: byState, mdns: mdns, counters: all)
+    }
+
+    func facts(mdns: ServiceDiscovery.Snapshot?, names: IdentityDirectory) -> NetworkFacts {
+        NetworkFacts(
+            network: network, port: transport.port, mdnsState: mdns?.state ?? "disabled", announcedAs: mdns?.announcedAs,
+            seesItself: mdns?.seesItself ?? false,
+            services: (mdns?.services ?? []).map {
+                .init(instance: $0.instance, address: $0.address, network: $0.advert.network, protocolVersion: $0.advert.protocolVersion)
+            },
+            peers: replicator.peers.map {
+                .init(address: $0.address, state: $0.state, sources: $0.sources, name: $0.verifiedID.map(names.displayName(of:)))
+            },
+            datagramsIn: replicator.counters.datagramsIn, inboundSyncs: counters.inboundSyncs, syncsCompleted: counters.syncsCompleted)
     }
 
     func peerInfos(names: IdentityDirectory) -> [PeerInfo] {

@@ -1,0 +1,144 @@
+/// What the daemon knows about its network, gathered for `lanchat doctor`.
+public struct NetworkFacts: Sendable {
+    public struct Service: Sendable {
+        public let instance: String
+        public let address: PeerAddress
+        public let network: String
+        public let protocolVersion: UInt8
+
+        public init(instance: String, address: PeerAddress, network: String, protocolVersion: UInt8) {
+            self.instance = instance
+            self.address = address
+            self.network = network
+            self.protocolVersion = protocolVersion
+        }
+    }
+
+    public struct Peer: Sendable {
+        public let address: PeerAddress
+        public let state: PeerState
+        public let sources: Set<PeerSource>
+        public let name: String?
+
+        public init(address: PeerAddress, state: PeerState, sources: Set<PeerSource>, name: String?) {
+            self.address = address
+            self.state = state
+            self.sources = sources
+            self.name = name
+        }
+    }
+
+    public var network: String
+    public var port: UInt16
+    /// `disabled`, `active` or `unavailable: <reason>`.
+    public var mdnsState: String
+    public var announcedAs: String?
+    public var seesItself: Bool
+    public var services: [Service]
+    public var peers: [Peer]
+    public var datagramsIn: UInt64
+    public var inboundSyncs: UInt64
+    public var syncsCompleted: UInt64
+
+    public init(
+        network: String, port: UInt16, mdnsState: String, announcedAs: String?, seesItself: Bool, services: [Service],
+        peers: [Peer], datagramsIn: UInt64, inboundSyncs: UInt64, syncsCompleted: UInt64
+    ) {
+        self.network = network
+        self.port = port
+        self.mdnsState = mdnsState
+        self.announcedAs = announcedAs
+        self.seesItself = seesItself
+        self.services = services
+        self.peers = peers
+        self.datagramsIn = datagramsIn
+        self.inboundSyncs = inboundSyncs
+        self.syncsCompleted = syncsCompleted
+    }
+}
+
+/// Turns network facts into plain-words findings with fixes. Pure, so every branch is testable.
+public enum Diagnosis {
+    public static func checks(_ facts: NetworkFacts) -> [DoctorCheck] {
+        [avahi(facts), ownAnnouncement(facts), services(facts), reachability(facts), ports(facts)].compactMap { $0 }
+    }
+
+    static func avahi(_ facts: NetworkFacts) -> DoctorCheck {
+        switch facts.mdnsState {
+        case "active":
+            return DoctorCheck(check: "avahi", status: .ok, detail: "Avahi is running and reachable over D-Bus; announcing \"\(facts.announcedAs ?? "?")\"")
+        case "disabled":
+            return DoctorCheck(
+                check: "avahi", status: .warning, detail: "mDNS discovery is disabled (--no-mdns or LANCHAT_NO_MDNS=1)",
+                fix: "remove --no-mdns to find peers automatically, or give each node a --peer HOST:PORT")
+        default:
+            let reason = facts.mdnsState.hasPrefix("unavailable: ") ? String(facts.mdnsState.dropFirst(13)) : facts.mdnsState
+            return DoctorCheck(
+                check: "avahi", status: .problem, detail: "mDNS does not work: \(reason); other nodes cannot find this one, nor it them",
+                fix: "start Avahi: sudo systemctl enable --now avahi-daemon (install it with: sudo apt install avahi-daemon); lanchatd picks it up without a restart")
+        }
+    }
+
+    static func ownAnnouncement(_ facts: NetworkFacts) -> DoctorCheck? {
+        guard facts.mdnsState == "active" else { return nil }
+        if facts.seesItself {
+            return DoctorCheck(check: "self-announcement", status: .ok, detail: "this node sees its own mDNS announcement")
+        }
+        return DoctorCheck(
+            check: "self-announcement", status: .warning, detail: "this node's own announcement has not come back yet",
+            fix: "if this persists, multicast is not working on this interface: check that it is up and has multicast on (ip link)")
+    }
+
+    static func services(_ facts: NetworkFacts) -> DoctorCheck? {
+        guard facts.mdnsState == "active" else { return nil }
+        let ours = facts.services.filter { $0.network == facts.network }
+        let items = facts.services.map { "\($0.instance) at \($0.address), network \($0.network)" }
+        if !ours.isEmpty {
+            return DoctorCheck(
+                check: "services", status: .ok, detail: "\(ours.count) other lanchat node(s) visible on network \(facts.network)", items: items)
+        }
+        if !facts.services.isEmpty {
+            let others = Set(facts.services.map(\.network)).sorted().joined(separator: ", ")
+            return DoctorCheck(
+                check: "services", status: .warning, detail: "lanchat nodes are visible, but only on other networks (\(others)); this node is on \(facts.network)",
+                fix: "use the same --network (LANCHAT_NETWORK) on every node that should talk", items: items)
+        }
+        return DoctorCheck(
+            check: "services", status: .warning, detail: "no other lanchat node is visible over mDNS",
+            fix: "start lanchatd on another machine of this LAN; if one runs, multicast (UDP 5353) is blocked between you (a firewall, or a Wi-Fi with client isolation)")
+    }
+
+    static func reachability(_ facts: NetworkFacts) -> DoctorCheck? {
+        guard !facts.peers.isEmpty else { return nil }
+        let alive = facts.peers.filter { $0.state == .alive }
+        let unreachable = facts.peers.filter { $0.state != .alive && $0.sources.contains(.mdns) }
+        if unreachable.isEmpty {
+            return DoctorCheck(
+                check: "peers", status: alive.isEmpty ? .warning : .ok,
+                detail: "\(alive.count) of \(facts.peers.count) known peer(s) answer",
+                items: alive.map { "\($0.name ?? "?") at \($0.address)" })
+        }
+        return DoctorCheck(
+            check: "peers", status: .problem,
+            detail: "\(unreachable.count) node(s) announced over mDNS do not answer on their UDP port",
+            fix: "a firewall on those machines (or this one) is likely dropping UDP/TCP port \(facts.port) traffic; allow it (e.g. sudo ufw allow \(facts.port))",
+            items: unreachable.map { "\($0.address) (\($0.state.rawValue))" })
+    }
+
+    static func ports(_ facts: NetworkFacts) -> DoctorCheck? {
+        guard facts.peers.contains(where: { $0.state == .alive || $0.sources.contains(.mdns) }) else { return nil }
+        if facts.datagramsIn == 0 {
+            return DoctorCheck(
+                check: "ports", status: .problem, detail: "peers are known, but no datagram has reached UDP port \(facts.port)",
+                fix: "a firewall is likely in the way: allow UDP and TCP port \(facts.port) (e.g. sudo ufw allow \(facts.port))")
+        }
+        if facts.inboundSyncs == 0 && facts.syncsCompleted == 0 {
+            return DoctorCheck(
+                check: "ports", status: .warning, detail: "UDP port \(facts.port) is reachable, but no TCP sync has completed yet",
+                fix: "if this persists, allow TCP port \(facts.port) as well")
+        }
+        return DoctorCheck(
+            check: "ports", status: .ok,
+            detail: "peers reach UDP port \(facts.port); \(facts.inboundSyncs) sync(s) came in over TCP, \(facts.syncsCompleted) completed in all")
+    }
+}
