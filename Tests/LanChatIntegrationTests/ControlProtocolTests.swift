@@ -1,0 +1,127 @@
+import Foundation
+import LanChatClient
+import LanChatCore
+import Testing
+
+@Suite("control socket protocol", .timeLimit(.minutes(1)))
+struct ControlProtocolTests {
+    /// What a line of the daemon's reply says.
+    struct Reply: Sendable {
+        let ok: Bool?
+        let code: String?
+        let raw: String
+
+        init(_ line: String?) throws {
+            guard let line else { throw HarnessError("the daemon closed the connection instead of answering") }
+            let object = try jsonObject(line)
+            ok = object["ok"] as? Bool
+            code = (object["error"] as? [String: Any])?["code"] as? String
+            raw = line
+        }
+    }
+
+    static let whoami = Array("{\"cmd\":\"whoami\"}\n".utf8)
+
+    @Test("malformed requests get an error reply and leave the connection usable")
+    func malformedRequests() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.cleanup() }
+        let daemon = try await sandbox.startDaemon()
+
+        let cases: [(name: String, bytes: [UInt8], code: String)] = [
+            ("not JSON", Array("not json\n".utf8), "bad_json"),
+            ("unknown command", Array("{\"cmd\":\"nope\"}\n".utf8), "unknown_command"),
+            ("70 KiB line", [UInt8](repeating: UInt8(ascii: "x"), count: 70 * 1024) + [UInt8(ascii: "\n")], "too_large"),
+            ("70 KiB of valid JSON", Array("{\"cmd\":\"send\",\"body\":\"\(String(repeating: "y", count: 70 * 1024))\"}\n".utf8), "too_large"),
+            ("cmd not a string", Array("{\"cmd\":42}\n".utf8), "bad_json"),
+            ("a JSON array", Array("[1,2,3]\n".utf8), "bad_json"),
+            ("an empty line", Array("\n".utf8), "bad_json"),
+            ("invalid UTF-8", [0xff, 0xfe, 0x80, UInt8(ascii: "\n")], "bad_json"),
+            ("send without a body", Array("{\"cmd\":\"send\"}\n".utf8), "bad_request"),
+            ("history limit 0", Array("{\"cmd\":\"history\",\"limit\":0}\n".utf8), "bad_request"),
+            ("bad reply id", Array("{\"cmd\":\"send\",\"body\":\"x\",\"replyTo\":\"nope\"}\n".utf8), "bad_request"),
+            ("body over the limit", Array("{\"cmd\":\"send\",\"body\":\"\(String(repeating: "z", count: Limits.maxBodyBytes + 1))\"}\n".utf8), "invalid"),
+        ]
+
+        // Everything on ONE connection: each bad request, then a good one.
+        let replies = try await daemon.withControlClient { client in
+            try cases.map { testCase in
+                let bad = try Reply(try client.exchangeRaw(testCase.bytes))
+                let good = try Reply(try client.exchangeRaw(Self.whoami))
+                return (bad, good)
+            }
+        }
+        for (testCase, (bad, good)) in zip(cases, replies) {
+            #expect(bad.ok == false, "\(testCase.name): \(bad.raw)")
+            #expect(bad.code == testCase.code, "\(testCase.name): \(bad.raw)")
+            #expect(good.ok == true, "whoami after \(testCase.name): \(good.raw)")
+            #expect(good.raw.contains("\"identity\""), "whoami after \(testCase.name): \(good.raw)")
+        }
+
+        // The daemon still serves new connections, raw and through the CLI.
+        let fresh = try await daemon.withControlClient { try $0.request(ControlRequest(cmd: "whoami")) }
+        #expect(fresh.ok)
+        #expect(fresh.identity.map { Shapes.isAuthorID($0.id) } == true)
+        #expect(try await sandbox.lanchat("whoami").succeeded)
+        #expect(daemon.isRunning)
+
+        // Nothing malformed was stored.
+        let history = try await sandbox.lanchat("history", "--json")
+        #expect(history.succeeded && history.stdout.isEmpty, "\(history)")
+    }
+
+    @Test("several requests in one write are answered in order")
+    func pipelinedRequests() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.cleanup() }
+        let daemon = try await sandbox.startDaemon()
+
+        let batch = Array(("{\"cmd\":\"send\",\"body\":\"p1\"}\nnot json\n{\"cmd\":\"send\",\"body\":\"p2\",\"room\":\"dev\"}\n" + "{\"cmd\":\"whoami\"}\n").utf8)
+        let lines = try await daemon.withControlClient { client in
+            var lines = [try client.exchangeRaw(batch)]
+            for _ in 0..<3 { lines.append(try client.exchangeRaw([])) }
+            return lines
+        }
+        let replies = try lines.map(Reply.init)
+        #expect(replies.map(\.ok) == [true, false, true, true], "\(replies.map(\.raw))")
+        #expect(replies[1].code == "bad_json")
+        #expect(replies[0].raw.contains("\"p1\""))
+        #expect(replies[2].raw.contains("\"p2\""))
+    }
+
+    @Test("clients that vanish mid-request do not disturb the daemon")
+    func abandonedConnections() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.cleanup() }
+        let daemon = try await sandbox.startDaemon()
+
+        // Half a line and an oversized half line, each then closed; then a follow nobody reads.
+        for bytes in [Array("{\"cmd\":\"who".utf8), [UInt8](repeating: 0x41, count: 100 * 1024)] {
+            let path = daemon.socketPath
+            try await offloaded {
+                let descriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+                guard descriptor >= 0 else { throw HarnessError("socket() failed") }
+                defer { close(descriptor) }
+                var address = sockaddr_un()
+                address.sun_family = sa_family_t(AF_UNIX)
+                withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: Array(path.utf8)) }
+                let connected = withUnsafePointer(to: &address) {
+                    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                        connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+                    }
+                }
+                guard connected == 0 else { throw HarnessError("connect failed: \(String(cString: strerror(errno)))") }
+                _ = bytes.withUnsafeBytes { Glibc.send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            }
+        }
+        let follower = try await daemon.withControlClient { client in
+            try client.exchangeRaw(Array("{\"cmd\":\"follow\"}\n".utf8))
+        }
+        #expect(follower.map { $0.contains("\"ok\":true") } == true, "\(follower ?? "nil")")
+
+        #expect(try await sandbox.lanchat("send", "still here").succeeded)
+        let history = try await sandbox.lanchat("history", "--json")
+        #expect(try history.decoded(ChatEvent.self).compactMap(\.body) == ["still here"], "\(history)")
+        #expect(daemon.isRunning)
+    }
+}
