@@ -152,7 +152,7 @@ public actor Node {
         StatusInfo(
             id: identity.id.text, name: directory.displayName(of: identity.id), version: LanChatVersion.current,
             network: network.name, port: network.port, entries: try store.entryCount(),
-            authors: directory.records.count, rooms: try store.rooms().count, peers: network.peersByState.values.reduce(0, +),
+            authors: try store.authors().count, rooms: try store.rooms().count, peers: network.peersByState.values.reduce(0, +),
             peersByState: network.peersByState, uptimeSeconds: Date().timeIntervalSince(startedAt), mdns: network.mdns,
             counters: network.counters)
     }

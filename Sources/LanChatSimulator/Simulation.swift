@@ -246,7 +246,7 @@ public struct Simulation {
         traffic.syncsCompleted += 1
         var more = false
         if nodes[initiator].log.total == nodes[responder].log.total
-            && nodes[initiator].log.digest() == nodes[responder].log.digest()
+            && nodes[initiator].log.fingerprint == nodes[responder].log.fingerprint
         {
             traffic.syncsIdle += 1
         } else {
@@ -270,20 +270,6 @@ public struct Simulation {
         if isConverged {
             convergedAt = now
         } else {
-            if now % 2000 == 0 || now % 2000 == 1 || true {
-                let total = everything.total
-                let behind = nodes.indices.filter { nodes[$0].isUp && nodes[$0].log.total != total }
-                if now % 1000 < 100 {
-                    var line = "DEBUG t=\(now) behind=\(behind.count) syncs=\(traffic.syncsStarted)"
-                    if let first = behind.first, let r = nodes[first].replicator {
-                        let peers = r.peers
-                        let alive = peers.filter { $0.state == .alive }.count
-                        let verified = peers.filter { $0.verifiedID != nil }.count
-                        line += " node \(first) total \(nodes[first].log.total)/\(total) peers \(peers.count) alive \(alive) verified \(verified) counters \(r.counters)"
-                    }
-                    print(line)
-                }
-            }
             schedule(.checkConvergence, at: now + scenario.convergenceCheckInterval)
         }
     }

@@ -169,7 +169,6 @@ public struct ControlResponse: Codable, Sendable, Equatable {
     public var error: ControlFailure?
     public var message: ChatEvent?
     public var messages: [ChatEvent]?
-    public var event: ChatEvent?
     public var identity: IdentityInfo?
     public var identities: [IdentityInfo]?
     public var rooms: [RoomInfo]?

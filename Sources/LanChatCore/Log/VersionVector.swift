@@ -45,7 +45,8 @@ public struct VersionVector: Hashable, Sendable {
         }
     }
 
-    public static let maxAuthors = 100_000
+    /// As many as fit one sync frame (40 bytes each in 1 MiB).
+    public static let maxAuthors = 25_000
 
     public static func decode(from reader: inout ByteReader) throws(DecodeError) -> VersionVector {
         let count = Int(try reader.u32("vector size"))

@@ -105,7 +105,9 @@ public struct Datagram: Equatable, Sendable {
         case .push: body = .push(try Entry.decode(from: &reader))
         case .announce:
             let author = try AuthorID(bytes: reader.raw(AuthorID.byteCount, "author"))
-            body = .announce(EntryKey(author: author, seq: try reader.u64("seq")))
+            let seq = try reader.u64("seq")
+            guard seq >= 1 else { throw .invalid(field: "seq", reason: "starts at 1") }
+            body = .announce(EntryKey(author: author, seq: seq))
         case nil: throw .invalid(field: "type", reason: "unknown datagram type \(tag)")
         }
         try reader.finish()

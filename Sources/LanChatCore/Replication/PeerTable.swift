@@ -89,6 +89,13 @@ struct PeerTable: Sendable {
         syncCandidates.remove(address)
     }
 
+    /// A node proved its ID at `address`: older records of the same ID that went offline are the
+    /// same node at an address it left (a restart on a new port, a new DHCP lease).
+    mutating func dropStale(_ id: AuthorID, keeping address: PeerAddress) {
+        let stale = records.values.filter { $0.verifiedID == id && $0.address != address && $0.state == .offline }
+        for record in stale { remove(record.address) }
+    }
+
     /// The next peer to probe, round robin, so every peer is probed once per round.
     mutating func nextToProbe() -> PeerAddress? {
         guard !rotation.isEmpty else { return nil }

@@ -212,16 +212,20 @@ public struct Replicator: Sendable {
                 record.mismatchSince = nil
             }
         }
+        if case .completed(let id, _) = outcome { table.dropStale(id, keeping: address) }
     }
 
     /// A peer opened a sync to us and proved its ID; its listening address is now verified too.
-    public mutating func inboundSyncVerified(_ address: PeerAddress, id: AuthorID, now: UInt64) {
+    /// `more`: it stopped at its per-session bound, so we come back for the rest.
+    public mutating func inboundSyncVerified(_ address: PeerAddress, id: AuthorID, more: Bool = false, now: UInt64) {
         guard !selfAddresses.contains(address), table.learn(address, source: .inbound) else { return }
         heard(from: address, claiming: id, now: now)
         table.update(address) { record in
             record.verifiedID = id
             record.lastSyncAt = now
+            record.resyncRequested = record.resyncRequested || more
         }
+        table.dropStale(id, keeping: address)
     }
 
     // MARK: Liveness

@@ -42,8 +42,13 @@ struct LineFrameDecoder: ByteToMessageDecoder {
         return .needMoreData
     }
 
+    /// At end of input, a last request without its newline is still answered.
     mutating func decodeLast(context: ChannelHandlerContext, buffer: inout ByteBuffer, seenEOF: Bool) throws -> DecodingState {
         while try decode(context: context, buffer: &buffer) == .continue {}
+        if seenEOF, buffer.readableBytes > 0 {
+            buffer.writeInteger(UInt8(ascii: "\n"))
+            while try decode(context: context, buffer: &buffer) == .continue {}
+        }
         return .needMoreData
     }
 }

@@ -20,6 +20,10 @@ actor ReplicationShell: Service {
     private var inboundSessions = 0
     private var counters = ShellCounters()
     private var mdnsInstances: [String: PeerAddress] = [:]
+    /// Configured peers whose names did not resolve yet (DNS may come up after us); retried now and then.
+    private var unresolved: [(text: String, source: PeerSource)] = []
+    private var ticks: UInt64 = 0
+    static let resolveRetryTicks: UInt64 = 50
 
     /// Concurrent inbound syncs at most; more are refused so a burst of peers cannot exhaust the node.
     static let maxInboundSessions = 32
@@ -55,7 +59,8 @@ actor ReplicationShell: Service {
                 resolved[numeric] = socket
                 replicator.discovered(numeric, source: source)
             } catch {
-                logger.warning("cannot resolve peer \(text): \(error)")
+                logger.warning("cannot resolve peer \(text) (will retry): \(error)")
+                unresolved.append((text, source))
             }
         }
     }
@@ -109,6 +114,12 @@ actor ReplicationShell: Service {
     }
 
     private func tick() async {
+        ticks += 1
+        if ticks % Self.resolveRetryTicks == 0, !unresolved.isEmpty {
+            let retry = unresolved
+            unresolved.removeAll()
+            for (text, source) in retry { addPeers([text], source: source) }
+        }
         await perform(replicator.tick(now: clock.nowMillis()))
     }
 
@@ -218,7 +229,7 @@ actor ReplicationShell: Service {
             counters.inboundSyncs += 1
             if let host = remote?.ipAddress, result.peerPort > 0 {
                 let address = PeerAddress(host: host, port: result.peerPort)
-                replicator.inboundSyncVerified(address, id: result.peer, now: clock.nowMillis())
+                replicator.inboundSyncVerified(address, id: result.peer, more: result.peerHasMore, now: clock.nowMillis())
             }
         } catch {
             logger.debug("inbound sync from \(remote.map { "\($0)" } ?? "?") failed: \(error)")
@@ -242,6 +253,7 @@ actor ReplicationShell: Service {
         all["entriesSyncedIn"] = counters.entriesSyncedIn
         all["entriesSyncedOut"] = counters.entriesSyncedOut
         all["inboundSyncsRefused"] = counters.inboundRefused
+        all["inboundSyncs"] = counters.inboundSyncs
         return NetworkStatus(name: network, port: Int(transport.port), peersByState: byState, mdns: mdns, counters: all)
     }
 

@@ -64,9 +64,11 @@ struct StateDirectory {
         } catch {
             throw .io("cannot create \(path): \(error.localizedDescription)")
         }
+        // An existing directory keeps what its owner (or systemd's RuntimeDirectoryMode=) chose for the
+        // group; only access for everyone else is taken away.
         var info = stat()
-        if stat(path, &info) == 0, info.st_mode & 0o777 != mode, getuid() == info.st_uid {
-            chmod(path, mode)
+        if stat(path, &info) == 0, info.st_mode & 0o007 != 0, getuid() == info.st_uid {
+            chmod(path, info.st_mode & 0o770)
         }
     }
 }

@@ -70,8 +70,8 @@ final class Sandbox: Sendable {
     }
 
     /// Starts `lanchatd` and waits until `lanchat whoami` gets an answer from it.
-    func startDaemon(stateDir: String? = nil, socket: String? = nil) async throws -> Daemon {
-        let daemon = try spawnDaemon(stateDir: stateDir, socket: socket)
+    func startDaemon(stateDir: String? = nil, socket: String? = nil, extraArguments: [String] = []) async throws -> Daemon {
+        let daemon = try spawnDaemon(stateDir: stateDir, socket: socket, extraArguments: extraArguments)
         try await daemon.waitUntilReady()
         return daemon
     }

@@ -1,0 +1,76 @@
+import Foundation
+import LanChatClient
+import LanChatCore
+
+/// Several daemons of one sandbox on loopback, each with its own state and socket.
+extension Sandbox {
+    func nodePaths(_ name: String) -> (stateDir: String, socket: String) {
+        ("\(root)/\(name)/state", "\(root)/\(name).sock")
+    }
+
+    /// Starts a node named `name`, optionally pointed at peers, on another network, or on a fixed port.
+    func startNode(_ name: String, peers: [Daemon] = [], network: String? = nil, port: Int? = nil) async throws -> Daemon {
+        var arguments: [String] = []
+        for peer in peers { arguments += ["--peer", "127.0.0.1:\(try await peer.port())"] }
+        if let network { arguments += ["--network", network] }
+        if let port { arguments += ["--port", String(port)] }
+        let paths = nodePaths(name)
+        return try await startDaemon(stateDir: paths.stateDir, socket: paths.socket, extraArguments: arguments)
+    }
+
+    /// `count` nodes in a chain: each knows only the one before it.
+    func startChain(_ count: Int) async throws -> [Daemon] {
+        var nodes: [Daemon] = []
+        for index in 0..<count {
+            nodes.append(try await startNode("n\(index)", peers: nodes.last.map { [$0] } ?? []))
+        }
+        return nodes
+    }
+}
+
+extension Daemon {
+    func status() async throws -> StatusInfo {
+        try await withControlClient { client in
+            guard let status = try client.request(ControlRequest(cmd: "status")).status else { throw HarnessError("no status") }
+            return status
+        }
+    }
+
+    func port() async throws -> Int { try await status().port }
+
+    func history(room: String = "general", limit: Int = ControlLimits.maxHistory) async throws -> [ChatEvent] {
+        try await withControlClient { client in
+            try client.request(ControlRequest(cmd: "history", room: room, limit: limit)).messages ?? []
+        }
+    }
+
+    func peers() async throws -> [PeerInfo] {
+        try await withControlClient { client in try client.request(ControlRequest(cmd: "peers")).peers ?? [] }
+    }
+
+    func whoami() async throws -> IdentityInfo {
+        try await withControlClient { client in
+            guard let identity = try client.request(ControlRequest(cmd: "whoami")).identity else { throw HarnessError("no identity") }
+            return identity
+        }
+    }
+
+    @discardableResult
+    func send(_ body: String, room: String = "general") async throws -> ChatEvent {
+        try await withControlClient { client in
+            guard let message = try client.request(ControlRequest(cmd: "send", room: room, body: body)).message else {
+                throw HarnessError("send returned no message")
+            }
+            return message
+        }
+    }
+
+    /// Sends `count` messages over one connection: far faster than one CLI process each.
+    func sendMany(_ count: Int, prefix: String) async throws {
+        try await withControlClient { client in
+            for index in 0..<count {
+                _ = try client.request(ControlRequest(cmd: "send", body: "\(prefix) \(index)"))
+            }
+        }
+    }
+}
