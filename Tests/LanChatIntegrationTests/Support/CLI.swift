@@ -93,7 +93,8 @@ enum ChildProcess {
     /// Runs a process to completion, feeding it `stdin` (or /dev/null) and collecting both outputs.
     /// It is killed if it runs longer than `timeout`.
     static func run(
-        _ executable: URL, _ arguments: [String], stdin: Data? = nil, timeout: Duration = .seconds(20)
+        _ executable: URL, _ arguments: [String], stdin: Data? = nil, timeout: Duration = .seconds(20),
+        environment: [String: String] = environment
     ) async throws -> ProcessResult {
         try await offloaded {
             let process = Process()

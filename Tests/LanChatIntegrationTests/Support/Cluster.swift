@@ -28,7 +28,18 @@ extension Sandbox {
     }
 }
 
-extension Daemon {
+/// Anything with a daemon's control socket behind it: a local daemon, or one on a virtual LAN host.
+protocol ControlEndpoint: Sendable {
+    var socketPath: String { get }
+}
+
+extension ControlEndpoint {
+    /// A blocking control-socket connection, used and closed on a Dispatch thread.
+    func withControlClient<T: Sendable>(_ body: @escaping @Sendable (ControlClient) throws -> T) async throws -> T {
+        let path = socketPath
+        return try await offloaded { try body(try ControlClient(socketPath: path)) }
+    }
+
     func status() async throws -> StatusInfo {
         try await withControlClient { client in
             guard let status = try client.request(ControlRequest(cmd: "status")).status else { throw HarnessError("no status") }
@@ -37,6 +48,15 @@ extension Daemon {
     }
 
     func port() async throws -> Int { try await status().port }
+
+    func rename(to name: String) async throws {
+        _ = try await withControlClient { try $0.request(ControlRequest(cmd: "name", name: name)) }
+    }
+
+    /// Live peers whose ID is proven.
+    func verifiedPeers() async throws -> [PeerInfo] {
+        try await peers().filter { $0.state == "alive" && $0.id != nil }
+    }
 
     func history(room: String = "general", limit: Int = ControlLimits.maxHistory) async throws -> [ChatEvent] {
         try await withControlClient { client in

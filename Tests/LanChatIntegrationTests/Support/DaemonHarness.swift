@@ -109,7 +109,7 @@ final class Sandbox: Sendable {
 }
 
 /// A running (or finished) `lanchatd`.
-struct Daemon: Sendable {
+struct Daemon: ControlEndpoint {
     let process: Process
     let stateDir: String
     let socketPath: String
@@ -144,9 +144,4 @@ struct Daemon: Sendable {
         return (process.terminationReason, process.terminationStatus)
     }
 
-    /// A blocking control-socket connection, used and closed on a Dispatch thread.
-    func withControlClient<T: Sendable>(_ body: @escaping @Sendable (ControlClient) throws -> T) async throws -> T {
-        let path = socketPath
-        return try await offloaded { try body(try ControlClient(socketPath: path)) }
-    }
 }

@@ -1,0 +1,108 @@
+import Foundation
+import LanChatCore
+
+/// A virtual office LAN made by `scripts/lan`: hosts in their own network, mount and UTS namespaces
+/// on one bridge, each with its own D-Bus, Avahi and lanchatd. Needs root. `down()` (call it from
+/// `defer`) removes everything, also after a failure.
+final class VirtualLAN: Sendable {
+    let prefix: String
+    private let script: String
+    private let environment: [String: String]
+
+    struct Host: ControlEndpoint {
+        let number: Int
+        let name: String
+        let ip: String
+        let socketPath: String
+        let logPath: String
+
+        var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
+    }
+
+    /// Brings a LAN up, runs `body`, and takes the LAN down again whether `body` succeeded or threw.
+    static func with(_ count: Int, prefix: String, _ body: (VirtualLAN) async throws -> Void) async throws {
+        let lan = try await up(count, prefix: prefix)
+        do {
+            try await body(lan)
+        } catch {
+            await lan.down()
+            throw error
+        }
+        await lan.down()
+    }
+
+    private static func up(_ count: Int, prefix: String) async throws -> VirtualLAN {
+        guard getuid() == 0 else {
+            throw HarnessError("the virtual LAN tests need root (network namespaces): run `make test` as root")
+        }
+        let lan = try VirtualLAN(prefix: prefix)
+        let result = try await lan.script(["up", String(count)], timeout: .seconds(120))
+        guard result.succeeded else {
+            await lan.down()
+            throw HarnessError("scripts/lan up failed: \(result)")
+        }
+        return lan
+    }
+
+    private init(prefix: String) throws {
+        self.prefix = prefix
+        let binaries = try Binaries.directory.get()
+        var root = binaries
+        while !FileManager.default.fileExists(atPath: root.appendingPathComponent("scripts/lan").path) {
+            guard root.path != "/" else { throw HarnessError("cannot find scripts/lan above \(binaries.path)") }
+            root.deleteLastPathComponent()
+        }
+        script = root.appendingPathComponent("scripts/lan").path
+        var environment = ChildProcess.environment
+        environment["LANCHAT_NO_MDNS"] = nil
+        environment["LANCHATD"] = binaries.appendingPathComponent("lanchatd").path
+        environment["LANCHAT"] = binaries.appendingPathComponent("lanchat").path
+        self.environment = environment
+    }
+
+    func down() async {
+        _ = try? await script(["down"], timeout: .seconds(60))
+    }
+
+    func host(_ number: Int) async throws -> Host {
+        let info = try await script(["info", "h\(number)"])
+        guard info.succeeded else { throw HarnessError("scripts/lan info failed: \(info)") }
+        var fields: [String: String] = [:]
+        for line in info.stdoutLines {
+            guard let equals = line.firstIndex(of: "=") else { continue }
+            fields[String(line[..<equals])] = String(line[line.index(after: equals)...])
+        }
+        guard let name = fields["name"], let ip = fields["ip"], let socket = fields["socket"], let log = fields["log"] else {
+            throw HarnessError("scripts/lan info gave no name, ip, socket or log: \(info)")
+        }
+        return Host(number: number, name: name, ip: ip, socketPath: socket, logPath: log)
+    }
+
+    /// Starts lanchatd on a host (no `--peer`: discovery is mDNS's job) and waits for its socket.
+    @discardableResult
+    func startDaemon(_ number: Int, _ arguments: [String] = []) async throws -> Host {
+        try await must(["start-daemon", "h\(number)"] + arguments, timeout: .seconds(40))
+        return try await host(number)
+    }
+
+    func stopDaemon(_ number: Int) async throws { try await must(["stop-daemon", "h\(number)"]) }
+    func avahi(_ number: Int, _ action: String) async throws { try await must(["avahi", "h\(number)", action]) }
+    func netem(_ number: Int, _ arguments: String...) async throws { try await must(["netem", "h\(number)"] + arguments) }
+    func cut(_ number: Int) async throws { try await must(["cut", "h\(number)"]) }
+    func reconnect(_ number: Int) async throws { try await must(["reconnect", "h\(number)"]) }
+
+    /// `lanchat ARGS` run inside the host.
+    func lanchat(_ number: Int, _ arguments: String...) async throws -> ProcessResult {
+        try await script(["lanchat", "h\(number)"] + arguments)
+    }
+
+    private func must(_ arguments: [String], timeout: Duration = .seconds(30)) async throws {
+        let result = try await script(arguments, timeout: timeout)
+        guard result.succeeded else { throw HarnessError("scripts/lan \(arguments.joined(separator: " ")) failed: \(result)") }
+    }
+
+    private func script(_ arguments: [String], timeout: Duration = .seconds(30)) async throws -> ProcessResult {
+        try await ChildProcess.run(
+            URL(fileURLWithPath: "/bin/bash"), [script, "--prefix", prefix] + arguments, timeout: timeout, environment: environment)
+    }
+}
