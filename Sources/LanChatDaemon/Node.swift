@@ -18,6 +18,8 @@ public actor Node {
     private let localCommitsContinuation: AsyncStream<Entry>.Continuation
 
     private var renameHandler: (@Sendable (String) -> Void)?
+    private var pendingLocal: [(content: EntryContent, continuation: CheckedContinuation<Result<Entry, ControlFailure>, Never>)] = []
+    private var writingLocal = false
 
     /// Called with this node's display name whenever it changes (to rename its mDNS announcement).
     func onOwnRename(_ handler: @escaping @Sendable (String) -> Void) {
@@ -43,15 +45,15 @@ public actor Node {
     }
 
     /// A new identity announces a default name, so peers never see a node without one.
-    func ensureProfile() throws {
+    func ensureProfile() async throws {
         guard directory.name(of: identity.id) == nil else { return }
         let name = "User \(String(format: "%04d", Int.random(in: 0...9999)))"
-        _ = try appendLocal(.profile(name: name))
+        _ = try await appendLocal(.profile(name: name))
     }
 
     // MARK: Local actions
 
-    func send(room: String, body: String, replyTo: String?) throws(ControlFailure) -> ChatEvent {
+    func send(room: String, body: String, replyTo: String?) async throws(ControlFailure) -> ChatEvent {
         var reply: EntryKey?
         if let replyTo {
             guard let key = EntryKey(text: replyTo) else { throw ControlFailure(code: "bad_request", message: "replyTo must be an ID like <author>/<seq>") }
@@ -63,43 +65,72 @@ public actor Node {
         } catch {
             throw ControlFailure(code: "invalid", message: describe(error))
         }
-        let entry = try appendLocal(.message(message))
+        let entry = try await appendLocal(.message(message))
         // Renders only messages, so the event always exists.
         return ChatEvent(entry: entry, directory: directory)!
     }
 
-    func rename(to name: String) throws(ControlFailure) -> IdentityInfo {
+    func rename(to name: String) async throws(ControlFailure) -> IdentityInfo {
         let content: EntryContent
         do {
             content = try EntryContent.profile(validating: name)
         } catch {
             throw ControlFailure(code: "invalid", message: describe(error))
         }
-        _ = try appendLocal(content)
+        _ = try await appendLocal(content)
         return whoami()
     }
 
-    private func appendLocal(_ content: EntryContent) throws(ControlFailure) -> Entry {
-        let timestamp = clock.tick(wallMillis: WallClock.nowMillis())
-        do {
-            let entry = try store.appendLocal(identity: identity, content: content, timestamp: timestamp)
-            committed([entry])
-            localCommitsContinuation.yield(entry)
-            return entry
-        } catch {
-            logger.error("could not store a local entry: \(error)")
-            throw ControlFailure(code: "storage", message: "could not store the entry: \(error)")
+    /// Appends to this node's log once committed. Local writes that arrive while a commit is under way
+    /// are committed together in the next transaction (group commit), and the disk work runs off this
+    /// actor, so reads and further requests are served meanwhile.
+    private func appendLocal(_ content: EntryContent) async throws(ControlFailure) -> Entry {
+        let result = await withCheckedContinuation { continuation in
+            pendingLocal.append((content, continuation))
+            if !writingLocal {
+                writingLocal = true
+                Task { await self.writeLocal() }
+            }
         }
+        return try result.get()
+    }
+
+    private func writeLocal() async {
+        while !pendingLocal.isEmpty {
+            let batch = pendingLocal
+            pendingLocal.removeAll()
+            let now = WallClock.nowMillis()
+            let stamped = batch.map { (content: $0.content, timestamp: clock.tick(wallMillis: now)) }
+            let result = await StoreWriter.run { [store, identity] in
+                try store.appendLocal(identity: identity, batch: stamped)
+            }
+            switch result {
+            case .success(let entries):
+                committed(entries)
+                for (entry, waiting) in zip(entries, batch) {
+                    localCommitsContinuation.yield(entry)
+                    waiting.continuation.resume(returning: .success(entry))
+                }
+            case .failure(let error):
+                logger.error("could not store \(batch.count) local entries: \(error)")
+                let failure = ControlFailure(code: "storage", message: "could not store the entry: \(error)")
+                for waiting in batch { waiting.continuation.resume(returning: .failure(failure)) }
+            }
+        }
+        writingLocal = false
     }
 
     /// Entries from peers, already verified. Stores them, tells followers about the new ones and
     /// returns the new contiguous heads of their authors.
-    func ingest(_ entries: [Entry]) throws -> [AuthorID: UInt64] {
-        let fresh = try store.insert(entries)
+    func ingest(_ entries: [Entry]) async throws -> [AuthorID: UInt64] {
+        let (fresh, heads) = try await StoreWriter.run { [store] in
+            let fresh = try store.insert(entries)
+            return (fresh, try store.heads(of: Set(fresh.map(\.author))))
+        }.get()
         let now = WallClock.nowMillis()
         for entry in fresh { clock.observe(entry.timestamp, wallMillis: now) }
         committed(fresh)
-        return try store.heads(of: Set(fresh.map(\.author)))
+        return heads
     }
 
     private func committed(_ entries: [Entry]) {
@@ -205,5 +236,17 @@ func describe(_ error: DecodeError) -> String {
     case .oversized(let field, let size, let limit): "\(field) is too long (\(size) bytes, at most \(limit))"
     case .unsupportedVersion(let version): "unsupported format version \(version)"
     case .invalid(let field, let reason): "\(field) \(reason)"
+    }
+}
+
+/// Runs blocking database work on its own threads, so that no actor (nor Swift's few cooperative
+/// threads) waits through a disk flush.
+enum StoreWriter {
+    private static let queue = DispatchQueue(label: "lanchat.store", attributes: .concurrent)
+
+    static func run<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async -> Result<T, any Error> {
+        await withCheckedContinuation { continuation in
+            queue.async { continuation.resume(returning: Result { try work() }) }
+        }
     }
 }

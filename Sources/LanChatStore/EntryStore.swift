@@ -26,14 +26,24 @@ public final class EntryStore: Sendable {
     public func appendLocal(
         identity: LocalIdentity, content: EntryContent, timestamp: HybridTimestamp
     ) throws -> Entry {
+        try appendLocal(identity: identity, batch: [(content, timestamp)])[0]
+    }
+
+    /// Appends several entries in one transaction (group commit): one disk flush for all of them.
+    public func appendLocal(
+        identity: LocalIdentity, batch: [(content: EntryContent, timestamp: HybridTimestamp)]
+    ) throws -> [Entry] {
         try pool.write { db in
-            let last = try UInt64.fetchOne(
+            var seq = try UInt64.fetchOne(
                 db, sql: "SELECT MAX(seq) FROM entry WHERE author = ?", arguments: [identity.id.blob]) ?? 0
-            let entry = Entry.sign(by: identity, seq: last + 1, timestamp: timestamp, content: content)
-            guard try Self.insert(entry, db) else {
-                throw StoreError.conflict("seq \(entry.seq) already used")
+            return try batch.map { content, timestamp in
+                seq += 1
+                let entry = Entry.sign(by: identity, seq: seq, timestamp: timestamp, content: content)
+                guard try Self.insert(entry, db) else {
+                    throw StoreError.conflict("seq \(entry.seq) already used")
+                }
+                return entry
             }
-            return entry
         }
     }
 

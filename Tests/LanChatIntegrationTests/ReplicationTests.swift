@@ -43,7 +43,8 @@ struct ReplicationTests {
         let clock = ContinuousClock()
         let start = clock.now
         let late = try await sandbox.startNode("late", peers: [first])
-        try await wait(until: { try await late.status().entries >= expected }, timeout: .seconds(30),
+        // Its own profile, plus everything the first node has.
+        try await wait(until: { try await late.status().entries == expected + 1 }, timeout: .seconds(30),
                        "the late node to hold all \(expected) entries")
         let elapsed = clock.now - start
         let history = try await late.history(limit: 5000)
