@@ -6,7 +6,7 @@ BUILD_DIR  := .build
 BUILD_PACKAGES := libavahi-compat-libdnssd-dev libsqlite3-dev pkg-config
 TEST_PACKAGES  := $(BUILD_PACKAGES) avahi-daemon dbus iproute2 nftables systemd procps util-linux
 
-.PHONY: all build release run test install uninstall deps deps-test check-units clean
+.PHONY: all build release run test bench bench-quick install uninstall deps deps-test deps-bench check-units clean
 
 all: build
 
@@ -35,6 +35,21 @@ test: deps-test
 	$(SWIFT) test --skip-build --skip 'LanChatSimulatorTests|LANTests'
 	$(SWIFT) test --skip-build --filter LANTests
 	$(SWIFT) test --skip-build --filter LanChatSimulatorTests
+
+# Serf (the comparison) and matplotlib (the plot) are optional: without them their parts are skipped.
+deps-bench: deps
+	@scripts/install-packages serf || echo "serf cannot be installed here; the benchmark skips its rows"
+	@# Debian's package enables an agent on all interfaces; the benchmark starts its own on loopback.
+	@systemctl disable --now serf >/dev/null 2>&1 || true
+	@python3 -c 'import matplotlib' 2>/dev/null || python3 -m pip install -q matplotlib || echo "matplotlib unavailable; no plot"
+
+bench: deps-bench
+	$(SWIFT) build -c release
+	$(BUILD_DIR)/release/lanchat-bench
+
+bench-quick: deps-bench
+	$(SWIFT) build -c release
+	$(BUILD_DIR)/release/lanchat-bench --quick
 
 check-units: build
 	scripts/check-units $(BUILD_DIR)/debug

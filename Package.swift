@@ -56,6 +56,10 @@ let package = Package(
             "LanChatClient",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        .executableTarget(name: "lanchat-bench", dependencies: [
+            "LanChatClient", "LanChatCore", "LanChatStore", "LanChatSimulator",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
         .testTarget(name: "LanChatCoreTests", dependencies: ["LanChatCore"]),
         .testTarget(name: "LanChatStoreTests", dependencies: ["LanChatStore"]),
         .testTarget(name: "LanChatSimulatorTests", dependencies: ["LanChatSimulator", "LanChatCore"]),

@@ -54,8 +54,10 @@ public final class ControlClient {
     }
 
     /// Streams events until the daemon closes the connection; the handler gets each event and its JSON line.
-    public func follow(room: String?, _ handle: (ChatEvent, String) -> Void) throws {
+    /// `subscribed` runs once the daemon has confirmed the subscription: nothing committed after it is missed.
+    public func follow(room: String?, subscribed: () -> Void = {}, _ handle: (ChatEvent, String) -> Void) throws {
         _ = try request(ControlRequest(cmd: "follow", room: room))
+        subscribed()
         while let line = try readLine() {
             handle(try decode(ChatEvent.self, line), line)
         }

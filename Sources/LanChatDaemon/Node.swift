@@ -124,7 +124,7 @@ public actor Node {
     /// returns the new contiguous heads of their authors.
     func ingest(_ entries: [Entry]) async throws -> [AuthorID: UInt64] {
         let (fresh, heads) = try await StoreWriter.run { [store] in
-            let fresh = try store.insert(entries)
+            let fresh = try store.insert(entries, durable: false)
             return (fresh, try store.heads(of: Set(fresh.map(\.author))))
         }.get()
         let now = WallClock.nowMillis()

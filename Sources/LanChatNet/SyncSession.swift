@@ -30,6 +30,8 @@ public struct SyncSession: Sendable {
         public let sent: Int
         /// The peer stopped at its bound and has more for us.
         public let peerHasMore: Bool
+        /// Everything read from the peer, framing included.
+        public let bytesReceived: Int
     }
 
     /// Entries are stored in batches this large: one transaction each.
@@ -92,7 +94,8 @@ public struct SyncSession: Sendable {
         do {
             let (received, more) = try await receiveEntries(&frames)
             let sent = try await sender.value
-            return Result(peer: peer, peerPort: port, received: received, sent: sent, peerHasMore: more)
+            return Result(
+                peer: peer, peerPort: port, received: received, sent: sent, peerHasMore: more, bytesReceived: frames.bytesRead)
         } catch {
             sender.cancel()
             throw error
@@ -154,6 +157,7 @@ public struct SyncSession: Sendable {
 /// Reads decoded frames from a connection.
 struct FrameReader {
     private var iterator: NIOAsyncChannelInboundStream<[UInt8]>.AsyncIterator
+    private(set) var bytesRead = 0
 
     init(_ iterator: NIOAsyncChannelInboundStream<[UInt8]>.AsyncIterator) {
         self.iterator = iterator
@@ -165,6 +169,7 @@ struct FrameReader {
 
     mutating func nextWithEntries() async throws -> (frame: SyncFrame, entries: [Entry]) {
         guard let bytes = try await iterator.next() else { throw SyncError.closed }
+        bytesRead += 4 + bytes.count
         do {
             return try SyncFrame.decode(bytes)
         } catch {

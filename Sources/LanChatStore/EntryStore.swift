@@ -9,10 +9,6 @@ public final class EntryStore: Sendable {
 
     public init(path: String) throws {
         var config = Configuration()
-        // FULL: a commit is on disk before it is acknowledged, also across a power cut.
-        config.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = FULL")
-        }
         config.busyMode = .timeout(5)
         pool = try DatabasePool(path: path, configuration: config)
         try Schema.migrator.migrate(pool)
@@ -33,60 +29,87 @@ public final class EntryStore: Sendable {
     public func appendLocal(
         identity: LocalIdentity, batch: [(content: EntryContent, timestamp: HybridTimestamp)]
     ) throws -> [Entry] {
-        try pool.write { db in
-            var seq = try UInt64.fetchOne(
+        try write(durable: true) { db in
+            let last = try UInt64.fetchOne(
                 db, sql: "SELECT MAX(seq) FROM entry WHERE author = ?", arguments: [identity.id.blob]) ?? 0
-            return try batch.map { content, timestamp in
-                seq += 1
-                let entry = Entry.sign(by: identity, seq: seq, timestamp: timestamp, content: content)
-                guard try Self.insert(entry, db) else {
-                    throw StoreError.conflict("seq \(entry.seq) already used")
-                }
-                return entry
+            let entries = batch.enumerated().map { offset, item in
+                Entry.sign(by: identity, seq: last + 1 + UInt64(offset), timestamp: item.timestamp, content: item.content)
             }
+            let fresh = try Self.insert(entries, db)
+            guard fresh.count == entries.count else { throw StoreError.conflict("seq after \(last) already used") }
+            return fresh
         }
     }
 
     /// Stores verified entries; returns those that were new, in the order given. Duplicates are ignored.
-    public func insert(_ entries: [Entry]) throws -> [Entry] {
+    /// `durable: false` skips the disk flush at commit (still crash-safe, WAL): for entries from peers,
+    /// which a power cut could only make this node fetch again.
+    public func insert(_ entries: [Entry], durable: Bool = true) throws -> [Entry] {
         guard !entries.isEmpty else { return [] }
-        return try pool.write { db in
-            try entries.filter { try Self.insert($0, db) }
+        return try write(durable: durable) { db in try Self.insert(entries, db) }
+    }
+
+    private func write<T>(durable: Bool, _ body: @escaping (Database) throws -> T) throws -> T {
+        try pool.writeWithoutTransaction { db in
+            try db.execute(sql: durable ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL")
+            var result: T?
+            try db.inTransaction {
+                result = try body(db)
+                return .commit
+            }
+            // inTransaction ran the body, or threw.
+            return result!
         }
     }
 
-    private static func insert(_ entry: Entry, _ db: Database) throws -> Bool {
-        let content = try? entry.content()
-        var room: String?
-        if case .message(let message) = content { room = message.room }
-        try db.execute(
-            sql: "INSERT OR IGNORE INTO entry (author, seq, ts, kind, room, raw) VALUES (?, ?, ?, ?, ?, ?)",
-            arguments: [
-                entry.author.blob, Int64(entry.seq), Int64(bitPattern: entry.timestamp.rawValue),
-                Int64(entry.kind.rawValue), room, Data(entry.encoded),
+    /// Inserts entries, then updates what derives from them once per author and room, not per entry.
+    private static func insert(_ entries: [Entry], _ db: Database) throws -> [Entry] {
+        let insertEntry = try db.cachedStatement(
+            sql: "INSERT OR IGNORE INTO entry (author, seq, ts, kind, room, raw) VALUES (?, ?, ?, ?, ?, ?)")
+        var fresh: [Entry] = []
+        var messages: [AuthorID: Int] = [:]
+        var rooms: [String: (count: Int, last: Int64)] = [:]
+        var profiles: [AuthorID: (name: String, seq: UInt64)] = [:]
+        for entry in entries {
+            let content = try? entry.content()
+            var room: String?
+            if case .message(let message) = content { room = message.room }
+            let timestamp = Int64(bitPattern: entry.timestamp.rawValue)
+            try insertEntry.execute(arguments: [
+                entry.author.blob, Int64(entry.seq), timestamp, Int64(entry.kind.rawValue), room, Data(entry.encoded),
             ])
-        guard db.changesCount == 1 else { return false }
-        let author = entry.author.blob
-        try db.execute(sql: "INSERT OR IGNORE INTO author (id) VALUES (?)", arguments: [author])
-        try advanceHead(author, db)
-        switch content {
-        case .message(let message):
-            try db.execute(
-                sql: "UPDATE author SET messages = messages + 1 WHERE id = ?", arguments: [author])
+            guard db.changesCount == 1 else { continue }
+            fresh.append(entry)
+            messages[entry.author, default: 0] += room == nil ? 0 : 1
+            if let room {
+                let previous = rooms[room] ?? (0, timestamp)
+                rooms[room] = (previous.count + 1, max(previous.last, timestamp))
+            }
+            if case .profile(let name) = content, entry.seq > profiles[entry.author]?.seq ?? 0 {
+                profiles[entry.author] = (name, entry.seq)
+            }
+        }
+        for (author, count) in messages {
+            try db.execute(sql: "INSERT OR IGNORE INTO author (id) VALUES (?)", arguments: [author.blob])
+            if count > 0 {
+                try db.execute(sql: "UPDATE author SET messages = messages + ? WHERE id = ?", arguments: [count, author.blob])
+            }
+            try advanceHead(author.blob, db)
+        }
+        for (room, change) in rooms {
             try db.execute(
                 sql: """
-                    INSERT INTO room (name, messages, last_ts) VALUES (?, 1, ?)
-                    ON CONFLICT(name) DO UPDATE SET messages = messages + 1, last_ts = MAX(last_ts, excluded.last_ts)
+                    INSERT INTO room (name, messages, last_ts) VALUES (?, ?, ?)
+                    ON CONFLICT(name) DO UPDATE SET messages = messages + excluded.messages, last_ts = MAX(last_ts, excluded.last_ts)
                     """,
-                arguments: [message.room, Int64(bitPattern: entry.timestamp.rawValue)])
-        case .profile(let name):
+                arguments: [room, change.count, change.last])
+        }
+        for (author, profile) in profiles {
             try db.execute(
                 sql: "UPDATE author SET name = ?, profile_seq = ? WHERE id = ? AND profile_seq < ?",
-                arguments: [name, Int64(entry.seq), author, Int64(entry.seq)])
-        case .unknown, nil:
-            break
+                arguments: [profile.name, Int64(profile.seq), author.blob, Int64(profile.seq)])
         }
-        return true
+        return fresh
     }
 
     /// Moves the author's contiguous head over every seq now present without a gap.

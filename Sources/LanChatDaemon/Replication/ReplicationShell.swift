@@ -34,6 +34,8 @@ actor ReplicationShell: Service {
         var entriesSyncedOut: UInt64 = 0
         var inboundRefused: UInt64 = 0
         var inboundSyncs: UInt64 = 0
+        var datagramBytesOut: UInt64 = 0
+        var syncBytesIn: UInt64 = 0
     }
 
     init(node: Node, transport: PeerTransport, network: String, logger: Logger) async throws {
@@ -148,7 +150,9 @@ actor ReplicationShell: Service {
             switch directive {
             case .send(let datagram, let address):
                 guard let socket = socketAddress(of: address) else { continue }
-                envelopes.append(AddressedEnvelope(remoteAddress: socket, data: ByteBuffer(bytes: datagram.encoded())))
+                let bytes = datagram.encoded()
+                counters.datagramBytesOut += UInt64(bytes.count)
+                envelopes.append(AddressedEnvelope(remoteAddress: socket, data: ByteBuffer(bytes: bytes)))
             case .store(let entries, _):
                 pendingStore += entries
                 if !storing {
@@ -240,6 +244,7 @@ actor ReplicationShell: Service {
         counters.syncsCompleted += 1
         counters.entriesSyncedIn += UInt64(result.received)
         counters.entriesSyncedOut += UInt64(result.sent)
+        counters.syncBytesIn += UInt64(result.bytesReceived)
     }
 
     // MARK: Reports
@@ -254,6 +259,8 @@ actor ReplicationShell: Service {
         all["entriesSyncedOut"] = counters.entriesSyncedOut
         all["inboundSyncsRefused"] = counters.inboundRefused
         all["inboundSyncs"] = counters.inboundSyncs
+        all["datagramBytesOut"] = counters.datagramBytesOut
+        all["syncBytesIn"] = counters.syncBytesIn
         return NetworkStatus(name: network, port: Int(transport.port), peersByState: byState, mdns: mdns, counters: all)
     }
 

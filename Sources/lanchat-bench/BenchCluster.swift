@@ -1,0 +1,139 @@
+import Foundation
+import LanChatClient
+import LanChatCore
+import Synchronization
+
+/// N real lanchatd processes on loopback, each with a follow stream recording when each message
+/// reached it (committed: the daemon streams an event only after its transaction commits).
+final class BenchCluster: @unchecked Sendable {
+    struct Node {
+        let index: Int
+        let process: Process
+        let socket: String
+        let stateDir: String
+        var pid: pid_t { process.processIdentifier }
+    }
+
+    let root: String
+    private(set) var nodes: [Node] = []
+    private let binaries: String
+    /// body → (node index → monotonic nanoseconds of arrival)
+    private let arrivals = ArrivalLog()
+    private var followers: [Thread] = []
+
+    init(binaries: String) throws {
+        self.binaries = binaries
+        var template = Array("/tmp/lanchat-bench-XXXXXX".utf8CString)
+        guard let made = mkdtemp(&template) else { throw BenchError("mkdtemp failed") }
+        root = String(cString: made)
+    }
+
+    /// Starts a node; `peer` seeds it (peer exchange does the rest), `stateDir` reuses prepared state.
+    @discardableResult
+    func start(peer: Node? = nil, stateDir: String? = nil, extra: [String] = []) throws -> Node {
+        let index = nodes.count
+        let state = stateDir ?? "\(root)/n\(index)"
+        let socket = "\(root)/n\(index).sock"
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "\(binaries)/lanchatd")
+        var arguments = ["--state-dir", state, "--socket", socket, "--no-mdns", "--port", "0", "--bind", "127.0.0.1", "--log-level", "warning"]
+        if let peer { arguments += ["--peer", "127.0.0.1:\(try status(peer).port)"] }
+        process.arguments = arguments + extra
+        process.standardError = FileHandle(forWritingAtPath: "/dev/null")
+        try process.run()
+        let node = Node(index: index, process: process, socket: socket, stateDir: state)
+        nodes.append(node)
+        try waitFor("node \(index) to answer", timeout: 60) { (try? status(node)) != nil }
+        return node
+    }
+
+    /// Starts `count` nodes, each seeded with node 0, and waits until every node knows every other.
+    func startMesh(_ count: Int) throws {
+        for _ in 0..<count { try start(peer: nodes.first) }
+        try waitUntilMeshed()
+    }
+
+    func waitUntilMeshed() throws {
+        for node in nodes {
+            try waitFor("node \(node.index) to know all \(nodes.count - 1) peers", timeout: 60) {
+                try ControlClient(socketPath: node.socket).request(ControlRequest(cmd: "peers")).peers?
+                    .filter { $0.state == "alive" && $0.id != nil }.count == nodes.count - 1
+            }
+        }
+    }
+
+    func status(_ node: Node) throws -> StatusInfo {
+        guard let status = try ControlClient(socketPath: node.socket).request(ControlRequest(cmd: "status")).status else {
+            throw BenchError("no status from node \(node.index)")
+        }
+        return status
+    }
+
+    /// Follows every node, recording arrival times of messages by body.
+    func followAll() throws {
+        for node in nodes {
+            let ready = DispatchSemaphore(value: 0)
+            let thread = Thread { [arrivals] in
+                defer { ready.signal() }
+                guard let client = try? ControlClient(socketPath: node.socket) else { return }
+                try? client.follow(room: nil, subscribed: { ready.signal() }) { event, _ in
+                    guard event.type == "message", let body = event.body else { return }
+                    let now = nowNanos()
+                    arrivals.times.withLock { $0[body, default: [:]][node.index] = now }
+                }
+            }
+            thread.start()
+            ready.wait()
+            followers.append(thread)
+        }
+    }
+
+    /// When each node had the message (nil entries for nodes it has not reached).
+    func arrival(of body: String) -> [Int: UInt64] {
+        arrivals.times.withLock { $0[body] ?? [:] }
+    }
+
+    func arrivalCount(excluding sender: Int? = nil) -> Int {
+        arrivals.times.withLock { $0.values.reduce(0) { $0 + $1.keys.filter { $0 != sender }.count } }
+    }
+
+    func resetArrivals() {
+        arrivals.times.withLock { $0.removeAll() }
+    }
+
+    func counterSum(_ name: String) throws -> UInt64 {
+        try nodes.reduce(0) { $0 + (try status($1).counters[name] ?? 0) }
+    }
+
+    func stop() {
+        for node in nodes where node.process.isRunning { kill(node.pid, SIGTERM) }
+        let deadline = nowNanos() + 5_000_000_000
+        while nodes.contains(where: { $0.process.isRunning }), nowNanos() < deadline { usleep(10_000) }
+        for node in nodes where node.process.isRunning { kill(node.pid, SIGKILL) }
+        nodes.removeAll()
+        try? FileManager.default.removeItem(atPath: root)
+    }
+}
+
+/// A connection that sends messages: one per sending thread.
+struct Sender {
+    let client: ControlClient
+
+    init(_ node: BenchCluster.Node) throws {
+        client = try ControlClient(socketPath: node.socket)
+    }
+
+    func send(_ body: String) throws {
+        _ = try client.request(ControlRequest(cmd: "send", body: body))
+    }
+}
+
+/// Sleeps until a monotonic deadline (pacing a sender, not waiting for a condition).
+func sleep(until deadline: UInt64) {
+    let now = nowNanos()
+    if deadline > now { usleep(useconds_t((deadline - now) / 1000)) }
+}
+
+final class ArrivalLog: Sendable {
+    let times = Mutex<[String: [Int: UInt64]]>([:])
+}

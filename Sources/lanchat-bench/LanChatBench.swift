@@ -1,0 +1,49 @@
+import ArgumentParser
+import Foundation
+
+@main
+struct LanChatBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lanchat-bench",
+        abstract: "Measures lanchat (delivery latency, throughput, catch-up, cost, footprint) and Serf side by side.")
+
+    @Flag(help: "The same scenarios, made smaller (under 2 minutes).") var quick = false
+    @Option(help: "Directory with release builds of lanchatd and lanchat.") var binaries = ".build/release"
+    @Option(help: "Markdown report to write.") var output = "docs/BENCHMARKS.md"
+    @Option(help: "Scenarios to run (comma separated): latency, throughput, catchup, footprint, simulation.")
+    var only: String = "latency,throughput,catchup,footprint,simulation"
+
+    func run() throws {
+        let scenarios = Set(only.split(separator: ",").map(String.init))
+        var report = Report(quick: quick, command: CommandLine.arguments.joined(separator: " "))
+        if scenarios.contains("latency") {
+            let serfMissing = SerfBench.unavailableReason()
+            if let serfMissing { print(serfMissing) }
+            report.serfMissing = serfMissing
+            for nodes in [10, 30] {
+                let messages = quick ? 50 : 200
+                print("latency: lanchat, \(nodes) nodes, \(messages) messages…")
+                report.latency.append(try LatencyScenario.run(binaries: binaries, nodes: nodes, messages: messages, interval: 0.1))
+                guard serfMissing == nil else { continue }
+                print("latency: serf, \(nodes) agents, \(messages) events…")
+                report.serf[nodes] = try SerfBench.latency(
+                    nodes: nodes, events: messages, interval: 0.1, workDirectory: "/tmp/lanchat-bench-serf")
+            }
+            try report.plotLatency(to: (output as NSString).deletingLastPathComponent + "/latency-cdf.png")
+        }
+        if scenarios.contains("throughput") {
+            report.throughput = try ThroughputScenario.run(
+                binaries: binaries, nodes: 10, rates: quick ? [1000, 5000] : [1000, 2000, 5000, 10000],
+                senders: [5000], duration: quick ? 4 : 20)
+        }
+        if scenarios.contains("catchup") {
+            report.catchUp = try CatchUpScenario.run(binaries: binaries, authors: 50, total: quick ? 20_000 : 100_000)
+        }
+        if scenarios.contains("footprint") {
+            report.footprint = try FootprintScenario.run(
+                binaries: binaries, largeEntries: quick ? 100_000 : 1_000_000, idleNodes: 10, idleSeconds: quick ? 10 : 60)
+        }
+        try report.write(to: output)
+        print("wrote \(output)")
+    }
+}

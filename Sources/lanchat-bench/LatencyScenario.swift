@@ -1,0 +1,51 @@
+import Foundation
+
+/// One message every `interval` from node 0; per message, the time from the send call until the
+/// last other node had it committed. Also the network's datagram cost per delivered message.
+struct LatencyResult {
+    let nodes: Int
+    let messages: Int
+    let samples: [Double]
+    let pushesPerDelivery: Double
+    let datagramsPerDelivery: Double
+    let bytesPerDelivery: Double
+    var distribution: Distribution { Distribution(samples) }
+}
+
+enum LatencyScenario {
+    static func run(binaries: String, nodes: Int, messages: Int, interval: Double) throws -> LatencyResult {
+        let cluster = try BenchCluster(binaries: binaries)
+        defer { cluster.stop() }
+        try cluster.startMesh(nodes)
+        try cluster.followAll()
+        let sender = try Sender(cluster.nodes[0])
+        try sender.send("warm-up")
+        try waitFor("the warm-up message everywhere", timeout: 30) { cluster.arrival(of: "warm-up").count == nodes }
+        cluster.resetArrivals()
+
+        let pushesBefore = try cluster.counterSum("pushesOut")
+        let datagramsBefore = try cluster.counterSum("datagramsOut")
+        let bytesBefore = try cluster.counterSum("datagramBytesOut")
+        var sentAt: [String: UInt64] = [:]
+        let start = nowNanos()
+        for index in 0..<messages {
+            let body = "latency \(index)"
+            sentAt[body] = nowNanos()
+            try sender.send(body)
+            sleep(until: start + UInt64(Double(index + 1) * interval * 1e9))
+        }
+        let deliveries = messages * (nodes - 1)
+        try waitFor("all \(deliveries) deliveries", timeout: 60) { cluster.arrivalCount(excluding: 0) >= deliveries }
+        let pushes = Double(try cluster.counterSum("pushesOut") - pushesBefore)
+        let datagrams = Double(try cluster.counterSum("datagramsOut") - datagramsBefore)
+        let bytes = Double(try cluster.counterSum("datagramBytesOut") - bytesBefore)
+
+        let samples = sentAt.map { body, sent in
+            let arrivals = cluster.arrival(of: body).filter { $0.key != 0 }.values
+            return Double((arrivals.max() ?? sent) - sent) / 1e6
+        }
+        return LatencyResult(
+            nodes: nodes, messages: messages, samples: samples, pushesPerDelivery: pushes / Double(deliveries),
+            datagramsPerDelivery: datagrams / Double(deliveries), bytesPerDelivery: bytes / Double(deliveries))
+    }
+}

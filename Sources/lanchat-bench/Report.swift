@@ -1,0 +1,108 @@
+import Foundation
+
+/// Collects scenario results and writes docs/BENCHMARKS.md.
+struct Report {
+    let quick: Bool
+    let command: String
+    var latency: [LatencyResult] = []
+    var serf: [Int: SerfLatency] = [:]
+    var serfMissing: String?
+    var plotted: String?
+    var throughput: [ThroughputResult] = []
+    var catchUp: CatchUpResult?
+    var footprint: FootprintResult?
+
+    func write(to path: String) throws {
+        var lines = [
+            "# lanchat benchmarks", "",
+            "Produced by `\(command)` (\(quick ? "quick" : "full") run) on \(machine()).", "",
+        ]
+        if !latency.isEmpty {
+            lines += ["## Delivery latency to all nodes", "",
+                      "One message every 100 ms from one node. lanchat: from the send call until the last other node had it committed",
+                      "(its `follow` stream reports an entry only after the commit). Serf: from launching `serf event -coalesce=false`",
+                      "until the last agent's event handler stamped it (LAN profile, all agents on loopback).", "",
+                      "| nodes | lanchat p50 ms | p99 ms | max ms | Serf p50 ms | p99 ms | max ms | Serf/lanchat at p50 | at p99 |",
+                      "|---|---|---|---|---|---|---|---|---|"]
+            for result in latency {
+                let d = result.distribution
+                var row = "| \(result.nodes) | \(format(d.p50, 2)) | \(format(d.p99, 2)) | \(format(d.max, 2)) |"
+                if let serf = serf[result.nodes] {
+                    let s = Distribution(serf.samples)
+                    row += " \(format(s.p50, 1)) | \(format(s.p99, 1)) | \(format(s.max, 1)) | \(format(s.p50 / d.p50, 0))× | \(format(s.p99 / d.p99, 0))× |"
+                } else {
+                    row += " – | – | – | – | – |"
+                }
+                lines.append(row)
+            }
+            if let serfMissing { lines += ["", "Serf rows skipped: \(serfMissing)."] }
+            for (nodes, serf) in serf.sorted(by: { $0.key < $1.key }) {
+                lines.append("")
+                lines.append("Serf, \(nodes) agents: \(serf.delivered) of \(serf.sent * nodes) handler runs; the handler itself takes \(format(Distribution(serf.handlerStartupMs).p50, 1)) ms (p50) to start and stamp, included above.")
+            }
+            if let plotted { lines += ["", "![latency CDF](\(plotted))"] }
+            lines += ["", "Target: p99 to all of 10 nodes ≤ 10 ms and ≥ 20× lower than Serf's.", ""]
+
+            lines += ["## Cost per message", "",
+                      "Datagrams and bytes sent by the whole network per delivered message during the latency run (pings included in \"all\").", "",
+                      "| nodes | push datagrams / delivery | all datagrams / delivery | bytes / delivery |", "|---|---|---|---|"]
+            for result in latency {
+                lines.append("| \(result.nodes) | \(format(result.pushesPerDelivery, 2)) | \(format(result.datagramsPerDelivery, 2)) | \(format(result.bytesPerDelivery, 0)) |")
+            }
+            lines += ["", "Target: ≤ 1.2 datagrams per delivered message at 10 nodes (redundancy ≤ 0.2).", ""]
+        }
+        if !throughput.isEmpty {
+            lines += ["## Throughput (10 nodes)", "",
+                      "Senders paced at the offered rate for the whole window, then up to 60 s to converge.", "",
+                      "| load | offered /s | sent /s | delivered /s | lost after convergence | p99 ms | CPU per node % |",
+                      "|---|---|---|---|---|---|---|"]
+            for r in throughput {
+                lines.append("| \(r.label) | \(format(r.offered, 0)) | \(format(r.sentRate, 0)) | \(format(r.deliveredRate, 0)) | \(r.lost) | \(format(r.p99, 1)) | \(format(r.cpuPerNode, 0)) |")
+            }
+            lines.append("")
+        }
+        if let c = catchUp {
+            lines += ["## Catch-up", "",
+                      "A new node joins one that holds \(c.entries) messages from \(c.authors) authors; time from its start until it holds them all.", "",
+                      "| entries | seconds | entries/s | bytes on the wire per entry |", "|---|---|---|---|",
+                      "| \(c.entries) | \(format(c.seconds, 2)) | \(format(c.entriesPerSecond, 0)) | \(format(c.bytesPerEntry, 0)) |", ""]
+        }
+        if let f = footprint {
+            lines += ["## Footprint", "",
+                      "| measure | value |", "|---|---|",
+                      "| RSS of an idle daemon | \(format(f.idleRSS, 1)) MB |",
+                      "| RSS with \(f.largeEntries) entries | \(format(f.largeRSS, 1)) MB |",
+                      "| start-up to ready with \(f.largeEntries) entries | \(format(f.readySeconds, 3)) s |",
+                      "| CPU of an idle network of \(f.idleNodes), per daemon, over \(format(f.idleSeconds, 0)) s | \(format(f.idleCPUPercent, 2)) % |", ""]
+        }
+        try lines.joined(separator: "\n").write(toFile: path, atomically: true, encoding: .utf8)
+    }
+
+    /// Writes each run's samples as CSV and draws their CDFs with scripts/plot-latency (matplotlib).
+    mutating func plotLatency(to png: String) throws {
+        var files: [String] = []
+        var series: [(String, [Double])] = latency.map { ("lanchat, \($0.nodes) nodes", $0.samples) }
+        series += serf.sorted { $0.key < $1.key }.map { ("Serf, \($0.key) agents", $0.value.samples) }
+        for (index, (label, samples)) in series.enumerated() {
+            let path = "/tmp/lanchat-bench-latency-\(index).csv"
+            try ([label] + samples.map { String($0) }).joined(separator: "\n").write(toFile: path, atomically: true, encoding: .utf8)
+            files.append(path)
+        }
+        defer { for file in files { try? FileManager.default.removeItem(atPath: file) } }
+        do {
+            try run("/usr/bin/env", ["python3", "scripts/plot-latency", png] + files)
+            plotted = (png as NSString).lastPathComponent
+        } catch {
+            print("no latency plot: \(error)")
+        }
+    }
+
+    private func machine() -> String {
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        let memory = Double(ProcessInfo.processInfo.physicalMemory) / Double(1 << 30)
+        let cpu = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8))?
+            .split(separator: "\n").first { $0.hasPrefix("model name") }?
+            .split(separator: ":").last.map { $0.trimmingCharacters(in: .whitespaces) } ?? "unknown CPU"
+        return "\(cores) cores (\(cpu)), \(format(memory, 0)) GiB memory"
+    }
+}
