@@ -131,9 +131,17 @@ public struct SyncSession: Sendable {
         return sent
     }
 
+    /// Receives entries until the peer's `done`. Each batch is verified on every core, then stored while
+    /// the next one is read and verified: no entry is stored before its signature checks out.
     private func receiveEntries(_ frames: inout FrameReader) async throws -> (Int, Bool) {
         var pending: [Entry] = []
         var received = 0
+        var storing: Task<Void, any Error>?
+        func store(_ batch: [Entry]) async throws {
+            try await EntryVerifier.verifyAll(batch)
+            try await storing?.value
+            storing = Task { [storage = context.storage] in try await storage.ingest(batch) }
+        }
         while true {
             let (frame, entries) = try await frames.nextWithEntries()
             switch frame {
@@ -141,11 +149,12 @@ public struct SyncSession: Sendable {
                 pending += entries
                 received += entries.count
                 if pending.count >= Self.ingestBatch {
-                    try await context.storage.ingest(pending)
+                    try await store(pending)
                     pending.removeAll(keepingCapacity: true)
                 }
             case .done(let more):
-                if !pending.isEmpty { try await context.storage.ingest(pending) }
+                if !pending.isEmpty { try await store(pending) }
+                try await storing?.value
                 return (received, more)
             case .hello, .helloReply, .proof, .vector:
                 throw SyncError.protocolViolation("unexpected frame while receiving entries")
@@ -171,7 +180,7 @@ struct FrameReader {
         guard let bytes = try await iterator.next() else { throw SyncError.closed }
         bytesRead += 4 + bytes.count
         do {
-            return try SyncFrame.decode(bytes)
+            return try SyncFrame.decode(bytes, verifySignatures: false)
         } catch {
             throw SyncError.protocolViolation("bad frame: \(error)")
         }

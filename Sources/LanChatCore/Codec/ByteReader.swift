@@ -57,6 +57,11 @@ public struct ByteReader: Sendable {
         return text
     }
 
+    /// The bytes read since `start` (an earlier `offset`).
+    public func bytes(from start: Int) -> [UInt8] {
+        Array(bytes[start..<offset])
+    }
+
     public func finish() throws(DecodeError) {
         if remaining != 0 { throw .trailingBytes(count: remaining) }
     }

@@ -1,4 +1,5 @@
 import Crypto
+import Foundation
 
 /// A user's ID: their Ed25519 public key. Public, passed around freely.
 public struct AuthorID: Hashable, Comparable, Sendable, CustomStringConvertible {
@@ -31,7 +32,7 @@ public struct AuthorID: Hashable, Comparable, Sendable, CustomStringConvertible 
         lhs.bytes.lexicographicallyPrecedes(rhs.bytes)
     }
 
-    func isValidSignature(_ signature: [UInt8], for message: [UInt8]) -> Bool {
+    func isValidSignature<Message: DataProtocol>(_ signature: [UInt8], for message: Message) -> Bool {
         guard let key = try? Curve25519.Signing.PublicKey(rawRepresentation: bytes) else { return false }
         return key.isValidSignature(signature, for: message)
     }

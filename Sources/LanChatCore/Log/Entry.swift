@@ -12,6 +12,8 @@ public struct Entry: Hashable, Sendable {
     public let kind: EntryKind
     public let payload: [UInt8]
     public let signature: [UInt8]
+    /// The canonical bytes, kept as received or signed: stored and relayed without re-encoding.
+    public let encoded: [UInt8]
 
     public var key: EntryKey { EntryKey(author: author, seq: seq) }
 
@@ -22,9 +24,10 @@ public struct Entry: Hashable, Sendable {
         let payload = content.encodedPayload()
         let signed = signedBytes(
             author: identity.id, seq: seq, timestamp: timestamp, kind: content.kind, payload: payload)
+        let signature = identity.sign(signed)
         return Entry(
             author: identity.id, seq: seq, timestamp: timestamp, kind: content.kind,
-            payload: payload, signature: identity.sign(signed))
+            payload: payload, signature: signature, encoded: signed + signature)
     }
 
     /// Decodes and verifies: an entry that comes out of here is well formed and signed by its author.
@@ -38,6 +41,7 @@ public struct Entry: Hashable, Sendable {
 
     /// Decodes one entry from a longer stream (a batch), verifying its signature.
     public static func decode(from reader: inout ByteReader, verifySignature: Bool = true) throws(DecodeError) -> Entry {
+        let start = reader.offset
         let version = try reader.u8("version")
         guard version == formatVersion else { throw .unsupportedVersion(version) }
         let author = try AuthorID(bytes: reader.raw(AuthorID.byteCount, "author"))
@@ -51,8 +55,9 @@ public struct Entry: Hashable, Sendable {
         let payload = try reader.sized(length, limit: Limits.maxPayloadBytes, "payload")
         let signature = try reader.raw(signatureBytes, "signature")
         let entry = Entry(
-            author: author, seq: seq, timestamp: timestamp, kind: kind, payload: payload, signature: signature)
-        guard !verifySignature || author.isValidSignature(signature, for: entry.unsignedBytes) else {
+            author: author, seq: seq, timestamp: timestamp, kind: kind, payload: payload, signature: signature,
+            encoded: reader.bytes(from: start))
+        guard !verifySignature || entry.hasValidSignature else {
             throw .invalid(field: "signature", reason: "does not match the author's key")
         }
         // Known kinds must carry a valid payload; unknown kinds are kept opaque and relayed.
@@ -60,14 +65,12 @@ public struct Entry: Hashable, Sendable {
         return entry
     }
 
-    public var encoded: [UInt8] {
-        var bytes = unsignedBytes
-        bytes.append(contentsOf: signature)
-        return bytes
-    }
+    public var unsignedBytes: [UInt8] { Array(encoded.dropLast(Self.signatureBytes)) }
 
-    public var unsignedBytes: [UInt8] {
-        Self.signedBytes(author: author, seq: seq, timestamp: timestamp, kind: kind, payload: payload)
+    /// Whether the author's key signed exactly these bytes. For entries decoded without the check
+    /// (a batch verified on several cores), this is the check.
+    public var hasValidSignature: Bool {
+        author.isValidSignature(signature, for: encoded.dropLast(Self.signatureBytes))
     }
 
     public func content() throws(DecodeError) -> EntryContent {

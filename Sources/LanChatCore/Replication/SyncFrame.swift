@@ -51,8 +51,9 @@ public enum SyncFrame: Equatable, Sendable {
         return writer.bytes
     }
 
-    /// Decodes a frame; entries inside an `entries` frame are split and fully verified here.
-    public static func decode(_ bytes: [UInt8]) throws(DecodeError) -> (frame: SyncFrame, entries: [Entry]) {
+    /// Decodes a frame; entries inside an `entries` frame are split and checked here, their signatures
+    /// too unless the caller verifies them itself (`hasValidSignature`, on several cores) before use.
+    public static func decode(_ bytes: [UInt8], verifySignatures: Bool = true) throws(DecodeError) -> (frame: SyncFrame, entries: [Entry]) {
         guard bytes.count <= maxBytes else { throw .oversized(field: "frame", size: bytes.count, limit: maxBytes) }
         var reader = ByteReader(bytes)
         let tag = try reader.u8("frame type")
@@ -77,13 +78,10 @@ public enum SyncFrame: Equatable, Sendable {
         case .entries:
             let count = Int(try reader.u16("entry count"))
             guard count <= maxEntriesPerFrame else { throw .oversized(field: "entries", size: count, limit: maxEntriesPerFrame) }
-            var raw: [[UInt8]] = []
             for _ in 0..<count {
-                let start = reader.offset
-                entries.append(try Entry.decode(from: &reader))
-                raw.append(Array(bytes[start..<reader.offset]))
+                entries.append(try Entry.decode(from: &reader, verifySignature: verifySignatures))
             }
-            frame = .entries(raw)
+            frame = .entries(entries.map(\.encoded))
         case .done:
             let more = try reader.u8("more")
             guard more <= 1 else { throw .invalid(field: "more", reason: "must be 0 or 1") }
