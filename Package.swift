@@ -62,6 +62,7 @@ let package = Package(
         ]),
         .testTarget(name: "LanChatCoreTests", dependencies: ["LanChatCore"]),
         .testTarget(name: "LanChatStoreTests", dependencies: ["LanChatStore"]),
+        .testTarget(name: "LanChatNetTests", dependencies: ["LanChatNet", "LanChatCore"]),
         .testTarget(name: "LanChatSimulatorTests", dependencies: ["LanChatSimulator", "LanChatCore"]),
         .testTarget(name: "LanChatIntegrationTests", dependencies: ["LanChatClient", "LanChatCore"]),
     ]
