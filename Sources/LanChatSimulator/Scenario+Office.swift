@@ -12,9 +12,9 @@ extension Scenario {
         public var restarts = 20
         public var lossRate = 0.1
         public var joinWindow: UInt64 = 10_000
-        public var partitionAt: UInt64 = 12_000
+        public var partitionAt: UInt64 = 11_000
         public var partitionLength: UInt64 = 15_000
-        public var lateJoinWindow: UInt64 = 5_000
+        public var lateJoinWindow: UInt64 = 3_000
         public var downtime: ClosedRange<UInt64> = 2_000...5_000
         public var deadline: UInt64 = 120_000
 
@@ -48,8 +48,10 @@ extension Scenario {
             scenario.at(random.uniform(500...office.lastJoinAt), .publish(from: .randomUp))
         }
         for _ in 0..<office.restarts {
-            let time = random.uniform(office.joinWindow / 2...office.healAt)
-            scenario.at(time, .restart(.randomUp, downtime: random.uniform(office.downtime)))
+            // Back up by the last join, so that the script settles then.
+            let downtime = random.uniform(office.downtime)
+            let time = random.uniform(office.joinWindow / 2...max(office.joinWindow / 2, office.lastJoinAt - downtime))
+            scenario.at(time, .restart(.randomUp, downtime: downtime))
         }
         return scenario
     }

@@ -2,6 +2,7 @@ import LanChatCore
 
 /// One simulated machine: an identity, a log that survives restarts, and, while it is up, a replicator.
 struct SimulatedNode {
+    let index: Int
     let identity: LocalIdentity
     let address: PeerAddress
     /// Given when the node first joins; a restarted node starts again from these.
@@ -15,6 +16,7 @@ struct SimulatedNode {
     private(set) var lastSeq: UInt64 = 0
 
     init(index: Int, identity: LocalIdentity) {
+        self.index = index
         self.identity = identity
         address = PeerAddress(host: "10.\(index / 250).\(index % 250).1", port: Simulation.port)
     }
@@ -27,7 +29,7 @@ struct SimulatedNode {
         lastSeq += 1
         let timestamp = clock.tick(wallMillis: Simulation.epochMillis + now)
         let entry = Entry.sign(by: identity, seq: lastSeq, timestamp: timestamp, content: content)
-        _ = log.insert([entry])
+        _ = log.insert([(index, entry)])
         return entry
     }
 }

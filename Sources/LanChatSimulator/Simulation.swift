@@ -13,6 +13,9 @@ public struct Simulation {
     public let scenario: Scenario
     private var nodes: [SimulatedNode]
     private var nodeAt: [PeerAddress: Int] = [:]
+    /// Node IDs by index, and the other way round.
+    private var ids: [AuthorID] = []
+    private var nodeOf: [AuthorID: Int] = [:]
     private var queue = Heap<ScheduledEvent>()
     private var scheduled: UInt64 = 0
     private var random: SplitMix64
@@ -21,8 +24,8 @@ public struct Simulation {
     private var group: [Int]
     /// Everything published so far: what every node must end up holding.
     private var everything = VersionVector()
-    private var publishedAt: [EntryKey: UInt64] = [:]
-    private var lastDeliveryAt: [EntryKey: UInt64] = [:]
+    private var publishedAt: [MessageKey: UInt64] = [:]
+    private var lastDeliveryAt: [MessageKey: UInt64] = [:]
     private var deliveries = SimulationReport.Deliveries()
     private var traffic = SimulationReport.Traffic()
     private var publishesSkipped = 0
@@ -31,6 +34,12 @@ public struct Simulation {
     private let protocolPeriod: UInt64
 
     private enum Channel { case push, sync }
+
+    /// An entry's key with its author as a node index: cheaper to hash than an `EntryKey`.
+    private struct MessageKey: Hashable {
+        let author: Int
+        let seq: UInt64
+    }
 
     public init(scenario: Scenario) throws {
         precondition(scenario.nodeCount > 0, "a simulation needs nodes")
@@ -43,6 +52,8 @@ public struct Simulation {
             let identity = try LocalIdentity(seed: random.bytes32())
             nodes.append(SimulatedNode(index: index, identity: identity))
             nodeAt[nodes[index].address] = index
+            ids.append(identity.id)
+            nodeOf[identity.id] = index
         }
         group = Array(repeating: 0, count: scenario.nodeCount)
         message = .message(try EntryContent.Message(room: "general", body: "hello from the simulator"))
@@ -70,7 +81,7 @@ public struct Simulation {
 
     // MARK: What tests may look at after a run
 
-    public func id(ofNode index: Int) -> AuthorID { nodes[index].id }
+    public func id(ofNode index: Int) -> AuthorID { ids[index] }
 
     /// What the node's replicator holds, or nil while it is down.
     public func vector(ofNode index: Int) -> VersionVector? { nodes[index].replicator?.vector }
@@ -136,7 +147,7 @@ public struct Simulation {
     /// A fresh replicator from the node's log and seeds, as a (re)started daemon builds it.
     private mutating func start(_ node: Int) {
         let configuration = Replicator.Configuration(network: Self.network, selfID: nodes[node].id, seed: random.next())
-        var replicator = Replicator(configuration: configuration, vector: nodes[node].log.vector)
+        var replicator = Replicator(configuration: configuration, vector: nodes[node].log.vector(ids: ids))
         for seed in nodes[node].seeds {
             replicator.discovered(nodes[seed].address, source: .configured)
         }
@@ -162,7 +173,7 @@ public struct Simulation {
     private mutating func publish(from node: Int) {
         let entry = nodes[node].write(message, now: now)
         everything.advance(entry.author, to: entry.seq)
-        publishedAt[entry.key] = now
+        publishedAt[MessageKey(author: node, seq: entry.seq)] = now
         // `pick` returned an up node, so the replicator is there.
         guard let directives = nodes[node].replicator?.published(entry, now: now) else { return }
         interpret(directives, at: node)
@@ -174,7 +185,9 @@ public struct Simulation {
         for directive in directives {
             switch directive {
             case .send(let datagram, let target): transmit(datagram, from: node, to: target)
-            case .store(let entries, _): store(entries, at: node, by: .push)
+            case .store(let entries, _):
+                // Every entry in the simulation was written by one of its nodes.
+                store(entries.compactMap { entry in nodeOf[entry.author].map { ($0, entry) } }, at: node, by: .push)
             case .sync(let peer): openSync(from: node, with: peer)
             }
         }
@@ -207,18 +220,18 @@ public struct Simulation {
     }
 
     /// Stores what is new, tells the replicator the new heads and counts deliveries.
-    private mutating func store(_ entries: [Entry], at node: Int, by channel: Channel) {
+    private mutating func store(_ entries: [(author: Int, entry: Entry)], at node: Int, by channel: Channel) {
         let (fresh, heads) = nodes[node].log.insert(entries)
         guard !fresh.isEmpty else { return }
         let wallMillis = Self.epochMillis + now
         for entry in fresh {
             nodes[node].clock.observe(entry.timestamp, wallMillis: wallMillis)
-            guard entry.author != nodes[node].id else { continue }
+            guard let author = nodeOf[entry.author], author != node else { continue }
             switch channel {
             case .push: deliveries.byPush += 1
             case .sync: deliveries.bySync += 1
             }
-            lastDeliveryAt[entry.key] = now
+            lastDeliveryAt[MessageKey(author: author, seq: entry.seq)] = now
         }
         nodes[node].replicator?.headsAdvanced(heads)
     }
@@ -238,30 +251,34 @@ public struct Simulation {
             traffic.syncsAbandoned += 1
             return
         }
-        guard let responder = nodeAt[address], nodes[responder].isUp, group[initiator] == group[responder] else {
+        let target = nodeAt[address]
+        guard let responder = target, nodes[responder].isUp, group[initiator] == group[responder] else {
             traffic.syncsFailed += 1
+            if let target, group[initiator] != group[target] { traffic.syncsPartitioned += 1 }
             nodes[initiator].replicator?.syncFinished(with: address, outcome: .failed, now: now)
             return
         }
         traffic.syncsCompleted += 1
-        var more = false
+        // Each side is told whether the other stopped at the per-session bound before sending all it lacked.
+        var cut = (toInitiator: false, toResponder: false)
         if nodes[initiator].log.total == nodes[responder].log.total
             && nodes[initiator].log.fingerprint == nodes[responder].log.fingerprint
         {
             traffic.syncsIdle += 1
         } else {
-            // Each side's request is computed from the vectors as they were when the sync began.
-            let toInitiator = nodes[responder].log.missing(from: nodes[initiator].log.vector, limit: scenario.syncBound)
-            let toResponder = nodes[initiator].log.missing(from: nodes[responder].log.vector, limit: scenario.syncBound)
+            // The two vectors are exchanged before any entry moves, as in the sync protocol.
+            let toInitiator = nodes[responder].log.missing(from: nodes[initiator].log, limit: scenario.syncBound)
+            let toResponder = nodes[initiator].log.missing(from: nodes[responder].log, limit: scenario.syncBound)
             store(toInitiator.entries, at: initiator, by: .sync)
             store(toResponder.entries, at: responder, by: .sync)
-            more = toInitiator.more || toResponder.more
-            if more { traffic.syncsCut += 1 }
+            cut = (toInitiator.more, toResponder.more)
+            if cut.toInitiator || cut.toResponder { traffic.syncsCut += 1 }
         }
         let responderID = nodes[responder].id
-        nodes[initiator].replicator?.syncFinished(with: address, outcome: .completed(id: responderID, more: more), now: now)
+        nodes[initiator].replicator?.syncFinished(
+            with: address, outcome: .completed(id: responderID, more: cut.toInitiator), now: now)
         let (initiatorAddress, initiatorID) = (nodes[initiator].address, nodes[initiator].id)
-        nodes[responder].replicator?.inboundSyncVerified(initiatorAddress, id: initiatorID, now: now)
+        nodes[responder].replicator?.inboundSyncVerified(initiatorAddress, id: initiatorID, more: cut.toResponder, now: now)
     }
 
     // MARK: Convergence

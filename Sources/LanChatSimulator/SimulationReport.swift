@@ -18,6 +18,8 @@ public struct SimulationReport: Equatable, Sendable {
         public var syncsStarted = 0
         public var syncsCompleted = 0
         public var syncsFailed = 0
+        /// Of the failed syncs, those whose two sides were in different partition groups.
+        public var syncsPartitioned = 0
         /// Completed syncs whose two sides already held the same vector.
         public var syncsIdle = 0
         /// Completed syncs that stopped at the per-session bound.
@@ -102,7 +104,7 @@ extension SimulationReport: CustomStringConvertible {
             lost \(traffic.datagramsLost), across a partition \(traffic.datagramsPartitioned), \
             to no running node \(traffic.datagramsUndeliverable)
             syncs: \(traffic.syncsStarted) started, \(traffic.syncsCompleted) completed (\(traffic.syncsIdle) with \
-            nothing to move, \(traffic.syncsCut) cut at the bound), \(traffic.syncsFailed) failed, \
+            nothing to move, \(traffic.syncsCut) cut at the bound), \(traffic.syncsFailed) failed (\(traffic.syncsPartitioned) across a partition), \
             \(traffic.syncsAbandoned) abandoned
             last delivery of each message after publishing: \(latency)
             \(convergence)

@@ -1,10 +1,13 @@
 import Foundation
+import LanChatCore
 
 struct CatchUpResult {
     let entries: Int
     let authors: Int
     let seconds: Double
     let bytesPerEntry: Double
+    /// Ed25519 verifications per second on one core, for scale: catch-up cannot beat cores × this.
+    let verificationsPerCore: Double
     var entriesPerSecond: Double { Double(entries) / seconds }
 }
 
@@ -25,6 +28,18 @@ enum CatchUpScenario {
         try waitFor("the newcomer to hold \(expected) entries", timeout: 600) { try cluster.status(newcomer).entries >= expected }
         let seconds = Double(nowNanos() - start) / 1e9
         let bytes = Double(try cluster.status(newcomer).counters["syncBytesIn"] ?? 0)
-        return CatchUpResult(entries: expected - 1, authors: authors, seconds: seconds, bytesPerEntry: bytes / Double(expected - 1))
+        return CatchUpResult(
+            entries: expected - 1, authors: authors, seconds: seconds, bytesPerEntry: bytes / Double(expected - 1),
+            verificationsPerCore: verificationRate())
+    }
+
+    private static func verificationRate() -> Double {
+        let identity = LocalIdentity.generate()
+        let entries = (1...2000).map { seq in
+            Entry.sign(by: identity, seq: UInt64(seq), timestamp: HybridTimestamp(wallMillis: 1, counter: 0), content: .profile(name: "n\(seq)"))
+        }
+        let start = nowNanos()
+        let valid = entries.filter(\.hasValidSignature).count
+        return Double(valid) / (Double(nowNanos() - start) / 1e9)
     }
 }

@@ -2,8 +2,10 @@ import Foundation
 
 struct FootprintResult {
     let idleRSS: Double
+    let idleAnonymous: Double
     let largeEntries: Int
     let largeRSS: Double
+    let largeAnonymous: Double
     let readySeconds: Double
     let idleNodes: Int
     let idleSeconds: Double
@@ -23,6 +25,7 @@ enum FootprintScenario {
         let elapsed = Double(nowNanos() - start) / 1e9
         let idleCPU = zip(cluster.nodes, cpuBefore).map { (ProcessUsage.cpuSeconds($0.pid) - $1) / elapsed * 100 }
         let idleRSS = ProcessUsage.rssMegabytes(cluster.nodes[0].pid)
+        let idleAnonymous = ProcessUsage.rssMegabytes(cluster.nodes[0].pid, field: "RssAnon")
         cluster.stop()
 
         let large = try BenchCluster(binaries: binaries)
@@ -36,7 +39,9 @@ enum FootprintScenario {
         // Touch the history as a person would, then measure.
         _ = try large.status(node)
         return FootprintResult(
-            idleRSS: idleRSS, largeEntries: largeEntries, largeRSS: ProcessUsage.rssMegabytes(node.pid), readySeconds: ready,
+            idleRSS: idleRSS, idleAnonymous: idleAnonymous, largeEntries: largeEntries,
+            largeRSS: ProcessUsage.rssMegabytes(node.pid), largeAnonymous: ProcessUsage.rssMegabytes(node.pid, field: "RssAnon"),
+            readySeconds: ready,
             idleNodes: idleNodes, idleSeconds: elapsed, idleCPUPercent: idleCPU.reduce(0, +) / Double(idleCPU.count))
     }
 }

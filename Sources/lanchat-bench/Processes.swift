@@ -35,9 +35,10 @@ struct ProcessUsage {
         return (user + system) / ticksPerSecond
     }
 
-    static func rssMegabytes(_ pid: pid_t) -> Double {
+    /// Resident memory in MB: `VmRSS` (all of it, shared library pages included) or `RssAnon` (the process's own).
+    static func rssMegabytes(_ pid: pid_t, field: String = "VmRSS") -> Double {
         guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
-            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix(field + ":") }),
             let kilobytes = Double(line.split(separator: " ").dropFirst().first ?? "")
         else { return .nan }
         return kilobytes / 1024

@@ -59,21 +59,30 @@ struct Report {
             for r in throughput {
                 lines.append("| \(r.label) | \(format(r.offered, 0)) | \(format(r.sentRate, 0)) | \(format(r.deliveredRate, 0)) | \(r.lost) | \(format(r.p99, 1)) | \(format(r.cpuPerNode, 0)) |")
             }
-            lines.append("")
+            lines += ["", "All ten daemons, the senders and the followers share this machine's cores: each delivery costs every",
+                      "receiver a signature check and a commit, so the network's capacity here is the machine's CPU divided",
+                      "by nine deliveries per message. \"Lost\" counts messages not everywhere when the run ended, or sends",
+                      "that failed. Target: ≥ 5,000 messages/s with zero loss at 10 nodes, p99 ≤ 100 ms.", ""]
         }
         if let c = catchUp {
             lines += ["## Catch-up", "",
                       "A new node joins one that holds \(c.entries) messages from \(c.authors) authors; time from its start until it holds them all.", "",
                       "| entries | seconds | entries/s | bytes on the wire per entry |", "|---|---|---|---|",
-                      "| \(c.entries) | \(format(c.seconds, 2)) | \(format(c.entriesPerSecond, 0)) | \(format(c.bytesPerEntry, 0)) |", ""]
+                      "| \(c.entries) | \(format(c.seconds, 2)) | \(format(c.entriesPerSecond, 0)) | \(format(c.bytesPerEntry, 0)) |", "",
+                      "Every signature is verified before storing, on all cores; one core verifies \(format(c.verificationsPerCore, 0)) Ed25519 signatures/s here",
+                      "(swift-crypto's BoringSSL, portable C), so verification alone caps catch-up near cores × that.",
+                      "Target: ≥ 20,000 entries/s.", ""]
         }
         if let f = footprint {
             lines += ["## Footprint", "",
                       "| measure | value |", "|---|---|",
-                      "| RSS of an idle daemon | \(format(f.idleRSS, 1)) MB |",
-                      "| RSS with \(f.largeEntries) entries | \(format(f.largeRSS, 1)) MB |",
+                      "| RSS of an idle daemon (its own, anonymous memory) | \(format(f.idleRSS, 1)) MB (\(format(f.idleAnonymous, 1)) MB) |",
+                      "| RSS with \(f.largeEntries) entries (its own) | \(format(f.largeRSS, 1)) MB (\(format(f.largeAnonymous, 1)) MB) |",
                       "| start-up to ready with \(f.largeEntries) entries | \(format(f.readySeconds, 3)) s |",
-                      "| CPU of an idle network of \(f.idleNodes), per daemon, over \(format(f.idleSeconds, 0)) s | \(format(f.idleCPUPercent, 2)) % |", ""]
+                      "| CPU of an idle network of \(f.idleNodes), per daemon, over \(format(f.idleSeconds, 0)) s | \(format(f.idleCPUPercent, 2)) % |", "",
+                      "RSS counts the pages of the binary and shared libraries (Swift runtime, Foundation, SQLite) that the",
+                      "process has touched; they are shared by every process using them. The anonymous part is the daemon's own.",
+                      "Targets: idle RSS ≤ 30 MB; ≤ 300 MB with 1,000,000 entries; ready in ≤ 1 s with 1,000,000 entries; idle CPU ≤ 1 % per daemon.", ""]
         }
         try lines.joined(separator: "\n").write(toFile: path, atomically: true, encoding: .utf8)
     }

@@ -27,11 +27,14 @@ public struct VersionVector: Hashable, Sendable {
     }
 
     /// Eight bytes that differ, with overwhelming likelihood, whenever two vectors differ; sent in every ping.
-    public var digest: UInt64 {
+    public var digest: UInt64 { Self.digest(sortedAuthors: heads.keys.sorted(), heads: heads) }
+
+    /// The digest, for a caller that keeps the authors sorted already (the replicator, on every ping).
+    static func digest(sortedAuthors: [AuthorID], heads: [AuthorID: UInt64]) -> UInt64 {
         var hasher = SHA256()
-        for (author, seq) in heads.sorted(by: { $0.key < $1.key }) {
+        for author in sortedAuthors {
             hasher.update(data: author.bytes)
-            var big = seq.bigEndian
+            var big = (heads[author] ?? 0).bigEndian
             withUnsafeBytes(of: &big) { hasher.update(bufferPointer: $0) }
         }
         return hasher.finalize().prefix(8).reduce(0) { $0 << 8 | UInt64($1) }

@@ -45,6 +45,9 @@ struct PeerTable: Sendable {
     private var rotation: [PeerAddress] = []
     private var cursor = 0
     private(set) var suspects: Set<PeerAddress> = []
+    /// Configured peers that have never answered.
+    private(set) var unheardConfigured: Set<PeerAddress> = []
+    private var byVerifiedID: [AuthorID: Set<PeerAddress>] = [:]
     /// Alive peers that are unverified, diverged or asked for another round: each may need a sync.
     private(set) var syncCandidates: Set<PeerAddress> = []
 
@@ -56,7 +59,12 @@ struct PeerTable: Sendable {
     /// Changes a known record and keeps the derived sets right; a no-op for unknown addresses.
     mutating func update(_ address: PeerAddress, _ change: (inout PeerRecord) -> Void) {
         guard var record = records[address] else { return }
+        let verifiedBefore = record.verifiedID
         change(&record)
+        if verifiedBefore != record.verifiedID {
+            if let verifiedBefore { byVerifiedID[verifiedBefore]?.remove(address) }
+            if let id = record.verifiedID { byVerifiedID[id, default: []].insert(address) }
+        }
         records[address] = record
         reindex(record)
     }
@@ -65,8 +73,10 @@ struct PeerTable: Sendable {
     /// offline peer makes room; if there is none, the newcomer is not added.
     @discardableResult
     mutating func learn(_ address: PeerAddress, source: PeerSource) -> Bool {
-        if records[address] != nil {
-            records[address]?.sources.insert(source)
+        if var record = records[address] {
+            record.sources.insert(source)
+            records[address] = record
+            reindex(record)
             return true
         }
         if records.count >= Self.capacity {
@@ -82,6 +92,8 @@ struct PeerTable: Sendable {
     }
 
     mutating func remove(_ address: PeerAddress) {
+        if let id = records[address]?.verifiedID { byVerifiedID[id]?.remove(address) }
+        unheardConfigured.remove(address)
         guard records.removeValue(forKey: address) != nil, let index = rotation.firstIndex(of: address) else { return }
         rotation.remove(at: index)
         if cursor > index { cursor -= 1 }
@@ -92,8 +104,8 @@ struct PeerTable: Sendable {
     /// A node proved its ID at `address`: older records of the same ID that went offline are the
     /// same node at an address it left (a restart on a new port, a new DHCP lease).
     mutating func dropStale(_ id: AuthorID, keeping address: PeerAddress) {
-        let stale = records.values.filter { $0.verifiedID == id && $0.address != address && $0.state == .offline }
-        for record in stale { remove(record.address) }
+        let stale = (byVerifiedID[id] ?? []).filter { $0 != address && records[$0]?.state == .offline }
+        for other in stale.sorted() { remove(other) }
     }
 
     /// The next peer to probe, round robin, so every peer is probed once per round.
@@ -120,6 +132,11 @@ struct PeerTable: Sendable {
     }
 
     private mutating func reindex(_ record: PeerRecord) {
+        if record.lastSeen == nil && record.sources.contains(.configured) {
+            unheardConfigured.insert(record.address)
+        } else {
+            unheardConfigured.remove(record.address)
+        }
         if record.state == .suspect { suspects.insert(record.address) } else { suspects.remove(record.address) }
         let wantsSync = record.state == .alive
             && (record.verifiedID == nil || record.mismatchSince != nil || record.resyncRequested)

@@ -47,6 +47,8 @@ public struct Replicator: Sendable {
     private var nextProbeID: UInt32 = 1
     private var outstanding: [UInt32: Probe] = [:]
     private var cachedDigest: UInt64?
+    /// The vector's authors in order, kept as they arrive so a digest never sorts.
+    private var sortedAuthors: [AuthorID] = []
     private var selfAddresses: Set<PeerAddress> = []
 
     private struct Probe {
@@ -60,6 +62,7 @@ public struct Replicator: Sendable {
     public init(configuration: Configuration, vector: VersionVector = VersionVector()) {
         self.configuration = configuration
         self.vector = vector
+        sortedAuthors = vector.heads.keys.sorted()
         random = SplitMix64(seed: configuration.seed)
     }
 
@@ -70,7 +73,7 @@ public struct Replicator: Sendable {
     private var digest: UInt64 {
         mutating get {
             if let cachedDigest { return cachedDigest }
-            let value = vector.digest
+            let value = VersionVector.digest(sortedAuthors: sortedAuthors, heads: vector.heads)
             cachedDigest = value
             return value
         }
@@ -97,7 +100,9 @@ public struct Replicator: Sendable {
         for address in table.suspects where now - (table[address]?.lastSeen ?? 0) >= configuration.suspectTimeout {
             table.update(address) { $0.state = .offline }
         }
-        if let target = table.nextToProbe() {
+        // A configured peer that never answered is asked every period: if the first ping was lost,
+        // waiting for the rotation to come round could leave this node cut off for a long time.
+        for target in table.unheardConfigured.sorted() + [table.nextToProbe()].compactMap({ $0 }) {
             let id = allocateProbeID()
             outstanding[id] = Probe(target: target, sentAt: now)
             send(.ping(makeProbe(id: id, for: target)), to: target, &out)
@@ -177,7 +182,7 @@ public struct Replicator: Sendable {
         let datagram = Datagram(
             network: configuration.network, sender: configuration.selfID, body: fits ? .push(entry) : .announce(entry.key))
         var out: [Directive] = []
-        for record in table.all where record.state != .offline {
+        for record in table.all.sorted(by: { $0.address < $1.address }) where record.state != .offline {
             out.append(.send(datagram, to: record.address))
             counters.datagramsOut += 1
             counters.pushesOut += 1
@@ -188,6 +193,9 @@ public struct Replicator: Sendable {
     /// The store committed entries; these are the new contiguous heads of their authors.
     public mutating func headsAdvanced(_ heads: [AuthorID: UInt64]) {
         for (author, seq) in heads where seq > vector[author] {
+            if vector[author] == 0 {
+                sortedAuthors.insert(author, at: sortedAuthors.firstIndex { author < $0 } ?? sortedAuthors.endIndex)
+            }
             vector.advance(author, to: seq)
             cachedDigest = nil
         }
@@ -204,6 +212,8 @@ public struct Replicator: Sendable {
         table.update(address) { record in
             record.syncing = false
             record.lastSyncAt = now
+            // It answered pings but not TCP: it may be gone; let the probes decide.
+            if case .failed = outcome, record.state == .alive { record.state = .suspect }
             if case .completed(let id, let more) = outcome {
                 record.verifiedID = id
                 record.claimedID = id

@@ -1,0 +1,20 @@
+import LanChatSimulator
+import Testing
+
+@Suite("Simulated office network")
+struct OfficeNetworkTests {
+    /// The acceptance run: 1,000 nodes, 10% datagram loss, staggered joins through single
+    /// seeds, a split into two halves and its healing, late joiners, restarts and 200 messages.
+    @Test func thousandNodesConvergeDespiteLossPartitionAndRestarts() throws {
+        let office = Scenario.Office()  // the defaults are the numbers
+        let report = try Simulation.run(.office(office, seed: 20_260_101))
+        print("1,000-node office simulation:\n\(report)")
+
+        #expect(report.nodes == 1000)
+        #expect(report.converged, "not converged by the deadline")
+        #expect(report.upNodes == 1000)
+        #expect(report.entriesPublished + report.publishesSkipped == office.messages)
+        // Converged: every node holds every entry it did not write, each delivered once.
+        #expect(report.deliveries.total == report.entriesPublished * (report.nodes - 1))
+    }
+}
