@@ -43,6 +43,10 @@ struct LanChatBench: ParsableCommand {
             report.footprint = try FootprintScenario.run(
                 binaries: binaries, largeEntries: quick ? 100_000 : 1_000_000, idleNodes: 10, idleSeconds: quick ? 10 : 60)
         }
+        if scenarios.contains("simulation") {
+            print("simulation: dissemination by network size…")
+            report.dissemination = try SimulationScenario.run(sizes: [2, 10, 30, 100, 200], losses: [0, 0.05])
+        }
         try report.write(to: output)
         print("wrote \(output)")
     }

@@ -8,6 +8,8 @@ public struct ReplicationCounters: Sendable, Equatable {
     /// Malformed, oversized or badly signed datagrams: dropped, never acted on.
     public var dropped: UInt64 = 0
     public var otherNetwork: UInt64 = 0
+    /// Datagrams dropped unread because their sender exceeded its rate.
+    public var rateLimited: UInt64 = 0
     public var syncsStarted: UInt64 = 0
     public var syncsFailed: UInt64 = 0
 
@@ -15,7 +17,7 @@ public struct ReplicationCounters: Sendable, Equatable {
         [
             "datagramsIn": datagramsIn, "datagramsOut": datagramsOut, "pushesOut": pushesOut,
             "entriesPushedIn": entriesPushedIn, "duplicates": duplicates, "dropped": dropped,
-            "otherNetwork": otherNetwork, "syncsStarted": syncsStarted, "syncsFailed": syncsFailed,
+            "otherNetwork": otherNetwork, "rateLimited": rateLimited, "syncsStarted": syncsStarted, "syncsFailed": syncsFailed,
         ]
     }
 }

@@ -21,6 +21,8 @@ public struct Replicator: Sendable {
         /// After this long, a node syncs even when the peer has more entries and should have come to it.
         public var stubbornMismatch: UInt64 = 5000
         public var hintsPerProbe = 6
+        /// Datagrams accepted per second from one address (and as a burst); beyond, they are dropped unread.
+        public var datagramsPerPeerPerSecond = 20_000.0
         public var seed: UInt64
 
         public init(network: String, selfID: AuthorID, seed: UInt64) {
@@ -50,6 +52,7 @@ public struct Replicator: Sendable {
     /// The vector's authors in order, kept as they arrive so a digest never sorts.
     private var sortedAuthors: [AuthorID] = []
     private var selfAddresses: Set<PeerAddress> = []
+    private var limiter: RateLimiter
 
     private struct Probe {
         let target: PeerAddress
@@ -64,6 +67,8 @@ public struct Replicator: Sendable {
         self.vector = vector
         sortedAuthors = vector.heads.keys.sorted()
         random = SplitMix64(seed: configuration.seed)
+        limiter = RateLimiter(
+            ratePerSecond: configuration.datagramsPerPeerPerSecond, burst: configuration.datagramsPerPeerPerSecond)
     }
 
     public var peers: [PeerRecord] { table.all.sorted { $0.address < $1.address } }
@@ -113,6 +118,12 @@ public struct Replicator: Sendable {
 
     /// Decodes (verifying any entry inside) and handles a datagram; malformed input is counted and dropped.
     public mutating func receive(_ bytes: [UInt8], from address: PeerAddress, now: UInt64) -> [Directive] {
+        // Before decoding: a flood costs the flooder's budget, not a signature check per datagram.
+        guard limiter.allow(address, now: now) else {
+            counters.datagramsIn += 1
+            counters.rateLimited += 1
+            return []
+        }
         do {
             return receive(try Datagram.decode(bytes), from: address, now: now)
         } catch {

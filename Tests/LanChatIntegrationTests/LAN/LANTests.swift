@@ -31,6 +31,12 @@ struct LANTests {
                     try await host.history().filter { $0.author.id == renamedID }.map(\.author.name) == ["Bob"]
                 }, timeout: .seconds(5), "\(host.name) to show h2's old message under its new name")
             }
+            // The mDNS announcement is renamed too: people browsing the LAN see "Bob (<short id>)".
+            let announced = "Bob (\(renamedID.prefix(AuthorID.shortLength)))"
+            try await wait(until: {
+                let doctor = try await lan.lanchat(1, "doctor", "--json")
+                return try doctor.decoded(DoctorCheck.self).first { $0.check == "services" }?.items?.contains { $0.hasPrefix(announced) } == true
+            }, timeout: .seconds(10), "h1 to see h2's service announced as \(announced)")
 
             let late = try await lan.startDaemon(4)
             try await wait(until: { try await late.verifiedPeers().count == 3 }, timeout: .seconds(5),

@@ -1,0 +1,32 @@
+/// A token bucket per source address: a flooding or broken peer spends its own share of the node's
+/// attention, and nobody else's.
+struct RateLimiter: Sendable {
+    /// Sources tracked at most; idle ones (full buckets) are forgotten first.
+    static let maxTracked = 4096
+
+    let ratePerSecond: Double
+    let burst: Double
+    private var buckets: [PeerAddress: (tokens: Double, at: UInt64)] = [:]
+
+    init(ratePerSecond: Double, burst: Double) {
+        self.ratePerSecond = ratePerSecond
+        self.burst = burst
+    }
+
+    mutating func allow(_ address: PeerAddress, now: UInt64) -> Bool {
+        var bucket = buckets[address] ?? (burst, now)
+        bucket.tokens = min(burst, bucket.tokens + Double(now - min(bucket.at, now)) / 1000 * ratePerSecond)
+        bucket.at = now
+        let allowed = bucket.tokens >= 1
+        if allowed { bucket.tokens -= 1 }
+        if buckets.updateValue(bucket, forKey: address) == nil, buckets.count > Self.maxTracked {
+            forgetIdle(now: now)
+        }
+        return allowed
+    }
+
+    private mutating func forgetIdle(now: UInt64) {
+        let refillMillis = burst / ratePerSecond * 1000
+        buckets = buckets.filter { Double(now - min($0.value.at, now)) < refillMillis }
+    }
+}

@@ -1,0 +1,28 @@
+import LanChatSimulator
+
+struct DisseminationResult {
+    let nodes: Int
+    let loss: Double
+    let report: SimulationReport
+}
+
+/// Dissemination cost by network size, in the deterministic simulator (virtual time, no machine limits):
+/// every node knows every other, 100 messages from random nodes once the mesh is verified.
+enum SimulationScenario {
+    static func run(sizes: [Int], losses: [Double]) throws -> [DisseminationResult] {
+        var results: [DisseminationResult] = []
+        for nodes in sizes {
+            for loss in losses {
+                var scenario = Scenario(seed: UInt64(nodes), nodeCount: nodes, deadline: 120_000)
+                scenario.lossRate = loss
+                for node in 0..<nodes {
+                    scenario.at(UInt64(node) * 10, .join(node, seeds: (0..<nodes).filter { $0 != node }))
+                }
+                let start = 5_000 + UInt64(nodes) * 20
+                for message in 0..<100 { scenario.at(start + UInt64(message) * 100, .publish(from: .randomUp)) }
+                results.append(DisseminationResult(nodes: nodes, loss: loss, report: try Simulation.run(scenario)))
+            }
+        }
+        return results
+    }
+}
