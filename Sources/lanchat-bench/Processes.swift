@@ -45,18 +45,27 @@ struct ProcessUsage {
     }
 }
 
-/// Runs a command to completion and returns its standard output; throws on a non-zero exit.
+/// Runs a command and returns its standard output; throws on a non-zero exit, and kills it (by PID)
+/// if it has not exited after `timeout` seconds. Its output must be small (read after exit).
 @discardableResult
-func run(_ executable: String, _ arguments: [String]) throws -> String {
+func run(_ executable: String, _ arguments: [String], timeout: Double = 120) throws -> String {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
     let output = Pipe()
     process.standardOutput = output
     process.standardError = FileHandle.nullDevice
+    process.standardInput = FileHandle.nullDevice
+    let done = DispatchSemaphore(value: 0)
+    process.terminationHandler = { _ in done.signal() }
     try process.run()
-    let data = output.fileHandleForReading.readDataToEndOfFile()
+    if done.wait(timeout: .now() + timeout) == .timedOut {
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        throw BenchError("\(executable) \(arguments.joined(separator: " ")) did not finish within \(timeout) s")
+    }
     process.waitUntilExit()
+    let data = output.fileHandleForReading.readDataToEndOfFile()
     guard process.terminationStatus == 0 else {
         throw BenchError("\(executable) \(arguments.joined(separator: " ")) exited \(process.terminationStatus)")
     }

@@ -43,7 +43,7 @@ enum SerfBench {
             return "/bin/bash is missing (the Serf event handler is a bash script); skipping Serf"
         }
         do {
-            _ = try runBounded(serf, ["version"], timeout: 10)
+            _ = try run(serf, ["version"], timeout: 10)
         } catch {
             return "\(serf) does not run (\(error)); skipping Serf"
         }
@@ -97,7 +97,7 @@ enum SerfBench {
         try agents.start(serf, arguments(0), log: "\(directory)/n0.log")
         try waitFor("serf agent n0 to answer on \(rpc[0])", timeout: 15) {
             try agents.checkRunning()
-            return (try? runBounded(serf, ["members", "-rpc-addr", rpc[0]], timeout: 5)) != nil || pause(0.1)
+            return (try? run(serf, ["members", "-rpc-addr", rpc[0]], timeout: 5)) != nil || pause(0.1)
         }
         for index in 1 ..< nodes {
             try agents.start(serf, arguments(index), log: "\(directory)/n\(index).log")
@@ -125,7 +125,7 @@ enum SerfBench {
             let sendTime = nowRealtimeNanos()
             let launched = nowNanos()
             do {
-                try runBounded(serf, ["event", "-rpc-addr", rpc[0], "-coalesce=false", "bench", "m\(index)"], timeout: 10)
+                try run(serf, ["event", "-rpc-addr", rpc[0], "-coalesce=false", "bench", "m\(index)"], timeout: 10)
                 sendTimes[index] = sendTime
             } catch {
                 failures.append("m\(index): \(error)")
@@ -294,38 +294,11 @@ enum SerfBench {
 
     /// Members that agent at `rpc` lists as alive; -1 when it does not answer.
     private static func aliveCount(_ serf: String, rpc: String) -> Int {
-        guard let output = try? runBounded(serf, ["members", "-rpc-addr", rpc, "-status=alive"], timeout: 5) else { return -1 }
+        guard let output = try? run(serf, ["members", "-rpc-addr", rpc, "-status=alive"], timeout: 5) else { return -1 }
         return output.split(separator: "\n").filter { $0.split(separator: " ").dropFirst(2).first == "alive" }.count
     }
 
     // MARK: - Helpers
-
-    /// Like `run`, but kills the command (by PID) if it has not exited after `timeout` seconds.
-    /// Its output must be small (it is read after exit; a pipe holds 64 KiB).
-    @discardableResult
-    private static func runBounded(_ executable: String, _ arguments: [String], timeout: Double) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        process.standardInput = FileHandle.nullDevice
-        let done = DispatchSemaphore(value: 0)
-        process.terminationHandler = { _ in done.signal() }
-        try process.run()
-        if done.wait(timeout: .now() + timeout) == .timedOut {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-            throw BenchError("\(executable) \(arguments.joined(separator: " ")) did not finish within \(timeout) s")
-        }
-        process.waitUntilExit()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        guard process.terminationStatus == 0 else {
-            throw BenchError("\(executable) \(arguments.joined(separator: " ")) exited \(process.terminationStatus)")
-        }
-        return String(decoding: data, as: UTF8.self)
-    }
 
     /// `count` distinct ports free for TCP and UDP on 127.0.0.1, taken below the kernel's ephemeral
     /// range so that no outgoing connection grabs one before its agent binds it.

@@ -13,6 +13,15 @@ struct Connection: ParsableArguments {
 
 struct JSONFlag: ParsableArguments {
     @Flag(help: "One JSON object per line.") var json = false
+
+    /// A list: one JSON object per line, or the human table.
+    func print<Item: Encodable>(_ items: [Item], _ human: ([Item]) -> String) {
+        if json {
+            items.forEach { Swift.print(ControlJSON.encode($0)) }
+        } else {
+            Swift.print(human(items))
+        }
+    }
 }
 
 @main
@@ -151,12 +160,7 @@ struct Who: ParsableCommand {
     @OptionGroup var output: JSONFlag
 
     func run() throws {
-        let identities = try connection.client().request(ControlRequest(cmd: "who")).identities ?? []
-        if output.json {
-            identities.forEach { print(ControlJSON.encode($0)) }
-        } else {
-            print(HumanFormat.who(identities))
-        }
+        output.print(try connection.client().request(ControlRequest(cmd: "who")).identities ?? [], HumanFormat.who)
     }
 }
 
@@ -166,12 +170,7 @@ struct Rooms: ParsableCommand {
     @OptionGroup var output: JSONFlag
 
     func run() throws {
-        let rooms = try connection.client().request(ControlRequest(cmd: "rooms")).rooms ?? []
-        if output.json {
-            rooms.forEach { print(ControlJSON.encode($0)) }
-        } else {
-            print(HumanFormat.rooms(rooms))
-        }
+        output.print(try connection.client().request(ControlRequest(cmd: "rooms")).rooms ?? [], HumanFormat.rooms)
     }
 }
 
@@ -192,12 +191,7 @@ struct Peers: ParsableCommand {
     @OptionGroup var output: JSONFlag
 
     func run() throws {
-        let peers = try connection.client().request(ControlRequest(cmd: "peers")).peers ?? []
-        if output.json {
-            peers.forEach { print(ControlJSON.encode($0)) }
-        } else {
-            print(HumanFormat.peers(peers))
-        }
+        output.print(try connection.client().request(ControlRequest(cmd: "peers")).peers ?? [], HumanFormat.peers)
     }
 }
 

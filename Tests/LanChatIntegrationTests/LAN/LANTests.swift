@@ -49,11 +49,7 @@ struct LANTests {
     @Test("with 20% loss on every link, all of 200 messages arrive everywhere")
     func lossyLinks() async throws {
         try await VirtualLAN.with(3, prefix: "lt2") { lan in
-            var hosts: [VirtualLAN.Host] = []
-            for number in 1...3 { hosts.append(try await lan.startDaemon(number)) }
-            for host in hosts {
-                try await wait(until: { try await host.verifiedPeers().count == 2 }, timeout: .seconds(10), "\(host.name) to find its peers")
-            }
+            let hosts = try await startMeshed(lan, 3)
             for number in 1...3 { try await lan.netem(number, "loss", "20%") }
             var ids: Set<String> = []
             for index in 0..<200 {
@@ -68,11 +64,7 @@ struct LANTests {
     @Test("a host cut off for 20 s has everything within 5 s of reconnecting, and its own news spreads")
     func partitionHeals() async throws {
         try await VirtualLAN.with(3, prefix: "lt3") { lan in
-            var hosts: [VirtualLAN.Host] = []
-            for number in 1...3 { hosts.append(try await lan.startDaemon(number)) }
-            for host in hosts {
-                try await wait(until: { try await host.verifiedPeers().count == 2 }, timeout: .seconds(10), "\(host.name) to find its peers")
-            }
+            let hosts = try await startMeshed(lan, 3)
             try await lan.cut(3)
             let clock = ContinuousClock()
             let cutAt = clock.now
@@ -146,6 +138,17 @@ struct LANTests {
             for host in blue { #expect(try await !host.history().contains { $0.id == redID }) }
             for host in red + blue { #expect(try await host.verifiedPeers().count == 1) }
         }
+    }
+
+    /// Starts lanchatd on hosts 1…count and waits until each has found all the others over mDNS.
+    private func startMeshed(_ lan: VirtualLAN, _ count: Int) async throws -> [VirtualLAN.Host] {
+        var hosts: [VirtualLAN.Host] = []
+        for number in 1...count { hosts.append(try await lan.startDaemon(number)) }
+        for host in hosts {
+            try await wait(until: { try await host.verifiedPeers().count == count - 1 }, timeout: .seconds(10),
+                           "\(host.name) to find its peers (log:\n\(host.log))")
+        }
+        return hosts
     }
 
     private func expectEverywhere(_ hosts: [VirtualLAN.Host], hold ids: Set<String>, timeout: Duration = .seconds(10)) async throws {
