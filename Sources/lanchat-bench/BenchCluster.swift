@@ -35,12 +35,10 @@ final class BenchCluster: @unchecked Sendable {
         let state = stateDir ?? "\(root)/n\(index)"
         let socket = "\(root)/n\(index).sock"
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: "\(binaries)/lanchatd")
         var arguments = ["--state-dir", state, "--socket", socket, "--no-mdns", "--port", "0", "--bind", "127.0.0.1", "--log-level", "warning"]
         if let peer { arguments += ["--peer", "127.0.0.1:\(try status(peer).port)"] }
-        process.arguments = arguments + extra
         process.standardError = FileHandle(forWritingAtPath: "/dev/null")
-        try process.run()
+        try launchTied(process, "\(binaries)/lanchatd", arguments + extra)
         let node = Node(index: index, process: process, socket: socket, stateDir: state)
         nodes.append(node)
         try waitFor("node \(index) to answer", timeout: 60) { (try? status(node)) != nil }

@@ -12,6 +12,8 @@ struct LanChatBench: ParsableCommand {
     @Option(help: "Markdown report to write.") var output = "docs/BENCHMARKS.md"
     @Option(help: "Scenarios to run (comma separated): latency, throughput, catchup, footprint, simulation.")
     var only: String = "latency,throughput,catchup,footprint,simulation"
+    @Option(help: "Network sizes for the latency runs (comma separated).") var latencyNodes = "10,30"
+    @Option(help: "Messages per latency run (default 200, or 50 with --quick).") var messages: Int?
 
     func run() throws {
         let scenarios = Set(only.split(separator: ",").map(String.init))
@@ -20,8 +22,8 @@ struct LanChatBench: ParsableCommand {
             let serfMissing = SerfBench.unavailableReason()
             if let serfMissing { print(serfMissing) }
             report.serfMissing = serfMissing
-            for nodes in [10, 30] {
-                let messages = quick ? 50 : 200
+            for nodes in latencyNodes.split(separator: ",").compactMap({ Int($0) }) {
+                let messages = self.messages ?? (quick ? 50 : 200)
                 print("latency: lanchat, \(nodes) nodes, \(messages) messages…")
                 report.latency.append(try LatencyScenario.run(binaries: binaries, nodes: nodes, messages: messages, interval: 0.1))
                 guard serfMissing == nil else { continue }
@@ -34,7 +36,7 @@ struct LanChatBench: ParsableCommand {
         if scenarios.contains("throughput") {
             report.throughput = try ThroughputScenario.run(
                 binaries: binaries, nodes: 10, rates: quick ? [1000, 5000] : [1000, 2000, 5000, 10000],
-                senders: [5000], duration: quick ? 4 : 20)
+                senders: [5000], duration: quick ? 4 : 10)
         }
         if scenarios.contains("catchup") {
             report.catchUp = try CatchUpScenario.run(binaries: binaries, authors: 50, total: quick ? 20_000 : 100_000)

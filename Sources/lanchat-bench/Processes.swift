@@ -77,3 +77,19 @@ func which(_ name: String) -> String? {
     let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
     return path.split(separator: ":").map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
 }
+
+/// Starts a child that ends with the bench: Foundation puts each child in its own process group, so
+/// a Ctrl-C or kill of the bench would not reach it; util-linux's `setpriv` execs the program (same
+/// PID) with a parent-death signal. Without setpriv, the program is started directly.
+func launchTied(_ process: Process, _ executable: String, _ arguments: [String]) throws {
+    if let setpriv = tiedLauncher {
+        process.executableURL = URL(fileURLWithPath: setpriv)
+        process.arguments = ["--pdeathsig", "TERM", "--", executable] + arguments
+    } else {
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+    }
+    try process.run()
+}
+
+private let tiedLauncher = which("setpriv")

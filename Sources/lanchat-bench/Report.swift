@@ -54,7 +54,8 @@ struct Report {
         }
         if !throughput.isEmpty {
             lines += ["## Throughput (10 nodes)", "",
-                      "Senders paced at the offered rate for the whole window, then up to 60 s to converge.", "",
+                      "Senders paced at the offered rate for the window, then up to 60 s to converge. \"delivered /s\" is messages held by",
+                      "every node divided by the time from the first send until all nodes held them (counted in the stores).", "",
                       "| load | offered /s | sent /s | delivered /s | lost after convergence | p99 ms | CPU per node % |",
                       "|---|---|---|---|---|---|---|"]
             for r in throughput {

@@ -240,7 +240,6 @@ enum SerfBench {
     /// The agents this run started, stopped by PID only.
     private final class Agents {
         private var processes: [(process: Process, log: String)] = []
-        private static let setpriv = which("setpriv")
 
         func start(_ serf: String, _ arguments: [String], log: String) throws {
             guard FileManager.default.createFile(atPath: log, contents: nil),
@@ -248,20 +247,10 @@ enum SerfBench {
             else { throw BenchError("serf: cannot create \(log)") }
             defer { try? output.close() }
             let process = Process()
-            // Foundation starts each child in its own process group, so a Ctrl-C of the bench would
-            // not reach the agents: where util-linux's setpriv exists, it execs serf (same PID) with
-            // a parent-death signal, so agents also end if the bench is killed before `stop()`.
-            if let setpriv = Agents.setpriv {
-                process.executableURL = URL(fileURLWithPath: setpriv)
-                process.arguments = ["--pdeathsig", "TERM", "--", serf] + arguments
-            } else {
-                process.executableURL = URL(fileURLWithPath: serf)
-                process.arguments = arguments
-            }
             process.standardInput = FileHandle.nullDevice
             process.standardOutput = output
             process.standardError = output
-            try process.run()
+            try launchTied(process, serf, arguments)
             processes.append((process, log))
         }
 

@@ -1,0 +1,55 @@
+import LanChatCore
+import Testing
+
+@Suite("lanchat doctor's findings")
+struct DiagnosisTests {
+    private let peerAddress = PeerAddress(host: "10.0.0.2", port: 7420)
+
+    private func facts(
+        mdns: String = "active", seesItself: Bool = true, services: [NetworkFacts.Service] = [],
+        peers: [NetworkFacts.Peer] = [], datagramsIn: UInt64 = 0, syncs: UInt64 = 0
+    ) -> NetworkFacts {
+        NetworkFacts(
+            network: "lanchat", port: 7420, mdnsState: mdns, announcedAs: "Me (abcdef)", seesItself: seesItself,
+            services: services, peers: peers, datagramsIn: datagramsIn, inboundSyncs: syncs, syncsCompleted: syncs)
+    }
+
+    private func check(_ name: String, in facts: NetworkFacts) -> DoctorCheck? {
+        Diagnosis.checks(facts).first { $0.check == name }
+    }
+
+    @Test func avahiDownIsTheProblemAndSaysHowToFixIt() {
+        let finding = check("avahi", in: facts(mdns: "unavailable: avahi-daemon is not running or not reachable over D-Bus"))
+        #expect(finding?.status == .problem)
+        #expect(finding?.detail.contains("avahi-daemon is not running") == true)
+        #expect(finding?.fix?.contains("systemctl enable --now avahi-daemon") == true)
+        // Without mDNS, nothing is said about announcements or services.
+        #expect(check("services", in: facts(mdns: "unavailable: x")) == nil)
+        #expect(check("avahi", in: facts(mdns: "disabled"))?.status == .warning)
+    }
+
+    @Test func servicesOfOurNetworkAreListedOthersAreExplained() {
+        let ours = NetworkFacts.Service(instance: "Bob (k3j4m2)", address: peerAddress, network: "lanchat", protocolVersion: 1)
+        let theirs = NetworkFacts.Service(instance: "Eve (aaaaaa)", address: peerAddress, network: "other", protocolVersion: 1)
+        #expect(check("services", in: facts(services: [ours]))?.status == .ok)
+        #expect(check("services", in: facts(services: [ours]))?.items == ["Bob (k3j4m2) at 10.0.0.2:7420, network lanchat"])
+        let onlyOthers = check("services", in: facts(services: [theirs]))
+        #expect(onlyOthers?.status == .warning)
+        #expect(onlyOthers?.fix?.contains("--network") == true)
+        #expect(check("services", in: facts())?.status == .warning)
+        #expect(check("self-announcement", in: facts(seesItself: false))?.status == .warning)
+    }
+
+    @Test func announcedButSilentPeersPointAtAFirewall() {
+        let silent = NetworkFacts.Peer(address: peerAddress, state: .offline, sources: [.mdns], name: nil)
+        let finding = check("peers", in: facts(peers: [silent]))
+        #expect(finding?.status == .problem)
+        #expect(finding?.fix?.contains("firewall") == true)
+        #expect(check("ports", in: facts(peers: [silent]))?.status == .problem)
+
+        let answering = NetworkFacts.Peer(address: peerAddress, state: .alive, sources: [.mdns, .inbound], name: "Bob")
+        #expect(check("peers", in: facts(peers: [answering], datagramsIn: 10, syncs: 1))?.status == .ok)
+        #expect(check("ports", in: facts(peers: [answering], datagramsIn: 10, syncs: 1))?.status == .ok)
+        #expect(check("ports", in: facts(peers: [answering], datagramsIn: 10, syncs: 0))?.status == .warning)
+    }
+}
