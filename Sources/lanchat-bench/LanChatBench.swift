@@ -36,18 +36,18 @@ struct LanChatBench: ParsableCommand {
         if scenarios.contains("throughput") {
             report.throughput = try ThroughputScenario.run(
                 binaries: binaries, nodes: 10, rates: quick ? [1000, 5000] : [1000, 2000, 5000, 10000],
-                senders: [5000], duration: quick ? 4 : 10)
+                senders: [5000], duration: quick ? 3 : 10)
         }
         if scenarios.contains("catchup") {
             report.catchUp = try CatchUpScenario.run(binaries: binaries, authors: 50, total: quick ? 20_000 : 100_000)
         }
         if scenarios.contains("footprint") {
             report.footprint = try FootprintScenario.run(
-                binaries: binaries, largeEntries: quick ? 100_000 : 1_000_000, idleNodes: 10, idleSeconds: quick ? 10 : 60)
+                binaries: binaries, largeEntries: quick ? 50_000 : 1_000_000, idleNodes: 10, idleSeconds: quick ? 5 : 60)
         }
         if scenarios.contains("simulation") {
             print("simulation: dissemination by network size…")
-            report.dissemination = try SimulationScenario.run(sizes: [2, 10, 30, 100, 200], losses: [0, 0.05])
+            report.dissemination = try SimulationScenario.run(sizes: quick ? [2, 10, 30] : [2, 10, 30, 100, 200], losses: [0, 0.05])
         }
         try report.write(to: output)
         print("wrote \(output)")
