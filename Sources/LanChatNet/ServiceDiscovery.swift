@@ -38,8 +38,8 @@ public final class ServiceDiscovery: @unchecked Sendable {
     private var retryScheduled = false
     private var stopped = false
 
-    /// A resolve, then an address query, for one instance.
-    private final class Lookup {
+    /// A resolve, then an address query, for one instance. Touched only on `queue`, like the rest.
+    private final class Lookup: @unchecked Sendable {
         let instance: String
         let interfaceIndex: UInt32
         weak var owner: ServiceDiscovery?
@@ -184,9 +184,15 @@ public final class ServiceDiscovery: @unchecked Sendable {
     }
 
     private func resolved(_ lookup: Lookup, host: String, port: UInt16, txt: [UInt8]) {
-        // Cancelled after this callback returns: a ref is not freed from inside its own callback.
+        // A second answer before the resolve is cancelled must not start a second query.
+        guard resolving[lookup.instance] === lookup, lookup.advert == nil else { return }
+        // Cancelled after this callback returns (a ref is not freed from inside its own callback); the
+        // closure keeps the lookup, the callbacks' context, alive until no callback can come any more.
         let resolveOperation = lookup.operation
-        queue.async { resolveOperation?.cancel() }
+        queue.async { [lookup] in
+            resolveOperation?.cancel()
+            withExtendedLifetime(lookup) {}
+        }
         guard let advert = ServiceAdvert(txtRecord: txt), advert.id != self.advert.id else {
             if ServiceAdvert(txtRecord: txt)?.id == self.advert.id { seesItself = true }
             resolving[lookup.instance] = nil
@@ -216,7 +222,10 @@ public final class ServiceDiscovery: @unchecked Sendable {
     private func addressed(_ lookup: Lookup, ipv4: String) {
         guard resolving[lookup.instance] === lookup, let advert = lookup.advert else { return }
         let queryOperation = lookup.operation
-        queue.async { queryOperation?.cancel() }
+        queue.async { [lookup] in
+            queryOperation?.cancel()
+            withExtendedLifetime(lookup) {}
+        }
         resolving[lookup.instance] = nil
         found.insert(lookup.instance)
         visible[lookup.instance] = (PeerAddress(host: ipv4, port: lookup.port), advert)

@@ -92,8 +92,10 @@ public struct SyncSession: Sendable {
         let wanted = theirs.behind(mine)
         let sender = Task { [context] in try await Self.stream(wanted, context: context, outbound) }
         do {
-            let (received, more) = try await receiveEntries(&frames)
-            let sent = try await sender.value
+            let (received, more) = try await receiveEntries(&frames, offered: theirs)
+            // Cancelling this session (its deadline) must reach the sender too, or a peer that stops
+            // reading would hold it forever.
+            let sent = try await withTaskCancellationHandler { try await sender.value } onCancel: { sender.cancel() }
             return Result(
                 peer: peer, peerPort: port, received: received, sent: sent, peerHasMore: more, bytesReceived: frames.bytesRead)
         } catch {
@@ -133,7 +135,7 @@ public struct SyncSession: Sendable {
 
     /// Receives entries until the peer's `done`. Each batch is verified on every core, then stored while
     /// the next one is read and verified: no entry is stored before its signature checks out.
-    private func receiveEntries(_ frames: inout FrameReader) async throws -> (Int, Bool) {
+    private func receiveEntries(_ frames: inout FrameReader, offered theirs: VersionVector) async throws -> (Int, Bool) {
         var pending: [Entry] = []
         var received = 0
         var storing: Task<Void, any Error>?
@@ -146,8 +148,13 @@ public struct SyncSession: Sendable {
             let (frame, entries) = try await frames.nextWithEntries()
             switch frame {
             case .entries:
-                pending += entries
+                // Only authors the peer's own vector listed, and no more than a session may carry.
+                guard entries.allSatisfy({ theirs[$0.author] > 0 }) else {
+                    throw SyncError.protocolViolation("entries of an author the peer did not offer")
+                }
                 received += entries.count
+                guard received <= context.maxEntries else { throw SyncError.protocolViolation("more entries than a session carries") }
+                pending += entries
                 if pending.count >= Self.ingestBatch {
                     try await store(pending)
                     pending.removeAll(keepingCapacity: true)

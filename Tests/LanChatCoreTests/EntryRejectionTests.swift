@@ -34,8 +34,9 @@ struct EntryRejectionTests {
         #expect(decodeFailure(bytes) == .unsupportedVersion(version))
     }
 
-    @Test func seqZero() {
-        let bytes = craftedEntry(author: author, seq: 0, kind: 1, payload: messagePayload())
+    @Test(arguments: [0, 1 << 63, UInt64.max])
+    func seqOutsideOneTo2To63(seq: UInt64) {
+        let bytes = craftedEntry(author: author, seq: seq, kind: 1, payload: messagePayload())
         #expect(decodeFailure(bytes)?.invalidField == "seq")
     }
 

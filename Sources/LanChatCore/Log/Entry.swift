@@ -46,7 +46,8 @@ public struct Entry: Hashable, Sendable {
         guard version == formatVersion else { throw .unsupportedVersion(version) }
         let author = try AuthorID(bytes: reader.raw(AuthorID.byteCount, "author"))
         let seq = try reader.u64("seq")
-        guard seq >= 1 else { throw .invalid(field: "seq", reason: "starts at 1") }
+        // The top bit is reserved, as for timestamps: seqs are stored as SQLite's signed integers.
+        guard seq >= 1, seq < 1 << 63 else { throw .invalid(field: "seq", reason: "must be 1 to 2^63-1") }
         let timestamp = HybridTimestamp(rawValue: try reader.u64("timestamp"))
         // The top bit is reserved: timestamps then sort the same as unsigned here and as signed in SQLite.
         guard timestamp.rawValue < 1 << 63 else { throw .invalid(field: "timestamp", reason: "beyond the year 6000") }

@@ -14,14 +14,17 @@ struct RateLimiter: Sendable {
     }
 
     mutating func allow(_ address: PeerAddress, now: UInt64) -> Bool {
+        if buckets[address] == nil, buckets.count >= Self.maxTracked {
+            forgetIdle(now: now)
+            // Still full of active sources: a newcomer waits rather than growing the map.
+            guard buckets.count < Self.maxTracked else { return false }
+        }
         var bucket = buckets[address] ?? (burst, now)
         bucket.tokens = min(burst, bucket.tokens + Double(now - min(bucket.at, now)) / 1000 * ratePerSecond)
         bucket.at = now
         let allowed = bucket.tokens >= 1
         if allowed { bucket.tokens -= 1 }
-        if buckets.updateValue(bucket, forKey: address) == nil, buckets.count > Self.maxTracked {
-            forgetIdle(now: now)
-        }
+        buckets[address] = bucket
         return allowed
     }
 

@@ -52,12 +52,16 @@ public struct Replicator: Sendable {
     /// The vector's authors in order, kept as they arrive so a digest never sorts.
     private var sortedAuthors: [AuthorID] = []
     private var selfAddresses: Set<PeerAddress> = []
+    /// A node has a few addresses at most; the set must not grow on claims from others.
+    static let maxSelfAddresses = 16
     private var limiter: RateLimiter
 
     private struct Probe {
         let target: PeerAddress
         let sentAt: UInt64
         var indirectSent = false
+        /// The peers asked to probe for us: only they may vouch for the target.
+        var helpers: Set<PeerAddress> = []
         /// Set when we probe for someone else: who asked, and their probe ID.
         var onBehalfOf: (requester: PeerAddress, probeID: UInt32)?
     }
@@ -102,7 +106,7 @@ public struct Replicator: Sendable {
     public mutating func tick(now: UInt64) -> [Directive] {
         var out: [Directive] = []
         advanceProbes(now: now, &out)
-        for address in table.suspects where now - (table[address]?.lastSeen ?? 0) >= configuration.suspectTimeout {
+        for address in table.suspects where age(of: table[address]?.lastSeen ?? 0, now) >= configuration.suspectTimeout {
             table.update(address) { $0.state = .offline }
         }
         // A configured peer that never answered is asked every period: if the first ping was lost,
@@ -141,9 +145,12 @@ public struct Replicator: Sendable {
             return []
         }
         if datagram.sender == configuration.selfID {
-            // Our own packet came back: that address is us; never probe it again.
-            selfAddresses.insert(address)
-            table.remove(address)
+            // Our own packet came back: that address is us; never probe it again. The sender field is
+            // only a claim, so a peer whose ID was proven at that address is never dropped for it.
+            if table[address]?.verifiedID == nil, selfAddresses.count < Self.maxSelfAddresses {
+                selfAddresses.insert(address)
+                table.remove(address)
+            }
             return []
         }
         var out: [Directive] = []
@@ -166,7 +173,7 @@ public struct Replicator: Sendable {
             outstanding[id] = Probe(target: target, sentAt: now, indirectSent: true, onBehalfOf: (address, probeID))
             send(.ping(makeProbe(id: id, for: target)), to: target, &out)
         case .indirectAck(let probeID, let target):
-            if let pending = outstanding[probeID], pending.target == target {
+            if let pending = outstanding[probeID], pending.target == target, pending.helpers.contains(address) {
                 outstanding[probeID] = nil
                 table.update(target) { record in
                     record.state = .alive
@@ -181,7 +188,10 @@ public struct Replicator: Sendable {
                 out.append(.store([entry], from: address))
             }
         case .announce(let key):
-            if key.seq > vector[key.author] { requestSync(with: address, now: now, &out) }
+            // Within the cooldown, the next scheduled sync (digests differ by then) fetches it.
+            if key.seq > vector[key.author], let record = table[address], isCooled(record, now) {
+                requestSync(with: address, now: now, &out)
+            }
         }
         return out
     }
@@ -264,13 +274,14 @@ public struct Replicator: Sendable {
 
     private mutating func advanceProbes(now: UInt64, _ out: inout [Directive]) {
         for (id, probe) in outstanding.sorted(by: { $0.key < $1.key }) {
-            let age = now - probe.sentAt
+            let age = age(of: probe.sentAt, now)
             let targetAlive = table[probe.target]?.state == .alive
             if !probe.indirectSent, targetAlive, age >= configuration.protocolPeriod {
                 outstanding[id]?.indirectSent = true
                 let helpers = table.sample(configuration.indirectProbes, using: &random) {
                     $0.state == .alive && $0.address != probe.target
                 }
+                outstanding[id]?.helpers = Set(helpers.map(\.address))
                 for helper in helpers {
                     send(.pingRequest(probeID: id, target: probe.target), to: helper.address, &out)
                 }
@@ -319,20 +330,27 @@ public struct Replicator: Sendable {
         let myTotal = vector.total
         for address in table.syncCandidates.sorted() {
             guard let record = table[address], !record.syncing else { continue }
-            let cooled = record.lastSyncAt.map { now - $0 >= configuration.syncCooldown } ?? true
+            let cooled = isCooled(record, now)
             var diverged = false
-            if let since = record.mismatchSince, now - since >= configuration.mismatchGrace {
+            if let since = record.mismatchSince, age(of: since, now) >= configuration.mismatchGrace {
                 // The side with fewer entries asks (the sync runs both ways); a tie is broken by ID;
                 // a divergence that outlasts `stubbornMismatch` is repaired by whoever notices.
                 let theirs = record.reportedTotal ?? 0
                 let peerID = record.claimedID ?? configuration.selfID
                 let ours = theirs > myTotal || (theirs == myTotal && configuration.selfID < peerID)
-                diverged = ours || now - since >= configuration.stubbornMismatch
+                diverged = ours || age(of: since, now) >= configuration.stubbornMismatch
             }
             if record.resyncRequested || (cooled && (record.verifiedID == nil || diverged)) {
                 requestSync(with: address, now: now, &out)
             }
         }
+    }
+
+    /// Milliseconds since `time`; zero if a caller's clock went backwards, never a trap.
+    private func age(of time: UInt64, _ now: UInt64) -> UInt64 { now - min(time, now) }
+
+    private func isCooled(_ record: PeerRecord, _ now: UInt64) -> Bool {
+        record.lastSyncAt.map { age(of: $0, now) >= configuration.syncCooldown } ?? true
     }
 
     private mutating func requestSync(with address: PeerAddress, now: UInt64, _ out: inout [Directive]) {

@@ -27,6 +27,7 @@ actor ReplicationShell: Service {
 
     /// Concurrent inbound syncs at most; more are refused so a burst of peers cannot exhaust the node.
     static let maxInboundSessions = 32
+    static let maxPendingStore = 10_000
 
     struct ShellCounters {
         var syncsCompleted: UInt64 = 0
@@ -137,7 +138,6 @@ actor ReplicationShell: Service {
 
     private func received(_ envelope: AddressedEnvelope<ByteBuffer>) async {
         guard let from = PeerAddress(envelope.remoteAddress) else { return }
-        resolved[from] = envelope.remoteAddress
         let bytes = Array(envelope.data.readableBytesView)
         await perform(replicator.receive(bytes, from: from, now: clock.nowMillis()))
     }
@@ -154,6 +154,8 @@ actor ReplicationShell: Service {
                 counters.datagramBytesOut += UInt64(bytes.count)
                 envelopes.append(AddressedEnvelope(remoteAddress: socket, data: ByteBuffer(bytes: bytes)))
             case .store(let entries, _):
+                // Bounded: beyond it, pushes are dropped and the next sync brings them.
+                guard pendingStore.count < Self.maxPendingStore else { continue }
                 pendingStore += entries
                 if !storing {
                     storing = true
