@@ -1,4 +1,5 @@
 import Dispatch
+import Glibc
 import LanChatCore
 import Synchronization
 
@@ -25,7 +26,3 @@ enum EntryVerifier {
 private enum System {
     static let coreCount = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
 }
-
-#if canImport(Glibc)
-import Glibc
-#endif

@@ -91,7 +91,7 @@ final class BenchCluster: @unchecked Sendable {
         arrivals.times.withLock { $0[body] ?? [:] }
     }
 
-    func arrivalCount(excluding sender: Int? = nil) -> Int {
+    func arrivalCount(excluding sender: Int) -> Int {
         arrivals.times.withLock { $0.values.reduce(0) { $0 + $1.keys.filter { $0 != sender }.count } }
     }
 

@@ -18,91 +18,105 @@ struct Report {
             "# lanchat benchmarks", "",
             "Produced by `\(command)` (\(quick ? "quick" : "full") run) on \(machine()).", "",
         ]
-        if !latency.isEmpty {
-            lines += ["## Delivery latency to all nodes", "",
-                      "One message every 100 ms from one node. lanchat: from the send call until the last other node had it committed",
-                      "(its `follow` stream reports an entry only after the commit). Serf: from launching `serf event -coalesce=false`",
-                      "until the last agent's event handler stamped it (LAN profile, all agents on loopback).", "",
-                      "| nodes | lanchat p50 ms | p99 ms | max ms | Serf p50 ms | p99 ms | max ms | Serf/lanchat at p50 | at p99 |",
-                      "|---|---|---|---|---|---|---|---|---|"]
-            for result in latency {
-                let d = result.distribution
-                var row = "| \(result.nodes) | \(format(d.p50, 2)) | \(format(d.p99, 2)) | \(format(d.max, 2)) |"
-                if let serf = serf[result.nodes] {
-                    let s = Distribution(serf.samples)
-                    row += " \(format(s.p50, 1)) | \(format(s.p99, 1)) | \(format(s.max, 1)) | \(format(s.p50 / d.p50, 0))× | \(format(s.p99 / d.p99, 0))× |"
-                } else {
-                    row += " – | – | – | – | – |"
-                }
-                lines.append(row)
-            }
-            if let serfMissing { lines += ["", "Serf rows skipped: \(serfMissing)."] }
-            for (nodes, serf) in serf.sorted(by: { $0.key < $1.key }) {
-                lines.append("")
-                lines.append("Serf, \(nodes) agents: \(serf.delivered) of \(serf.sent * nodes) handler runs; the handler itself takes \(format(Distribution(serf.handlerStartupMs).p50, 1)) ms (p50) to start and stamp, included above.")
-            }
-            if let plotted { lines += ["", "![latency CDF](\(plotted))"] }
-            lines += ["", "Target: p99 to all of 10 nodes ≤ 10 ms and ≥ 20× lower than Serf's.", ""]
-
-            lines += ["## Cost per message", "",
-                      "Datagrams and bytes sent by the whole network per delivered message during the latency run (pings included in \"all\").", "",
-                      "| nodes | push datagrams / delivery | all datagrams / delivery | bytes / delivery |", "|---|---|---|---|"]
-            for result in latency {
-                lines.append("| \(result.nodes) | \(format(result.pushesPerDelivery, 2)) | \(format(result.datagramsPerDelivery, 2)) | \(format(result.bytesPerDelivery, 0)) |")
-            }
-            lines += ["", "Target: ≤ 1.2 datagrams per delivered message at 10 nodes (redundancy ≤ 0.2).", ""]
-        }
-        if !throughput.isEmpty {
-            lines += ["## Throughput (10 nodes)", "",
-                      "Senders paced at the offered rate for the window, then up to 60 s to converge. \"delivered /s\" is messages held by",
-                      "every node divided by the time from the first send until all nodes held them (counted in the stores).", "",
-                      "| load | offered /s | sent /s | delivered /s | lost after convergence | p99 ms | CPU per node % |",
-                      "|---|---|---|---|---|---|---|"]
-            for r in throughput {
-                lines.append("| \(r.label) | \(format(r.offered, 0)) | \(format(r.sentRate, 0)) | \(format(r.deliveredRate, 0)) | \(r.lost) | \(format(r.p99, 1)) | \(format(r.cpuPerNode, 0)) |")
-            }
-            lines += ["", "All ten daemons, the senders and the followers share this machine's cores: each delivery costs every",
-                      "receiver a signature check and a commit, so the network's capacity here is the machine's CPU divided",
-                      "by nine deliveries per message. \"Lost\" counts messages not everywhere when the run ended, or sends",
-                      "that failed. Target: ≥ 5,000 messages/s with zero loss at 10 nodes, p99 ≤ 100 ms.", ""]
-        }
-        if let c = catchUp {
-            lines += ["## Catch-up", "",
-                      "A new node joins one that holds \(c.entries) messages from \(c.authors) authors; time from its start until it holds them all.", "",
-                      "| entries | seconds | entries/s | bytes on the wire per entry |", "|---|---|---|---|",
-                      "| \(c.entries) | \(format(c.seconds, 2)) | \(format(c.entriesPerSecond, 0)) | \(format(c.bytesPerEntry, 0)) |", "",
-                      "Every signature is verified before storing, on all cores; one core verifies \(format(c.verificationsPerCore, 0)) Ed25519 signatures/s here",
-                      "(swift-crypto's BoringSSL, portable C), so verification alone caps catch-up near cores × that.",
-                      "Target: ≥ 20,000 entries/s.", ""]
-        }
-        if let f = footprint {
-            lines += ["## Footprint", "",
-                      "| measure | value |", "|---|---|",
-                      "| RSS of an idle daemon (its own, anonymous memory) | \(format(f.idleRSS, 1)) MB (\(format(f.idleAnonymous, 1)) MB) |",
-                      "| RSS with \(f.largeEntries) entries (its own) | \(format(f.largeRSS, 1)) MB (\(format(f.largeAnonymous, 1)) MB) |",
-                      "| start-up to ready with \(f.largeEntries) entries | \(format(f.readySeconds, 3)) s |",
-                      "| CPU of an idle network of \(f.idleNodes), per daemon, over \(format(f.idleSeconds, 0)) s | \(format(f.idleCPUPercent, 2)) % |", "",
-                      "RSS counts the pages of the binary and shared libraries (Swift runtime, Foundation, SQLite) that the",
-                      "process has touched; they are shared by every process using them. The anonymous part is the daemon's own.",
-                      "Targets: idle RSS ≤ 30 MB; ≤ 300 MB with 1,000,000 entries; ready in ≤ 1 s with 1,000,000 entries; idle CPU ≤ 1 % per daemon.", ""]
-        }
-        if !dissemination.isEmpty {
-            lines += ["## Dissemination by network size (simulator)", "",
-                      "The replication state machine itself, in the deterministic simulator (virtual time, 1–5 ms links): every",
-                      "node knows every other, 100 messages from random nodes. A push goes straight from the author to each",
-                      "live peer, so a delivery by push is one hop; what loss drops is repaired by anti-entropy sync.", "",
-                      "| nodes | loss | push datagrams / delivery | redundancy | delivered by push | last delivery median / max ms | converged after last message |",
-                      "|---|---|---|---|---|---|---|"]
-            for d in dissemination {
-                let r = d.report
-                let latency = r.lastDeliveryLatency.map { "\($0.median) / \($0.max)" } ?? "–"
-                let converged = r.convergedAt.map { "\($0 - r.settledAt) ms" } ?? "not converged"
-                lines.append("| \(d.nodes) | \(format(d.loss * 100, 0)) % | \(format(r.pushDatagramsPerDelivery, 3)) | \(format(r.redundancy, 3)) | \(format(r.pushFraction * 100, 1)) % | \(latency) | \(converged) |")
-            }
-            lines += ["", "Direct push costs exactly one datagram per receiving node and one hop, the least any scheme can do;",
-                      "Plumtree's eager/lazy trees pay off when the author cannot reach everyone directly, which on one LAN it can.", ""]
-        }
+        if !latency.isEmpty { lines += latencySection() + costSection() }
+        if !throughput.isEmpty { lines += throughputSection() }
+        if let catchUp { lines += catchUpSection(catchUp) }
+        if let footprint { lines += footprintSection(footprint) }
+        if !dissemination.isEmpty { lines += disseminationSection() }
         try lines.joined(separator: "\n").write(toFile: path, atomically: true, encoding: .utf8)
+    }
+
+    /// A Markdown table: header, rule, rows, and a blank line.
+    private func table(_ header: [String], _ rows: [[String]]) -> [String] {
+        let line = { (cells: [String]) in "| " + cells.joined(separator: " | ") + " |" }
+        return [line(header), line(header.map { _ in "---" })] + rows.map(line) + [""]
+    }
+
+    private func latencySection() -> [String] {
+        var lines = ["## Delivery latency to all nodes", "",
+                     "One message every 100 ms from one node. lanchat: from the send call until the last other node had it committed",
+                     "(its `follow` stream reports an entry only after the commit). Serf: from launching `serf event -coalesce=false`",
+                     "until the last agent's event handler stamped it (LAN profile, all agents on loopback).", ""]
+        lines += table(
+            ["nodes", "lanchat p50 ms", "p99 ms", "max ms", "Serf p50 ms", "p99 ms", "max ms", "Serf/lanchat at p50", "at p99"],
+            latency.map { result in
+                let d = result.distribution
+                let ours = ["\(result.nodes)", format(d.p50, 2), format(d.p99, 2), format(d.max, 2)]
+                guard let serf = serf[result.nodes] else { return ours + Array(repeating: "–", count: 5) }
+                let s = Distribution(serf.samples)
+                return ours + [format(s.p50, 1), format(s.p99, 1), format(s.max, 1), "\(format(s.p50 / d.p50, 0))×", "\(format(s.p99 / d.p99, 0))×"]
+            })
+        if let serfMissing { lines += ["Serf rows skipped: \(serfMissing).", ""] }
+        for (nodes, serf) in serf.sorted(by: { $0.key < $1.key }) {
+            lines += ["Serf, \(nodes) agents: \(serf.delivered) of \(serf.sent * nodes) handler runs; the handler itself takes \(format(Distribution(serf.handlerStartupMs).p50, 1)) ms (p50) to start and stamp, included above.", ""]
+        }
+        if let plotted { lines += ["![latency CDF](\(plotted))", ""] }
+        return lines + ["Target: p99 to all of 10 nodes ≤ 10 ms and ≥ 20× lower than Serf's.", ""]
+    }
+
+    private func costSection() -> [String] {
+        ["## Cost per message", "",
+         "Datagrams and bytes sent by the whole network per delivered message during the latency run (pings included in \"all\").", ""]
+            + table(
+                ["nodes", "push datagrams / delivery", "all datagrams / delivery", "bytes / delivery"],
+                latency.map { ["\($0.nodes)", format($0.pushesPerDelivery, 2), format($0.datagramsPerDelivery, 2), format($0.bytesPerDelivery, 0)] })
+            + ["Target: ≤ 1.2 datagrams per delivered message at 10 nodes (redundancy ≤ 0.2).", ""]
+    }
+
+    private func throughputSection() -> [String] {
+        ["## Throughput (10 nodes)", "",
+         "Senders paced at the offered rate for the window, then up to 60 s to converge. \"delivered /s\" is messages held by",
+         "every node divided by the time from the first send until all nodes held them (counted in the stores).", ""]
+            + table(
+                ["load", "offered /s", "sent /s", "delivered /s", "lost after convergence", "p99 ms", "CPU per node %"],
+                throughput.map { r in
+                    [r.label, format(r.offered, 0), format(r.sentRate, 0), format(r.deliveredRate, 0), "\(r.lost)", format(r.p99, 1), format(r.cpuPerNode, 0)]
+                })
+            + ["All ten daemons, the senders and the followers share this machine's cores: each delivery costs every",
+               "receiver a signature check and a commit, so the network's capacity here is the machine's CPU divided",
+               "by nine deliveries per message. \"Lost\" counts messages not everywhere when the run ended, or sends",
+               "that failed. Target: ≥ 5,000 messages/s with zero loss at 10 nodes, p99 ≤ 100 ms.", ""]
+    }
+
+    private func catchUpSection(_ c: CatchUpResult) -> [String] {
+        ["## Catch-up", "",
+         "A new node joins one that holds \(c.entries) messages from \(c.authors) authors; time from its start until it holds them all.", ""]
+            + table(
+                ["entries", "seconds", "entries/s", "bytes on the wire per entry"],
+                [["\(c.entries)", format(c.seconds, 2), format(c.entriesPerSecond, 0), format(c.bytesPerEntry, 0)]])
+            + ["Every signature is verified before storing, on all cores; one core verifies \(format(c.verificationsPerCore, 0)) Ed25519 signatures/s here",
+               "(swift-crypto's BoringSSL, portable C), so verification alone caps catch-up near cores × that.",
+               "Target: ≥ 20,000 entries/s.", ""]
+    }
+
+    private func footprintSection(_ f: FootprintResult) -> [String] {
+        ["## Footprint", ""]
+            + table(
+                ["measure", "value"],
+                [["RSS of an idle daemon (its own, anonymous memory)", "\(format(f.idleRSS, 1)) MB (\(format(f.idleAnonymous, 1)) MB)"],
+                 ["RSS with \(f.largeEntries) entries (its own)", "\(format(f.largeRSS, 1)) MB (\(format(f.largeAnonymous, 1)) MB)"],
+                 ["start-up to ready with \(f.largeEntries) entries", "\(format(f.readySeconds, 3)) s"],
+                 ["CPU of an idle network of \(f.idleNodes), per daemon, over \(format(f.idleSeconds, 0)) s", "\(format(f.idleCPUPercent, 2)) %"]])
+            + ["RSS counts the pages of the binary and shared libraries (Swift runtime, Foundation, SQLite) that the",
+               "process has touched; they are shared by every process using them. The anonymous part is the daemon's own.",
+               "Targets: idle RSS ≤ 30 MB; ≤ 300 MB with 1,000,000 entries; ready in ≤ 1 s with 1,000,000 entries; idle CPU ≤ 1 % per daemon.", ""]
+    }
+
+    private func disseminationSection() -> [String] {
+        ["## Dissemination by network size (simulator)", "",
+         "The replication state machine itself, in the deterministic simulator (virtual time, 1–5 ms links): every",
+         "node knows every other, 100 messages from random nodes. A push goes straight from the author to each",
+         "live peer, so a delivery by push is one hop; what loss drops is repaired by anti-entropy sync.", ""]
+            + table(
+                ["nodes", "loss", "push datagrams / delivery", "redundancy", "delivered by push", "last delivery median / max ms", "converged after last message"],
+                dissemination.map { d in
+                    let r = d.report
+                    return ["\(d.nodes)", "\(format(d.loss * 100, 0)) %", format(r.pushDatagramsPerDelivery, 3), format(r.redundancy, 3),
+                            "\(format(r.pushFraction * 100, 1)) %", r.lastDeliveryLatency.map { "\($0.median) / \($0.max)" } ?? "–",
+                            r.convergedAt.map { "\($0 - r.settledAt) ms" } ?? "not converged"]
+                })
+            + ["Direct push costs exactly one datagram per receiving node and one hop, the least any scheme can do;",
+               "Plumtree's eager/lazy trees pay off when the author cannot reach everyone directly, which on one LAN it can.", ""]
     }
 
     /// Writes each run's samples as CSV and draws their CDFs with scripts/plot-latency (matplotlib).

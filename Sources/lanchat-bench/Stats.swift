@@ -4,8 +4,6 @@ struct Distribution: Sendable {
 
     init(_ samples: [Double]) { sorted = samples.sorted() }
 
-    var count: Int { sorted.count }
-
     func percentile(_ p: Double) -> Double {
         guard !sorted.isEmpty else { return .nan }
         let rank = Int((p / 100 * Double(sorted.count)).rounded(.up))

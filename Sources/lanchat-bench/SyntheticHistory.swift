@@ -1,6 +1,7 @@
 import Foundation
 import LanChatCore
 import LanChatStore
+import Synchronization
 
 /// A state directory holding `total` signed messages from `authors` identities, as if a busy office
 /// had been chatting for months: the starting point for catch-up and footprint runs.
@@ -33,5 +34,3 @@ enum SyntheticHistory {
         }
     }
 }
-
-import Synchronization

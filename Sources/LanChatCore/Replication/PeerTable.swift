@@ -24,7 +24,6 @@ public struct PeerRecord: Sendable, Equatable {
     /// Total entries the peer reported in its last ping or ack.
     public internal(set) var reportedTotal: UInt64?
 
-    var reportedDigest: UInt64?
     var mismatchSince: UInt64?
     var lastSyncAt: UInt64?
     var syncing = false
@@ -54,7 +53,9 @@ struct PeerTable: Sendable {
     subscript(address: PeerAddress) -> PeerRecord? { records[address] }
 
     var all: Dictionary<PeerAddress, PeerRecord>.Values { records.values }
-    var count: Int { records.count }
+
+    /// Every record in the stable order peers were learned: deterministic, and no sort per call.
+    var inRotationOrder: [PeerRecord] { rotation.compactMap { records[$0] } }
 
     /// Changes a known record and keeps the derived sets right; a no-op for unknown addresses.
     mutating func update(_ address: PeerAddress, _ change: (inout PeerRecord) -> Void) {

@@ -203,7 +203,7 @@ public struct Replicator: Sendable {
         let datagram = Datagram(
             network: configuration.network, sender: configuration.selfID, body: fits ? .push(entry) : .announce(entry.key))
         var out: [Directive] = []
-        for record in table.all.sorted(by: { $0.address < $1.address }) where record.state != .offline {
+        for record in table.inRotationOrder where record.state != .offline {
             out.append(.send(datagram, to: record.address))
             counters.datagramsOut += 1
             counters.pushesOut += 1
@@ -316,7 +316,6 @@ public struct Replicator: Sendable {
         }
         let matches = probe.digest == digest
         table.update(address) { record in
-            record.reportedDigest = probe.digest
             record.reportedTotal = probe.total
             if matches {
                 record.mismatchSince = nil

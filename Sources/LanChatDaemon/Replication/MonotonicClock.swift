@@ -10,6 +10,9 @@ struct MonotonicClock: Sendable {
 
     /// Wall-clock milliseconds of a past monotonic reading, for people.
     func wallMillis(ofMonotonic millis: UInt64) -> UInt64 {
-        WallClock.nowMillis() - min(WallClock.nowMillis(), nowMillis() - min(millis, nowMillis()))
+        let now = nowMillis()
+        let wall = WallClock.nowMillis()
+        let age = now - min(millis, now)
+        return wall - min(age, wall)
     }
 }

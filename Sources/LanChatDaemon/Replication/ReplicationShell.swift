@@ -16,7 +16,6 @@ actor ReplicationShell: Service {
     private var outbound: NIOAsyncChannelOutboundWriter<AddressedEnvelope<ByteBuffer>>?
     private var pendingStore: [Entry] = []
     private var storing = false
-    private var resolved: [PeerAddress: SocketAddress] = [:]
     private var inboundSessions = 0
     private var counters = ShellCounters()
     private var mdnsInstances: [String: PeerAddress] = [:]
@@ -59,7 +58,6 @@ actor ReplicationShell: Service {
             do {
                 let socket = try parsed.socketAddress()
                 guard let numeric = PeerAddress(socket) else { continue }
-                resolved[numeric] = socket
                 replicator.discovered(numeric, source: source)
             } catch {
                 logger.warning("cannot resolve peer \(text) (will retry): \(error)")
@@ -173,11 +171,9 @@ actor ReplicationShell: Service {
         }
     }
 
+    /// Every address in the table is numeric (names are resolved when they enter it), so this is cheap.
     private func socketAddress(of address: PeerAddress) -> SocketAddress? {
-        if let known = resolved[address] { return known }
-        guard let socket = try? SocketAddress(ipAddress: address.host, port: Int(address.port)) else { return nil }
-        resolved[address] = socket
-        return socket
+        try? SocketAddress(ipAddress: address.host, port: Int(address.port))
     }
 
     /// Stores pushed entries in batches: whatever arrived while the last transaction ran goes into the next.

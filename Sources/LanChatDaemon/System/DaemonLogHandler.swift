@@ -1,4 +1,5 @@
 import Foundation
+import LanChatCore
 import Logging
 
 /// Logs to stderr, one line per event. Under systemd journald stamps each line, so ours carry no time.
@@ -37,7 +38,6 @@ struct DaemonLogHandler: LogHandler {
     }
 }
 
-import LanChatCore
 
 private extension Timestamps {
     static func now() -> String { rfc3339(millis: WallClock.nowMillis()) }
