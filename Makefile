@@ -2,11 +2,14 @@
 SWIFT      ?= swift
 PREFIX     ?= /usr/local
 BUILD_DIR  := .build
-# What building needs, and what the tests need on top (the virtual LAN, unit checks, the benchmark peer).
+# What building needs, and what the tests need on top (the virtual LAN and its selftest's probes,
+# unit checks, the benchmark peer, the shell script check).
 BUILD_PACKAGES := libavahi-compat-libdnssd-dev libsqlite3-dev pkg-config
-TEST_PACKAGES  := $(BUILD_PACKAGES) avahi-daemon dbus iproute2 nftables systemd procps util-linux
+TEST_PACKAGES  := $(BUILD_PACKAGES) avahi-daemon avahi-utils dbus iproute2 iputils-ping nftables systemd procps util-linux shellcheck
+# The shell scripts: scripts/* with a sh or bash #! line, and the files scripts/lan sources.
+SHELL_SCRIPTS   = $(shell grep -lsE '^#!.*[/ ](ba)?sh$$' scripts/*) $(wildcard scripts/lan.d/*.sh)
 
-.PHONY: all build release run test bench bench-quick install uninstall deps deps-test deps-bench check-units clean
+.PHONY: all build release run test bench bench-quick install uninstall deps deps-test deps-bench check-units check-scripts clean
 
 all: build
 
@@ -28,11 +31,13 @@ run: release
 	exec $(BUILD_DIR)/release/lanchatd
 
 # Three runs: the CPU-heavy simulation must not starve the process tests of the test runner's
-# threads, and the virtual LAN tests (root, network namespaces) run one at a time.
-test: deps-test
+# threads, and the virtual LAN tests (root, network namespaces) run one at a time, after
+# scripts/lan-selftest has checked the virtual LAN itself (with lanchatd from the debug build).
+test: deps-test check-scripts
 	$(SWIFT) build --build-tests
 	scripts/check-units $(BUILD_DIR)/debug
 	$(SWIFT) test --skip-build --skip 'LanChatSimulatorTests|LANTests'
+	scripts/lan-selftest
 	$(SWIFT) test --skip-build --filter LANTests
 	$(SWIFT) test --skip-build --filter LanChatSimulatorTests
 
@@ -53,6 +58,9 @@ bench-quick: deps-bench
 
 check-units: build
 	scripts/check-units $(BUILD_DIR)/debug
+
+check-scripts: deps-test
+	shellcheck -x $(SHELL_SCRIPTS)
 
 install: release
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)/etc/systemd/system $(DESTDIR)/etc/systemd/user
