@@ -23,6 +23,22 @@ struct LanChatD: AsyncParsableCommand {
     @Option(help: "Network name; nodes only talk within one network.") var network: String?
     @Option(help: "trace, debug, info, notice, warning, error or critical.") var logLevel: String?
 
+    /// ArgumentParser's own `main` exits 64 on a bad option; lanchatd, like lanchat, exits 2 with one line.
+    static func main() async {
+        let command: LanChatD
+        do {
+            command = try parse()
+        } catch {
+            if exitCode(for: error) == .success { exit(withError: error) }
+            usageError(message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)")
+        }
+        do {
+            try await command.run()
+        } catch {
+            exit(withError: error)
+        }
+    }
+
     func run() async throws {
         let options = DaemonOptions(
             stateDirectory: stateDir, socket: socket, socketMode: socketMode, port: port, bind: bind, peers: peer,
@@ -31,17 +47,21 @@ struct LanChatD: AsyncParsableCommand {
         do {
             config = try options.configuration(environment: ProcessInfo.processInfo.environment)
         } catch {
-            fail(error, status: 2)
+            Self.usageError(error.description)
         }
         do {
             try await Daemon.run(config)
         } catch let error as DaemonError {
-            fail(error, status: 1)
+            Self.fail("\(error)", status: 1)
         }
     }
 
-    private func fail(_ error: DaemonError, status: Int32) -> Never {
-        FileHandle.standardError.write(Data("lanchatd: \(error)\n".utf8))
+    private static func usageError(_ message: String) -> Never {
+        fail(message, status: 2)
+    }
+
+    private static func fail(_ message: String, status: Int32) -> Never {
+        FileHandle.standardError.write(Data("lanchatd: \(message)\n".utf8))
         Foundation.exit(status)
     }
 }

@@ -137,6 +137,8 @@ struct DaemonConfigurationErrorTests {
             ([], ["LANCHAT_NO_MDNS": "perhaps"], "LANCHAT_NO_MDNS"),
             (["--socket-mode", "0666"], [:], "--socket-mode"),
             (["--peer", "nohost"], ["LANCHAT_PEERS": "a:1"], "--peer"),
+            (["--port", "many"], [:], "The value 'many' is invalid for '--port"),
+            (["--no-such-option"], [:], "Unknown option '--no-such-option'"),
         ]
         for testCase in cases {
             let result = try await ChildProcess.run(
