@@ -25,9 +25,6 @@ public enum ControlCommand: Sendable, Equatable {
     case status
     case peers
     case doctor
-
-    /// The `cmd` string on the wire.
-    public var verb: String { fields.cmd }
 }
 
 extension ControlCommand: Codable {

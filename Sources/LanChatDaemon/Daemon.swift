@@ -1,5 +1,4 @@
 import Foundation
-import LanChatControl
 import LanChatCore
 import LanChatNet
 import LanChatStore

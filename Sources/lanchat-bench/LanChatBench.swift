@@ -15,7 +15,9 @@ struct LanChatBench: AsyncParsableCommand {
     @Option(help: "Network sizes for the latency runs (comma separated).") var latencyNodes = "10,30"
     @Option(help: "Messages per latency run (default 200, or 50 with --quick).") var messages: Int?
 
-    func run() async throws {
+    /// On the main thread, as a synchronous command would be: the scenarios block while they wait
+    /// for processes, which must not tie up Swift's cooperative threads.
+    @MainActor func run() async throws {
         let scenarios = Set(only.split(separator: ",").map(String.init))
         var report = Report(quick: quick, command: CommandLine.arguments.joined(separator: " "))
         if scenarios.contains("latency") {

@@ -27,11 +27,13 @@ struct ControlCommandTests {
         let (command, line) = Self.wire[index]
         #expect(ControlJSON.encode(command) == line)
         #expect(try ControlJSON.decode(ControlCommand.self, from: line) == command)
-        #expect(line.contains(#""cmd":"\#(command.verb)""#))
     }
 
-    @Test func everyVerbIsCovered() {
-        #expect(Set(Self.wire.map(\.0.verb)) == ["send", "history", "follow", "name", "whoami", "who", "rooms", "status", "peers", "doctor"])
+    @Test func everyCommandIsCovered() throws {
+        let verbs = try Self.wire.map { _, line in
+            try #require(JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])["cmd"] as? String
+        }
+        #expect(Set(verbs) == ["send", "history", "follow", "name", "whoami", "who", "rooms", "status", "peers", "doctor"])
     }
 
     @Test func unknownFieldsAreIgnored() throws {
@@ -43,14 +45,8 @@ struct ControlCommandTests {
         (#"{"cmd":"send","room":"dev"}"#, .badRequest),
     ])
     func wellFormedButUnusable(line: String, code: ControlErrorCode) {
-        #expect(throws: ControlFailure.self) { try ControlJSON.decode(ControlCommand.self, from: line) }
-        do {
-            _ = try ControlJSON.decode(ControlCommand.self, from: line)
-        } catch let failure as ControlFailure {
-            #expect(failure.code == code)
-        } catch {
-            Issue.record("\(error)")
-        }
+        let failure = #expect(throws: ControlFailure.self) { try ControlJSON.decode(ControlCommand.self, from: line) }
+        #expect(failure?.code == code)
     }
 
     @Test(arguments: [#"{"cmd":42}"#, #"[1,2]"#, "", "not json", #"{"cmd":"history","limit":"5"}"#, #"{"room":"dev"}"#])
