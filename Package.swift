@@ -69,7 +69,10 @@ let package = Package(
         .testTarget(name: "LanChatSimulatorTests", dependencies: ["LanChatSimulator", "LanChatCore"]),
         .testTarget(name: "LanChatControlTests", dependencies: ["LanChatControl"]),
         .testTarget(name: "LanChatClientTests", dependencies: ["LanChatClient", "LanChatControl"]),
-        .testTarget(name: "LanChatDaemonTests", dependencies: ["LanChatDaemon", "LanChatControl", "LanChatCore"]),
+        .testTarget(name: "LanChatDaemonTests", dependencies: [
+            "LanChatDaemon", "LanChatControl", "LanChatCore", "LanChatStore",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .testTarget(name: "LanChatIntegrationTests", dependencies: ["LanChatClient", "LanChatControl", "LanChatCore"]),
     ]
 )
