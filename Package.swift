@@ -36,34 +36,43 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),
-        .target(name: "LanChatClient", dependencies: ["LanChatCore"]),
+        // The control protocol's types: Foundation only, so clients link neither Crypto, Logging nor the store.
+        .target(name: "LanChatControl"),
+        .target(name: "LanChatClient", dependencies: ["LanChatControl"]),
         .target(name: "LanChatSimulator", dependencies: [
             "LanChatCore",
             .product(name: "Collections", package: "swift-collections"),
         ]),
         .target(name: "LanChatDaemon", dependencies: [
-            "LanChatCore", "LanChatStore", "LanChatNet", "LanChatClient",
+            "LanChatControl", "LanChatCore", "LanChatStore", "LanChatNet",
             .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .executableTarget(name: "lanchatd", dependencies: [
-            "LanChatDaemon", "LanChatClient",
+            "LanChatDaemon",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "lanchat", dependencies: [
-            "LanChatClient",
+            "LanChatClient", "LanChatControl",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "lanchat-bench", dependencies: [
-            "LanChatClient", "LanChatCore", "LanChatStore", "LanChatSimulator",
+            "LanChatClient", "LanChatControl", "LanChatCore", "LanChatStore", "LanChatSimulator",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "LanChatCoreTests", dependencies: ["LanChatCore"]),
         .testTarget(name: "LanChatStoreTests", dependencies: ["LanChatStore"]),
         .testTarget(name: "LanChatNetTests", dependencies: ["LanChatNet", "LanChatCore"]),
         .testTarget(name: "LanChatSimulatorTests", dependencies: ["LanChatSimulator", "LanChatCore"]),
-        .testTarget(name: "LanChatIntegrationTests", dependencies: ["LanChatClient", "LanChatCore"]),
+        .testTarget(name: "LanChatControlTests", dependencies: ["LanChatControl"]),
+        .testTarget(name: "LanChatClientTests", dependencies: ["LanChatClient", "LanChatControl"]),
+        .testTarget(name: "LanChatDaemonTests", dependencies: [
+            "LanChatDaemon", "LanChatControl", "LanChatCore", "LanChatStore",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .testTarget(name: "LanChatIntegrationTests", dependencies: ["LanChatClient", "LanChatControl", "LanChatCore"]),
     ]
 )

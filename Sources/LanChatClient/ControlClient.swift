@@ -1,26 +1,47 @@
 import Foundation
-import LanChatCore
+import LanChatControl
 
-public struct ClientError: Error, CustomStringConvertible {
+/// A failure as `lanchat` reports it: one line for people, and the exit status for scripts.
+public struct ClientError: Error, CustomStringConvertible, Equatable {
     public let description: String
-    public init(_ description: String) { self.description = description }
+    public let status: ClientExitStatus
+
+    public init(_ description: String, status: ClientExitStatus) {
+        self.description = description
+        self.status = status
+    }
+
+    public init(_ failure: ControlFailure) {
+        self.init(failure.message, status: failure.code.exitStatus)
+    }
+}
+
+/// What the CLI needs of a daemon connection, so its commands can be run against a stand-in.
+public protocol ControlConnection {
+    /// The response to one command; a failure response is thrown as a `ClientError`.
+    func request(_ command: ControlCommand) throws -> ControlResponse
+    /// Streams events until the daemon closes the connection; the handler gets each event and its JSON line.
+    /// `subscribed` runs once the daemon has confirmed the subscription: nothing committed after it is missed.
+    func follow(room: String?, subscribed: () -> Void, _ handle: (ChatEvent, String) -> Void) throws
 }
 
 /// A blocking connection to a daemon's control socket. One request, one response line; `follow`
 /// turns the connection into a stream of events.
-public final class ControlClient {
+public final class ControlClient: ControlConnection {
     private let descriptor: Int32
     private var buffer: [UInt8] = []
 
     public init(socketPath: String) throws {
         descriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard descriptor >= 0 else { throw ClientError("cannot create a socket: \(String(cString: strerror(errno)))") }
+        guard descriptor >= 0 else {
+            throw ClientError("cannot create a socket: \(String(cString: strerror(errno)))", status: .failure)
+        }
         var address = sockaddr_un()
         address.sun_family = sa_family_t(AF_UNIX)
         let path = Array(socketPath.utf8)
         guard path.count < MemoryLayout.size(ofValue: address.sun_path) else {
             close(descriptor)
-            throw ClientError("socket path too long: \(socketPath)")
+            throw ClientError("socket path too long: \(socketPath)", status: .usage)
         }
         withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: path) }
         let result = withUnsafePointer(to: &address) { pointer in
@@ -34,29 +55,30 @@ public final class ControlClient {
             switch code {
             case ENOENT, ECONNREFUSED:
                 throw ClientError(
-                    "daemon not running (no socket at \(socketPath)); start it with `lanchatd` or `systemctl --user start lanchatd`")
+                    "daemon not running (no socket at \(socketPath)); start it with `lanchatd` or `systemctl --user start lanchatd`",
+                    status: .noDaemon)
             case EACCES:
-                throw ClientError("permission denied on \(socketPath); it belongs to another user (join the lanchat group for the system service)")
+                throw ClientError(
+                    "permission denied on \(socketPath); it belongs to another user (join the lanchat group for the system service)",
+                    status: .noPermission)
             default:
-                throw ClientError("cannot connect to \(socketPath): \(String(cString: strerror(code)))")
+                throw ClientError("cannot connect to \(socketPath): \(String(cString: strerror(code)))", status: .noDaemon)
             }
         }
     }
 
     deinit { close(descriptor) }
 
-    public func request(_ request: ControlRequest) throws -> ControlResponse {
-        try send(request)
-        guard let line = try readLine() else { throw ClientError("the daemon closed the connection") }
+    public func request(_ command: ControlCommand) throws -> ControlResponse {
+        try writeAll(Array((ControlJSON.encode(command) + "\n").utf8))
+        guard let line = try readLine() else { throw ClientError("the daemon closed the connection", status: .noDaemon) }
         let response = try decode(ControlResponse.self, line)
-        if !response.ok, let failure = response.error { throw ClientError(failure.message) }
+        if !response.ok, let failure = response.error { throw ClientError(failure) }
         return response
     }
 
-    /// Streams events until the daemon closes the connection; the handler gets each event and its JSON line.
-    /// `subscribed` runs once the daemon has confirmed the subscription: nothing committed after it is missed.
     public func follow(room: String?, subscribed: () -> Void = {}, _ handle: (ChatEvent, String) -> Void) throws {
-        _ = try request(ControlRequest(cmd: "follow", room: room))
+        _ = try request(.follow(room: room))
         subscribed()
         while let line = try readLine() {
             handle(try decode(ChatEvent.self, line), line)
@@ -69,17 +91,13 @@ public final class ControlClient {
         return try readLine()
     }
 
-    private func send(_ request: ControlRequest) throws {
-        try writeAll(Array((ControlJSON.encode(request) + "\n").utf8))
-    }
-
     private func writeAll(_ bytes: [UInt8]) throws {
         var offset = 0
         while offset < bytes.count {
             let written = bytes[offset...].withUnsafeBytes { Glibc.send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
             if written < 0 {
                 if errno == EINTR { continue }
-                throw ClientError("lost the connection to the daemon: \(String(cString: strerror(errno)))")
+                throw ClientError("lost the connection to the daemon: \(String(cString: strerror(errno)))", status: .noDaemon)
             }
             offset += written
         }
@@ -96,7 +114,7 @@ public final class ControlClient {
             let count = chunk.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
             if count < 0 {
                 if errno == EINTR { continue }
-                throw ClientError("lost the connection to the daemon: \(String(cString: strerror(errno)))")
+                throw ClientError("lost the connection to the daemon: \(String(cString: strerror(errno)))", status: .noDaemon)
             }
             if count == 0 { return nil }
             buffer.append(contentsOf: chunk[..<count])
@@ -107,7 +125,7 @@ public final class ControlClient {
         do {
             return try ControlJSON.decode(type, from: line)
         } catch {
-            throw ClientError("the daemon sent something unexpected: \(line.prefix(200))")
+            throw ClientError("the daemon sent something unexpected: \(line.prefix(200))", status: .failure)
         }
     }
 }

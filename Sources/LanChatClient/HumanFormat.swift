@@ -1,16 +1,12 @@
 import Foundation
-import LanChatCore
+import LanChatControl
 
 /// How the CLI shows things to people (the `--json` forms are the control protocol's own types).
 public enum HumanFormat {
     public static func message(_ event: ChatEvent) -> String {
         switch event.type {
-        case "message":
-            return "\(clock(event.sentAt)) \(event.author.name): \(event.body ?? "")"
-        case "profile":
-            return "* \(shortID(event.author.id)) is now known as \(event.author.name)"
-        default:
-            return "* \(event.type) from \(event.author.name)"
+        case .message: "\(clock(event.sentAt)) \(event.author.name): \(event.body ?? "")"
+        case .profile: "* \(shortID(event.author.id)) is now known as \(event.author.name)"
         }
     }
 
@@ -34,25 +30,23 @@ public enum HumanFormat {
         table(
             ["NAME", "ID", "ADDRESS", "STATE", "LAST SEEN", "BEHIND"],
             peers.map { peer in
-                [peer.name ?? "?", peer.id.map(shortID) ?? "?", peer.address, peer.state, localTime(peer.lastSeen), peer.behind.map { "\($0)" } ?? "?"]
+                [peer.name ?? "?", peer.id.map(shortID) ?? "?", peer.address, peer.state.rawValue, localTime(peer.lastSeen), peer.behind.map { "\($0)" } ?? "?"]
             })
     }
 
     public static func status(_ status: StatusInfo) -> String {
-        var lines = [
+        [
             "name:     \(status.name)",
             "id:       \(status.id)",
             "version:  \(status.version)",
             "network:  \(status.network) (port \(status.port))",
             "mdns:     \(status.mdns)",
             "entries:  \(status.entries) from \(status.authors) authors in \(status.rooms) rooms",
-            "peers:    \(status.peers)" + (status.peersByState.isEmpty ? "" : " (" + status.peersByState.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ") + ")"),
+            "peers:    \(status.peers) ("
+                + PeerInfo.State.allCases.map { "\(status.peersByState[$0]) \($0.rawValue)" }.joined(separator: ", ") + ")",
             "uptime:   \(Int(status.uptimeSeconds)) s",
-        ]
-        if !status.counters.isEmpty {
-            lines.append("counters: " + status.counters.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))
-        }
-        return lines.joined(separator: "\n")
+            "counters: " + StatusInfo.Counters.named.map { "\($0.name)=\(status.counters[keyPath: $0.value])" }.joined(separator: " "),
+        ].joined(separator: "\n")
     }
 
     public static func check(_ check: DoctorCheck) -> String {
@@ -67,7 +61,7 @@ public enum HumanFormat {
         return lines.joined(separator: "\n")
     }
 
-    private static func shortID(_ id: String) -> String { String(id.prefix(AuthorID.shortLength)) }
+    private static func shortID(_ id: String) -> String { String(id.prefix(IdentityInfo.shortLength)) }
 
     /// `HH:MM` in local time for today, `YYYY-MM-DD HH:MM` otherwise.
     static func clock(_ rfc3339: String?) -> String {

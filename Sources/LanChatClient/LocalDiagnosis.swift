@@ -1,5 +1,5 @@
 import Foundation
-import LanChatCore
+import LanChatControl
 
 /// The checks `lanchat doctor` makes on this machine itself, without the daemon.
 public enum LocalDiagnosis {

@@ -18,7 +18,7 @@ public enum Daemon {
         defer { state.releaseLock() }
         let (identity, created) = try state.loadOrCreateIdentity()
         let store = try EntryStore(path: state.databasePath)
-        let node = try Node(identity: identity, store: store, logger: logger)
+        let node = try await Node(identity: identity, store: store, logger: logger)
         try await node.ensureProfile()
         let name = await node.whoami().name
         logger.info("\(created ? "created" : "loaded") identity \(identity.id.text) as \(name)")
@@ -31,7 +31,7 @@ public enum Daemon {
         }
         let replication = try await ReplicationShell(node: node, transport: transport, network: config.network, logger: logger)
         await replication.addPeers(config.peers, source: .configured)
-        await replication.addPeers(try store.rememberedPeers().map(\.description), source: .remembered)
+        await replication.addPeers(try await store.rememberedPeers().map(\.description), source: .remembered)
 
         var services: [any Service] = [replication]
         let discovery = config.mdnsEnabled
@@ -52,12 +52,12 @@ public enum Daemon {
             diagnose: { Diagnosis.checks(await replication.facts(mdns: discovery?.snapshot(), names: await node.directory)) })
         let control = ControlServer(path: config.socketPath, channel: controlChannel, dispatcher: dispatcher, logger: logger)
 
+        // Shutdown runs in reverse order: the node, which commits writes, stops after everything that writes.
         let group = ServiceGroup(
-            services: [control] + services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+            services: [node, control] + services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         SystemdNotify.send("READY=1")
         logger.info("ready; control socket \(config.socketPath), peers on \(config.bindAddress):\(transport.port), network \(config.network)")
         try await group.run()
-        await node.finishStreams()
         logger.info("stopped")
     }
 }

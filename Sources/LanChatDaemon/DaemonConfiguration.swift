@@ -1,6 +1,8 @@
+import LanChatControl
+import LanChatCore
 import Logging
 
-public struct DaemonConfiguration: Sendable {
+public struct DaemonConfiguration: Sendable, Equatable {
     public var stateDirectory: String
     public var socketPath: String
     /// 0600 for a user's daemon; the system service passes 0660 so the `lanchat` group may connect.
@@ -26,6 +28,108 @@ public struct DaemonConfiguration: Sendable {
         self.mdnsEnabled = mdnsEnabled
         self.network = network
         self.logLevel = logLevel
+    }
+}
+
+/// `lanchatd`'s flags as given, every one optional: each falls back to its environment variable
+/// (for systemd's `EnvironmentFile=`), then to the default.
+public struct DaemonOptions: Sendable, Equatable {
+    public var stateDirectory: String?
+    public var socket: String?
+    public var socketMode: String?
+    public var port: Int?
+    public var bind: String?
+    public var peers: [String]
+    public var noMDNS: Bool
+    public var network: String?
+    public var logLevel: String?
+
+    public init(
+        stateDirectory: String? = nil, socket: String? = nil, socketMode: String? = nil, port: Int? = nil,
+        bind: String? = nil, peers: [String] = [], noMDNS: Bool = false, network: String? = nil, logLevel: String? = nil
+    ) {
+        self.stateDirectory = stateDirectory
+        self.socket = socket
+        self.socketMode = socketMode
+        self.port = port
+        self.bind = bind
+        self.peers = peers
+        self.noMDNS = noMDNS
+        self.network = network
+        self.logLevel = logLevel
+    }
+
+    /// The variables `configuration(environment:)` reads, for `--help`.
+    public static let environmentVariables = [
+        "LANCHAT_STATE_DIR", "LANCHAT_SOCKET", "LANCHAT_SOCKET_MODE", "LANCHAT_PORT", "LANCHAT_BIND",
+        "LANCHAT_PEERS (comma separated)", "LANCHAT_NO_MDNS=1", "LANCHAT_NETWORK", "LANCHAT_LOG_LEVEL",
+    ]
+
+    /// Flag, else environment, else default. An invalid value is reported with where it came from.
+    public func configuration(environment: [String: String]) throws(DaemonError) -> DaemonConfiguration {
+        func pick(
+            _ flag: String?, _ flagName: String, _ variable: String, default value: @autoclosure () -> String
+        ) -> (value: String, source: String) {
+            if let flag { return (flag, flagName) }
+            return environment[variable].map { ($0, variable) } ?? (value(), "the default")
+        }
+
+        let port: (value: Int, source: String)
+        if let flag = self.port {
+            port = (flag, "--port")
+        } else if let text = environment["LANCHAT_PORT"] {
+            guard let value = Int(text) else { throw .configuration("LANCHAT_PORT must be a number, not '\(text)'") }
+            port = (value, "LANCHAT_PORT")
+        } else {
+            port = (7420, "the default")
+        }
+        guard (0...65535).contains(port.value) else { throw .configuration("\(port.source) must be 0 to 65535") }
+
+        let mode = pick(socketMode, "--socket-mode", "LANCHAT_SOCKET_MODE", default: "0600")
+        guard let socketMode = UInt16(mode.value, radix: 8), socketMode & ~0o777 == 0, socketMode & 0o007 == 0 else {
+            throw .configuration("\(mode.source) must be octal and give others no access, like 0600 or 0660, not '\(mode.value)'")
+        }
+
+        let level = pick(logLevel, "--log-level", "LANCHAT_LOG_LEVEL", default: "info")
+        guard let logLevel = Logger.Level(rawValue: level.value) else {
+            throw .configuration(
+                "\(level.source) must be trace, debug, info, notice, warning, error or critical, not '\(level.value)'")
+        }
+
+        let network = pick(network, "--network", "LANCHAT_NETWORK", default: "lanchat")
+        guard NetworkName.isValid(network.value) else {
+            throw .configuration("\(network.source) must be 1 to 32 characters of a-z, 0-9, '-', '_' or '.', not '\(network.value)'")
+        }
+
+        var peers = (list: self.peers, source: "--peer")
+        if peers.list.isEmpty, let text = environment["LANCHAT_PEERS"] {
+            peers = (text.split(whereSeparator: { $0 == "," || $0 == " " }).map(String.init), "LANCHAT_PEERS")
+        }
+        for candidate in peers.list where PeerAddress(parsing: candidate) == nil {
+            throw .configuration("\(peers.source): '\(candidate)' is not HOST:PORT")
+        }
+
+        var mdnsEnabled = true
+        if noMDNS {
+            mdnsEnabled = false
+        } else if let text = environment["LANCHAT_NO_MDNS"] {
+            switch text {
+            case "1", "true", "yes": mdnsEnabled = false
+            case "", "0", "false", "no": mdnsEnabled = true
+            default: throw .configuration("LANCHAT_NO_MDNS must be 1 or 0, not '\(text)'")
+            }
+        }
+
+        return DaemonConfiguration(
+            stateDirectory: pick(
+                stateDirectory, "--state-dir", "LANCHAT_STATE_DIR", default: DefaultPaths.stateDirectory(environment: environment)
+            ).value,
+            socketPath: pick(
+                socket, "--socket", "LANCHAT_SOCKET",
+                default: "\(DefaultPaths.runtimeDirectory(environment: environment))/\(DefaultPaths.socketName)"
+            ).value,
+            socketMode: socketMode, port: port.value, bindAddress: pick(bind, "--bind", "LANCHAT_BIND", default: "0.0.0.0").value,
+            peers: peers.list, mdnsEnabled: mdnsEnabled, network: network.value, logLevel: logLevel)
     }
 }
 

@@ -1,17 +1,22 @@
 import Foundation
+import LanChatControl
 import LanChatCore
 import LanChatStore
 import Logging
+import NIOConcurrencyHelpers
+import ServiceLifecycle
 
 /// One lanchat node: this identity, its store and the people following it. Serialises every local
-/// write so seqs and timestamps are handed out in order.
-public actor Node {
+/// write so seqs and timestamps are handed out in order. As a service, it owns the loop that
+/// commits local writes; the daemon runs it first, so it stops last, after every writer.
+public actor Node: Service {
     public let identity: LocalIdentity
     let store: EntryStore
     private let logger: Logger
     private var clock: HybridClock
     private(set) var directory: IdentityDirectory
-    private var followers: [UUID: Follower] = [:]
+    /// Locked rather than actor state, so a follower that goes away is removed at once, not by a task.
+    private let followers = NIOLockedValueBox<[UUID: Follower]>([:])
     private let startedAt = Date()
     /// This node's own new entries, in commit order, for replication to push.
     nonisolated let localCommits: AsyncStream<Entry>
@@ -19,7 +24,13 @@ public actor Node {
 
     private var renameHandler: (@Sendable (String) -> Void)?
     private var pendingLocal: [(content: EntryContent, continuation: CheckedContinuation<Result<Entry, ControlFailure>, Never>)] = []
-    private var writingLocal = false
+    /// Tells the write loop that `pendingLocal` has something; one signal covers any number of writes.
+    private let wakeups: AsyncStream<Void>
+    private let wakeupsContinuation: AsyncStream<Void>.Continuation
+    private var stopped = false
+
+    /// Local writes waiting for the next commit at most; beyond, requests are refused as `busy`.
+    static let maxPendingLocal = 1024
 
     /// Called with this node's display name whenever it changes (to rename its mDNS announcement).
     func onOwnRename(_ handler: @escaping @Sendable (String) -> Void) {
@@ -34,21 +45,34 @@ public actor Node {
     /// Events a slow `follow` client may fall behind by before the oldest are dropped for it.
     static let followerBuffer = 4096
 
-    init(identity: LocalIdentity, store: EntryStore, logger: Logger) throws {
+    init(identity: LocalIdentity, store: EntryStore, logger: Logger) async throws {
         self.identity = identity
         self.store = store
         self.logger = logger
-        clock = HybridClock(last: try store.latestTimestamp(of: identity.id))
-        directory = IdentityDirectory(records: try store.identityRecords())
+        clock = HybridClock(last: try await store.latestTimestamp(of: identity.id))
+        directory = IdentityDirectory(records: try await store.identityRecords())
         // Bounded: if replication ever fell this far behind, anti-entropy still delivers what was dropped.
         (localCommits, localCommitsContinuation) = AsyncStream.makeStream(of: Entry.self, bufferingPolicy: .bufferingNewest(100_000))
+        (wakeups, wakeupsContinuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
 
-    /// A new identity announces a default name, so peers never see a node without one.
+    /// A new identity announces a default name, so peers never see a node without one. Runs before
+    /// the service does, so it commits directly.
     func ensureProfile() async throws {
         guard directory.name(of: identity.id) == nil else { return }
         let name = "User \(String(format: "%04d", Int.random(in: 0...9999)))"
-        _ = try await appendLocal(.profile(name: name))
+        _ = try await commitLocal([.profile(name: name)])
+    }
+
+    /// Commits local writes until shutdown. Writes that arrive while a commit is under way are
+    /// committed together in the next transaction (group commit); meanwhile the actor serves reads.
+    public nonisolated func run() async throws {
+        try await untilShutdown {
+            for await _ in self.wakeups {
+                await self.writeLocal()
+            }
+        }
+        await stop()
     }
 
     // MARK: Local actions
@@ -56,14 +80,14 @@ public actor Node {
     func send(room: String, body: String, replyTo: String?) async throws(ControlFailure) -> ChatEvent {
         var reply: EntryKey?
         if let replyTo {
-            guard let key = EntryKey(text: replyTo) else { throw ControlFailure(code: "bad_request", message: "replyTo must be an ID like <author>/<seq>") }
+            guard let key = EntryKey(text: replyTo) else { throw ControlFailure(.badRequest, "replyTo must be an ID like <author>/<seq>") }
             reply = key
         }
         let message: EntryContent.Message
         do {
             message = try EntryContent.Message(room: room, body: body, replyTo: reply)
         } catch {
-            throw ControlFailure(code: "invalid", message: describe(error))
+            throw ControlFailure(.invalid, describe(error))
         }
         let entry = try await appendLocal(.message(message))
         // Renders only messages, so the event always exists.
@@ -75,22 +99,21 @@ public actor Node {
         do {
             content = try EntryContent.profile(validating: name)
         } catch {
-            throw ControlFailure(code: "invalid", message: describe(error))
+            throw ControlFailure(.invalid, describe(error))
         }
         _ = try await appendLocal(content)
         return whoami()
     }
 
-    /// Appends to this node's log once committed. Local writes that arrive while a commit is under way
-    /// are committed together in the next transaction (group commit), and the disk work runs off this
-    /// actor, so reads and further requests are served meanwhile.
+    /// Appends to this node's log once committed, through the write loop of `run()`.
     private func appendLocal(_ content: EntryContent) async throws(ControlFailure) -> Entry {
+        guard !stopped else { throw ControlFailure(.unavailable, "the daemon is stopping") }
+        guard pendingLocal.count < Self.maxPendingLocal else {
+            throw ControlFailure(.busy, "\(pendingLocal.count) writes are waiting to be stored; try again")
+        }
         let result = await withCheckedContinuation { continuation in
             pendingLocal.append((content, continuation))
-            if !writingLocal {
-                writingLocal = true
-                Task { await self.writeLocal() }
-            }
+            wakeupsContinuation.yield()
         }
         return try result.get()
     }
@@ -99,41 +122,40 @@ public actor Node {
         while !pendingLocal.isEmpty {
             let batch = pendingLocal
             pendingLocal.removeAll()
-            let now = WallClock.nowMillis()
-            let stamped = batch.map { (content: $0.content, timestamp: clock.tick(wallMillis: now)) }
-            let result = await StoreWriter.run { [store, identity] in
-                try store.appendLocal(identity: identity, batch: stamped)
-            }
-            switch result {
-            case .success(let entries):
-                committed(entries)
-                for (entry, waiting) in zip(entries, batch) {
-                    localCommitsContinuation.yield(entry)
-                    waiting.continuation.resume(returning: .success(entry))
-                }
-            case .failure(let error):
+            do {
+                let entries = try await commitLocal(batch.map(\.content))
+                for (entry, waiting) in zip(entries, batch) { waiting.continuation.resume(returning: .success(entry)) }
+            } catch {
                 logger.error("could not store \(batch.count) local entries: \(error)")
-                let failure = ControlFailure(code: "storage", message: "could not store the entry: \(error)")
+                let failure = ControlFailure(.storage, "could not store the entry: \(error)")
                 for waiting in batch { waiting.continuation.resume(returning: .failure(failure)) }
             }
         }
-        writingLocal = false
+    }
+
+    /// One transaction for all of `contents`. Timestamps are taken before the commit and only one
+    /// commit runs at a time, so they rise with the seqs.
+    private func commitLocal(_ contents: [EntryContent]) async throws -> [Entry] {
+        let now = WallClock.nowMillis()
+        let stamped = contents.map { (content: $0, timestamp: clock.tick(wallMillis: now)) }
+        let entries = try await store.appendLocal(identity: identity, batch: stamped)
+        committed(entries)
+        for entry in entries { localCommitsContinuation.yield(entry) }
+        return entries
     }
 
     /// Entries from peers, already verified. Stores them, tells followers about the new ones and
     /// returns the new contiguous heads of their authors.
     func ingest(_ entries: [Entry]) async throws -> [AuthorID: UInt64] {
-        let (fresh, heads) = try await StoreWriter.run { [store] in
-            let fresh = try store.insert(entries, durable: false)
-            return (fresh, try store.heads(of: Set(fresh.map(\.author))))
-        }.get()
+        let fresh = try await store.insert(entries, durable: false)
         let now = WallClock.nowMillis()
         for entry in fresh { clock.observe(entry.timestamp, wallMillis: now) }
         committed(fresh)
-        return heads
+        return try await store.heads(of: Set(fresh.map(\.author)))
     }
 
     private func committed(_ entries: [Entry]) {
+        let following = followers.withLockedValue { Array($0.values) }
         for entry in entries {
             if case .profile(let name)? = try? entry.content(),
                 directory.apply(author: entry.author, record: .init(name: name, profileSeq: entry.seq)),
@@ -141,8 +163,8 @@ public actor Node {
             {
                 renameHandler?(name)
             }
-            guard !followers.isEmpty, let event = ChatEvent(entry: entry, directory: directory) else { continue }
-            for follower in followers.values where follower.room == nil || follower.room == event.room || event.type == "profile" {
+            guard !following.isEmpty, let event = ChatEvent(entry: entry, directory: directory) else { continue }
+            for follower in following where follower.room == nil || follower.room == event.room || event.type == .profile {
                 follower.continuation.yield(event)
             }
         }
@@ -150,12 +172,14 @@ public actor Node {
 
     // MARK: Reading
 
-    func history(room: String, limit: Int) throws(ControlFailure) -> [ChatEvent] {
+    func history(room: String, limit: Int) async throws(ControlFailure) -> [ChatEvent] {
+        let entries: [Entry]
         do {
-            return try store.history(room: room, limit: limit).compactMap { ChatEvent(entry: $0, directory: directory) }
+            entries = try await store.history(room: room, limit: limit)
         } catch {
-            throw ControlFailure(code: "storage", message: "could not read history: \(error)")
+            throw ControlFailure(.storage, "could not read history: \(error)")
         }
+        return entries.compactMap { ChatEvent(entry: $0, directory: directory) }
     }
 
     func whoami() -> IdentityInfo {
@@ -164,8 +188,8 @@ public actor Node {
         return info
     }
 
-    func who() throws -> [IdentityInfo] {
-        try store.authors().map { summary in
+    func who() async throws -> [IdentityInfo] {
+        try await store.authors().map { summary in
             var info = IdentityInfo(author: summary.id, directory: directory)
             info.isSelf = summary.id == identity.id
             info.messages = summary.messages
@@ -173,42 +197,48 @@ public actor Node {
         }.sorted { ($0.name.lowercased(), $0.id) < ($1.name.lowercased(), $1.id) }
     }
 
-    func rooms() throws -> [RoomInfo] {
-        try store.rooms().map {
+    func rooms() async throws -> [RoomInfo] {
+        try await store.rooms().map {
             RoomInfo(name: $0.name, messages: $0.messages, lastAt: Timestamps.rfc3339(millis: $0.lastTimestamp.wallMillis))
         }
     }
 
-    func status(network: NetworkStatus) throws -> StatusInfo {
+    func status(network: NetworkStatus) async throws -> StatusInfo {
         StatusInfo(
             id: identity.id.text, name: directory.displayName(of: identity.id), version: LanChatVersion.current,
-            network: network.name, port: network.port, entries: try store.entryCount(),
-            authors: try store.authors().count, rooms: try store.rooms().count, peers: network.peersByState.values.reduce(0, +),
+            network: network.name, port: network.port, entries: try await store.entryCount(),
+            authors: try await store.authors().count, rooms: try await store.rooms().count,
             peersByState: network.peersByState, uptimeSeconds: Date().timeIntervalSince(startedAt), mdns: network.mdns,
             counters: network.counters)
     }
 
     // MARK: Following
 
-    func subscribe(room: String?) -> AsyncStream<ChatEvent> {
+    nonisolated func subscribe(room: String?) -> AsyncStream<ChatEvent> {
         let id = UUID()
         let (stream, continuation) = AsyncStream.makeStream(
             of: ChatEvent.self, bufferingPolicy: .bufferingNewest(Self.followerBuffer))
-        followers[id] = Follower(room: room, continuation: continuation)
-        continuation.onTermination = { [weak self] _ in
-            Task { await self?.unsubscribe(id) }
+        followers.withLockedValue { $0[id] = Follower(room: room, continuation: continuation) }
+        continuation.onTermination = { [followers] _ in
+            followers.withLockedValue { _ = $0.removeValue(forKey: id) }
         }
         return stream
     }
 
-    private func unsubscribe(_ id: UUID) {
-        followers.removeValue(forKey: id)
-    }
-
-    func finishStreams() {
+    /// Refuses further local writes, fails those still waiting, and ends every stream.
+    private func stop() {
+        stopped = true
+        let waiting = pendingLocal
+        pendingLocal.removeAll()
+        for write in waiting { write.continuation.resume(returning: .failure(ControlFailure(.unavailable, "the daemon is stopping"))) }
         localCommitsContinuation.finish()
-        for follower in followers.values { follower.continuation.finish() }
-        followers.removeAll()
+        wakeupsContinuation.finish()
+        // Finished outside the lock: finishing runs onTermination, which takes it.
+        let following = followers.withLockedValue { all in
+            defer { all.removeAll() }
+            return Array(all.values)
+        }
+        for follower in following { follower.continuation.finish() }
     }
 }
 
@@ -216,9 +246,20 @@ public actor Node {
 struct NetworkStatus: Sendable {
     var name: String
     var port: Int
-    var peersByState: [String: Int]
-    var mdns: String
-    var counters: [String: UInt64]
+    var peersByState: StatusInfo.PeersByState
+    var mdns: MDNSState
+    var counters: StatusInfo.Counters
+
+    /// ReplicationShell reports peer states, the mDNS state and counters by their wire names.
+    init(name: String, port: Int, peersByState: [String: Int], mdns: String, counters: [String: UInt64]) {
+        self.name = name
+        self.port = port
+        self.peersByState = StatusInfo.PeersByState()
+        for state in PeerInfo.State.allCases { self.peersByState[state] = peersByState[state.rawValue] ?? 0 }
+        self.mdns = MDNSState(mdns)
+        self.counters = StatusInfo.Counters()
+        for (name, counter) in StatusInfo.Counters.named { self.counters[keyPath: counter] = counters[name] ?? 0 }
+    }
 }
 
 enum WallClock {
@@ -236,17 +277,5 @@ func describe(_ error: DecodeError) -> String {
     case .oversized(let field, let size, let limit): "\(field) is too long (\(size) bytes, at most \(limit))"
     case .unsupportedVersion(let version): "unsupported format version \(version)"
     case .invalid(let field, let reason): "\(field) \(reason)"
-    }
-}
-
-/// Runs blocking database work on its own threads, so that no actor (nor Swift's few cooperative
-/// threads) waits through a disk flush.
-enum StoreWriter {
-    private static let queue = DispatchQueue(label: "lanchat.store", attributes: .concurrent)
-
-    static func run<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async -> Result<T, any Error> {
-        await withCheckedContinuation { continuation in
-            queue.async { continuation.resume(returning: Result { try work() }) }
-        }
     }
 }

@@ -4,6 +4,8 @@ import LanChatCore
 
 /// The node's durable log: every entry it holds, the identity table and rooms derived from them.
 /// Every write is one transaction; a caller hears of an entry only after that transaction commits.
+/// Every access is async: GRDB runs it on its own threads, so no actor and none of Swift's few
+/// cooperative threads waits through a disk flush.
 public final class EntryStore: Sendable {
     private let pool: DatabasePool
 
@@ -21,15 +23,15 @@ public final class EntryStore: Sendable {
     /// different entries under one seq.
     public func appendLocal(
         identity: LocalIdentity, content: EntryContent, timestamp: HybridTimestamp
-    ) throws -> Entry {
-        try appendLocal(identity: identity, batch: [(content, timestamp)])[0]
+    ) async throws -> Entry {
+        try await appendLocal(identity: identity, batch: [(content, timestamp)])[0]
     }
 
     /// Appends several entries in one transaction (group commit): one disk flush for all of them.
     public func appendLocal(
         identity: LocalIdentity, batch: [(content: EntryContent, timestamp: HybridTimestamp)]
-    ) throws -> [Entry] {
-        try write(durable: true) { db in
+    ) async throws -> [Entry] {
+        try await write(durable: true) { db in
             let last = try UInt64.fetchOne(
                 db, sql: "SELECT MAX(seq) FROM entry WHERE author = ?", arguments: [identity.id.blob]) ?? 0
             let entries = batch.enumerated().map { offset, item in
@@ -44,13 +46,15 @@ public final class EntryStore: Sendable {
     /// Stores verified entries; returns those that were new, in the order given. Duplicates are ignored.
     /// `durable: false` skips the disk flush at commit (still crash-safe, WAL): for entries from peers,
     /// which a power cut could only make this node fetch again.
-    public func insert(_ entries: [Entry], durable: Bool = true) throws -> [Entry] {
+    public func insert(_ entries: [Entry], durable: Bool = true) async throws -> [Entry] {
         guard !entries.isEmpty else { return [] }
-        return try write(durable: durable) { db in try Self.insert(entries, db) }
+        return try await write(durable: durable) { db in try Self.insert(entries, db) }
     }
 
-    private func write<T>(durable: Bool, _ body: @escaping (Database) throws -> T) throws -> T {
-        try pool.writeWithoutTransaction { db in
+    /// One transaction, flushed to disk at commit only when `durable`: the writer connection is
+    /// shared, so each write sets the mode it needs.
+    private func write<T: Sendable>(durable: Bool, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await pool.writeWithoutTransaction { db in
             try db.execute(sql: durable ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL")
             var result: T?
             try db.inTransaction {
@@ -129,8 +133,8 @@ public final class EntryStore: Sendable {
     // MARK: Reading
 
     /// The newest `limit` messages of a room, oldest first: ordered by timestamp, then author, then seq.
-    public func history(room: String, limit: Int) throws -> [Entry] {
-        try pool.read { db in
+    public func history(room: String, limit: Int) async throws -> [Entry] {
+        try await pool.read { db in
             let rows = try Data.fetchAll(
                 db,
                 sql: """
@@ -144,8 +148,8 @@ public final class EntryStore: Sendable {
         }
     }
 
-    public func identityRecords() throws -> [AuthorID: IdentityDirectory.Record] {
-        try pool.read { db in
+    public func identityRecords() async throws -> [AuthorID: IdentityDirectory.Record] {
+        try await pool.read { db in
             var records: [AuthorID: IdentityDirectory.Record] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT id, name, profile_seq FROM author WHERE name IS NOT NULL") {
                 let author = try AuthorID(bytes: Array(row["id"] as Data))
@@ -155,16 +159,16 @@ public final class EntryStore: Sendable {
         }
     }
 
-    public func authors() throws -> [AuthorSummary] {
-        try pool.read { db in
+    public func authors() async throws -> [AuthorSummary] {
+        try await pool.read { db in
             try Row.fetchAll(db, sql: "SELECT id, messages FROM author").map { row in
                 AuthorSummary(id: try AuthorID(bytes: Array(row["id"] as Data)), messages: row["messages"])
             }
         }
     }
 
-    public func rooms() throws -> [RoomSummary] {
-        try pool.read { db in
+    public func rooms() async throws -> [RoomSummary] {
+        try await pool.read { db in
             try Row.fetchAll(db, sql: "SELECT name, messages, last_ts FROM room ORDER BY name").map { row in
                 RoomSummary(
                     name: row["name"], messages: row["messages"],
@@ -173,8 +177,8 @@ public final class EntryStore: Sendable {
         }
     }
 
-    public func versionVector() throws -> VersionVector {
-        try pool.read { db in
+    public func versionVector() async throws -> VersionVector {
+        try await pool.read { db in
             var heads: [AuthorID: UInt64] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT id, head FROM author WHERE head > 0") {
                 heads[try AuthorID(bytes: Array(row["id"] as Data))] = UInt64(row["head"] as Int64)
@@ -184,8 +188,8 @@ public final class EntryStore: Sendable {
     }
 
     /// Encoded entries of one author after a seq, in seq order: what a sync streams to a peer.
-    public func encodedEntries(author: AuthorID, after seq: UInt64, limit: Int) throws -> [[UInt8]] {
-        try pool.read { db in
+    public func encodedEntries(author: AuthorID, after seq: UInt64, limit: Int) async throws -> [[UInt8]] {
+        try await pool.read { db in
             try Data.fetchAll(
                 db, sql: "SELECT raw FROM entry WHERE author = ? AND seq > ? ORDER BY seq LIMIT ?",
                 arguments: [author.blob, Int64(seq), limit]
@@ -194,8 +198,8 @@ public final class EntryStore: Sendable {
     }
 
     /// Current contiguous heads of the given authors, after an insert: what replication reports onward.
-    public func heads(of authors: Set<AuthorID>) throws -> [AuthorID: UInt64] {
-        try pool.read { db in
+    public func heads(of authors: Set<AuthorID>) async throws -> [AuthorID: UInt64] {
+        try await pool.read { db in
             var heads: [AuthorID: UInt64] = [:]
             for author in authors {
                 heads[author] = UInt64(try Int64.fetchOne(db, sql: "SELECT head FROM author WHERE id = ?", arguments: [author.blob]) ?? 0)
@@ -207,8 +211,8 @@ public final class EntryStore: Sendable {
     // MARK: Peers
 
     /// Remembers a verified peer's address, so a restarted node finds its network again at once.
-    public func rememberPeer(_ address: PeerAddress, id: AuthorID, seenAtMillis: UInt64) throws {
-        try pool.write { db in
+    public func rememberPeer(_ address: PeerAddress, id: AuthorID, seenAtMillis: UInt64) async throws {
+        try await pool.write { db in
             try db.execute(
                 sql: "INSERT OR REPLACE INTO peer (address, author, last_seen) VALUES (?, ?, ?)",
                 arguments: [address.description, id.blob, Int64(seenAtMillis)])
@@ -219,23 +223,23 @@ public final class EntryStore: Sendable {
         }
     }
 
-    public func rememberedPeers() throws -> [PeerAddress] {
-        try pool.read { db in
+    public func rememberedPeers() async throws -> [PeerAddress] {
+        try await pool.read { db in
             try String.fetchAll(db, sql: "SELECT address FROM peer ORDER BY last_seen DESC").compactMap(PeerAddress.init(parsing:))
         }
     }
 
     /// The newest timestamp of one author's entries: where this node's clock resumes after a restart.
     /// Only its own: a peer's far-future clock must not be adopted through the store.
-    public func latestTimestamp(of author: AuthorID) throws -> HybridTimestamp {
-        try pool.read { db in
+    public func latestTimestamp(of author: AuthorID) async throws -> HybridTimestamp {
+        try await pool.read { db in
             let value = try Int64.fetchOne(db, sql: "SELECT MAX(ts) FROM entry WHERE author = ?", arguments: [author.blob])
             return HybridTimestamp(rawValue: UInt64(bitPattern: value ?? 0))
         }
     }
 
-    public func entryCount() throws -> Int {
-        try pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM entry") ?? 0 }
+    public func entryCount() async throws -> Int {
+        try await pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM entry") ?? 0 }
     }
 }
 

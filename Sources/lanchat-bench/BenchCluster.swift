@@ -1,5 +1,6 @@
 import Foundation
 import LanChatClient
+import LanChatControl
 import LanChatCore
 import Synchronization
 
@@ -54,14 +55,14 @@ final class BenchCluster: @unchecked Sendable {
     func waitUntilMeshed() throws {
         for node in nodes {
             try waitFor("node \(node.index) to know all \(nodes.count - 1) peers", timeout: 60) {
-                try ControlClient(socketPath: node.socket).request(ControlRequest(cmd: "peers")).peers?
-                    .filter { $0.state == "alive" && $0.id != nil }.count == nodes.count - 1
+                try ControlClient(socketPath: node.socket).request(.peers).peers?
+                    .filter { $0.state == .alive && $0.id != nil }.count == nodes.count - 1
             }
         }
     }
 
     func status(_ node: Node) throws -> StatusInfo {
-        guard let status = try ControlClient(socketPath: node.socket).request(ControlRequest(cmd: "status")).status else {
+        guard let status = try ControlClient(socketPath: node.socket).request(.status).status else {
             throw BenchError("no status from node \(node.index)")
         }
         return status
@@ -75,7 +76,7 @@ final class BenchCluster: @unchecked Sendable {
                 defer { ready.signal() }
                 guard let client = try? ControlClient(socketPath: node.socket) else { return }
                 try? client.follow(room: nil, subscribed: { ready.signal() }) { event, _ in
-                    guard event.type == "message", let body = event.body else { return }
+                    guard event.type == .message, let body = event.body else { return }
                     let now = nowNanos()
                     arrivals.times.withLock { $0[body, default: [:]][node.index] = now }
                 }
@@ -99,8 +100,8 @@ final class BenchCluster: @unchecked Sendable {
         arrivals.times.withLock { $0.removeAll() }
     }
 
-    func counterSum(_ name: String) throws -> UInt64 {
-        try nodes.reduce(0) { $0 + (try status($1).counters[name] ?? 0) }
+    func counterSum(_ counter: KeyPath<StatusInfo.Counters, UInt64>) throws -> UInt64 {
+        try nodes.reduce(0) { $0 + (try status($1).counters[keyPath: counter]) }
     }
 
     func stop() {
@@ -122,7 +123,7 @@ struct Sender {
     }
 
     func send(_ body: String) throws {
-        _ = try client.request(ControlRequest(cmd: "send", body: body))
+        _ = try client.request(.send(body: body))
     }
 }
 

@@ -14,12 +14,12 @@ struct CatchUpResult {
 /// A node that missed everything rejoins a node holding `total` messages from `authors` people:
 /// seconds until it holds them all (signatures verified, committed), from its start.
 enum CatchUpScenario {
-    static func run(binaries: String, authors: Int, total: Int) throws -> CatchUpResult {
+    static func run(binaries: String, authors: Int, total: Int) async throws -> CatchUpResult {
         let cluster = try BenchCluster(binaries: binaries)
         defer { cluster.stop() }
         let seedState = "\(cluster.root)/seed"
         print("catch-up: writing \(total) messages from \(authors) authors…")
-        try SyntheticHistory.make(at: seedState, authors: authors, total: total)
+        try await SyntheticHistory.make(at: seedState, authors: authors, total: total)
         let seed = try cluster.start(stateDir: seedState)
         let expected = try cluster.status(seed).entries + 1  // and the newcomer's own profile
         print("catch-up: a new node joins…")
@@ -27,7 +27,7 @@ enum CatchUpScenario {
         let newcomer = try cluster.start(peer: seed)
         try waitFor("the newcomer to hold \(expected) entries", timeout: 600) { try cluster.status(newcomer).entries >= expected }
         let seconds = Double(nowNanos() - start) / 1e9
-        let bytes = Double(try cluster.status(newcomer).counters["syncBytesIn"] ?? 0)
+        let bytes = Double(try cluster.status(newcomer).counters.syncBytesIn)
         return CatchUpResult(
             entries: expected - 1, authors: authors, seconds: seconds, bytesPerEntry: bytes / Double(expected - 1),
             verificationsPerCore: verificationRate())

@@ -15,7 +15,7 @@ struct FootprintResult {
 /// Memory of an idle daemon and of one holding a large history, its start-up time with that history,
 /// and the CPU an idle network uses (it should be close to nothing: no busy polling).
 enum FootprintScenario {
-    static func run(binaries: String, largeEntries: Int, idleNodes: Int, idleSeconds: Double) throws -> FootprintResult {
+    static func run(binaries: String, largeEntries: Int, idleNodes: Int, idleSeconds: Double) async throws -> FootprintResult {
         let cluster = try BenchCluster(binaries: binaries)
         defer { cluster.stop() }
         try cluster.startMesh(idleNodes)
@@ -32,7 +32,7 @@ enum FootprintScenario {
         defer { large.stop() }
         let state = "\(large.root)/large"
         print("footprint: writing \(largeEntries) entries…")
-        try SyntheticHistory.make(at: state, authors: 100, total: largeEntries)
+        try await SyntheticHistory.make(at: state, authors: 100, total: largeEntries)
         let spawned = nowNanos()
         let node = try large.start(stateDir: state)
         let ready = Double(nowNanos() - spawned) / 1e9

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 
 @main
-struct LanChatBench: ParsableCommand {
+struct LanChatBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lanchat-bench",
         abstract: "Measures lanchat (delivery latency, throughput, catch-up, cost, footprint) and Serf side by side.")
@@ -15,7 +15,9 @@ struct LanChatBench: ParsableCommand {
     @Option(help: "Network sizes for the latency runs (comma separated).") var latencyNodes = "10,30"
     @Option(help: "Messages per latency run (default 200, or 50 with --quick).") var messages: Int?
 
-    func run() throws {
+    /// On the main thread, as a synchronous command would be: the scenarios block while they wait
+    /// for processes, which must not tie up Swift's cooperative threads.
+    @MainActor func run() async throws {
         let scenarios = Set(only.split(separator: ",").map(String.init))
         var report = Report(quick: quick, command: CommandLine.arguments.joined(separator: " "))
         if scenarios.contains("latency") {
@@ -39,10 +41,10 @@ struct LanChatBench: ParsableCommand {
                 senders: [5000], duration: quick ? 3 : 10)
         }
         if scenarios.contains("catchup") {
-            report.catchUp = try CatchUpScenario.run(binaries: binaries, authors: 50, total: quick ? 20_000 : 100_000)
+            report.catchUp = try await CatchUpScenario.run(binaries: binaries, authors: 50, total: quick ? 20_000 : 100_000)
         }
         if scenarios.contains("footprint") {
-            report.footprint = try FootprintScenario.run(
+            report.footprint = try await FootprintScenario.run(
                 binaries: binaries, largeEntries: quick ? 50_000 : 1_000_000, idleNodes: 10, idleSeconds: quick ? 5 : 60)
         }
         if scenarios.contains("simulation") {

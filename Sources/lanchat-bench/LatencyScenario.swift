@@ -23,9 +23,9 @@ enum LatencyScenario {
         try waitFor("the warm-up message everywhere", timeout: 30) { cluster.arrival(of: "warm-up").count == nodes }
         cluster.resetArrivals()
 
-        let pushesBefore = try cluster.counterSum("pushesOut")
-        let datagramsBefore = try cluster.counterSum("datagramsOut")
-        let bytesBefore = try cluster.counterSum("datagramBytesOut")
+        let pushesBefore = try cluster.counterSum(\.pushesOut)
+        let datagramsBefore = try cluster.counterSum(\.datagramsOut)
+        let bytesBefore = try cluster.counterSum(\.datagramBytesOut)
         var sentAt: [String: UInt64] = [:]
         let start = nowNanos()
         for index in 0..<messages {
@@ -36,9 +36,9 @@ enum LatencyScenario {
         }
         let deliveries = messages * (nodes - 1)
         try waitFor("all \(deliveries) deliveries", timeout: 60) { cluster.arrivalCount(excluding: 0) >= deliveries }
-        let pushes = Double(try cluster.counterSum("pushesOut") - pushesBefore)
-        let datagrams = Double(try cluster.counterSum("datagramsOut") - datagramsBefore)
-        let bytes = Double(try cluster.counterSum("datagramBytesOut") - bytesBefore)
+        let pushes = Double(try cluster.counterSum(\.pushesOut) - pushesBefore)
+        let datagrams = Double(try cluster.counterSum(\.datagramsOut) - datagramsBefore)
+        let bytes = Double(try cluster.counterSum(\.datagramBytesOut) - bytesBefore)
 
         let samples = sentAt.map { body, sent in
             let arrivals = cluster.arrival(of: body).filter { $0.key != 0 }.values

@@ -6,7 +6,7 @@ import Synchronization
 /// A state directory holding `total` signed messages from `authors` identities, as if a busy office
 /// had been chatting for months: the starting point for catch-up and footprint runs.
 enum SyntheticHistory {
-    static func make(at stateDir: String, authors: Int, total: Int) throws {
+    static func make(at stateDir: String, authors: Int, total: Int) async throws {
         try FileManager.default.createDirectory(atPath: stateDir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let store = try EntryStore(path: "\(stateDir)/lanchat.sqlite")
         let perAuthor = total / authors
@@ -29,7 +29,7 @@ enum SyntheticHistory {
         }
         for entries in signed.withLock({ $0 }) {
             for chunk in stride(from: 0, to: entries.count, by: 5000) {
-                _ = try store.insert(Array(entries[chunk..<min(chunk + 5000, entries.count)]))
+                _ = try await store.insert(Array(entries[chunk..<min(chunk + 5000, entries.count)]))
             }
         }
     }

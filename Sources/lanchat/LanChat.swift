@@ -1,73 +1,48 @@
 import ArgumentParser
 import Foundation
 import LanChatClient
-import LanChatCore
+import LanChatControl
 
-struct Connection: ParsableArguments {
+// Only argument parsing lives here; LanChatClient's CommandRunner does the rest.
+
+struct Options: ParsableArguments {
     @Option(help: "Control socket of the daemon (env LANCHAT_SOCKET).") var socket: String?
-
-    func client() throws -> ControlClient {
-        try ControlClient(socketPath: socket ?? DefaultPaths.clientSocket())
-    }
-}
-
-struct JSONFlag: ParsableArguments {
     @Flag(help: "One JSON object per line.") var json = false
 
-    /// A list: one JSON object per line, or the human table.
-    func print<Item: Encodable>(_ items: [Item], _ human: ([Item]) -> String) {
-        if json {
-            items.forEach { Swift.print(ControlJSON.encode($0)) }
-        } else {
-            Swift.print(human(items))
+    func run(_ command: ControlCommand) throws {
+        let socketPath = socket ?? DefaultPaths.clientSocket()
+        let runner = CommandRunner(json: json, connect: { try ControlClient(socketPath: socketPath) }) { line in
+            // Unbuffered, so a pipe reader sees each `follow` event as it happens.
+            FileHandle.standardOutput.write(Data((line + "\n").utf8))
         }
+        let status = try runner.run(command)
+        if status != .ok { throw ExitCode(status.rawValue) }
     }
 }
 
 @main
 struct LanChat {
     static func main() {
+        let subcommands = Set(Root.configuration.subcommands.map { $0._commandName })
         do {
-            var command = try Root.parseAsRoot(hoistingGlobalOptions(Array(CommandLine.arguments.dropFirst())))
+            var command = try Root.parseAsRoot(
+                CommandLineArguments.hoistingSocket(Array(CommandLine.arguments.dropFirst()), subcommands: subcommands))
             try command.run()
         } catch let error as ClientError {
-            fail(error.description)
+            fail(error.description, error.status)
         } catch let code as ExitCode {
             exit(code.rawValue)
         } catch {
-            let code = Root.exitCode(for: error)
-            if code == .success || error is CleanExit {
+            if Root.exitCode(for: error) == .success || error is CleanExit {
                 Root.exit(withError: error)
             }
-            fail(Root.message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)", code: code.rawValue)
+            fail(Root.message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)", .usage)
         }
     }
 
-    /// `--socket` is global: given before the subcommand, it is moved behind it, where each subcommand reads it.
-    static func hoistingGlobalOptions(_ arguments: [String]) -> [String] {
-        var leading: [String] = []
-        var rest = arguments[...]
-        while let first = rest.first {
-            if first == "--socket", rest.count >= 2 {
-                leading += rest.prefix(2)
-                rest = rest.dropFirst(2)
-            } else if first.hasPrefix("--socket=") {
-                leading.append(first)
-                rest = rest.dropFirst()
-            } else {
-                break
-            }
-        }
-        let known = Set(Root.configuration.subcommands.map { $0._commandName })
-        guard !leading.isEmpty, let subcommand = rest.first else { return arguments }
-        // An unknown subcommand is reported as such, not as a misplaced --socket.
-        guard known.contains(subcommand) else { return Array(rest) }
-        return [subcommand] + leading + rest.dropFirst()
-    }
-
-    static func fail(_ message: String, code: Int32 = 1) -> Never {
+    static func fail(_ message: String, _ status: ClientExitStatus) -> Never {
         FileHandle.standardError.write(Data("lanchat: \(message)\n".utf8))
-        exit(code == 0 ? 1 : code)
+        exit(status.rawValue)
     }
 }
 
@@ -75,146 +50,89 @@ struct Root: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lanchat",
         abstract: "Chat with everyone on your office network, through the local lanchatd.",
+        discussion: "Exit status: 0 ok, 1 failure (or doctor found a problem), 2 bad argument or request, 3 daemon not running, 4 no permission, 5 not found, 6 busy (try again later).",
         subcommands: [Send.self, History.self, Follow.self, Name.self, WhoAmI.self, Who.self, Rooms.self, Status.self, Peers.self, Doctor.self])
 }
 
 struct Send: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Send a message (text from the arguments, or from stdin).")
-    @OptionGroup var connection: Connection
-    @Option(help: "Room to send to.") var room = "general"
+    @OptionGroup var options: Options
+    @Option(help: "Room to send to.") var room = ControlLimits.defaultRoom
     @Option(help: "ID of the message this one answers.") var replyTo: String?
-    @Flag(help: "Print the stored message as JSON.") var json = false
     @Argument(help: "The message text.") var text: [String] = []
 
     func run() throws {
-        var body = text.joined(separator: " ")
-        if text.isEmpty {
-            body = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
-            while body.hasSuffix("\n") { body.removeLast() }
+        let body = try CommandRunner.messageBody(arguments: text) {
+            String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
         }
-        guard !body.isEmpty else { throw ClientError("nothing to send: give the text as arguments or on stdin") }
-        let response = try connection.client().request(ControlRequest(cmd: "send", room: room, body: body, replyTo: replyTo))
-        if json, let message = response.message { print(ControlJSON.encode(message)) }
+        try options.run(.send(body: body, room: room, replyTo: replyTo))
     }
 }
 
 struct History: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Show the newest messages of a room.")
-    @OptionGroup var connection: Connection
-    @OptionGroup var output: JSONFlag
-    @Option(help: "Room to show.") var room = "general"
+    @OptionGroup var options: Options
+    @Option(help: "Room to show.") var room = ControlLimits.defaultRoom
     @Option(help: "How many messages.") var limit = ControlLimits.defaultHistory
 
-    func run() throws {
-        let response = try connection.client().request(ControlRequest(cmd: "history", room: room, limit: limit))
-        for event in response.messages ?? [] {
-            print(output.json ? ControlJSON.encode(event) : HumanFormat.message(event))
-        }
-    }
+    func run() throws { try options.run(.history(room: room, limit: limit)) }
 }
 
 struct Follow: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Print new messages and name changes as they arrive, until interrupted.")
-    @OptionGroup var connection: Connection
-    @OptionGroup var output: JSONFlag
+    @OptionGroup var options: Options
     @Option(help: "Only this room (name changes are always shown).") var room: String?
 
-    func run() throws {
-        try connection.client().follow(room: room) { event, _ in
-            // Unbuffered, so a pipe reader sees each event as it happens.
-            let text = output.json ? ControlJSON.encode(event) : HumanFormat.message(event)
-            FileHandle.standardOutput.write(Data((text + "\n").utf8))
-        }
-        throw ClientError("the daemon stopped")
-    }
+    func run() throws { try options.run(.follow(room: room)) }
 }
 
 struct Name: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Show or set your display name.")
-    @OptionGroup var connection: Connection
-    @OptionGroup var output: JSONFlag
+    @OptionGroup var options: Options
     @Argument(help: "The new name.") var new: [String] = []
 
-    func run() throws {
-        let name = new.isEmpty ? nil : new.joined(separator: " ")
-        let response = try connection.client().request(ControlRequest(cmd: "name", name: name))
-        guard let identity = response.identity else { return }
-        print(output.json ? ControlJSON.encode(identity) : identity.name)
-    }
+    func run() throws { try options.run(.name(new.isEmpty ? nil : new.joined(separator: " "))) }
 }
 
 struct WhoAmI: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "whoami", abstract: "Show your name and ID.")
-    @OptionGroup var connection: Connection
-    @OptionGroup var output: JSONFlag
+    @OptionGroup var options: Options
 
-    func run() throws {
-        guard let identity = try connection.client().request(ControlRequest(cmd: "whoami")).identity else { return }
-        print(output.json ? ControlJSON.encode(AuthorRef(id: identity.id, name: identity.name)) : HumanFormat.identity(identity))
-    }
+    func run() throws { try options.run(.whoami) }
 }
 
 struct Who: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "List everyone this node knows, and who is online.")
-    @OptionGroup var connection: Connection
-    @OptionGroup var output: JSONFlag
+    @OptionGroup var options: Options
 
-    func run() throws {
-        output.print(try connection.client().request(ControlRequest(cmd: "who")).identities ?? [], HumanFormat.who)
-    }
+    func run() throws { try options.run(.who) }
 }
 
 struct Rooms: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "List rooms with messages.")
-    @OptionGroup var connection: Connection
-    @OptionGroup var output: JSONFlag
+    @OptionGroup var options: Options
 
-    func run() throws {
-        output.print(try connection.client().request(ControlRequest(cmd: "rooms")).rooms ?? [], HumanFormat.rooms)
-    }
+    func run() throws { try options.run(.rooms) }
 }
 
 struct Status: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Show this node's state.")
-    @OptionGroup var connection: Connection
-    @OptionGroup var output: JSONFlag
+    @OptionGroup var options: Options
 
-    func run() throws {
-        guard let status = try connection.client().request(ControlRequest(cmd: "status")).status else { return }
-        print(output.json ? ControlJSON.encode(status) : HumanFormat.status(status))
-    }
+    func run() throws { try options.run(.status) }
 }
 
 struct Peers: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "List known peers and their state.")
-    @OptionGroup var connection: Connection
-    @OptionGroup var output: JSONFlag
+    @OptionGroup var options: Options
 
-    func run() throws {
-        output.print(try connection.client().request(ControlRequest(cmd: "peers")).peers ?? [], HumanFormat.peers)
-    }
+    func run() throws { try options.run(.peers) }
 }
 
 struct Doctor: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Find out why this node cannot see others (or they it), and how to fix it; exits 1 if a problem is found.")
-    @OptionGroup var connection: Connection
-    @OptionGroup var output: JSONFlag
+    @OptionGroup var options: Options
 
-    func run() throws {
-        var checks: [DoctorCheck]
-        do {
-            let client = try connection.client()
-            let status = try client.request(ControlRequest(cmd: "status")).status
-            checks = status.map { [LocalDiagnosis.daemonRunning($0)] } ?? []
-            checks += try client.request(ControlRequest(cmd: "doctor")).checks ?? []
-        } catch let error as ClientError {
-            checks = [LocalDiagnosis.daemonUnreachable(error), LocalDiagnosis.avahiProcess()]
-        }
-        checks.append(LocalDiagnosis.interfaces())
-        for check in checks {
-            print(output.json ? ControlJSON.encode(check) : HumanFormat.check(check))
-        }
-        if checks.contains(where: { $0.status == .problem }) { throw ExitCode(1) }
-    }
+    func run() throws { try options.run(.doctor) }
 }

@@ -1,16 +1,16 @@
 import ArgumentParser
 import Foundation
-import LanChatClient
-import LanChatCore
 import LanChatDaemon
-import Logging
+
+// Only argument parsing lives here; DaemonOptions merges flags with the environment.
 
 @main
 struct LanChatD: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lanchatd",
         abstract: "The lanchat daemon: keeps this machine's identity and log, and replicates with peers on the LAN.",
-        discussion: "Every option can also be set in the environment (for systemd's EnvironmentFile=): LANCHAT_STATE_DIR, LANCHAT_SOCKET, LANCHAT_SOCKET_MODE, LANCHAT_PORT, LANCHAT_BIND, LANCHAT_PEERS (comma separated), LANCHAT_NO_MDNS=1, LANCHAT_NETWORK, LANCHAT_LOG_LEVEL.",
+        discussion: "Every option can also be set in the environment (for systemd's EnvironmentFile=): "
+            + DaemonOptions.environmentVariables.joined(separator: ", ") + ". A flag beats its variable.",
         version: LanChatVersion.current)
 
     @Option(help: "State directory (identity key and database).") var stateDir: String?
@@ -23,40 +23,45 @@ struct LanChatD: AsyncParsableCommand {
     @Option(help: "Network name; nodes only talk within one network.") var network: String?
     @Option(help: "trace, debug, info, notice, warning, error or critical.") var logLevel: String?
 
+    /// ArgumentParser's own `main` exits 64 on a bad option; lanchatd, like lanchat, exits 2 with one line.
+    static func main() async {
+        let command: LanChatD
+        do {
+            command = try parse()
+        } catch {
+            if exitCode(for: error) == .success { exit(withError: error) }
+            usageError(message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)")
+        }
+        do {
+            try await command.run()
+        } catch {
+            exit(withError: error)
+        }
+    }
+
     func run() async throws {
-        let env = ProcessInfo.processInfo.environment
-        let portValue = try port ?? env["LANCHAT_PORT"].map { text in
-            guard let value = Int(text) else { throw ValidationError("LANCHAT_PORT must be a number") }
-            return value
-        } ?? 7420
-        guard (0...65535).contains(portValue) else { throw ValidationError("port must be 0 to 65535") }
-        let modeText = socketMode ?? env["LANCHAT_SOCKET_MODE"] ?? "0600"
-        guard let mode = UInt16(modeText, radix: 8), mode & ~0o777 == 0, mode & 0o007 == 0 else {
-            throw ValidationError("socket mode must be octal and give others no access, like 0600 or 0660")
+        let options = DaemonOptions(
+            stateDirectory: stateDir, socket: socket, socketMode: socketMode, port: port, bind: bind, peers: peer,
+            noMDNS: noMdns, network: network, logLevel: logLevel)
+        let config: DaemonConfiguration
+        do {
+            config = try options.configuration(environment: ProcessInfo.processInfo.environment)
+        } catch {
+            Self.usageError(error.description)
         }
-        let levelText = logLevel ?? env["LANCHAT_LOG_LEVEL"] ?? "info"
-        guard let level = Logger.Level(rawValue: levelText) else { throw ValidationError("unknown log level '\(levelText)'") }
-        let networkName = network ?? env["LANCHAT_NETWORK"] ?? "lanchat"
-        guard NetworkName.isValid(networkName) else {
-            throw ValidationError("network name must be 1 to 32 characters of a-z, 0-9, '-', '_' or '.'")
-        }
-        var peers = peer
-        if peers.isEmpty, let list = env["LANCHAT_PEERS"] {
-            peers = list.split(whereSeparator: { $0 == "," || $0 == " " }).map(String.init)
-        }
-        for candidate in peers where PeerAddress(parsing: candidate) == nil {
-            throw ValidationError("peer '\(candidate)' is not HOST:PORT")
-        }
-        let config = DaemonConfiguration(
-            stateDirectory: stateDir ?? env["LANCHAT_STATE_DIR"] ?? DefaultPaths.stateDirectory(),
-            socketPath: socket ?? env["LANCHAT_SOCKET"] ?? "\(DefaultPaths.runtimeDirectory())/\(DefaultPaths.socketName)",
-            socketMode: mode, port: portValue, bindAddress: bind ?? env["LANCHAT_BIND"] ?? "0.0.0.0", peers: peers,
-            mdnsEnabled: !(noMdns || env["LANCHAT_NO_MDNS"] == "1"), network: networkName, logLevel: level)
         do {
             try await Daemon.run(config)
         } catch let error as DaemonError {
-            FileHandle.standardError.write(Data("lanchatd: \(error)\n".utf8))
-            throw ExitCode(1)
+            Self.fail("\(error)", status: 1)
         }
+    }
+
+    private static func usageError(_ message: String) -> Never {
+        fail(message, status: 2)
+    }
+
+    private static func fail(_ message: String, status: Int32) -> Never {
+        FileHandle.standardError.write(Data("lanchatd: \(message)\n".utf8))
+        Foundation.exit(status)
     }
 }

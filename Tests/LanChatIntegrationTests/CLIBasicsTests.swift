@@ -1,4 +1,5 @@
 import Foundation
+import LanChatControl
 import LanChatCore
 import Testing
 
@@ -142,6 +143,7 @@ struct CLIBasicsTests {
         #expect(missing.stderr.contains("daemon not running"), "\(missing)")
         #expect(missing.stderr.contains("/nonexistent/sock"), "\(missing)")
         #expect(missing.stdout.isEmpty, "\(missing)")
+        #expect(missing.status == ClientExitStatus.noDaemon.rawValue, "\(missing)")
 
         // Also with --socket after the subcommand.
         let after = try await sandbox.lanchatRaw(["whoami", "--socket", "/nonexistent/sock"])
@@ -154,6 +156,11 @@ struct CLIBasicsTests {
         #expect(unknown.failedCleanly, "\(unknown)")
         #expect(unknown.stderrLines.count == 1, "\(unknown)")
         #expect(unknown.stderr.contains("nosuchcommand"), "\(unknown)")
+        #expect(unknown.status == ClientExitStatus.usage.rawValue, "\(unknown)")
+        // An argument of the wrong type.
+        let notANumber = try await sandbox.lanchatRaw(["history", "--limit", "many"])
+        #expect(notANumber.failedCleanly && notANumber.status == ClientExitStatus.usage.rawValue, "\(notANumber)")
+        #expect(notANumber.stderrLines.count == 1 && notANumber.stderr.hasPrefix("lanchat: "), "\(notANumber)")
         let unknownWithSocket = try await sandbox.lanchatRaw(["--socket", sandbox.socketPath, "nosuchcommand"])
         #expect(unknownWithSocket.failedCleanly, "\(unknownWithSocket)")
         #expect(unknownWithSocket.stderrLines.count == 1, "\(unknownWithSocket)")
@@ -167,21 +174,26 @@ struct CLIBasicsTests {
         #expect(badRoom.stderrLines.count == 1, "\(badRoom)")
         #expect(badRoom.stderr.hasPrefix("lanchat: "), "\(badRoom)")
         #expect(badRoom.stderr.contains("room"), "\(badRoom)")
+        #expect(badRoom.status == ClientExitStatus.usage.rawValue, "\(badRoom)")
 
         // Nothing to send.
         let empty = try await sandbox.lanchat(["send"], stdin: Data("\n".utf8))
         #expect(empty.failedCleanly, "\(empty)")
         #expect(empty.stderrLines.count == 1, "\(empty)")
+        #expect(empty.status == ClientExitStatus.usage.rawValue, "\(empty)")
 
         // A name the daemon refuses.
         let badName = try await sandbox.lanchat("name", " padded ")
         #expect(badName.failedCleanly, "\(badName)")
         #expect(badName.stderrLines.count == 1, "\(badName)")
+        #expect(badName.status == ClientExitStatus.usage.rawValue, "\(badName)")
 
         // A history limit out of range.
         let badLimit = try await sandbox.lanchat("history", "--limit", "0")
         #expect(badLimit.failedCleanly, "\(badLimit)")
         #expect(badLimit.stderrLines.count == 1, "\(badLimit)")
+        #expect(badLimit.status == ClientExitStatus.usage.rawValue, "\(badLimit)")
+        #expect(badLimit.stderr.contains("limit must be 1 to"), "\(badLimit)")
 
         // None of that was stored.
         let history = try await sandbox.lanchat("history", "--json")

@@ -1,5 +1,6 @@
 import Foundation
 import LanChatClient
+import LanChatControl
 import LanChatCore
 import Testing
 
@@ -59,7 +60,7 @@ struct ControlProtocolTests {
         }
 
         // The daemon still serves new connections, raw and through the CLI.
-        let fresh = try await daemon.withControlClient { try $0.request(ControlRequest(cmd: "whoami")) }
+        let fresh = try await daemon.withControlClient { try $0.request(.whoami) }
         #expect(fresh.ok)
         #expect(fresh.identity.map { Shapes.isAuthorID($0.id) } == true)
         #expect(try await sandbox.lanchat("whoami").succeeded)

@@ -1,4 +1,5 @@
 import Foundation
+import LanChatControl
 import LanChatCore
 import Testing
 
@@ -43,7 +44,7 @@ struct FollowTests {
         #expect(rename.succeeded, "\(rename)")
 
         try await wait(until: {
-            everything.events.contains { $0.type == "profile" && $0.author.name == "Follower" }
+            everything.events.contains { $0.type == .profile && $0.author.name == "Follower" }
         }, "the rename on `lanchat follow --json`; it printed \(everything.lines)")
 
         // Every line of --json output is one event object.
@@ -55,7 +56,7 @@ struct FollowTests {
         }
         let events = everything.events.filter { $0.body?.hasPrefix("warm-up ") != true }
         #expect(events.count == 4, "\(lines)")
-        let messages = events.filter { $0.type == "message" }
+        let messages = events.filter { $0.type == .message }
         #expect(messages.map(\.body) == ["first", "in dev", "second"], "\(lines)")
         #expect(messages.map(\.room) == ["general", "dev", "general"], "\(lines)")
         for message in messages {
@@ -63,17 +64,17 @@ struct FollowTests {
             #expect(message.id?.hasPrefix(myID + "/") == true)
             #expect(message.sentAt.flatMap(Shapes.rfc3339Date) != nil, "sentAt of \(message)")
         }
-        let profiles = events.filter { $0.type == "profile" }
+        let profiles = events.filter { $0.type == .profile }
         #expect(profiles.count == 1, "\(lines)")
         #expect(profiles.first?.author == AuthorRef(id: myID, name: "Follower"))
-        #expect(events.last?.type == "profile", "events arrive in the order they were committed: \(lines)")
+        #expect(events.last?.type == .profile, "events arrive in the order they were committed: \(lines)")
 
         // --room dev: only that room's messages, but every rename.
         try await wait(until: {
-            devOnly.events.contains { $0.type == "profile" }
+            devOnly.events.contains { $0.type == .profile }
         }, "the rename on `lanchat follow --room dev`; it printed \(devOnly.lines)")
         let devEvents = devOnly.events.filter { $0.body?.hasPrefix("warm-up ") != true }
-        #expect(devEvents.map(\.type) == ["message", "profile"], "\(devOnly.lines)")
+        #expect(devEvents.map(\.type) == [.message, .profile], "\(devOnly.lines)")
         #expect(devEvents.first?.body == "in dev")
         #expect(!devOnly.lines.contains { $0.contains("warm-up") && $0.contains("\"general\"") }, "\(devOnly.lines)")
 

@@ -1,4 +1,5 @@
 import Foundation
+import LanChatControl
 import LanChatCore
 import Testing
 
@@ -120,5 +121,32 @@ struct LifecycleTests {
         #expect(thirdExit.reason == .exit && thirdExit.status != 0, "\(third.log)")
         #expect(!FileManager.default.fileExists(atPath: "\(sandbox.root)/other.sock"))
         #expect(first.isRunning)
+    }
+}
+
+@Suite("lanchatd configuration errors", .timeLimit(.minutes(1)))
+struct DaemonConfigurationErrorTests {
+    @Test("a bad environment value or flag stops lanchatd with one line naming it, exit 2")
+    func badValues() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.cleanup() }
+        // No --no-mdns: it would hide a bad LANCHAT_NO_MDNS (the environment has LANCHAT_NO_MDNS=1 otherwise).
+        let base = ["--state-dir", "\(sandbox.root)/state", "--socket", "\(sandbox.root)/d.sock"]
+        let cases: [(arguments: [String], environment: [String: String], names: String)] = [
+            ([], ["LANCHAT_PORT": "many"], "LANCHAT_PORT"),
+            ([], ["LANCHAT_NO_MDNS": "perhaps"], "LANCHAT_NO_MDNS"),
+            (["--socket-mode", "0666"], [:], "--socket-mode"),
+            (["--peer", "nohost"], ["LANCHAT_PEERS": "a:1"], "--peer"),
+            (["--port", "many"], [:], "The value 'many' is invalid for '--port"),
+            (["--no-such-option"], [:], "Unknown option '--no-such-option'"),
+        ]
+        for testCase in cases {
+            let result = try await ChildProcess.run(
+                try Binaries.lanchatd(), base + testCase.arguments,
+                timeout: .seconds(10), environment: ChildProcess.environment.merging(testCase.environment) { $1 })
+            #expect(result.failedCleanly && result.status == 2, "\(result)")
+            #expect(result.stderrLines.count == 1 && result.stderr.hasPrefix("lanchatd: \(testCase.names)"), "\(result)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: "\(sandbox.root)/d.sock"))
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import LanChatClient
+import LanChatControl
 import LanChatCore
 import Testing
 
@@ -20,12 +21,12 @@ struct ReplicationTests {
                            timeout: .seconds(15), "node \(index) to hold all 5 messages")
         }
         // Peer exchange: node 0 was given no peer, yet learns about all four others.
-        try await wait(until: { try await nodes[0].peers().filter { $0.state == "alive" && $0.id != nil }.count == 4 },
+        try await wait(until: { try await nodes[0].peers().filter { $0.state == .alive && $0.id != nil }.count == 4 },
                        timeout: .seconds(15), "node 0 to know all four peers")
 
         let renamed = nodes[2]
         let renamedID = try await renamed.whoami().id
-        _ = try await renamed.withControlClient { try $0.request(ControlRequest(cmd: "name", name: "Carol")) }
+        _ = try await renamed.withControlClient { try $0.request(.name("Carol")) }
         for (index, node) in nodes.enumerated() {
             try await wait(until: {
                 try await node.history().filter { $0.author.id == renamedID }.map(\.author.name) == ["Carol"]
@@ -78,13 +79,13 @@ struct ReplicationTests {
         let victimPort = try await victim.port()
         victim.signal(SIGKILL)
         try await victim.waitForExit()
-        try await wait(until: { try await nodes[0].peers().contains { $0.id == victimID && $0.state == "offline" } },
+        try await wait(until: { try await nodes[0].peers().contains { $0.id == victimID && $0.state == .offline } },
                        timeout: .seconds(15), "node 0 to see the killed node offline")
         let missed = try await nodes[0].send("while you were away").id
 
         let back = try await sandbox.startNode("n2", peers: [nodes[0]], port: victimPort)
         #expect(try await back.whoami().id == victimID)
-        try await wait(until: { try await nodes[0].peers().contains { $0.id == victimID && $0.state == "alive" } },
+        try await wait(until: { try await nodes[0].peers().contains { $0.id == victimID && $0.state == .alive } },
                        timeout: .seconds(15), "node 0 to see the restarted node alive again")
         try await wait(until: { try await back.history().contains { $0.id == missed } },
                        timeout: .seconds(15), "the restarted node to catch up what it missed")
@@ -103,9 +104,9 @@ struct ReplicationTests {
         try await wait(until: { try await alpha2.history().contains { $0.id == alphaMessage } }, timeout: .seconds(10),
                        "alpha's message to reach the other alpha node")
         // Both networks demonstrably received the other's packets, and ignored them.
-        try await wait(until: { (try await alpha.status().counters["otherNetwork"] ?? 0) >= 3 }, timeout: .seconds(10),
+        try await wait(until: { (try await alpha.status().counters.otherNetwork) >= 3 }, timeout: .seconds(10),
                        "alpha to receive and ignore beta's pings")
-        try await wait(until: { (try await beta.status().counters["otherNetwork"] ?? 0) >= 3 }, timeout: .seconds(10),
+        try await wait(until: { (try await beta.status().counters.otherNetwork) >= 3 }, timeout: .seconds(10),
                        "beta to receive and ignore alpha2's pings")
         #expect(try await alpha.history().map(\.body) == ["for alpha only"])
         #expect(try await alpha2.history().map(\.body) == ["for alpha only"])
@@ -118,7 +119,7 @@ struct ReplicationTests {
     private func waitUntilMeshed(_ nodes: [Daemon]) async throws {
         for (index, node) in nodes.enumerated() {
             try await wait(until: {
-                try await node.peers().filter { $0.state == "alive" && $0.id != nil }.count == nodes.count - 1
+                try await node.peers().filter { $0.state == .alive && $0.id != nil }.count == nodes.count - 1
             }, timeout: .seconds(15), "node \(index) to know all its peers")
         }
     }

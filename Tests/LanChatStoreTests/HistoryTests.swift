@@ -10,8 +10,8 @@ struct HistoryTests {
         return a.id < b.id ? (a, b) : (b, a)
     }
 
-    @Test func orderedByTimestampThenAuthorThenSeqWhateverTheInsertOrder() throws {
-        try withStore { store in
+    @Test func orderedByTimestampThenAuthorThenSeqWhateverTheInsertOrder() async throws {
+        try await withStore { store in
             let (low, high) = try authors()
             let expected = [
                 try messageEntry(high, seq: 1, at: 10),
@@ -21,15 +21,15 @@ struct HistoryTests {
                 try messageEntry(low, seq: 1, at: 30),  // a later timestamp with a lower seq: the clock decides
             ]
             var random = SplitMix64(seed: 3)
-            for entry in expected.shuffled(using: &random) { _ = try store.insert([entry]) }
-            _ = try store.insert([try messageEntry(low, seq: 4, at: 25, room: "ops"), try profileEntry(high, seq: 3, name: "H", at: 15)])
+            for entry in expected.shuffled(using: &random) { _ = try await store.insert([entry]) }
+            _ = try await store.insert([try messageEntry(low, seq: 4, at: 25, room: "ops"), try profileEntry(high, seq: 3, name: "H", at: 15)])
 
-            #expect(try store.history(room: "general", limit: 100) == expected)
-            #expect(try store.history(room: "general", limit: 3) == Array(expected.suffix(3)))
-            #expect(try store.history(room: "general", limit: 1) == [expected[4]])
-            #expect(try store.history(room: "general", limit: 0).isEmpty)
-            #expect(try store.history(room: "ops", limit: 10).map(\.seq) == [4])
-            #expect(try store.history(room: "nowhere", limit: 10).isEmpty)
+            #expect(try await store.history(room: "general", limit: 100) == expected)
+            #expect(try await store.history(room: "general", limit: 3) == Array(expected.suffix(3)))
+            #expect(try await store.history(room: "general", limit: 1) == [expected[4]])
+            #expect(try await store.history(room: "general", limit: 0).isEmpty)
+            #expect(try await store.history(room: "ops", limit: 10).map(\.seq) == [4])
+            #expect(try await store.history(room: "nowhere", limit: 10).isEmpty)
         }
     }
 

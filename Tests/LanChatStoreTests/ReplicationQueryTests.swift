@@ -5,36 +5,36 @@ import Testing
 /// What anti-entropy reads from the store: contiguous heads and the entries after a seq.
 @Suite("EntryStore.versionVector and encodedEntries")
 struct ReplicationQueryTests {
-    @Test func versionVectorIsTheContiguousHead() throws {
-        try withStore { store in
+    @Test func versionVectorIsTheContiguousHead() async throws {
+        try await withStore { store in
             let alice = try identity(1), bob = try identity(2)
-            _ = try store.insert([try messageEntry(alice, seq: 1), try messageEntry(alice, seq: 2), try messageEntry(alice, seq: 4)])
-            _ = try store.insert([try messageEntry(bob, seq: 2)])
-            #expect(try store.versionVector() == VersionVector([alice.id: 2]))
+            _ = try await store.insert([try messageEntry(alice, seq: 1), try messageEntry(alice, seq: 2), try messageEntry(alice, seq: 4)])
+            _ = try await store.insert([try messageEntry(bob, seq: 2)])
+            #expect(try await store.versionVector() == VersionVector([alice.id: 2]))
 
-            _ = try store.insert([try messageEntry(alice, seq: 3)])
-            #expect(try store.versionVector() == VersionVector([alice.id: 4]))
+            _ = try await store.insert([try messageEntry(alice, seq: 3)])
+            #expect(try await store.versionVector() == VersionVector([alice.id: 4]))
 
-            _ = try store.insert([try messageEntry(bob, seq: 1)])
-            #expect(try store.versionVector() == VersionVector([alice.id: 4, bob.id: 2]))
+            _ = try await store.insert([try messageEntry(bob, seq: 1)])
+            #expect(try await store.versionVector() == VersionVector([alice.id: 4, bob.id: 2]))
         }
     }
 
-    @Test func encodedEntriesAreOneAuthorsLogInSeqOrder() throws {
-        try withStore { store in
+    @Test func encodedEntriesAreOneAuthorsLogInSeqOrder() async throws {
+        try await withStore { store in
             let alice = try identity(1), bob = try identity(2)
             let log = try (1...5).map { try messageEntry(alice, seq: $0, at: 100 - $0) }
             var random = SplitMix64(seed: 11)
-            _ = try store.insert(log.shuffled(using: &random) + [try messageEntry(bob, seq: 1), try messageEntry(bob, seq: 2)])
+            _ = try await store.insert(log.shuffled(using: &random) + [try messageEntry(bob, seq: 1), try messageEntry(bob, seq: 2)])
 
-            let page = try store.encodedEntries(author: alice.id, after: 1, limit: 3)
+            let page = try await store.encodedEntries(author: alice.id, after: 1, limit: 3)
             #expect(page == log[1...3].map(\.encoded))
             #expect(try page.map { try Entry.decode($0) } == Array(log[1...3]))
 
-            #expect(try store.encodedEntries(author: alice.id, after: 0, limit: 100) == log.map(\.encoded))
-            #expect(try store.encodedEntries(author: alice.id, after: 5, limit: 100).isEmpty)
-            #expect(try store.encodedEntries(author: bob.id, after: 0, limit: 100).map { try Entry.decode($0).seq } == [1, 2])
-            #expect(try store.encodedEntries(author: try identity(3).id, after: 0, limit: 100).isEmpty)
+            #expect(try await store.encodedEntries(author: alice.id, after: 0, limit: 100) == log.map(\.encoded))
+            #expect(try await store.encodedEntries(author: alice.id, after: 5, limit: 100).isEmpty)
+            #expect(try await store.encodedEntries(author: bob.id, after: 0, limit: 100).map { try Entry.decode($0).seq } == [1, 2])
+            #expect(try await store.encodedEntries(author: try identity(3).id, after: 0, limit: 100).isEmpty)
         }
     }
 }

@@ -5,11 +5,11 @@ import LanChatStore
 // Helpers for the store tests: a store in a fresh temporary directory, identities and entries.
 
 /// Runs `body` with a new, empty directory that is removed afterwards, whatever happens.
-func withTemporaryDirectory<T>(_ body: (URL) throws -> T) throws -> T {
+func withTemporaryDirectory<T>(_ body: (URL) async throws -> T) async throws -> T {
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("lanchat-store-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: directory) }
-    return try body(directory)
+    return try await body(directory)
 }
 
 /// Opens (or re-opens) the store file of a test directory.
@@ -18,8 +18,8 @@ func openStore(in directory: URL) throws -> EntryStore {
 }
 
 /// Runs `body` with a store in a fresh temporary directory.
-func withStore<T>(_ body: (EntryStore) throws -> T) throws -> T {
-    try withTemporaryDirectory { directory in try body(try openStore(in: directory)) }
+func withStore<T>(_ body: (EntryStore) async throws -> T) async throws -> T {
+    try await withTemporaryDirectory { directory in try await body(try openStore(in: directory)) }
 }
 
 /// A deterministic identity: the seed is 32 copies of `n`.

@@ -1,5 +1,5 @@
 import Foundation
-import LanChatCore
+import LanChatControl
 import Logging
 import NIOCore
 import NIOPosix
@@ -61,26 +61,21 @@ struct ControlServer: Service {
             try await connection.executeThenClose { inbound, outbound in
                 var lines = inbound.makeAsyncIterator()
                 while let line = try await lines.next() {
-                    let request: ControlRequest
-                    switch line {
-                    case .oversized:
-                        try await send(.failure("too_large", "request longer than \(ControlLimits.maxRequestBytes) bytes"), outbound)
+                    let command: ControlCommand
+                    do throws(ControlFailure) {
+                        command = try decode(line)
+                    } catch {
+                        try await send(ControlResponse(error), outbound)
                         continue
-                    case .text(let text):
-                        guard let decoded = try? ControlJSON.decode(ControlRequest.self, from: text) else {
-                            try await send(.failure("bad_json", "request is not a JSON object with a \"cmd\" string"), outbound)
-                            continue
-                        }
-                        request = decoded
                     }
-                    if request.cmd == "follow" {
-                        try await follow(room: request.room, dispatcher.node, outbound: outbound) {
+                    if case .follow(let room) = command {
+                        try await follow(room: room, dispatcher.node, outbound: outbound) {
                             // The client sends nothing more; its closing the socket ends the stream.
                             while try await lines.next() != nil {}
                         }
                         return
                     }
-                    try await send(await dispatcher.handle(request), outbound)
+                    try await send(await dispatcher.handle(command), outbound)
                 }
             }
         } catch {
@@ -88,11 +83,26 @@ struct ControlServer: Service {
         }
     }
 
+    private static func decode(_ line: ControlLine) throws(ControlFailure) -> ControlCommand {
+        switch line {
+        case .oversized:
+            throw ControlFailure(.tooLarge, "request longer than \(ControlLimits.maxRequestBytes) bytes")
+        case .text(let text):
+            do {
+                return try ControlJSON.decode(ControlCommand.self, from: text)
+            } catch let failure as ControlFailure {
+                throw failure
+            } catch {
+                throw ControlFailure(.badJSON, "request is not a JSON object with a \"cmd\" string and well-typed fields")
+            }
+        }
+    }
+
     private static func follow(
         room: String?, _ node: Node, outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>,
         untilClientCloses drain: () async throws -> Void
     ) async throws {
-        let events = await node.subscribe(room: room)
+        let events = node.subscribe(room: room)
         try await send(ControlResponse(), outbound)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {

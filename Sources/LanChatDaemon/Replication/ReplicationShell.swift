@@ -1,3 +1,4 @@
+import LanChatControl
 import LanChatCore
 import LanChatNet
 import Logging
@@ -43,7 +44,7 @@ actor ReplicationShell: Service {
         self.transport = transport
         self.network = network
         self.logger = logger
-        let vector = try node.store.versionVector()
+        let vector = try await node.store.versionVector()
         replicator = Replicator(
             configuration: .init(network: network, selfID: node.identity.id, seed: UInt64.random(in: .min ... .max)),
             vector: vector)
@@ -206,7 +207,7 @@ actor ReplicationShell: Service {
             }
             record(result)
             outcome = .completed(id: result.peer, more: result.peerHasMore)
-            try? node.store.rememberPeer(address, id: result.peer, seenAtMillis: WallClock.nowMillis())
+            try? await node.store.rememberPeer(address, id: result.peer, seenAtMillis: WallClock.nowMillis())
         } catch {
             logger.debug("sync with \(address) failed: \(error)")
             outcome = .failed
@@ -292,7 +293,7 @@ extension ReplicationShell: SyncStorage {
     func versionVector() async throws -> VersionVector { replicator.vector }
 
     nonisolated func encodedEntries(author: AuthorID, after seq: UInt64, limit: Int) async throws -> [[UInt8]] {
-        try node.store.encodedEntries(author: author, after: seq, limit: limit)
+        try await node.store.encodedEntries(author: author, after: seq, limit: limit)
     }
 
     func ingest(_ entries: [Entry]) async throws {

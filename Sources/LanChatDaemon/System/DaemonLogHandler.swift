@@ -1,5 +1,5 @@
 import Foundation
-import LanChatCore
+import LanChatControl
 import Logging
 
 /// Logs to stderr, one line per event. Under systemd journald stamps each line, so ours carry no time.

@@ -1,5 +1,6 @@
 import Foundation
 import LanChatClient
+import LanChatControl
 import LanChatCore
 import Testing
 
@@ -57,7 +58,7 @@ struct LANTests {
             }
             try await expectEverywhere(hosts, hold: ids, timeout: .seconds(30))
             let lost = try await hosts[0].status().counters
-            print("20% loss: host 1 counters \(lost.sorted { $0.key < $1.key })")
+            print("20% loss: host 1 counters \(ControlJSON.encode(lost))")
         }
     }
 
@@ -91,7 +92,7 @@ struct LANTests {
             try await lan.avahi(2, "stop")
             let one = try await lan.startDaemon(1)
             let two = try await lan.startDaemon(2)
-            try await wait(until: { try await two.status().mdns.hasPrefix("unavailable") }, timeout: .seconds(5),
+            try await wait(until: { try await two.status().mdns.description.hasPrefix("unavailable") }, timeout: .seconds(5),
                            "h2 to report mDNS unavailable")
             #expect(try await two.send("still works").body == "still works")
             let doctor = try await lan.lanchat(2, "doctor", "--json")
@@ -101,7 +102,7 @@ struct LANTests {
             #expect(checks.first { $0.check == "avahi" }?.detail.contains("avahi-daemon") == true)
 
             try await lan.avahi(2, "start")
-            try await wait(until: { try await two.status().mdns == "active" }, timeout: .seconds(10),
+            try await wait(until: { try await two.status().mdns == .active }, timeout: .seconds(10),
                            "h2 to pick Avahi up again without a restart (log:\n\(two.log))")
             try await wait(until: { try await two.verifiedPeers().count == 1 }, timeout: .seconds(10), "h2 to discover h1")
             try await wait(until: { try await one.history().contains { $0.body == "still works" } }, timeout: .seconds(10),

@@ -1,4 +1,5 @@
 import Foundation
+import LanChatControl
 import LanChatCore
 
 /// A virtual office LAN made by `scripts/lan`: hosts in their own network, mount and UTS namespaces

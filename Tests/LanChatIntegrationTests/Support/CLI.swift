@@ -1,4 +1,5 @@
 import Foundation
+import LanChatControl
 import LanChatCore
 import Synchronization
 

@@ -1,5 +1,6 @@
 import Foundation
 import LanChatClient
+import LanChatControl
 import LanChatCore
 
 /// Several daemons of one sandbox on loopback, each with its own state and socket.
@@ -42,7 +43,7 @@ extension ControlEndpoint {
 
     func status() async throws -> StatusInfo {
         try await withControlClient { client in
-            guard let status = try client.request(ControlRequest(cmd: "status")).status else { throw HarnessError("no status") }
+            guard let status = try client.request(.status).status else { throw HarnessError("no status") }
             return status
         }
     }
@@ -50,27 +51,27 @@ extension ControlEndpoint {
     func port() async throws -> Int { try await status().port }
 
     func rename(to name: String) async throws {
-        _ = try await withControlClient { try $0.request(ControlRequest(cmd: "name", name: name)) }
+        _ = try await withControlClient { try $0.request(.name(name)) }
     }
 
     /// Live peers whose ID is proven.
     func verifiedPeers() async throws -> [PeerInfo] {
-        try await peers().filter { $0.state == "alive" && $0.id != nil }
+        try await peers().filter { $0.state == .alive && $0.id != nil }
     }
 
     func history(room: String = "general", limit: Int = ControlLimits.maxHistory) async throws -> [ChatEvent] {
         try await withControlClient { client in
-            try client.request(ControlRequest(cmd: "history", room: room, limit: limit)).messages ?? []
+            try client.request(.history(room: room, limit: limit)).messages ?? []
         }
     }
 
     func peers() async throws -> [PeerInfo] {
-        try await withControlClient { client in try client.request(ControlRequest(cmd: "peers")).peers ?? [] }
+        try await withControlClient { client in try client.request(.peers).peers ?? [] }
     }
 
     func whoami() async throws -> IdentityInfo {
         try await withControlClient { client in
-            guard let identity = try client.request(ControlRequest(cmd: "whoami")).identity else { throw HarnessError("no identity") }
+            guard let identity = try client.request(.whoami).identity else { throw HarnessError("no identity") }
             return identity
         }
     }
@@ -78,7 +79,7 @@ extension ControlEndpoint {
     @discardableResult
     func send(_ body: String, room: String = "general") async throws -> ChatEvent {
         try await withControlClient { client in
-            guard let message = try client.request(ControlRequest(cmd: "send", room: room, body: body)).message else {
+            guard let message = try client.request(.send(body: body, room: room)).message else {
                 throw HarnessError("send returned no message")
             }
             return message
@@ -89,7 +90,7 @@ extension ControlEndpoint {
     func sendMany(_ count: Int, prefix: String) async throws {
         try await withControlClient { client in
             for index in 0..<count {
-                _ = try client.request(ControlRequest(cmd: "send", body: "\(prefix) \(index)"))
+                _ = try client.request(.send(body: "\(prefix) \(index)"))
             }
         }
     }

@@ -1,4 +1,6 @@
+import LanChatControl
 import LanChatCore
+@testable import LanChatDaemon
 import Testing
 
 @Suite("lanchat doctor's findings")

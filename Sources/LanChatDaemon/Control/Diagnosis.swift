@@ -1,3 +1,6 @@
+import LanChatControl
+import LanChatCore
+
 /// What the daemon knows about its network, gathered for `lanchat doctor`.
 public struct NetworkFacts: Sendable {
     public struct Service: Sendable {
@@ -30,8 +33,7 @@ public struct NetworkFacts: Sendable {
 
     public var network: String
     public var port: UInt16
-    /// `disabled`, `active` or `unavailable: <reason>`.
-    public var mdnsState: String
+    public var mdnsState: MDNSState
     public var announcedAs: String?
     public var seesItself: Bool
     public var services: [Service]
@@ -40,13 +42,14 @@ public struct NetworkFacts: Sendable {
     public var inboundSyncs: UInt64
     public var syncsCompleted: UInt64
 
+    /// `mdnsState` as `ServiceDiscovery` reports it: `active`, `unavailable: <reason>`…, or `disabled`.
     public init(
         network: String, port: UInt16, mdnsState: String, announcedAs: String?, seesItself: Bool, services: [Service],
         peers: [Peer], datagramsIn: UInt64, inboundSyncs: UInt64, syncsCompleted: UInt64
     ) {
         self.network = network
         self.port = port
-        self.mdnsState = mdnsState
+        self.mdnsState = MDNSState(mdnsState)
         self.announcedAs = announcedAs
         self.seesItself = seesItself
         self.services = services
@@ -65,14 +68,14 @@ public enum Diagnosis {
 
     static func avahi(_ facts: NetworkFacts) -> DoctorCheck {
         switch facts.mdnsState {
-        case "active":
+        case .active:
             return DoctorCheck(check: "avahi", status: .ok, detail: "Avahi is running and reachable over D-Bus; announcing \"\(facts.announcedAs ?? "?")\"")
-        case "disabled":
+        case .disabled:
             return DoctorCheck(
                 check: "avahi", status: .warning, detail: "mDNS discovery is disabled (--no-mdns or LANCHAT_NO_MDNS=1)",
                 fix: "remove --no-mdns to find peers automatically, or give each node a --peer HOST:PORT")
-        default:
-            let reason = facts.mdnsState.hasPrefix("unavailable: ") ? String(facts.mdnsState.dropFirst(13)) : facts.mdnsState
+        case .starting, .unavailable:
+            let reason = if case .unavailable(let reason) = facts.mdnsState { reason } else { facts.mdnsState.description }
             return DoctorCheck(
                 check: "avahi", status: .problem, detail: "mDNS does not work: \(reason); other nodes cannot find this one, nor it them",
                 fix: "start Avahi: sudo systemctl enable --now avahi-daemon (install it with: sudo apt install avahi-daemon); lanchatd picks it up without a restart")
@@ -80,7 +83,7 @@ public enum Diagnosis {
     }
 
     static func ownAnnouncement(_ facts: NetworkFacts) -> DoctorCheck? {
-        guard facts.mdnsState == "active" else { return nil }
+        guard facts.mdnsState == .active else { return nil }
         if facts.seesItself {
             return DoctorCheck(check: "self-announcement", status: .ok, detail: "this node sees its own mDNS announcement")
         }
@@ -90,7 +93,7 @@ public enum Diagnosis {
     }
 
     static func services(_ facts: NetworkFacts) -> DoctorCheck? {
-        guard facts.mdnsState == "active" else { return nil }
+        guard facts.mdnsState == .active else { return nil }
         let ours = facts.services.filter { $0.network == facts.network }
         let items = facts.services.map { "\($0.instance) at \($0.address), network \($0.network)" }
         if !ours.isEmpty {

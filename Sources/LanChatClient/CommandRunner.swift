@@ -1,0 +1,120 @@
+import Foundation
+import LanChatControl
+
+/// What each `lanchat` subcommand sends and prints. The executable only turns arguments into a
+/// `ControlCommand`; everything after that is here, where it can run against a stand-in daemon.
+public struct CommandRunner {
+    public let json: Bool
+    private let connect: () throws -> any ControlConnection
+    private let write: (String) -> Void
+
+    /// `write` gets one output line at a time, without its newline.
+    public init(json: Bool, connect: @escaping () throws -> any ControlConnection, write: @escaping (String) -> Void) {
+        self.json = json
+        self.connect = connect
+        self.write = write
+    }
+
+    /// `.ok`, or `.failure` when `doctor` found a problem. Failures of the daemon or of the request
+    /// are thrown as `ClientError`s carrying their exit status.
+    public func run(_ command: ControlCommand) throws -> ClientExitStatus {
+        switch command {
+        case .follow(let room):
+            try connect().follow(room: room, subscribed: {}) { event, _ in show(event) }
+            throw ClientError("the daemon stopped", status: .noDaemon)
+        case .doctor:
+            return try doctor()
+        default:
+            break
+        }
+        let response = try connect().request(command)
+        switch command {
+        case .send:
+            if json, let message = response.message { write(ControlJSON.encode(message)) }
+        case .history:
+            (response.messages ?? []).forEach(show)
+        case .name:
+            if let identity = response.identity { write(json ? ControlJSON.encode(identity) : identity.name) }
+        case .whoami:
+            if let identity = response.identity {
+                write(json ? ControlJSON.encode(AuthorRef(id: identity.id, name: identity.name)) : HumanFormat.identity(identity))
+            }
+        case .who:
+            list(response.identities ?? [], HumanFormat.who)
+        case .rooms:
+            list(response.rooms ?? [], HumanFormat.rooms)
+        case .status:
+            if let status = response.status { write(json ? ControlJSON.encode(status) : HumanFormat.status(status)) }
+        case .peers:
+            list(response.peers ?? [], HumanFormat.peers)
+        case .follow, .doctor:
+            break
+        }
+        return .ok
+    }
+
+    /// The text to send: the arguments joined by spaces, or without arguments all of standard input
+    /// less its trailing newlines.
+    public static func messageBody(arguments: [String], standardInput: () -> String) throws -> String {
+        var body = arguments.joined(separator: " ")
+        if arguments.isEmpty {
+            body = standardInput()
+            while body.hasSuffix("\n") { body.removeLast() }
+        }
+        guard !body.isEmpty else { throw ClientError("nothing to send: give the text as arguments or on stdin", status: .usage) }
+        return body
+    }
+
+    private func show(_ event: ChatEvent) {
+        write(json ? ControlJSON.encode(event) : HumanFormat.message(event))
+    }
+
+    /// A list: one JSON object per line, or the human table.
+    private func list<Item: Encodable>(_ items: [Item], _ human: ([Item]) -> String) {
+        if json {
+            items.forEach { write(ControlJSON.encode($0)) }
+        } else {
+            write(human(items))
+        }
+    }
+
+    /// The daemon's own checks between two of the CLI's: whether the daemon answers, and the interfaces.
+    private func doctor() throws -> ClientExitStatus {
+        var checks: [DoctorCheck]
+        do {
+            let client = try connect()
+            checks = try client.request(.status).status.map { [LocalDiagnosis.daemonRunning($0)] } ?? []
+            checks += try client.request(.doctor).checks ?? []
+        } catch let error as ClientError {
+            checks = [LocalDiagnosis.daemonUnreachable(error), LocalDiagnosis.avahiProcess()]
+        }
+        checks.append(LocalDiagnosis.interfaces())
+        for check in checks {
+            write(json ? ControlJSON.encode(check) : HumanFormat.check(check))
+        }
+        return checks.contains { $0.status == .problem } ? .failure : .ok
+    }
+}
+
+public enum CommandLineArguments {
+    /// `--socket` is global: given before the subcommand, it is moved behind it, where each subcommand reads it.
+    public static func hoistingSocket(_ arguments: [String], subcommands: Set<String>) -> [String] {
+        var leading: [String] = []
+        var rest = arguments[...]
+        while let first = rest.first {
+            if first == "--socket", rest.count >= 2 {
+                leading += rest.prefix(2)
+                rest = rest.dropFirst(2)
+            } else if first.hasPrefix("--socket=") {
+                leading.append(first)
+                rest = rest.dropFirst()
+            } else {
+                break
+            }
+        }
+        guard !leading.isEmpty, let subcommand = rest.first else { return arguments }
+        // An unknown subcommand is reported as such, not as a misplaced --socket.
+        guard subcommands.contains(subcommand) else { return Array(rest) }
+        return [subcommand] + leading + rest.dropFirst()
+    }
+}

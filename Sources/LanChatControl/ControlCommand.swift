@@ -1,0 +1,80 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+public enum ControlLimits {
+    public static let maxRequestBytes = 64 * 1024
+    public static let maxHistory = 10_000
+    public static let defaultHistory = 50
+    public static let defaultRoom = "general"
+}
+
+/// One request line. Optional values the client leaves out are left out on the wire too, and the
+/// daemon applies the documented defaults, so a request means the same whoever builds it.
+public enum ControlCommand: Sendable, Equatable {
+    case send(body: String, room: String? = nil, replyTo: String? = nil)
+    case history(room: String? = nil, limit: Int? = nil)
+    case follow(room: String? = nil)
+    /// Without a name, shows this node's identity; with one, renames it.
+    case name(String? = nil)
+    case whoami
+    case who
+    case rooms
+    case status
+    case peers
+    case doctor
+}
+
+extension ControlCommand: Codable {
+    /// The wire form: one flat object, `cmd` plus whichever fields the command uses.
+    private struct Fields: Codable {
+        var cmd: String
+        var room: String?
+        var body: String?
+        var limit: Int?
+        var name: String?
+        var replyTo: String?
+    }
+
+    /// A line that is not an object of well-typed fields throws a `DecodingError` (the daemon answers
+    /// `bad_json`); a well-formed line the daemon cannot act on throws a `ControlFailure` with its code.
+    public init(from decoder: any Decoder) throws {
+        let fields = try Fields(from: decoder)
+        switch fields.cmd {
+        case "send":
+            guard let body = fields.body else { throw ControlFailure(.badRequest, "send needs a body") }
+            self = .send(body: body, room: fields.room, replyTo: fields.replyTo)
+        case "history": self = .history(room: fields.room, limit: fields.limit)
+        case "follow": self = .follow(room: fields.room)
+        case "name": self = .name(fields.name)
+        case "whoami": self = .whoami
+        case "who": self = .who
+        case "rooms": self = .rooms
+        case "status": self = .status
+        case "peers": self = .peers
+        case "doctor": self = .doctor
+        default: throw ControlFailure(.unknownCommand, "unknown command '\(fields.cmd)'")
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        try fields.encode(to: encoder)
+    }
+
+    private var fields: Fields {
+        switch self {
+        case .send(let body, let room, let replyTo): Fields(cmd: "send", room: room, body: body, replyTo: replyTo)
+        case .history(let room, let limit): Fields(cmd: "history", room: room, limit: limit)
+        case .follow(let room): Fields(cmd: "follow", room: room)
+        case .name(let name): Fields(cmd: "name", name: name)
+        case .whoami: Fields(cmd: "whoami")
+        case .who: Fields(cmd: "who")
+        case .rooms: Fields(cmd: "rooms")
+        case .status: Fields(cmd: "status")
+        case .peers: Fields(cmd: "peers")
+        case .doctor: Fields(cmd: "doctor")
+        }
+    }
+}

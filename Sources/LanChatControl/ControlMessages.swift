@@ -1,0 +1,298 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
+
+// The control protocol: one JSON object per line each way over the daemon's Unix socket.
+// These types are shared by the daemon and every client; docs/CONTROL.md describes every field.
+
+public struct AuthorRef: Codable, Sendable, Equatable {
+    public var id: String
+    public var name: String
+
+    public init(id: String, name: String) {
+        self.id = id
+        self.name = name
+    }
+}
+
+/// A message or a rename, as `history` returns it and `follow` streams it.
+public struct ChatEvent: Codable, Sendable, Equatable {
+    public enum Kind: String, Codable, Sendable {
+        case message, profile
+    }
+
+    public var type: Kind
+    public var id: String?
+    public var author: AuthorRef
+    public var room: String?
+    public var body: String?
+    public var sentAt: String?
+    public var replyTo: String?
+
+    public init(
+        type: Kind, id: String? = nil, author: AuthorRef, room: String? = nil, body: String? = nil,
+        sentAt: String? = nil, replyTo: String? = nil
+    ) {
+        self.type = type
+        self.id = id
+        self.author = author
+        self.room = room
+        self.body = body
+        self.sentAt = sentAt
+        self.replyTo = replyTo
+    }
+}
+
+public struct IdentityInfo: Codable, Sendable, Equatable {
+    /// Characters of an ID that `short` keeps, and that people see where names clash.
+    public static let shortLength = 6
+
+    public var id: String
+    public var name: String
+    public var short: String
+    public var isSelf: Bool?
+    public var online: Bool?
+    public var messages: Int?
+
+    public init(id: String, name: String, short: String, isSelf: Bool? = nil, online: Bool? = nil, messages: Int? = nil) {
+        self.id = id
+        self.name = name
+        self.short = short
+        self.isSelf = isSelf
+        self.online = online
+        self.messages = messages
+    }
+}
+
+public struct RoomInfo: Codable, Sendable, Equatable {
+    public var name: String
+    public var messages: Int
+    public var lastAt: String?
+
+    public init(name: String, messages: Int, lastAt: String?) {
+        self.name = name
+        self.messages = messages
+        self.lastAt = lastAt
+    }
+}
+
+public struct PeerInfo: Codable, Sendable, Equatable {
+    public enum State: String, Codable, Sendable, CaseIterable {
+        case alive, suspect, offline
+    }
+
+    /// How the address became known.
+    public enum Source: String, Codable, Sendable, CaseIterable {
+        case configured, exchange, inbound, mdns, remembered
+    }
+
+    public var id: String?
+    public var name: String?
+    public var address: String
+    public var state: State
+    public var lastSeen: String?
+    public var behind: Int?
+    public var sources: [Source]
+
+    public init(
+        id: String?, name: String?, address: String, state: State, lastSeen: String?, behind: Int?, sources: [Source]
+    ) {
+        self.id = id
+        self.name = name
+        self.address = address
+        self.state = state
+        self.lastSeen = lastSeen
+        self.behind = behind
+        self.sources = sources
+    }
+}
+
+/// Whether the node announces and browses over DNS-SD; on the wire `disabled`, `starting`, `active`
+/// or `unavailable: <reason>`.
+public enum MDNSState: Sendable, Equatable, Codable, CustomStringConvertible {
+    case disabled
+    case starting
+    case active
+    case unavailable(reason: String)
+
+    /// Reads the wire form; text that is none of the fixed words is a reason for being unavailable.
+    public init(_ text: String) {
+        switch text {
+        case "disabled": self = .disabled
+        case "starting": self = .starting
+        case "active": self = .active
+        default:
+            let prefix = "unavailable: "
+            self = .unavailable(reason: text.hasPrefix(prefix) ? String(text.dropFirst(prefix.count)) : text)
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .disabled: "disabled"
+        case .starting: "starting"
+        case .active: "active"
+        case .unavailable(let reason): "unavailable: \(reason)"
+        }
+    }
+
+    public init(from decoder: any Decoder) throws {
+        self.init(try decoder.singleValueContainer().decode(String.self))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
+    }
+}
+
+public struct StatusInfo: Codable, Sendable, Equatable {
+    public struct PeersByState: Codable, Sendable, Equatable {
+        public var alive = 0
+        public var suspect = 0
+        public var offline = 0
+
+        public init() {}
+
+        public subscript(state: PeerInfo.State) -> Int {
+            get {
+                switch state {
+                case .alive: alive
+                case .suspect: suspect
+                case .offline: offline
+                }
+            }
+            set {
+                switch state {
+                case .alive: alive = newValue
+                case .suspect: suspect = newValue
+                case .offline: offline = newValue
+                }
+            }
+        }
+
+        public var total: Int { alive + suspect + offline }
+    }
+
+    /// Replication counters since the daemon started; docs/CONTROL.md says what each counts.
+    public struct Counters: Codable, Sendable, Equatable {
+        public var datagramsIn: UInt64 = 0
+        public var datagramsOut: UInt64 = 0
+        public var datagramBytesOut: UInt64 = 0
+        public var pushesOut: UInt64 = 0
+        public var entriesPushedIn: UInt64 = 0
+        public var duplicates: UInt64 = 0
+        public var dropped: UInt64 = 0
+        public var otherNetwork: UInt64 = 0
+        public var rateLimited: UInt64 = 0
+        public var syncsStarted: UInt64 = 0
+        public var syncsFailed: UInt64 = 0
+        public var syncsCompleted: UInt64 = 0
+        public var inboundSyncs: UInt64 = 0
+        public var inboundSyncsRefused: UInt64 = 0
+        public var entriesSyncedIn: UInt64 = 0
+        public var entriesSyncedOut: UInt64 = 0
+        public var syncBytesIn: UInt64 = 0
+
+        public init() {}
+
+        /// Every counter with its JSON name, sorted by name: for people, and for readers of named counters.
+        public static let named: [(name: String, value: WritableKeyPath<Counters, UInt64> & Sendable)] = [
+            ("datagramBytesOut", \.datagramBytesOut), ("datagramsIn", \.datagramsIn), ("datagramsOut", \.datagramsOut),
+            ("dropped", \.dropped), ("duplicates", \.duplicates), ("entriesPushedIn", \.entriesPushedIn),
+            ("entriesSyncedIn", \.entriesSyncedIn), ("entriesSyncedOut", \.entriesSyncedOut),
+            ("inboundSyncs", \.inboundSyncs), ("inboundSyncsRefused", \.inboundSyncsRefused),
+            ("otherNetwork", \.otherNetwork), ("pushesOut", \.pushesOut), ("rateLimited", \.rateLimited),
+            ("syncBytesIn", \.syncBytesIn), ("syncsCompleted", \.syncsCompleted), ("syncsFailed", \.syncsFailed),
+            ("syncsStarted", \.syncsStarted),
+        ]
+    }
+
+    public var id: String
+    public var name: String
+    public var version: String
+    public var network: String
+    public var port: Int
+    public var entries: Int
+    public var authors: Int
+    public var rooms: Int
+    public var peers: Int
+    public var peersByState: PeersByState
+    public var uptimeSeconds: Double
+    public var mdns: MDNSState
+    public var counters: Counters
+
+    public init(
+        id: String, name: String, version: String, network: String, port: Int, entries: Int, authors: Int,
+        rooms: Int, peersByState: PeersByState, uptimeSeconds: Double, mdns: MDNSState, counters: Counters
+    ) {
+        self.id = id
+        self.name = name
+        self.version = version
+        self.network = network
+        self.port = port
+        self.entries = entries
+        self.authors = authors
+        self.rooms = rooms
+        self.peers = peersByState.total
+        self.peersByState = peersByState
+        self.uptimeSeconds = uptimeSeconds
+        self.mdns = mdns
+        self.counters = counters
+    }
+}
+
+/// Every reply is one of these; exactly the fields that fit the request are set.
+public struct ControlResponse: Codable, Sendable, Equatable {
+    public var ok: Bool
+    public var error: ControlFailure?
+    public var message: ChatEvent?
+    public var messages: [ChatEvent]?
+    public var identity: IdentityInfo?
+    public var identities: [IdentityInfo]?
+    public var rooms: [RoomInfo]?
+    public var peers: [PeerInfo]?
+    public var status: StatusInfo?
+    public var checks: [DoctorCheck]?
+
+    public init(ok: Bool = true) { self.ok = ok }
+
+    public init(_ failure: ControlFailure) {
+        ok = false
+        error = failure
+    }
+}
+
+public enum ControlJSON {
+    public static func encode<T: Encodable>(_ value: T) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        // Our own Codable types with string keys cannot fail to encode.
+        return String(decoding: try! encoder.encode(value), as: UTF8.self)
+    }
+
+    public static func decode<T: Decodable>(_ type: T.Type, from line: some StringProtocol) throws -> T {
+        try JSONDecoder().decode(type, from: Data(line.utf8))
+    }
+}
+
+public enum Timestamps {
+    /// RFC 3339 in UTC with milliseconds, as every JSON field named `…At` carries it.
+    public static func rfc3339(millis: UInt64) -> String {
+        var seconds = time_t(millis / 1000)
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        func pad(_ value: Int32, _ width: Int) -> String {
+            let digits = String(value)
+            return String(repeating: "0", count: max(0, width - digits.count)) + digits
+        }
+        return "\(pad(parts.tm_year + 1900, 4))-\(pad(parts.tm_mon + 1, 2))-\(pad(parts.tm_mday, 2))T"
+            + "\(pad(parts.tm_hour, 2)):\(pad(parts.tm_min, 2)):\(pad(parts.tm_sec, 2))."
+            + "\(pad(Int32(millis % 1000), 3))Z"
+    }
+}

@@ -1,0 +1,80 @@
+import LanChatDaemon
+import Testing
+
+@Suite("lanchatd flags, environment and defaults")
+struct DaemonOptionsTests {
+    private let home = ["HOME": "/home/alice"]
+
+    private func failure(_ options: DaemonOptions, _ environment: [String: String]) -> String? {
+        do {
+            _ = try options.configuration(environment: environment)
+            return nil
+        } catch {
+            return error.description
+        }
+    }
+
+    @Test func defaultsFollowXDGAndFallBackToHome() throws {
+        let bare = try DaemonOptions().configuration(environment: home)
+        #expect(bare.stateDirectory == "/home/alice/.local/state/lanchat")
+        #expect(bare.socketPath.hasSuffix("/lanchat.sock") && bare.socketPath.hasPrefix("/tmp/lanchat-"))
+        #expect(bare == DaemonConfiguration(stateDirectory: bare.stateDirectory, socketPath: bare.socketPath))
+
+        let desktop = try DaemonOptions().configuration(
+            environment: ["HOME": "/home/alice", "XDG_STATE_HOME": "/home/alice/.state", "XDG_RUNTIME_DIR": "/run/user/1000"])
+        #expect(desktop.stateDirectory == "/home/alice/.state/lanchat")
+        #expect(desktop.socketPath == "/run/user/1000/lanchat/lanchat.sock")
+    }
+
+    @Test func systemdDirectoriesWinOverXDG() throws {
+        let service = try DaemonOptions().configuration(environment: [
+            "STATE_DIRECTORY": "/var/lib/lanchat", "RUNTIME_DIRECTORY": "/run/lanchat:/run/other",
+            "XDG_RUNTIME_DIR": "/run/user/1000", "XDG_STATE_HOME": "/home/alice/.state",
+        ])
+        #expect(service.stateDirectory == "/var/lib/lanchat")
+        #expect(service.socketPath == "/run/lanchat/lanchat.sock")
+    }
+
+    @Test func environmentBeatsDefaultsAndFlagsBeatEnvironment() throws {
+        let environment = [
+            "LANCHAT_STATE_DIR": "/env/state", "LANCHAT_SOCKET": "/env/sock", "LANCHAT_SOCKET_MODE": "0660",
+            "LANCHAT_PORT": "7500", "LANCHAT_BIND": "10.0.0.1", "LANCHAT_PEERS": "a:1, b:2", "LANCHAT_NO_MDNS": "1",
+            "LANCHAT_NETWORK": "office", "LANCHAT_LOG_LEVEL": "debug",
+        ]
+        let fromEnvironment = try DaemonOptions().configuration(environment: environment)
+        #expect(fromEnvironment == DaemonConfiguration(
+            stateDirectory: "/env/state", socketPath: "/env/sock", socketMode: 0o660, port: 7500, bindAddress: "10.0.0.1",
+            peers: ["a:1", "b:2"], mdnsEnabled: false, network: "office", logLevel: .debug))
+
+        let flags = DaemonOptions(
+            stateDirectory: "/flag/state", socket: "/flag/sock", socketMode: "0600", port: 0, bind: "127.0.0.1",
+            peers: ["c:3"], network: "lab", logLevel: "warning")
+        #expect(try flags.configuration(environment: environment) == DaemonConfiguration(
+            stateDirectory: "/flag/state", socketPath: "/flag/sock", socketMode: 0o600, port: 0, bindAddress: "127.0.0.1",
+            peers: ["c:3"], mdnsEnabled: false, network: "lab", logLevel: .warning))
+        #expect(try DaemonOptions(noMDNS: true).configuration(environment: home).mdnsEnabled == false)
+        #expect(try DaemonOptions().configuration(environment: ["LANCHAT_NO_MDNS": "0"]).mdnsEnabled)
+    }
+
+    @Test(arguments: [
+        (["LANCHAT_PORT": "seventy"], "LANCHAT_PORT must be a number"),
+        (["LANCHAT_PORT": "70000"], "LANCHAT_PORT must be 0 to 65535"),
+        (["LANCHAT_SOCKET_MODE": "0666"], "LANCHAT_SOCKET_MODE must be octal"),
+        (["LANCHAT_SOCKET_MODE": "rw"], "LANCHAT_SOCKET_MODE must be octal"),
+        (["LANCHAT_LOG_LEVEL": "loud"], "LANCHAT_LOG_LEVEL must be trace"),
+        (["LANCHAT_NETWORK": "Bad Name"], "LANCHAT_NETWORK must be 1 to 32"),
+        (["LANCHAT_PEERS": "nohost"], "LANCHAT_PEERS: 'nohost' is not HOST:PORT"),
+        (["LANCHAT_NO_MDNS": "maybe"], "LANCHAT_NO_MDNS must be 1 or 0"),
+    ])
+    func badEnvironmentValuesNameTheVariable(environment: [String: String], message: String) {
+        #expect(failure(DaemonOptions(), environment)?.hasPrefix(message) == true, "\(environment)")
+    }
+
+    @Test func badFlagsNameTheFlag() {
+        #expect(failure(DaemonOptions(port: -1), [:])?.hasPrefix("--port must be 0 to 65535") == true)
+        #expect(failure(DaemonOptions(peers: ["x"]), [:])?.hasPrefix("--peer: 'x'") == true)
+        #expect(failure(DaemonOptions(socketMode: "0777"), [:])?.hasPrefix("--socket-mode must be octal") == true)
+        // A valid flag hides a bad variable behind it.
+        #expect(failure(DaemonOptions(port: 7420), ["LANCHAT_PORT": "bad"]) == nil)
+    }
+}

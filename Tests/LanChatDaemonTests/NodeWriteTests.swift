@@ -1,0 +1,59 @@
+import Foundation
+import LanChatControl
+import LanChatCore
+@testable import LanChatDaemon
+import LanChatStore
+import Logging
+import Testing
+
+@Suite("Node's local writes")
+struct NodeWriteTests {
+    private func withNode<T>(_ body: (Node) async throws -> T) async throws -> T {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("lanchat-node-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = try EntryStore(path: directory.appendingPathComponent("lanchat.sqlite").path)
+        let identity = try LocalIdentity(seed: [UInt8](repeating: 7, count: 32))
+        return try await body(try await Node(identity: identity, store: store, logger: Logger(label: "test")))
+    }
+
+    @Test func concurrentSendsGetDistinctSeqsInCommitOrder() async throws {
+        try await withNode { node in
+            try await node.ensureProfile()
+            let running = Task { try await node.run() }
+            let sent = try await withThrowingTaskGroup(of: ChatEvent.self) { group in
+                for index in 0..<50 {
+                    group.addTask { try await node.send(room: "general", body: "message \(index)", replyTo: nil) }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            let seqs = sent.compactMap { $0.id?.split(separator: "/").last.flatMap { UInt64($0) } }
+            #expect(seqs.sorted() == Array(2...51))
+
+            // Replication sees every local entry once, in seq order, timestamps rising with them.
+            var commits: [Entry] = []
+            for await entry in node.localCommits {
+                commits.append(entry)
+                if commits.count == 51 { break }
+            }
+            #expect(commits.map(\.seq) == Array(1...51))
+            #expect(zip(commits, commits.dropFirst()).allSatisfy { $0.timestamp < $1.timestamp })
+            #expect(try await node.history(room: "general", limit: 100).count == 50)
+
+            running.cancel()
+            try await running.value
+            await #expect(throws: ControlFailure(.unavailable, "the daemon is stopping")) {
+                try await node.send(room: "general", body: "too late", replyTo: nil)
+            }
+        }
+    }
+
+    @Test func invalidContentIsRefusedBeforeItIsQueued() async throws {
+        try await withNode { node in
+            await #expect(throws: ControlFailure.self) { try await node.send(room: "Bad Room", body: "x", replyTo: nil) }
+            await #expect(throws: ControlFailure(.badRequest, "replyTo must be an ID like <author>/<seq>")) {
+                try await node.send(room: "general", body: "x", replyTo: "nope")
+            }
+        }
+    }
+}
