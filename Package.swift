@@ -3,7 +3,6 @@ import PackageDescription
 
 let package = Package(
     name: "lanchat",
-    platforms: [.macOS(.v14)],
     products: [
         .executable(name: "lanchatd", targets: ["lanchatd"]),
         .executable(name: "lanchat", targets: ["lanchat"]),
@@ -73,6 +72,6 @@ let package = Package(
             "LanChatDaemon", "LanChatControl", "LanChatCore", "LanChatStore",
             .product(name: "Logging", package: "swift-log"),
         ]),
-        .testTarget(name: "LanChatIntegrationTests", dependencies: ["LanChatClient", "LanChatControl", "LanChatCore"]),
+        .testTarget(name: "LanChatIntegrationTests", dependencies: ["LanChatClient", "LanChatControl", "LanChatCore", "LanChatStore"]),
     ]
 )

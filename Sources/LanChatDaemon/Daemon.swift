@@ -18,6 +18,9 @@ public enum Daemon {
         defer { state.releaseLock() }
         let (identity, created) = try state.loadOrCreateIdentity()
         let store = try EntryStore(path: state.databasePath)
+        // Deferred after the lock's release, so it runs before it: the last write (SQLite's checkpoint
+        // on close) happens while this daemon still holds its state directory.
+        defer { store.close() }
         let node = try await Node(identity: identity, store: store, logger: logger)
         try await node.ensureProfile()
         let name = await node.whoami().name
@@ -29,7 +32,8 @@ public enum Daemon {
         } catch {
             throw DaemonError.configuration("cannot listen on \(config.bindAddress):\(config.port) (UDP and TCP): \(error)")
         }
-        let replication = try await ReplicationShell(node: node, transport: transport, network: config.network, logger: logger)
+        let replication = try await ReplicationShell(
+            node: node, transport: transport, configuration: ReplicationConfiguration(network: config.network), logger: logger)
         await replication.addPeers(config.peers, source: .configured)
         await replication.addPeers(try await store.rememberedPeers().map(\.description), source: .remembered)
 

@@ -249,17 +249,6 @@ struct NetworkStatus: Sendable {
     var peersByState: StatusInfo.PeersByState
     var mdns: MDNSState
     var counters: StatusInfo.Counters
-
-    /// ReplicationShell reports peer states, the mDNS state and counters by their wire names.
-    init(name: String, port: Int, peersByState: [String: Int], mdns: String, counters: [String: UInt64]) {
-        self.name = name
-        self.port = port
-        self.peersByState = StatusInfo.PeersByState()
-        for state in PeerInfo.State.allCases { self.peersByState[state] = peersByState[state.rawValue] ?? 0 }
-        self.mdns = MDNSState(mdns)
-        self.counters = StatusInfo.Counters()
-        for (name, counter) in StatusInfo.Counters.named { self.counters[keyPath: counter] = counters[name] ?? 0 }
-    }
 }
 
 enum WallClock {

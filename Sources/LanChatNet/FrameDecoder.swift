@@ -11,7 +11,7 @@ struct FrameDecoder: ByteToMessageDecoder {
     mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
         guard let length = buffer.getInteger(at: buffer.readerIndex, as: UInt32.self) else { return .needMoreData }
         guard length > 0, Int(length) <= maxBytes else {
-            throw SyncError.protocolViolation("frame length \(length) outside 1...\(maxBytes)")
+            throw SyncFailure.protocolViolation("frame length \(length) outside 1...\(maxBytes)")
         }
         guard buffer.readableBytes >= 4 + Int(length) else { return .needMoreData }
         buffer.moveReaderIndex(forwardBy: 4)
@@ -28,21 +28,5 @@ extension ByteBuffer {
         reserveCapacity(4 + body.count)
         writeInteger(UInt32(body.count))
         writeBytes(body)
-    }
-}
-
-public enum SyncError: Error, CustomStringConvertible, Equatable {
-    case protocolViolation(String)
-    case authentication(String)
-    case closed
-    case timedOut
-
-    public var description: String {
-        switch self {
-        case .protocolViolation(let text): "protocol violation: \(text)"
-        case .authentication(let text): "handshake failed: \(text)"
-        case .closed: "connection closed"
-        case .timedOut: "timed out"
-        }
     }
 }

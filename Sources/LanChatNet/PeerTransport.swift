@@ -1,3 +1,4 @@
+import Dispatch
 import LanChatCore
 import NIOCore
 import NIOPosix
@@ -16,7 +17,7 @@ public struct PeerTransport: Sendable {
         var lastError: (any Error)?
         for _ in 0..<(port == 0 ? 20 : 1) {
             let tcp = try await bindListener(host: host, port: port)
-            guard let bound = tcp.channel.localAddress?.port else { throw SyncError.closed }
+            guard let bound = tcp.channel.localAddress?.port else { throw SyncFailure.closed }
             do {
                 let udp = try await DatagramBootstrap(group: MultiThreadedEventLoopGroup.singleton)
                     .channelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -32,7 +33,7 @@ public struct PeerTransport: Sendable {
                 try? await tcp.channel.close()
             }
         }
-        throw lastError ?? SyncError.closed
+        throw lastError ?? SyncFailure.closed
     }
 
     private static func bindListener(host: String, port: Int) async throws -> Listener {
@@ -65,7 +66,18 @@ extension PeerAddress {
         self.init(host: ip, port: UInt16(port))
     }
 
-    public func socketAddress() throws -> SocketAddress {
-        try SocketAddress.makeAddressResolvingHost(host, port: Int(port))
+    /// The numeric address of a host name (or the address itself), looked up off the cooperative
+    /// pool: getaddrinfo blocks, for seconds when DNS is slow.
+    public func resolved() async throws -> PeerAddress {
+        let (host, port) = (host, Int(port))
+        return try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(with: Result {
+                    let socket = try SocketAddress.makeAddressResolvingHost(host, port: port)
+                    guard let numeric = PeerAddress(socket) else { throw SyncFailure.protocolViolation("\(host) has no usable address") }
+                    return numeric
+                })
+            }
+        }
     }
 }

@@ -1,170 +1,77 @@
 import LanChatCore
 import NIOCore
 
-/// One TCP sync between two nodes: a mutual handshake that binds the session to two proven IDs,
-/// an exchange of version vectors, then each side streams what the other lacks, verified entry by
-/// entry on arrival. Both directions run at once, so neither side's sending can block on the other.
+/// Carries one TCP sync: frames in and out, store reads and writes, signature checks on every core.
+/// Every decision (what to send, what to accept, when it is over) is the core's `SyncHandshake`,
+/// `SyncOutbound` and `SyncInbound`; this only executes their actions.
 public struct SyncSession: Sendable {
-    public struct Context: Sendable {
-        public let identity: LocalIdentity
-        public let network: String
-        public let listenPort: UInt16
-        public let storage: any SyncStorage
-        /// Entries sent per session at most; the peer comes back for the rest.
-        public let maxEntries: Int
-
-        public init(identity: LocalIdentity, network: String, listenPort: UInt16, storage: any SyncStorage, maxEntries: Int = 50_000) {
-            self.identity = identity
-            self.network = network
-            self.listenPort = listenPort
-            self.storage = storage
-            self.maxEntries = maxEntries
-        }
-    }
-
-    public struct Result: Sendable, Equatable {
-        public let peer: AuthorID
-        /// The port the peer listens on (from its hello), for an inbound session.
-        public let peerPort: UInt16
-        public let received: Int
-        public let sent: Int
-        /// The peer stopped at its bound and has more for us.
-        public let peerHasMore: Bool
-        /// Everything read from the peer, framing included.
-        public let bytesReceived: Int
-    }
-
-    /// Entries are stored in batches this large: one transaction each.
-    static let ingestBatch = 2000
-
-    let context: Context
+    let storage: any SyncStorage
     let channel: NIOAsyncChannel<[UInt8], ByteBuffer>
 
-    public init(context: Context, channel: NIOAsyncChannel<[UInt8], ByteBuffer>) {
-        self.context = context
+    public init(storage: any SyncStorage, channel: NIOAsyncChannel<[UInt8], ByteBuffer>) {
+        self.storage = storage
         self.channel = channel
     }
 
-    public func initiate(expecting expected: AuthorID?) async throws -> Result {
+    /// Runs the session to its end; throws a `SyncFailure` (or the transport's error) if it does not complete.
+    /// `bytesReceived` counts everything read from the peer, framing included.
+    public func run(_ opening: SyncHandshake) async throws -> (result: SyncResult, bytesReceived: Int) {
         try await channel.executeThenClose { inbound, outbound in
             var frames = FrameReader(inbound.makeAsyncIterator())
-            let myChallenge = Handshake.randomChallenge()
-            try await outbound.write(ByteBuffer(frame: .hello(
-                network: context.network, sender: context.identity.id, port: context.listenPort, challenge: myChallenge)))
-            guard case .helloReply(let peer, let theirChallenge, let signature) = try await frames.next() else {
-                throw SyncError.protocolViolation("expected hello reply")
-            }
-            if let expected, expected != peer { throw SyncError.authentication("peer is \(peer.short), expected \(expected.short)") }
-            guard peer != context.identity.id,
-                Handshake.verify(signature, by: peer, role: .responder, network: context.network, challenge: myChallenge, other: context.identity.id)
-            else { throw SyncError.authentication("peer's signature does not verify") }
-            try await outbound.write(ByteBuffer(frame: .proof(signature: Handshake.sign(
-                context.identity, role: .initiator, network: context.network, challenge: theirChallenge, other: peer))))
-            return try await exchange(with: peer, port: 0, &frames, outbound)
+            let exchange = try await open(opening, &frames, outbound)
+            // Both halves at once: neither side's sending may wait on the other's reading.
+            async let sent = Self.send(exchange.outbound, storage: storage, outbound)
+            let (received, more) = try await receive(exchange.inbound, &frames)
+            let result = SyncResult(
+                peer: exchange.peer, peerPort: exchange.peerPort, received: received, sent: try await sent, peerHasMore: more)
+            return (result, frames.bytesRead)
         }
     }
 
-    public func respond() async throws -> Result {
-        try await channel.executeThenClose { inbound, outbound in
-            var frames = FrameReader(inbound.makeAsyncIterator())
-            guard case .hello(let network, let peer, let port, let theirChallenge) = try await frames.next() else {
-                throw SyncError.protocolViolation("expected hello")
-            }
-            guard network == context.network else { throw SyncError.authentication("peer is on network '\(network)'") }
-            guard peer != context.identity.id else { throw SyncError.authentication("connected to ourselves") }
-            let myChallenge = Handshake.randomChallenge()
-            try await outbound.write(ByteBuffer(frame: .helloReply(
-                sender: context.identity.id, challenge: myChallenge,
-                signature: Handshake.sign(context.identity, role: .responder, network: network, challenge: theirChallenge, other: peer))))
-            guard case .proof(let signature) = try await frames.next(),
-                Handshake.verify(signature, by: peer, role: .initiator, network: network, challenge: myChallenge, other: context.identity.id)
-            else { throw SyncError.authentication("peer's proof does not verify") }
-            return try await exchange(with: peer, port: port, &frames, outbound)
-        }
-    }
-
-    private func exchange(
-        with peer: AuthorID, port: UInt16, _ frames: inout FrameReader, _ outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>
-    ) async throws -> Result {
-        let mine = try await context.storage.versionVector()
-        try await outbound.write(ByteBuffer(frame: .vector(mine)))
-        guard case .vector(let theirs) = try await frames.next() else { throw SyncError.protocolViolation("expected vector") }
-        let wanted = theirs.behind(mine)
-        let sender = Task { [context] in try await Self.stream(wanted, context: context, outbound) }
-        do {
-            let (received, more) = try await receiveEntries(&frames, offered: theirs)
-            // Cancelling this session (its deadline) must reach the sender too, or a peer that stops
-            // reading would hold it forever.
-            let sent = try await withTaskCancellationHandler { try await sender.value } onCancel: { sender.cancel() }
-            return Result(
-                peer: peer, peerPort: port, received: received, sent: sent, peerHasMore: more, bytesReceived: frames.bytesRead)
-        } catch {
-            sender.cancel()
-            throw error
-        }
-    }
-
-    private static func stream(
-        _ wanted: [(author: AuthorID, after: UInt64)], context: Context, _ outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>
-    ) async throws -> Int {
-        var sent = 0
-        var hitBound = false
-        outer: for (author, after) in wanted {
-            var cursor = after
-            while true {
-                let budget = context.maxEntries - sent
-                guard budget > 0 else {
-                    hitBound = true
-                    break outer
-                }
-                let batch = try await context.storage.encodedEntries(
-                    author: author, after: cursor, limit: min(budget, SyncFrame.maxEntriesPerFrame * 50))
-                if batch.isEmpty { break }
-                for start in stride(from: 0, to: batch.count, by: SyncFrame.maxEntriesPerFrame) {
-                    let chunk = Array(batch[start..<min(start + SyncFrame.maxEntriesPerFrame, batch.count)])
-                    try await outbound.write(ByteBuffer(frame: .entries(chunk)))
-                }
-                sent += batch.count
-                // The last entry's seq sits at a fixed offset of the canonical encoding.
-                cursor = Entry.seq(ofEncoded: batch[batch.count - 1])
-            }
-        }
-        try await outbound.write(ByteBuffer(frame: .done(more: hitBound)))
-        return sent
-    }
-
-    /// Receives entries until the peer's `done`. Each batch is verified on every core, then stored while
-    /// the next one is read and verified: no entry is stored before its signature checks out.
-    private func receiveEntries(_ frames: inout FrameReader, offered theirs: VersionVector) async throws -> (Int, Bool) {
-        var pending: [Entry] = []
-        var received = 0
-        var storing: Task<Void, any Error>?
-        func store(_ batch: [Entry]) async throws {
-            try await EntryVerifier.verifyAll(batch)
-            try await storing?.value
-            storing = Task { [storage = context.storage] in try await storage.ingest(batch) }
-        }
+    private func open(
+        _ opening: SyncHandshake, _ frames: inout FrameReader, _ outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>
+    ) async throws -> SyncExchange {
+        var handshake = opening
+        var actions = handshake.start()
         while true {
-            let (frame, entries) = try await frames.nextWithEntries()
-            switch frame {
-            case .entries:
-                // Only authors the peer's own vector listed, and no more than a session may carry.
-                guard entries.allSatisfy({ theirs[$0.author] > 0 }) else {
-                    throw SyncError.protocolViolation("entries of an author the peer did not offer")
+            while !actions.isEmpty {
+                switch actions.removeFirst() {
+                case .send(let frame): try await outbound.write(ByteBuffer(frame: frame))
+                case .readVector: actions += handshake.vectorRead(try await storage.syncVector())
+                case .established(let exchange): return exchange
+                case .fail(let failure): throw failure
                 }
-                received += entries.count
-                guard received <= context.maxEntries else { throw SyncError.protocolViolation("more entries than a session carries") }
-                pending += entries
-                if pending.count >= Self.ingestBatch {
-                    try await store(pending)
-                    pending.removeAll(keepingCapacity: true)
+            }
+            actions = handshake.receive(try await frames.next())
+        }
+    }
+
+    private static func send(
+        _ half: SyncOutbound, storage: any SyncStorage, _ outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>
+    ) async throws -> Int {
+        var half = half
+        while true {
+            switch half.next() {
+            case .read(let author, let after, let limit): half.read(try await storage.entries(author: author, after: after, limit: limit))
+            case .send(let frame): try await outbound.write(ByteBuffer(frame: frame))
+            case .finished(let sent): return sent
+            }
+        }
+    }
+
+    private func receive(_ half: SyncInbound, _ frames: inout FrameReader) async throws -> (received: Int, more: Bool) {
+        var half = half
+        while true {
+            var actions = half.receive(try await frames.next())
+            while !actions.isEmpty {
+                switch actions.removeFirst() {
+                case .verify(let batch): actions += half.verified(batch, valid: await ParallelVerifier.verify(batch))
+                case .store(let batch):
+                    try await storage.ingest(batch)
+                    actions += half.stored()
+                case .finished(let received, let more): return (received, more)
+                case .fail(let failure): throw failure
                 }
-            case .done(let more):
-                if !pending.isEmpty { try await store(pending) }
-                try await storing?.value
-                return (received, more)
-            case .hello, .helloReply, .proof, .vector:
-                throw SyncError.protocolViolation("unexpected frame while receiving entries")
             }
         }
     }
@@ -180,16 +87,12 @@ struct FrameReader {
     }
 
     mutating func next() async throws -> SyncFrame {
-        try await nextWithEntries().frame
-    }
-
-    mutating func nextWithEntries() async throws -> (frame: SyncFrame, entries: [Entry]) {
-        guard let bytes = try await iterator.next() else { throw SyncError.closed }
+        guard let bytes = try await iterator.next() else { throw SyncFailure.closed }
         bytesRead += 4 + bytes.count
         do {
-            return try SyncFrame.decode(bytes, verifySignatures: false)
+            return try SyncFrame.decode(bytes)
         } catch {
-            throw SyncError.protocolViolation("bad frame: \(error)")
+            throw SyncFailure.protocolViolation("bad frame: \(error)")
         }
     }
 }

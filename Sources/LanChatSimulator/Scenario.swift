@@ -1,10 +1,12 @@
+import LanChatCore
+
 /// The script of a simulation: the network's conditions and what happens to it, when.
 /// Times are virtual milliseconds from the start of the run.
 public struct Scenario: Sendable {
     /// Which node an action applies to.
     public enum NodeChoice: Equatable, Sendable {
         case node(Int)
-        /// One of the nodes that are up when the action happens, chosen with the simulation's generator.
+        /// One of the honest nodes that are up when the action happens, chosen with the simulation's generator.
         case randomUp
     }
 
@@ -19,6 +21,9 @@ public struct Scenario: Sendable {
         /// The node goes down, loses every datagram and sync meant for it, and after `downtime` starts a
         /// new replicator from its log and its original seeds, as a restarted daemon would.
         case restart(NodeChoice, downtime: UInt64)
+        /// Like a restart, but the node comes back from an older copy of its state directory, without its
+        /// last `losing` entries: its next writes reuse their seqs, forking its log.
+        case restoreBackup(Int, losing: UInt64, downtime: UInt64)
     }
 
     public struct TimedAction: Equatable, Sendable {
@@ -30,12 +35,14 @@ public struct Scenario: Sendable {
     public var nodeCount: Int
     /// Chance that any one datagram is lost, throughout.
     public var lossRate = 0.0
-    /// One-way datagram latency, in milliseconds.
+    /// One-way latency of a datagram, of a TCP connection's set-up and of each sync frame, in milliseconds.
     public var latency: ClosedRange<UInt64> = 1...5
-    /// From opening a sync to its end: connection, handshake, vectors and entries.
-    public var syncDuration: ClosedRange<UInt64> = 5...20
-    /// Entries a sync moves each way at most; a session that hits it ends with `more: true`.
-    public var syncBound = 5000
+    /// The protocol's settings, as the daemon has them unless a scenario changes one.
+    public var configuration = ReplicationConfiguration(network: Simulation.network)
+    /// Nodes that misbehave; the invariants are checked on the others.
+    public var adversaries: [Int: Adversary] = [:]
+    /// Real time the run may take; past it the run stops and its report says so.
+    public var wallClockBudget: Duration = .seconds(240)
     /// How often convergence is checked once the script has played out.
     public var convergenceCheckInterval: UInt64 = 100
     /// The run stops here if it has not converged.
@@ -58,8 +65,10 @@ public struct Scenario: Sendable {
     /// When the last action has fully taken effect (a restarted node is back up): convergence is measured from here.
     public var settledAt: UInt64 {
         actions.map { timed in
-            if case .restart(_, let downtime) = timed.action { return timed.time + downtime }
-            return timed.time
+            switch timed.action {
+            case .restart(_, let downtime), .restoreBackup(_, _, let downtime): return timed.time + downtime
+            default: return timed.time
+            }
         }.max() ?? 0
     }
 }
@@ -69,6 +78,7 @@ extension Scenario.Action {
         switch self {
         case .join(let node, let seeds): [node] + seeds
         case .publish(let choice), .restart(let choice, _): choice.namedNode.map { [$0] } ?? []
+        case .restoreBackup(let node, _, _): [node]
         case .partition(let groups): groups.flatMap { $0 }
         case .heal: []
         }

@@ -1,18 +1,24 @@
 import LanChatCore
 
-/// One simulated machine: an identity, a log that survives restarts, and, while it is up, a replicator.
+/// One simulated machine: an identity, a store that survives restarts, and, while it is up, a replicator.
 struct SimulatedNode {
     let index: Int
     let identity: LocalIdentity
     let address: PeerAddress
+    /// Nil for an honest node.
+    var adversary: Adversary?
     /// Given when the node first joins; a restarted node starts again from these.
     var seeds: [Int] = []
-    var log = SimulatedLog()
+    var store = SimulatedStore()
     var clock = HybridClock()
     /// Nil before the node joins and while it is down.
     var replicator: Replicator?
     /// Changes whenever the node starts or stops, so timers and syncs of an earlier run are ignored.
     var incarnation = 0
+    /// What a replaying adversary captured, to send again.
+    var captured: [[UInt8]] = []
+    /// Hostile datagrams its replicators turned away (malformed or badly signed, over the rate), across restarts.
+    var pastRejections = Rejections()
     private(set) var lastSeq: UInt64 = 0
 
     init(index: Int, identity: LocalIdentity) {
@@ -23,13 +29,43 @@ struct SimulatedNode {
 
     var id: AuthorID { identity.id }
     var isUp: Bool { replicator != nil }
+    var isHonest: Bool { adversary == nil }
 
     /// Signs the next entry of this node's own log at the virtual time and stores it.
     mutating func write(_ content: EntryContent, now: UInt64) -> Entry {
         lastSeq += 1
         let timestamp = clock.tick(wallMillis: Simulation.epochMillis + now)
         let entry = Entry.sign(by: identity, seq: lastSeq, timestamp: timestamp, content: content)
-        _ = log.insert([(index, entry)])
+        _ = store.insert([entry])
         return entry
+    }
+
+    /// The state directory comes back from an older copy: the last `lost` entries of its own log are gone,
+    /// and the next write reuses their seqs.
+    mutating func restoreBackup(losing lost: UInt64) {
+        lastSeq -= min(lost, lastSeq)
+        store.truncate(id, above: lastSeq)
+    }
+
+    var rejections: Rejections { pastRejections + (replicator.map { Rejections($0.counters) } ?? Rejections()) }
+}
+
+/// Datagrams a node refused to act on.
+struct Rejections {
+    var dropped: UInt64 = 0
+    var rateLimited: UInt64 = 0
+
+    init() {}
+
+    init(_ counters: ReplicationCounters) {
+        dropped = counters.dropped
+        rateLimited = counters.rateLimited
+    }
+
+    static func + (lhs: Self, rhs: Self) -> Self {
+        var sum = lhs
+        sum.dropped += rhs.dropped
+        sum.rateLimited += rhs.rateLimited
+        return sum
     }
 }

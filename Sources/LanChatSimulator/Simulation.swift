@@ -1,7 +1,9 @@
 import HeapModule
 import LanChatCore
 
-/// Drives one `Replicator` per simulated node in memory, on a virtual clock, through a `Scenario`.
+/// Drives the real protocol of every simulated node in memory, on a virtual clock, through a
+/// `Scenario`: each node's `Replicator` receives encoded datagrams, and each sync runs the real
+/// `SyncHandshake`, `SyncOutbound` and `SyncInbound` at both ends of a simulated TCP connection.
 /// Every random choice comes from one `SplitMix64` seeded by the scenario, and events at the same
 /// virtual time run in the order they were scheduled: the same scenario gives the same report.
 public struct Simulation {
@@ -11,35 +13,31 @@ public struct Simulation {
     static let epochMillis: UInt64 = 1_767_225_600_000
 
     public let scenario: Scenario
-    private var nodes: [SimulatedNode]
-    private var nodeAt: [PeerAddress: Int] = [:]
-    /// Node IDs by index, and the other way round.
-    private var ids: [AuthorID] = []
-    private var nodeOf: [AuthorID: Int] = [:]
+    var nodes: [SimulatedNode]
+    var nodeAt: [PeerAddress: Int] = [:]
     private var queue = Heap<ScheduledEvent>()
     private var scheduled: UInt64 = 0
-    private var random: SplitMix64
-    private var now: UInt64 = 0
+    var random: SplitMix64
+    var now: UInt64 = 0
     /// Partition group of each node; all zero when the network is whole.
-    private var group: [Int]
-    /// Everything published so far: what every node must end up holding.
-    private var everything = VersionVector()
-    private var publishedAt: [MessageKey: UInt64] = [:]
-    private var lastDeliveryAt: [MessageKey: UInt64] = [:]
-    private var deliveries = SimulationReport.Deliveries()
-    private var traffic = SimulationReport.Traffic()
+    var group: [Int]
+    let verifier = VerificationCache()
+    /// The hash of every entry a node really wrote: what every honest node must end up holding.
+    var published: [EntryHash: UInt64] = [:]
+    var publishedFingerprint: UInt64 = 0
+    var lastDeliveryAt: [EntryHash: UInt64] = [:]
+    var deliveries = SimulationReport.Deliveries()
+    var traffic = SimulationReport.Traffic()
+    var connections: [Int: SimulatedConnection] = [:]
+    var nextConnection = 0
     private var publishesSkipped = 0
     private var convergedAt: UInt64?
+    private var budgetExceeded = false
     private let message: EntryContent
-    private let protocolPeriod: UInt64
 
-    private enum Channel { case push, sync }
+    enum Channel { case push, sync }
 
-    /// An entry's key with its author as a node index: cheaper to hash than an `EntryKey`.
-    private struct MessageKey: Hashable {
-        let author: Int
-        let seq: UInt64
-    }
+    var configuration: ReplicationConfiguration { scenario.configuration }
 
     public init(scenario: Scenario) throws {
         precondition(scenario.nodeCount > 0, "a simulation needs nodes")
@@ -51,13 +49,11 @@ public struct Simulation {
             // Derived from the seed, not generated, so that IDs (and the order of everything keyed by them) repeat.
             let identity = try LocalIdentity(seed: random.bytes32())
             nodes.append(SimulatedNode(index: index, identity: identity))
+            nodes[index].adversary = scenario.adversaries[index]
             nodeAt[nodes[index].address] = index
-            ids.append(identity.id)
-            nodeOf[identity.id] = index
         }
         group = Array(repeating: 0, count: scenario.nodeCount)
         message = .message(try EntryContent.Message(room: "general", body: "hello from the simulator"))
-        protocolPeriod = Replicator.Configuration(network: Self.network, selfID: nodes[0].id, seed: 0).protocolPeriod
         for timed in scenario.actions {
             schedule(.action(timed.action), at: timed.time)
         }
@@ -70,25 +66,39 @@ public struct Simulation {
         return simulation.run()
     }
 
-    /// Plays the scenario until the network converges after its last action, or until the deadline.
+    /// Plays the scenario until the network converges after its last action, until the virtual
+    /// deadline, or until the wall-clock budget runs out.
     public mutating func run() -> SimulationReport {
+        let clock = ContinuousClock()
+        let started = clock.now
+        var handled = 0
         while convergedAt == nil, let next = queue.popMin(), next.time <= scenario.deadline {
             now = next.time
             handle(next.event)
+            handled += 1
+            if handled % 4096 == 0, clock.now - started > scenario.wallClockBudget {
+                budgetExceeded = true
+                break
+            }
         }
         return report()
     }
 
     // MARK: What tests may look at after a run
 
-    public func id(ofNode index: Int) -> AuthorID { ids[index] }
+    public func id(ofNode index: Int) -> AuthorID { nodes[index].id }
+
+    public func address(ofNode index: Int) -> PeerAddress { nodes[index].address }
 
     /// What the node's replicator holds, or nil while it is down.
     public func vector(ofNode index: Int) -> VersionVector? { nodes[index].replicator?.vector }
 
+    /// The replicator's view of the node's peers, or nil while it is down.
+    public func peers(ofNode index: Int) -> [PeerRecord]? { nodes[index].replicator?.peers }
+
     // MARK: Events
 
-    private mutating func schedule(_ event: SimulationEvent, at time: UInt64) {
+    mutating func schedule(_ event: SimulationEvent, at time: UInt64) {
         queue.insert(ScheduledEvent(time: time, order: scheduled, event: event))
         scheduled += 1
     }
@@ -97,9 +107,10 @@ public struct Simulation {
         switch event {
         case .action(let action): perform(action)
         case .tick(let node, let incarnation): tick(node, incarnation: incarnation)
-        case .deliver(let datagram, let sender, let node): deliver(datagram, from: sender, to: node)
-        case .finishSync(let initiator, let incarnation, let responder):
-            finishSync(initiator: initiator, incarnation: incarnation, responder: responder)
+        case .deliver(let bytes, let sender, let node): deliver(bytes, from: sender, to: node)
+        case .connect(let connection): connect(connection)
+        case .frame(let connection, let side, let frame): arrive(frame, on: connection, at: side)
+        case .syncDeadline(let connection): reset(connection, timedOut: true)
         case .comeBack(let node): start(node)
         case .checkConvergence: checkConvergence()
         }
@@ -128,26 +139,32 @@ public struct Simulation {
             guard let node = pick(choice) else { return }
             stop(node)
             schedule(.comeBack(node: node), at: now + downtime)
+        case .restoreBackup(let node, let lost, let downtime):
+            guard nodes[node].isUp else { return }
+            stop(node)
+            nodes[node].restoreBackup(losing: lost)
+            schedule(.comeBack(node: node), at: now + downtime)
         }
     }
 
-    /// The chosen node if it is up.
+    /// The chosen node if it is up; a random choice picks among honest nodes only.
     private mutating func pick(_ choice: Scenario.NodeChoice) -> Int? {
         switch choice {
         case .node(let node):
             return nodes[node].isUp ? node : nil
         case .randomUp:
-            let up = nodes.indices.filter { nodes[$0].isUp }
+            let up = nodes.indices.filter { nodes[$0].isUp && nodes[$0].isHonest }
             return up.isEmpty ? nil : up[random.below(up.count)]
         }
     }
 
     // MARK: Node lifecycle
 
-    /// A fresh replicator from the node's log and seeds, as a (re)started daemon builds it.
+    /// A fresh replicator from the node's store and seeds, as a (re)started daemon builds it.
     private mutating func start(_ node: Int) {
-        let configuration = Replicator.Configuration(network: Self.network, selfID: nodes[node].id, seed: random.next())
-        var replicator = Replicator(configuration: configuration, vector: nodes[node].log.vector(ids: ids))
+        var replicator = Replicator(
+            configuration: configuration, selfID: nodes[node].id, seed: random.next(), vector: nodes[node].store.vector,
+            verifier: verifier)
         for seed in nodes[node].seeds {
             replicator.discovered(nodes[seed].address, source: .configured)
         }
@@ -158,44 +175,51 @@ public struct Simulation {
     }
 
     private mutating func stop(_ node: Int) {
+        nodes[node].pastRejections = nodes[node].rejections
         nodes[node].replicator = nil
         nodes[node].incarnation += 1
     }
 
     private mutating func tick(_ node: Int, incarnation: Int) {
-        guard nodes[node].incarnation == incarnation, let directives = nodes[node].replicator?.tick(now: now),
-            let period = nodes[node].replicator?.configuration.protocolPeriod
-        else { return }
-        schedule(.tick(node: node, incarnation: incarnation), at: now + period)
+        guard nodes[node].incarnation == incarnation, let directives = nodes[node].replicator?.tick(now: now) else { return }
+        schedule(.tick(node: node, incarnation: incarnation), at: now + configuration.protocolPeriod)
         interpret(directives, at: node)
+        if let adversary = nodes[node].adversary { misbehave(adversary, at: node) }
     }
 
     private mutating func publish(from node: Int) {
         let entry = nodes[node].write(message, now: now)
-        everything.advance(entry.author, to: entry.seq)
-        publishedAt[MessageKey(author: node, seq: entry.seq)] = now
-        // `pick` returned an up node, so the replicator is there.
+        if published.updateValue(now, forKey: entry.hash) == nil {
+            publishedFingerprint &+= SimulatedStore.fingerprint(of: entry)
+        }
         guard let directives = nodes[node].replicator?.published(entry, now: now) else { return }
         interpret(directives, at: node)
     }
 
     // MARK: Directives
 
-    private mutating func interpret(_ directives: [Replicator.Directive], at node: Int) {
+    mutating func interpret(_ directives: [Replicator.Directive], at node: Int) {
         for directive in directives {
             switch directive {
             case .send(let datagram, let target): transmit(datagram, from: node, to: target)
-            case .store(let entries, _):
-                // Every entry in the simulation was written by one of its nodes.
-                store(entries.compactMap { entry in nodeOf[entry.author].map { ($0, entry) } }, at: node, by: .push)
+            case .store(let entries, _): store(entries, at: node, by: .push)
             case .sync(let peer): openSync(from: node, with: peer)
             }
         }
     }
 
-    private mutating func transmit(_ datagram: Datagram, from sender: Int, to address: PeerAddress) {
+    mutating func transmit(_ datagram: Datagram, from sender: Int, to address: PeerAddress) {
+        var datagram = datagram
+        if case .impostor(let victim) = nodes[sender].adversary {
+            datagram = Datagram(network: datagram.network, sender: nodes[victim].id, body: datagram.body)
+        }
         traffic.datagramsSent += 1
         if case .push = datagram.body { traffic.pushDatagrams += 1 }
+        send(datagram.encoded(), from: sender, to: address)
+    }
+
+    /// Carries bytes to the node at the address, through loss and partitions.
+    mutating func send(_ bytes: [UInt8], from sender: Int, to address: PeerAddress) {
         guard let target = nodeAt[address] else {
             traffic.datagramsUndeliverable += 1
             return
@@ -208,77 +232,33 @@ public struct Simulation {
             traffic.datagramsLost += 1
             return
         }
-        schedule(.deliver(datagram, from: nodes[sender].address, to: target), at: now + random.uniform(scenario.latency))
+        schedule(.deliver(bytes, from: nodes[sender].address, to: target), at: now + random.uniform(scenario.latency))
     }
 
-    private mutating func deliver(_ datagram: Datagram, from sender: PeerAddress, to node: Int) {
-        guard let directives = nodes[node].replicator?.receive(datagram, from: sender, now: now) else {
+    private mutating func deliver(_ bytes: [UInt8], from sender: PeerAddress, to node: Int) {
+        guard let directives = nodes[node].replicator?.receive(bytes, from: sender, now: now) else {
             traffic.datagramsUndeliverable += 1
             return
         }
+        if nodes[node].adversary == .replayer { nodes[node].capture(bytes) }
         interpret(directives, at: node)
     }
 
     /// Stores what is new, tells the replicator the new heads and counts deliveries.
-    private mutating func store(_ entries: [(author: Int, entry: Entry)], at node: Int, by channel: Channel) {
-        let (fresh, heads) = nodes[node].log.insert(entries)
+    mutating func store(_ entries: [Entry], at node: Int, by channel: Channel) {
+        let (fresh, heads) = nodes[node].store.insert(entries)
         guard !fresh.isEmpty else { return }
         let wallMillis = Self.epochMillis + now
         for entry in fresh {
             nodes[node].clock.observe(entry.timestamp, wallMillis: wallMillis)
-            guard let author = nodeOf[entry.author], author != node else { continue }
+            guard entry.author != nodes[node].id else { continue }
             switch channel {
             case .push: deliveries.byPush += 1
             case .sync: deliveries.bySync += 1
             }
-            lastDeliveryAt[MessageKey(author: author, seq: entry.seq)] = now
+            lastDeliveryAt[entry.hash] = now
         }
         nodes[node].replicator?.headsAdvanced(heads)
-    }
-
-    // MARK: Sync
-
-    private mutating func openSync(from node: Int, with peer: PeerAddress) {
-        traffic.syncsStarted += 1
-        schedule(
-            .finishSync(initiator: node, incarnation: nodes[node].incarnation, responder: peer),
-            at: now + random.uniform(scenario.syncDuration))
-    }
-
-    /// A TCP sync: reliable, but only between two running nodes in the same partition group.
-    private mutating func finishSync(initiator: Int, incarnation: Int, responder address: PeerAddress) {
-        guard nodes[initiator].incarnation == incarnation, nodes[initiator].isUp else {
-            traffic.syncsAbandoned += 1
-            return
-        }
-        let target = nodeAt[address]
-        guard let responder = target, nodes[responder].isUp, group[initiator] == group[responder] else {
-            traffic.syncsFailed += 1
-            if let target, group[initiator] != group[target] { traffic.syncsPartitioned += 1 }
-            nodes[initiator].replicator?.syncFinished(with: address, outcome: .failed, now: now)
-            return
-        }
-        traffic.syncsCompleted += 1
-        // Each side is told whether the other stopped at the per-session bound before sending all it lacked.
-        var cut = (toInitiator: false, toResponder: false)
-        if nodes[initiator].log.total == nodes[responder].log.total
-            && nodes[initiator].log.fingerprint == nodes[responder].log.fingerprint
-        {
-            traffic.syncsIdle += 1
-        } else {
-            // The two vectors are exchanged before any entry moves, as in the sync protocol.
-            let toInitiator = nodes[responder].log.missing(from: nodes[initiator].log, limit: scenario.syncBound)
-            let toResponder = nodes[initiator].log.missing(from: nodes[responder].log, limit: scenario.syncBound)
-            store(toInitiator.entries, at: initiator, by: .sync)
-            store(toResponder.entries, at: responder, by: .sync)
-            cut = (toInitiator.more, toResponder.more)
-            if cut.toInitiator || cut.toResponder { traffic.syncsCut += 1 }
-        }
-        let responderID = nodes[responder].id
-        nodes[initiator].replicator?.syncFinished(
-            with: address, outcome: .completed(id: responderID, more: cut.toInitiator), now: now)
-        let (initiatorAddress, initiatorID) = (nodes[initiator].address, nodes[initiator].id)
-        nodes[responder].replicator?.inboundSyncVerified(initiatorAddress, id: initiatorID, more: cut.toResponder, now: now)
     }
 
     // MARK: Convergence
@@ -291,27 +271,29 @@ public struct Simulation {
         }
     }
 
-    /// Every up node's replicator (and log) holds exactly what was published: totals first, then digests.
+    /// Every up honest node holds exactly what was written: counts first, then fingerprints, then the
+    /// replicator's vector.
     private var isConverged: Bool {
-        let total = everything.total
-        let up = nodes.filter(\.isUp)
-        guard !up.isEmpty,
-            up.allSatisfy({ $0.log.total == total && $0.replicator?.vector.total == total })
-        else { return false }
-        let digest = everything.digest
-        return up.allSatisfy { $0.replicator?.vector.digest == digest }
+        let up = nodes.filter { $0.isUp && $0.isHonest }
+        return !up.isEmpty
+            && up.allSatisfy { $0.store.count == published.count && $0.store.fingerprint == publishedFingerprint }
+            && up.allSatisfy { $0.replicator?.vector == $0.store.vector }
     }
 
     // MARK: Report
 
     private func report() -> SimulationReport {
-        let latencies = publishedAt.compactMap { key, published in lastDeliveryAt[key].map { $0 - published } }.sorted()
+        let latencies = published.compactMap { hash, at in lastDeliveryAt[hash].map { $0 - at } }.sorted()
+        let rejections = nodes.filter(\.isHonest).map(\.rejections).reduce(Rejections(), +)
+        var traffic = traffic
+        traffic.datagramsRejected = Int(rejections.dropped)
+        traffic.datagramsRateLimited = Int(rejections.rateLimited)
         return SimulationReport(
             seed: scenario.seed,
             nodes: nodes.count,
             upNodes: nodes.count(where: \.isUp),
-            protocolPeriod: protocolPeriod,
-            entriesPublished: publishedAt.count,
+            protocolPeriod: configuration.protocolPeriod,
+            entriesPublished: published.count,
             publishesSkipped: publishesSkipped,
             deliveries: deliveries,
             traffic: traffic,
@@ -319,6 +301,9 @@ public struct Simulation {
                 ? nil : SimulationReport.Latency(median: latencies[(latencies.count - 1) / 2], max: latencies[latencies.count - 1]),
             settledAt: scenario.settledAt,
             convergedAt: convergedAt,
-            endedAt: now)
+            endedAt: now,
+            signatureChecks: verifier.signatureChecks,
+            invariants: invariants(),
+            budgetExceeded: budgetExceeded)
     }
 }

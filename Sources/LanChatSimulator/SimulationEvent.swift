@@ -5,9 +5,12 @@ enum SimulationEvent {
     case action(Scenario.Action)
     /// The node's protocol period timer, for the run of the node it was set in.
     case tick(node: Int, incarnation: Int)
-    case deliver(Datagram, from: PeerAddress, to: Int)
-    /// A sync the initiator opened ends: entries move both ways, or it fails.
-    case finishSync(initiator: Int, incarnation: Int, responder: PeerAddress)
+    case deliver([UInt8], from: PeerAddress, to: Int)
+    /// A sync's TCP connection reaches the responder.
+    case connect(connection: Int)
+    case frame(connection: Int, to: SimulatedConnection.Side, SyncFrame)
+    /// The session timeout of a sync: if it is still open, it is cancelled.
+    case syncDeadline(connection: Int)
     /// A restarted node's downtime is over.
     case comeBack(node: Int)
     case checkConvergence

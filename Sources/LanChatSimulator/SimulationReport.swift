@@ -26,6 +26,26 @@ public struct SimulationReport: Equatable, Sendable {
         public var syncsCut = 0
         /// Syncs whose initiator went down before they ended.
         public var syncsAbandoned = 0
+        /// Of the failed syncs, those cancelled at the session timeout.
+        public var syncsTimedOut = 0
+        /// Frames carried by all syncs, both ways.
+        public var syncFrames = 0
+        /// Datagrams honest nodes dropped as malformed or badly signed.
+        public var datagramsRejected = 0
+        /// Datagrams honest nodes dropped unread, their sender over its rate.
+        public var datagramsRateLimited = 0
+    }
+
+    /// Checked at the end of every run, on the honest nodes.
+    public struct Invariants: Equatable, Sendable {
+        /// Entries held that no node wrote (forgeries): must be 0.
+        public var forgedEntriesStored: Int
+        /// Every honest node that is up holds the same entries.
+        public var honestNodesAgree: Bool
+        /// Every bounded structure of every replicator that outgrew its bound.
+        public var boundsExceeded: [String]
+
+        public var hold: Bool { forgedEntriesStored == 0 && honestNodesAgree && boundsExceeded.isEmpty }
     }
 
     /// A node storing an entry it did not author, counted once per node and entry.
@@ -57,6 +77,11 @@ public struct SimulationReport: Equatable, Sendable {
     /// When every up node's vector first equalled the vector of everything published; nil if never.
     public var convergedAt: UInt64?
     public var endedAt: UInt64
+    /// Ed25519 checks of entries actually run: each distinct entry once.
+    public var signatureChecks: Int
+    public var invariants: Invariants
+    /// The run stopped at its wall-clock budget, not at convergence or its deadline.
+    public var budgetExceeded: Bool
 
     public var converged: Bool { convergedAt != nil }
 
@@ -104,8 +129,14 @@ extension SimulationReport: CustomStringConvertible {
             lost \(traffic.datagramsLost), across a partition \(traffic.datagramsPartitioned), \
             to no running node \(traffic.datagramsUndeliverable)
             syncs: \(traffic.syncsStarted) started, \(traffic.syncsCompleted) completed (\(traffic.syncsIdle) with \
-            nothing to move, \(traffic.syncsCut) cut at the bound), \(traffic.syncsFailed) failed (\(traffic.syncsPartitioned) across a partition), \
-            \(traffic.syncsAbandoned) abandoned
+            nothing to move, \(traffic.syncsCut) cut at the bound), \(traffic.syncsFailed) failed (\(traffic.syncsPartitioned) across a partition, \
+            \(traffic.syncsTimedOut) timed out), \(traffic.syncsAbandoned) abandoned; \(traffic.syncFrames) frames
+            hostile or broken datagrams refused: \(traffic.datagramsRejected) malformed or badly signed, \
+            \(traffic.datagramsRateLimited) over their sender's rate; \(signatureChecks) signature checks in all
+            invariants: \(invariants.forgedEntriesStored) forged entries stored, honest nodes \
+            \(invariants.honestNodesAgree ? "agree" : "DISAGREE"), \
+            \(invariants.boundsExceeded.isEmpty ? "every bound held" : "bounds exceeded: \(invariants.boundsExceeded.joined(separator: "; "))")\
+            \(budgetExceeded ? "\nSTOPPED at its wall-clock budget" : "")
             last delivery of each message after publishing: \(latency)
             \(convergence)
             """

@@ -16,6 +16,11 @@ public final class EntryStore: Sendable {
         try Schema.migrator.migrate(pool)
     }
 
+    /// Checkpoints and closes the database; nothing may use the store afterwards.
+    public func close() {
+        try? pool.close()
+    }
+
     // MARK: Writing
 
     /// Appends to this node's own log. The seq is chosen, recorded and the entry signed inside one
@@ -187,13 +192,28 @@ public final class EntryStore: Sendable {
         }
     }
 
-    /// Encoded entries of one author after a seq, in seq order: what a sync streams to a peer.
-    public func encodedEntries(author: AuthorID, after seq: UInt64, limit: Int) async throws -> [[UInt8]] {
+    /// Each author's contiguous head with the hash of the entry there: this node's position in a sync.
+    public func syncVector() async throws -> SyncVector {
+        try await pool.read { db in
+            var heads: [AuthorID: AuthorTip] = [:]
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT a.id, a.head, e.raw FROM author a JOIN entry e ON e.author = a.id AND e.seq = a.head WHERE a.head > 0")
+            for row in rows {
+                heads[try AuthorID(bytes: Array(row["id"] as Data))] = AuthorTip(
+                    seq: UInt64(row["head"] as Int64), hash: EntryHash(of: row["raw"] as Data))
+            }
+            return SyncVector(heads: heads)
+        }
+    }
+
+    /// Entries of one author after a seq, in seq order: what a sync streams to a peer. Their signatures
+    /// were checked before they were stored, so they are not checked again.
+    public func entries(author: AuthorID, after seq: UInt64, limit: Int) async throws -> [Entry] {
         try await pool.read { db in
             try Data.fetchAll(
                 db, sql: "SELECT raw FROM entry WHERE author = ? AND seq > ? ORDER BY seq LIMIT ?",
                 arguments: [author.blob, Int64(seq), limit]
-            ).map { Array($0) }
+            ).map { try Entry.decode($0, verifySignature: false) }
         }
     }
 

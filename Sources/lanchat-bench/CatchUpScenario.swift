@@ -1,5 +1,6 @@
 import Foundation
 import LanChatCore
+import LanChatStore
 
 struct CatchUpResult {
     let entries: Int

@@ -1,4 +1,5 @@
 import Foundation
+import LanChatStore
 
 struct FootprintResult {
     let idleRSS: Double

@@ -2,37 +2,59 @@ import LanChatCore
 import Testing
 
 /// Random and mutated input must only ever produce a `DecodeError` (the typed throw guarantees the
-/// type; the test guarantees no trap), and anything accepted must be canonical.
+/// type; the test guarantees no trap), and anything accepted must be canonical: it encodes back to
+/// exactly the bytes it came from. Each test also checks that both outcomes happened, so a decoder that
+/// accepted or refused everything would fail it.
 @Suite("Decoders on random input")
 struct EntryDecodeFuzzTests {
-    @Test func entryDecodeOnRandomBytes() throws {
-        var random = SplitMix64(seed: 0x1A2C_4A7)
-        let valid = signedEntry(by: try identity(7), content: try message(body: "fuzz")).encoded
+    /// How many inputs a decoder accepted and refused; every accepted one must re-encode to its bytes.
+    struct Tally {
         var accepted = 0
-        for round in 0..<2_000 {
-            let bytes: [UInt8]
-            switch round % 4 {
-            case 0:  // anything at all
-                bytes = random.bytes(count: Int.random(in: 0...300, using: &random))
-            case 1:  // the right version, so the header parser is exercised
-                bytes = [Entry.formatVersion] + random.bytes(count: Int.random(in: 0...300, using: &random))
-            case 2:  // a valid entry with a few bytes changed
-                var mutated = valid
-                for _ in 0..<Int.random(in: 1...4, using: &random) {
-                    mutated[Int.random(in: 0..<mutated.count, using: &random)] = UInt8.random(in: 0...255, using: &random)
-                }
-                bytes = mutated
-            default:  // a valid entry cut short or extended
-                let cut = Int.random(in: 0...valid.count, using: &random)
-                bytes = Array(valid.prefix(cut)) + random.bytes(count: Int.random(in: 0...3, using: &random))
-            }
-            if let entry = try? Entry.decode(bytes) {
-                #expect(entry.encoded == bytes)
+        var refused = 0
+
+        mutating func check(_ bytes: [UInt8], _ decode: ([UInt8]) throws -> [UInt8]) {
+            do {
+                let reencoded = try decode(bytes)
+                #expect(reencoded == bytes)
                 accepted += 1
+            } catch {
+                #expect(error is DecodeError)
+                refused += 1
             }
         }
-        // Only an untouched valid entry can pass (a mutation may rewrite a byte with its own value).
-        #expect(accepted < 2_000 / 4)
+    }
+
+    /// `bytes` with 1 to `most` bytes overwritten at random.
+    static func mutated(_ bytes: [UInt8], most: Int = 4, in range: Range<Int>? = nil, using random: inout SplitMix64) -> [UInt8] {
+        var copy = bytes
+        for _ in 0..<Int.random(in: 1...most, using: &random) {
+            copy[Int.random(in: range ?? 0..<copy.count, using: &random)] = UInt8.random(in: 0...255, using: &random)
+        }
+        return copy
+    }
+
+    @Test func entryDecodeOnRandomAndMutatedBytes() throws {
+        var random = SplitMix64(seed: 0x1A2C_4A7)
+        let valid = signedEntry(by: try identity(7), content: try message(body: "fuzz")).encoded
+        var garbage = Tally(), damaged = Tally()
+        damaged.check(valid) { try Entry.decode($0).encoded }  // the control: the entry itself passes
+        for round in 0..<2_000 {
+            switch round % 4 {
+            case 0:  // anything at all
+                garbage.check(random.bytes(count: Int.random(in: 0...300, using: &random))) { try Entry.decode($0).encoded }
+            case 1:  // the right version, so the header parser is exercised
+                garbage.check([Entry.formatVersion] + random.bytes(count: Int.random(in: 0...300, using: &random))) { try Entry.decode($0).encoded }
+            case 2:  // a valid entry with a few bytes changed
+                damaged.check(Self.mutated(valid, using: &random)) { try Entry.decode($0).encoded }
+            default:  // a valid entry cut short or extended
+                let cut = Int.random(in: 0...valid.count, using: &random)
+                damaged.check(Array(valid.prefix(cut)) + random.bytes(count: Int.random(in: 0...3, using: &random))) { try Entry.decode($0).encoded }
+            }
+        }
+        // Random bytes never carry a valid signature; a damaged entry passes only if it is still the valid one.
+        #expect(garbage.accepted == 0)
+        #expect(damaged.refused > 900)
+        #expect(damaged.accepted >= 1)
     }
 
     @Test func unsignedDecodeOnMutatedEntries() throws {
@@ -41,21 +63,45 @@ struct EntryDecodeFuzzTests {
         let valid = signedEntry(
             by: try identity(7), content: try message(body: "fuzz", replyTo: EntryKey(author: try identity(8).id, seq: 3))
         ).encoded
+        var tally = Tally()
         for _ in 0..<2_000 {
-            var mutated = valid
-            let index = Int.random(in: Entry.headerBytes..<valid.count - Entry.signatureBytes, using: &random)
-            mutated[index] = UInt8.random(in: 0...255, using: &random)
-            if let entry = try? Entry.decode(mutated, verifySignature: false) {
-                #expect(entry.encoded == mutated)
-            }
+            let bytes = Self.mutated(valid, most: 1, in: Entry.headerBytes..<valid.count - Entry.signatureBytes, using: &random)
+            tally.check(bytes) { try Entry.decode($0, verifySignature: false).encoded }
         }
+        #expect(tally.accepted > 0 && tally.refused > 0)
     }
 
-    @Test func versionVectorDecodeOnRandomBytes() {
+    @Test func syncVectorDecodeOnMutatedVectors() {
         var random = SplitMix64(seed: 7)
-        for _ in 0..<2_000 {
-            var reader = ByteReader(random.bytes(count: Int.random(in: 0...120, using: &random)))
-            _ = try? VersionVector.decode(from: &reader)
+        let authors = ([1, 2, 3] as [UInt8]).map { try! identity($0).id }
+        let valid = encoded(SyncVector([authors[0]: [tip(1), tip(2, hash: 5)], authors[1]: [tip(7)], authors[2]: [tip(1 << 40)]]))
+        var tally = Tally()
+        for round in 0..<2_000 {
+            let bytes = round % 2 == 0
+                ? Self.mutated(valid, using: &random)
+                : Array(valid.prefix(Int.random(in: 0...valid.count, using: &random))) + random.bytes(count: Int.random(in: 0...2, using: &random))
+            tally.check(bytes) { encoded(try decodeVector($0)) }
         }
+        #expect(tally.accepted > 0 && tally.refused > 0)
+    }
+
+    @Test func syncFrameDecodeOnMutatedFrames() throws {
+        var random = SplitMix64(seed: 11)
+        let alice = try identity(1)
+        let frames: [[UInt8]] = [
+            SyncFrame.hello(network: "lanchat", sender: alice.id, port: 7420, challenge: [UInt8](repeating: 3, count: 32)).encoded(),
+            SyncFrame.vector(SyncVector(heads: [alice.id: tip(4)])).encoded(),
+            SyncFrame.entries(log(of: alice, 1...3)).encoded(),
+            SyncFrame.done(more: true).encoded(),
+        ]
+        var tally = Tally()
+        for round in 0..<2_000 {
+            let frame = frames[round % frames.count]
+            let bytes = round % 3 == 0
+                ? Array(frame.prefix(Int.random(in: 0...frame.count, using: &random)))
+                : Self.mutated(frame, most: 2, using: &random)
+            tally.check(bytes) { try SyncFrame.decode($0).encoded() }
+        }
+        #expect(tally.accepted > 0 && tally.refused > 0)
     }
 }

@@ -1,26 +1,46 @@
 import LanChatCore
 import Testing
 
+/// Every address has a token bucket of `datagramsPerPeerPerSecond` (rate and burst): beyond it, datagrams
+/// are counted and dropped before they are decoded.
 @Suite("per-peer datagram rate limit")
 struct RateLimitTests {
-    @Test func aFloodingPeerIsCutToItsRateAndOthersAreUnaffected() throws {
-        var configuration = Replicator.Configuration(network: "lanchat", selfID: try identity(1).id, seed: 1)
-        configuration.datagramsPerPeerPerSecond = 10
-        var replicator = Replicator(configuration: configuration)
-        let flooder = PeerAddress(host: "10.0.0.66", port: 7420)
-        let neighbour = PeerAddress(host: "10.0.0.2", port: 7420)
-        let junk: [UInt8] = [0x4C, 0x43, 0xFF]
+    private let junk: [UInt8] = [0x4C, 0x43, 0xFF]
+    private let flooder = address(66)
 
-        for _ in 0..<25 { _ = replicator.receive(junk, from: flooder, now: 1000) }
-        #expect(replicator.counters.rateLimited == 15)
-        #expect(replicator.counters.dropped == 10)  // the allowed ones were read, and were junk
+    struct Burst: Sendable, CustomTestStringConvertible {
+        let testDescription: String
+        /// (time, datagrams sent at that time) from one address, at 10 per second.
+        let sends: [(at: UInt64, count: Int)]
+        let rateLimited: UInt64
+    }
 
-        _ = replicator.receive(junk, from: neighbour, now: 1000)
-        #expect(replicator.counters.rateLimited == 15)
+    @Test(arguments: [
+        Burst(testDescription: "the burst", sends: [(1000, 10)], rateLimited: 0),
+        Burst(testDescription: "one over the burst", sends: [(1000, 11)], rateLimited: 1),
+        Burst(testDescription: "100 ms earn one", sends: [(1000, 10), (1100, 2)], rateLimited: 1),
+        Burst(testDescription: "a long silence refills no more than the burst", sends: [(1000, 10), (60_000, 12)], rateLimited: 2),
+        Burst(testDescription: "a clock going backwards earns nothing", sends: [(1000, 10), (500, 1)], rateLimited: 1),
+    ])
+    func aPeerIsCutToItsRate(_ scenario: Burst) throws {
+        var node = try makeReplicator { $0.datagramsPerPeerPerSecond = 10 }
+        for (at, count) in scenario.sends {
+            for _ in 0..<count { _ = node.receive(junk, from: flooder, now: at) }
+        }
+        let total = UInt64(scenario.sends.map(\.count).reduce(0, +))
+        #expect(node.counters.rateLimited == scenario.rateLimited)
+        // What was let through was read, and was junk.
+        #expect(node.counters.dropped == total - scenario.rateLimited)
+        #expect(node.counters.datagramsIn == total)
+    }
 
-        // Half a second later the flooder has earned five more.
-        for _ in 0..<10 { _ = replicator.receive(junk, from: flooder, now: 1500) }
-        #expect(replicator.counters.rateLimited == 20)
-        #expect(replicator.counters.dropped == 16)
+    @Test func aFloodingPeerDoesNotSpendAnotherPeersBudget() throws {
+        var node = try makeReplicator { $0.datagramsPerPeerPerSecond = 10 }
+        for _ in 0..<25 { _ = node.receive(junk, from: flooder, now: 1000) }
+        #expect(node.counters.rateLimited == 15)
+        let peer = try identity(2).id
+        let out = node.deliver(.ping(node.probe()), from: peer, at: address(2), now: 1000)
+        #expect(out.sent.count == 1)
+        #expect(node.counters.rateLimited == 15)
     }
 }

@@ -2,23 +2,16 @@ import LanChatCore
 import Testing
 
 /// Single-instance behaviour of the replication state machine; many instances together are the simulator's job.
+/// The rules one by one are in the `Replicator*RuleTests` files.
 @Suite("replicator")
 struct ReplicatorTests {
     private let me = try! identity(1)
     private let peer = try! identity(2)
-    private let peerAddress = PeerAddress(host: "10.0.0.2", port: 7420)
+    private let peerAddress = address(2)
 
-    private func replicator(network: String = "lanchat") -> Replicator {
-        Replicator(configuration: .init(network: network, selfID: me.id, seed: 7))
-    }
-
-    private func ping(from sender: LocalIdentity, network: String = "lanchat", digest: UInt64 = 0, total: UInt64 = 0) -> Datagram {
-        Datagram(network: network, sender: sender.id, body: .ping(.init(id: 9, digest: digest, total: total, hints: [])))
-    }
-
-    @Test func aPingIsAnsweredAndMakesThePeerAliveButUnverified() {
-        var instance = replicator()
-        let out = instance.receive(ping(from: peer), from: peerAddress, now: 100)
+    @Test func aPingIsAnsweredAndMakesThePeerAliveButUnverified() throws {
+        var instance = try makeReplicator()
+        let out = instance.deliver(.ping(instance.probe(id: 9)), from: peer.id, at: peerAddress, now: 100)
         guard case .send(let reply, let to)? = out.first, case .ack(let probe) = reply.body else {
             Issue.record("expected an ack, got \(out)")
             return
@@ -27,38 +20,27 @@ struct ReplicatorTests {
         #expect(instance.peer(at: peerAddress)?.state == .alive)
         #expect(instance.peer(at: peerAddress)?.verifiedID == nil)
         // Unverified: the next tick opens a sync, whose handshake is the only proof of the ID.
-        #expect(instance.tick(now: 300).contains(.sync(with: peerAddress)))
-        instance.syncFinished(with: peerAddress, outcome: .completed(id: peer.id, more: false), now: 320)
+        #expect(instance.tick(now: 300).syncs == [peerAddress])
+        instance.syncFinished(with: peerAddress, outcome: .completed(syncResult(peer.id, received: 3, sent: 4)), now: 320)
         #expect(instance.peer(at: peerAddress)?.verifiedID == peer.id)
+        #expect(instance.counters.syncsCompleted == 1)
+        #expect(instance.counters.entriesSyncedIn == 3 && instance.counters.entriesSyncedOut == 4)
     }
 
-    @Test func otherNetworksAndOurOwnEchoesAreIgnored() {
-        var instance = replicator()
-        #expect(instance.receive(ping(from: peer, network: "other"), from: peerAddress, now: 100).isEmpty)
-        #expect(instance.counters.otherNetwork == 1)
-        #expect(instance.peer(at: peerAddress) == nil)
-        let mine = PeerAddress(host: "10.0.0.1", port: 7420)
+    @Test func ourOwnEchoesAreIgnored() throws {
+        var instance = try makeReplicator()
+        let mine = address(1)
         instance.discovered(mine, source: .configured)
-        #expect(instance.receive(ping(from: me), from: mine, now: 100).isEmpty)
+        #expect(instance.deliver(.ping(instance.probe()), from: me.id, at: mine, now: 100).isEmpty)
         #expect(instance.peer(at: mine) == nil)
         instance.discovered(mine, source: .configured)
         #expect(instance.peer(at: mine) == nil)
-    }
-
-    @Test func aPushIsStoredOnceAndDuplicatesAreCounted() throws {
-        var instance = replicator()
-        let entry = Entry.sign(by: peer, seq: 1, timestamp: HybridTimestamp(wallMillis: 5, counter: 0), content: .profile(name: "Bob"))
-        let push = Datagram(network: "lanchat", sender: peer.id, body: .push(entry))
-        #expect(instance.receive(push.encoded(), from: peerAddress, now: 100) == [.store([entry], from: peerAddress)])
-        instance.headsAdvanced([peer.id: 1])
-        #expect(instance.receive(push.encoded(), from: peerAddress, now: 110).isEmpty)
-        #expect(instance.counters.duplicates == 1)
     }
 
     @Test func aLocalEntryIsPushedToLivePeersOnlyAndBigOnesAreAnnounced() throws {
-        var instance = replicator()
-        _ = instance.receive(ping(from: peer), from: peerAddress, now: 100)
-        instance.discovered(PeerAddress(host: "10.0.0.3", port: 7420), source: .exchange)  // never heard: offline
+        var instance = try makeReplicator()
+        instance.hear(peer.id, at: peerAddress, now: 100)
+        instance.discovered(address(3), source: .exchange)  // never heard: offline
         let small = Entry.sign(by: me, seq: 1, timestamp: HybridTimestamp(wallMillis: 5, counter: 0), content: .profile(name: "Me"))
         let pushes = instance.published(small, now: 200)
         #expect(pushes.count == 1)
@@ -77,13 +59,19 @@ struct ReplicatorTests {
         #expect(instance.vector[me.id] == 2)
     }
 
-    @Test func aLastingDigestMismatchOpensASyncFromTheSideThatIsBehind() {
-        var instance = replicator()
-        _ = instance.receive(ping(from: peer), from: peerAddress, now: 10)
-        instance.syncFinished(with: peerAddress, outcome: .completed(id: peer.id, more: false), now: 20)
-        // The peer has 5 entries we lack; within the grace period nothing happens, after it a sync.
-        _ = instance.receive(ping(from: peer, digest: 42, total: 5), from: peerAddress, now: 1100)
-        #expect(!instance.tick(now: 1200).contains(.sync(with: peerAddress)))
-        #expect(instance.tick(now: 1300).contains(.sync(with: peerAddress)))
+    @Test func aFailedSyncMakesALivePeerSuspect() throws {
+        var instance = try makeReplicator()
+        instance.hear(peer.id, at: peerAddress, now: 10)
+        instance.syncFinished(with: peerAddress, outcome: .failed, now: 20)
+        #expect(instance.peer(at: peerAddress)?.state == .suspect)
+        #expect(instance.counters.syncsFailed == 1)
+    }
+
+    @Test func aPeerThatStoppedAtItsBoundIsSyncedAgainAtOnce() throws {
+        var instance = try makeReplicator()
+        instance.hear(peer.id, at: peerAddress, now: 10)
+        instance.syncFinished(with: peerAddress, outcome: .completed(syncResult(peer.id, more: true)), now: 20)
+        // Verified and in agreement, within the cooldown: only the peer's "more" asks for another round.
+        #expect(instance.tick(now: 30).syncs == [peerAddress])
     }
 }

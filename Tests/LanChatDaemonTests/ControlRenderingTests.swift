@@ -62,27 +62,28 @@ struct ControlRenderingTests {
         #expect(IdentityInfo.shortLength == AuthorID.shortLength)
     }
 
-    @Test func peerStatesAndSourcesShareCoreNames() {
-        #expect(PeerState.allCases.map(\.rawValue).sorted() == PeerInfo.State.allCases.map(\.rawValue).sorted())
-        #expect(PeerSource.allCases.map(\.rawValue).sorted() == PeerInfo.Source.allCases.map(\.rawValue).sorted())
-        let info = PeerInfo(
-            id: nil, name: nil, address: "10.0.0.2:7420", state: "suspect", lastSeen: nil, behind: nil, sources: ["mdns", "inbound"])
-        #expect(info.state == .suspect)
-        #expect(info.sources == [.mdns, .inbound])
+    @Test(arguments: PeerState.allCases)
+    func peerStatesKeepTheirNames(state: PeerState) {
+        #expect(PeerInfo.State(state).rawValue == state.rawValue)
     }
 
-    @Test func networkStatusReadsTheShellsNames() {
-        let status = NetworkStatus(
-            name: "lanchat", port: 7420, peersByState: ["alive": 2, "offline": 1], mdns: "unavailable: no D-Bus",
-            counters: ["otherNetwork": 3, "syncBytesIn": 9])
-        #expect(status.peersByState.alive == 2 && status.peersByState.suspect == 0 && status.peersByState.offline == 1)
-        #expect(status.mdns == .unavailable(reason: "no D-Bus"))
-        #expect(status.counters.otherNetwork == 3 && status.counters.syncBytesIn == 9 && status.counters.datagramsIn == 0)
+    @Test(arguments: PeerSource.allCases)
+    func peerSourcesKeepTheirNames(source: PeerSource) {
+        #expect(PeerInfo.Source(source).rawValue == source.rawValue)
     }
 
-    @Test func everyReplicationCounterHasAField() throws {
-        let replicator = Replicator(
-            configuration: .init(network: "lanchat", selfID: try identity(1).id, seed: 1), vector: VersionVector())
-        #expect(Set(replicator.counters.dictionary.keys).isSubset(of: Set(StatusInfo.Counters.named.map(\.name))))
+    /// Every replication counter reaches `status` under its own field: each gets a distinct value.
+    @Test func everyReplicationCounterReachesItsField() {
+        var counters = ReplicationCounters()
+        let fields: [WritableKeyPath<ReplicationCounters, UInt64>] = [
+            \.datagramsIn, \.datagramsOut, \.datagramBytesOut, \.pushesOut, \.entriesPushedIn, \.duplicates, \.dropped,
+            \.otherNetwork, \.rateLimited, \.syncsStarted, \.syncsFailed, \.syncsCompleted, \.inboundSyncs,
+            \.inboundSyncsRefused, \.entriesSyncedIn, \.entriesSyncedOut, \.syncBytesIn,
+        ]
+        for (value, field) in fields.enumerated() { counters[keyPath: field] = UInt64(value + 1) }
+        let status = StatusInfo.Counters(counters)
+        let reported = Set(StatusInfo.Counters.named.map { status[keyPath: $0.value] })
+        #expect(reported == Set((1...UInt64(fields.count))))
+        #expect(StatusInfo.Counters.named.count == fields.count)
     }
 }

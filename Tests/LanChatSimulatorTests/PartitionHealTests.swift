@@ -32,6 +32,8 @@ struct PartitionHealTests {
 
         #expect(report.converged)
         #expect(report.entriesPublished == Self.writers.count * Self.messagesPerWriter)
+        #expect(report.invariants.hold, "\(report.invariants)")
+        #expect(!report.budgetExceeded)
         for node in 0..<Self.nodes {
             let vector = try #require(simulation.vector(ofNode: node))
             for writer in Self.writers {

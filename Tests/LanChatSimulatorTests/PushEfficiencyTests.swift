@@ -19,6 +19,8 @@ struct PushEfficiencyTests {
         print("50-node steady-state push:\n\(report)")
 
         #expect(report.converged)
+        #expect(report.invariants.hold, "\(report.invariants)")
+        #expect(!report.budgetExceeded)
         #expect(report.entriesPublished == 100)
         #expect(report.deliveries.total == 100 * (nodes - 1))
         #expect(report.pushDatagramsPerDelivery <= 1.2)

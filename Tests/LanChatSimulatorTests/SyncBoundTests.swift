@@ -7,7 +7,7 @@ struct SyncBoundTests {
     /// ending with `more: true`, with every entry still delivered exactly once.
     @Test func aBoundedSessionIsFollowedByAnother() throws {
         var scenario = Scenario(seed: 3, nodeCount: 3, deadline: 30_000)
-        scenario.syncBound = 4
+        scenario.configuration.sync.maxEntriesPerSession = 4
         scenario.at(0, .join(0, seeds: []))
         scenario.at(0, .join(1, seeds: [0]))
         for message in 0..<10 {

@@ -31,7 +31,8 @@ public struct Entry: Hashable, Sendable {
     }
 
     /// Decodes and verifies: an entry that comes out of here is well formed and signed by its author.
-    /// `verifySignature: false` is only for bytes this node verified itself before storing them.
+    /// `verifySignature: false` is for bytes this node verified before storing them, and for sync
+    /// batches whose signatures are checked together (on every core) before anything is stored.
     public static func decode<C: Collection<UInt8>>(_ bytes: C, verifySignature: Bool = true) throws(DecodeError) -> Entry {
         var reader = ByteReader(bytes)
         let entry = try decode(from: &reader, verifySignature: verifySignature)

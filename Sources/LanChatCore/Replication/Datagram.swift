@@ -85,9 +85,9 @@ public struct Datagram: Equatable, Sendable {
         magic.count + 1 + 1 + network.utf8.count + AuthorID.byteCount + 1
     }
 
-    /// Decodes a datagram, verifying any entry it carries. Rejects other protocol versions,
+    /// Decodes a datagram, verifying any entry it carries with `verifier`. Rejects other protocol versions,
     /// oversized, truncated and trailing input.
-    public static func decode(_ bytes: [UInt8]) throws(DecodeError) -> Datagram {
+    public static func decode(_ bytes: [UInt8], verifier: any EntryVerifying = SignatureVerifier()) throws(DecodeError) -> Datagram {
         guard bytes.count <= maxBytes else { throw .oversized(field: "datagram", size: bytes.count, limit: maxBytes) }
         var reader = ByteReader(bytes)
         guard try reader.raw(2, "magic") == magic else { throw .invalid(field: "magic", reason: "not a lanchat datagram") }
@@ -102,11 +102,14 @@ public struct Datagram: Equatable, Sendable {
         case .ack: body = .ack(try Probe.decode(from: &reader))
         case .pingRequest: body = .pingRequest(probeID: try reader.u32("probe id"), target: try PeerAddress.decode(from: &reader))
         case .indirectAck: body = .indirectAck(probeID: try reader.u32("probe id"), target: try PeerAddress.decode(from: &reader))
-        case .push: body = .push(try Entry.decode(from: &reader))
+        case .push:
+            let entry = try Entry.decode(from: &reader, verifySignature: false)
+            guard verifier.verify([entry]) else { throw .invalid(field: "signature", reason: "does not match the author's key") }
+            body = .push(entry)
         case .announce:
             let author = try AuthorID(bytes: reader.raw(AuthorID.byteCount, "author"))
             let seq = try reader.u64("seq")
-            guard seq >= 1 else { throw .invalid(field: "seq", reason: "starts at 1") }
+            guard seq >= 1, seq < 1 << 63 else { throw .invalid(field: "seq", reason: "must be 1 to 2^63-1") }
             body = .announce(EntryKey(author: author, seq: seq))
         case nil: throw .invalid(field: "type", reason: "unknown datagram type \(tag)")
         }

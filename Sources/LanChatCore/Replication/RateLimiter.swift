@@ -13,6 +13,8 @@ struct RateLimiter: Sendable {
         self.burst = burst
     }
 
+    var tracked: Int { buckets.count }
+
     mutating func allow(_ address: PeerAddress, now: UInt64) -> Bool {
         if buckets[address] == nil, buckets.count >= Self.maxTracked {
             forgetIdle(now: now)

@@ -12,12 +12,13 @@ public struct ReplicationCounters: Sendable, Equatable {
     public var rateLimited: UInt64 = 0
     public var syncsStarted: UInt64 = 0
     public var syncsFailed: UInt64 = 0
+    public var syncsCompleted: UInt64 = 0
+    public var inboundSyncs: UInt64 = 0
+    public var inboundSyncsRefused: UInt64 = 0
+    public var entriesSyncedIn: UInt64 = 0
+    public var entriesSyncedOut: UInt64 = 0
+    public var datagramBytesOut: UInt64 = 0
+    public var syncBytesIn: UInt64 = 0
 
-    public var dictionary: [String: UInt64] {
-        [
-            "datagramsIn": datagramsIn, "datagramsOut": datagramsOut, "pushesOut": pushesOut,
-            "entriesPushedIn": entriesPushedIn, "duplicates": duplicates, "dropped": dropped,
-            "otherNetwork": otherNetwork, "rateLimited": rateLimited, "syncsStarted": syncsStarted, "syncsFailed": syncsFailed,
-        ]
-    }
+    public init() {}
 }

@@ -9,29 +9,6 @@
 ///   before a silent peer turns suspect, and offline after `suspectTimeout` of silence.
 /// - Peer exchange: pings and acks carry a few verified peers, so one seed reaches everyone.
 public struct Replicator: Sendable {
-    public struct Configuration: Sendable {
-        public var network: String
-        public var selfID: AuthorID
-        public var protocolPeriod: UInt64 = 200
-        public var indirectProbes = 2
-        public var suspectTimeout: UInt64 = 2000
-        /// A digest mismatch must last this long before a sync: a push in flight is not a divergence.
-        public var mismatchGrace: UInt64 = 150
-        public var syncCooldown: UInt64 = 1000
-        /// After this long, a node syncs even when the peer has more entries and should have come to it.
-        public var stubbornMismatch: UInt64 = 5000
-        public var hintsPerProbe = 6
-        /// Datagrams accepted per second from one address (and as a burst); beyond, they are dropped unread.
-        public var datagramsPerPeerPerSecond = 20_000.0
-        public var seed: UInt64
-
-        public init(network: String, selfID: AuthorID, seed: UInt64) {
-            self.network = network
-            self.selfID = selfID
-            self.seed = seed
-        }
-    }
-
     public enum Directive: Equatable, Sendable {
         /// The shell encodes it (`Datagram.encoded()`) and sends it over UDP.
         case send(Datagram, to: PeerAddress)
@@ -41,7 +18,9 @@ public struct Replicator: Sendable {
         case sync(with: PeerAddress)
     }
 
-    public let configuration: Configuration
+    public let configuration: ReplicationConfiguration
+    public let selfID: AuthorID
+    private let verifier: any EntryVerifying
     public private(set) var vector = VersionVector()
     public private(set) var counters = ReplicationCounters()
     private var table = PeerTable()
@@ -55,6 +34,7 @@ public struct Replicator: Sendable {
     /// A node has a few addresses at most; the set must not grow on claims from others.
     static let maxSelfAddresses = 16
     private var limiter: RateLimiter
+    private var inboundSessions = 0
 
     private struct Probe {
         let target: PeerAddress
@@ -66,16 +46,43 @@ public struct Replicator: Sendable {
         var onBehalfOf: (requester: PeerAddress, probeID: UInt32)?
     }
 
-    public init(configuration: Configuration, vector: VersionVector = VersionVector()) {
+    /// `seed` drives every random choice (probe helpers, hints); `verifier` checks pushed entries.
+    public init(
+        configuration: ReplicationConfiguration, selfID: AuthorID, seed: UInt64, vector: VersionVector = VersionVector(),
+        verifier: any EntryVerifying = SignatureVerifier()
+    ) {
         self.configuration = configuration
+        self.selfID = selfID
+        self.verifier = verifier
         self.vector = vector
         sortedAuthors = vector.heads.keys.sorted()
-        random = SplitMix64(seed: configuration.seed)
+        random = SplitMix64(seed: seed)
         limiter = RateLimiter(
             ratePerSecond: configuration.datagramsPerPeerPerSecond, burst: configuration.datagramsPerPeerPerSecond)
     }
 
     public var peers: [PeerRecord] { table.all.sorted { $0.address < $1.address } }
+
+    /// The size of every bounded structure: whatever peers send, none outgrows its bound.
+    public struct Footprint: Equatable, Sendable {
+        public static let maxPeers = PeerTable.capacity
+        public static let maxSelfAddresses = Replicator.maxSelfAddresses
+        /// Probes awaiting an answer; requests to probe for others are refused beyond it.
+        public static let maxOutstandingProbes = 4096
+        public static let maxRateLimitedSources = RateLimiter.maxTracked
+
+        public let peers: Int
+        public let selfAddresses: Int
+        public let outstandingProbes: Int
+        public let rateLimitedSources: Int
+        public let inboundSessions: Int
+    }
+
+    public var footprint: Footprint {
+        Footprint(
+            peers: table.records.count, selfAddresses: selfAddresses.count, outstandingProbes: outstanding.count,
+            rateLimitedSources: limiter.tracked, inboundSessions: inboundSessions)
+    }
 
     public func peer(at address: PeerAddress) -> PeerRecord? { table[address] }
 
@@ -129,7 +136,7 @@ public struct Replicator: Sendable {
             return []
         }
         do {
-            return receive(try Datagram.decode(bytes), from: address, now: now)
+            return receive(try Datagram.decode(bytes, verifier: verifier), from: address, now: now)
         } catch {
             counters.datagramsIn += 1
             counters.dropped += 1
@@ -137,14 +144,13 @@ public struct Replicator: Sendable {
         }
     }
 
-    /// For callers holding a decoded (so verified) datagram, like the simulator.
-    public mutating func receive(_ datagram: Datagram, from address: PeerAddress, now: UInt64) -> [Directive] {
+    private mutating func receive(_ datagram: Datagram, from address: PeerAddress, now: UInt64) -> [Directive] {
         counters.datagramsIn += 1
         guard datagram.network == configuration.network else {
             counters.otherNetwork += 1
             return []
         }
-        if datagram.sender == configuration.selfID {
+        if datagram.sender == selfID {
             // Our own packet came back: that address is us; never probe it again. The sender field is
             // only a claim, so a peer whose ID was proven at that address is never dropped for it.
             if table[address]?.verifiedID == nil, selfAddresses.count < Self.maxSelfAddresses {
@@ -168,7 +174,7 @@ public struct Replicator: Sendable {
             }
             observe(probe, from: address, now: now)
         case .pingRequest(let probeID, let target):
-            guard !selfAddresses.contains(target) else { break }
+            guard !selfAddresses.contains(target), outstanding.count < Footprint.maxOutstandingProbes else { break }
             let id = allocateProbeID()
             outstanding[id] = Probe(target: target, sentAt: now, indirectSent: true, onBehalfOf: (address, probeID))
             send(.ping(makeProbe(id: id, for: target)), to: target, &out)
@@ -201,7 +207,7 @@ public struct Replicator: Sendable {
         headsAdvanced([entry.author: entry.seq])
         let fits = entry.encoded.count + Datagram.pushOverhead(network: configuration.network) <= Datagram.maxBytes
         let datagram = Datagram(
-            network: configuration.network, sender: configuration.selfID, body: fits ? .push(entry) : .announce(entry.key))
+            network: configuration.network, sender: selfID, body: fits ? .push(entry) : .announce(entry.key))
         var out: [Directive] = []
         for record in table.inRotationOrder where record.state != .offline {
             out.append(.send(datagram, to: record.address))
@@ -223,40 +229,77 @@ public struct Replicator: Sendable {
     }
 
     public enum SyncOutcome: Equatable, Sendable {
-        /// The peer proved it holds `id`; `more` if it stopped at its per-session bound.
-        case completed(id: AuthorID, more: Bool)
+        /// The peer proved its ID; `result.peerHasMore` if it stopped at its per-session bound.
+        case completed(SyncResult)
         case failed
     }
 
+    /// A sync this node opened (after a `.sync` directive) has ended.
     public mutating func syncFinished(with address: PeerAddress, outcome: SyncOutcome, now: UInt64) {
-        if case .failed = outcome { counters.syncsFailed += 1 }
+        switch outcome {
+        case .failed: counters.syncsFailed += 1
+        case .completed(let result): counted(result)
+        }
         table.update(address) { record in
             record.syncing = false
             record.lastSyncAt = now
-            // It answered pings but not TCP: it may be gone; let the probes decide.
-            if case .failed = outcome, record.state == .alive { record.state = .suspect }
-            if case .completed(let id, let more) = outcome {
-                record.verifiedID = id
-                record.claimedID = id
-                record.resyncRequested = more
+            switch outcome {
+            case .failed:
+                // It answered pings but not TCP: it may be gone; let the probes decide.
+                if record.state == .alive { record.state = .suspect }
+            case .completed(let result):
+                record.verifiedID = result.peer
+                record.claimedID = result.peer
+                record.resyncRequested = result.peerHasMore
                 // The sync just reconciled us; a stale mismatch must not trigger another.
                 record.mismatchSince = nil
             }
         }
-        if case .completed(let id, _) = outcome { table.dropStale(id, keeping: address) }
+        if case .completed(let result) = outcome { table.dropStale(result.peer, keeping: address) }
     }
 
-    /// A peer opened a sync to us and proved its ID; its listening address is now verified too.
-    /// `more`: it stopped at its per-session bound, so we come back for the rest.
-    public mutating func inboundSyncVerified(_ address: PeerAddress, id: AuthorID, more: Bool = false, now: UInt64) {
-        guard !selfAddresses.contains(address), table.learn(address, source: .inbound) else { return }
-        heard(from: address, claiming: id, now: now)
-        table.update(address) { record in
-            record.verifiedID = id
-            record.lastSyncAt = now
-            record.resyncRequested = record.resyncRequested || more
+    /// A peer opens a TCP connection to us: whether to serve it. Every admitted connection is ended
+    /// with `inboundSyncEnded`.
+    public mutating func admitInbound() -> Bool {
+        guard inboundSessions < configuration.sync.maxInboundSessions else {
+            counters.inboundSyncsRefused += 1
+            return false
         }
-        table.dropStale(id, keeping: address)
+        inboundSessions += 1
+        return true
+    }
+
+    /// An admitted inbound connection closed. With a result, the peer proved its ID in the handshake:
+    /// its listening address (the connection's host and the port from its hello) is verified too, and
+    /// if it stopped at its bound we come back for the rest.
+    public mutating func inboundSyncEnded(from host: String?, result: SyncResult?, now: UInt64) {
+        // Never below zero, whatever a caller does: a negative count would admit more than the bound.
+        inboundSessions = max(0, inboundSessions - 1)
+        guard let result else { return }
+        counted(result)
+        counters.inboundSyncs += 1
+        guard let host, result.peerPort > 0 else { return }
+        let address = PeerAddress(host: host, port: result.peerPort)
+        guard !selfAddresses.contains(address), table.learn(address, source: .inbound) else { return }
+        heard(from: address, claiming: result.peer, now: now)
+        table.update(address) { record in
+            record.verifiedID = result.peer
+            record.lastSyncAt = now
+            record.resyncRequested = record.resyncRequested || result.peerHasMore
+        }
+        table.dropStale(result.peer, keeping: address)
+    }
+
+    private mutating func counted(_ result: SyncResult) {
+        counters.syncsCompleted += 1
+        counters.entriesSyncedIn += UInt64(result.received)
+        counters.entriesSyncedOut += UInt64(result.sent)
+    }
+
+    /// Bytes the shell moved, so one counters value reports everything.
+    public mutating func countTraffic(datagramBytesOut: Int = 0, syncBytesIn: Int = 0) {
+        counters.datagramBytesOut += UInt64(datagramBytesOut)
+        counters.syncBytesIn += UInt64(syncBytesIn)
     }
 
     // MARK: Liveness
@@ -309,7 +352,7 @@ public struct Replicator: Sendable {
     // MARK: Anti-entropy
 
     private mutating func observe(_ probe: Datagram.Probe, from address: PeerAddress, now: UInt64) {
-        for hint in probe.hints where hint.id != configuration.selfID && !selfAddresses.contains(hint.address) {
+        for hint in probe.hints where hint.id != selfID && !selfAddresses.contains(hint.address) {
             if table[hint.address] == nil, table.learn(hint.address, source: .exchange) {
                 table.update(hint.address) { $0.claimedID = hint.id }
             }
@@ -335,8 +378,8 @@ public struct Replicator: Sendable {
                 // The side with fewer entries asks (the sync runs both ways); a tie is broken by ID;
                 // a divergence that outlasts `stubbornMismatch` is repaired by whoever notices.
                 let theirs = record.reportedTotal ?? 0
-                let peerID = record.claimedID ?? configuration.selfID
-                let ours = theirs > myTotal || (theirs == myTotal && configuration.selfID < peerID)
+                let peerID = record.claimedID ?? selfID
+                let ours = theirs > myTotal || (theirs == myTotal && selfID < peerID)
                 diverged = ours || age(of: since, now) >= configuration.stubbornMismatch
             }
             if record.resyncRequested || (cooled && (record.verifiedID == nil || diverged)) {
@@ -364,7 +407,7 @@ public struct Replicator: Sendable {
     }
 
     private mutating func send(_ body: Datagram.Body, to address: PeerAddress, _ out: inout [Directive]) {
-        out.append(.send(Datagram(network: configuration.network, sender: configuration.selfID, body: body), to: address))
+        out.append(.send(Datagram(network: configuration.network, sender: selfID, body: body), to: address))
         counters.datagramsOut += 1
     }
 }

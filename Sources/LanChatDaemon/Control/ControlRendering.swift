@@ -27,14 +27,47 @@ extension IdentityInfo {
     }
 }
 
-extension PeerInfo {
-    /// ReplicationShell reports a peer's state and sources by their names (Core's `PeerState` and
-    /// `PeerSource` raw values, which the wire form shares).
-    init(
-        id: String?, name: String?, address: String, state: String, lastSeen: String?, behind: Int?, sources: [String]
-    ) {
-        self.init(
-            id: id, name: name, address: address, state: State(rawValue: state) ?? .offline, lastSeen: lastSeen,
-            behind: behind, sources: sources.compactMap(Source.init(rawValue:)))
+extension PeerInfo.State {
+    init(_ state: PeerState) {
+        switch state {
+        case .alive: self = .alive
+        case .suspect: self = .suspect
+        case .offline: self = .offline
+        }
+    }
+}
+
+extension PeerInfo.Source {
+    init(_ source: PeerSource) {
+        switch source {
+        case .configured: self = .configured
+        case .exchange: self = .exchange
+        case .inbound: self = .inbound
+        case .mdns: self = .mdns
+        case .remembered: self = .remembered
+        }
+    }
+}
+
+extension StatusInfo.Counters {
+    init(_ counters: ReplicationCounters) {
+        self.init()
+        datagramsIn = counters.datagramsIn
+        datagramsOut = counters.datagramsOut
+        datagramBytesOut = counters.datagramBytesOut
+        pushesOut = counters.pushesOut
+        entriesPushedIn = counters.entriesPushedIn
+        duplicates = counters.duplicates
+        dropped = counters.dropped
+        otherNetwork = counters.otherNetwork
+        rateLimited = counters.rateLimited
+        syncsStarted = counters.syncsStarted
+        syncsFailed = counters.syncsFailed
+        syncsCompleted = counters.syncsCompleted
+        inboundSyncs = counters.inboundSyncs
+        inboundSyncsRefused = counters.inboundSyncsRefused
+        entriesSyncedIn = counters.entriesSyncedIn
+        entriesSyncedOut = counters.entriesSyncedOut
+        syncBytesIn = counters.syncBytesIn
     }
 }

@@ -7,59 +7,45 @@ import ServiceLifecycle
 
 /// Owns the node's `Replicator` and carries out its directives: datagrams over UDP, syncs over TCP,
 /// entries into the store. All protocol decisions are the instance's; this only moves bytes and time.
+/// Everything it starts (syncs, the store drain) runs in the task group of `run()`, so a shutdown
+/// cancels and awaits all of it before the daemon releases its state directory.
 actor ReplicationShell: Service {
     private var replicator: Replicator
     private let transport: PeerTransport
     private let node: Node
-    private let network: String
     private let logger: Logger
     private let clock = MonotonicClock()
     private var outbound: NIOAsyncChannelOutboundWriter<AddressedEnvelope<ByteBuffer>>?
     private var pendingStore: [Entry] = []
-    private var storing = false
-    private var inboundSessions = 0
-    private var counters = ShellCounters()
+    /// Wakes the store drain; at most one wake-up waits, however many pushes arrive meanwhile.
+    private let storeWakeups = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+    private let syncRequests = AsyncStream.makeStream(of: PeerAddress.self)
     private var mdnsInstances: [String: PeerAddress] = [:]
     /// Configured peers whose names did not resolve yet (DNS may come up after us); retried now and then.
     private var unresolved: [(text: String, source: PeerSource)] = []
     private var ticks: UInt64 = 0
     static let resolveRetryTicks: UInt64 = 50
-
-    /// Concurrent inbound syncs at most; more are refused so a burst of peers cannot exhaust the node.
-    static let maxInboundSessions = 32
     static let maxPendingStore = 10_000
 
-    struct ShellCounters {
-        var syncsCompleted: UInt64 = 0
-        var entriesSyncedIn: UInt64 = 0
-        var entriesSyncedOut: UInt64 = 0
-        var inboundRefused: UInt64 = 0
-        var inboundSyncs: UInt64 = 0
-        var datagramBytesOut: UInt64 = 0
-        var syncBytesIn: UInt64 = 0
-    }
-
-    init(node: Node, transport: PeerTransport, network: String, logger: Logger) async throws {
+    init(node: Node, transport: PeerTransport, configuration: ReplicationConfiguration, logger: Logger) async throws {
         self.node = node
         self.transport = transport
-        self.network = network
         self.logger = logger
-        let vector = try await node.store.versionVector()
         replicator = Replicator(
-            configuration: .init(network: network, selfID: node.identity.id, seed: UInt64.random(in: .min ... .max)),
-            vector: vector)
+            configuration: configuration, selfID: node.identity.id, seed: UInt64.random(in: .min ... .max),
+            vector: try await node.store.versionVector())
     }
 
     var port: UInt16 { transport.port }
 
-    /// Seeds the peer table; host names are resolved here so the instance only sees numeric addresses.
-    func addPeers(_ addresses: [String], source: PeerSource) {
+    private var configuration: ReplicationConfiguration { replicator.configuration }
+
+    /// Seeds the peer table; host names are resolved off the actor, so the instance only sees numeric addresses.
+    func addPeers(_ addresses: [String], source: PeerSource) async {
         for text in addresses {
             guard let parsed = PeerAddress(parsing: text) else { continue }
             do {
-                let socket = try parsed.socketAddress()
-                guard let numeric = PeerAddress(socket) else { continue }
-                replicator.discovered(numeric, source: source)
+                replicator.discovered(try await parsed.resolved(), source: source)
             } catch {
                 logger.warning("cannot resolve peer \(text) (will retry): \(error)")
                 unresolved.append((text, source))
@@ -87,9 +73,17 @@ actor ReplicationShell: Service {
                     try await withThrowingDiscardingTaskGroup { group in
                         group.addTask { try await self.tickLoop() }
                         group.addTask { await self.publishLoop() }
+                        group.addTask { await self.storeLoop() }
                         group.addTask {
                             for try await envelope in datagrams {
                                 await self.received(envelope)
+                            }
+                        }
+                        group.addTask {
+                            await withDiscardingTaskGroup { syncs in
+                                for await address in self.syncRequests.stream {
+                                    syncs.addTask { await self.initiateSync(with: address) }
+                                }
                             }
                         }
                         for try await connection in connections {
@@ -108,7 +102,7 @@ actor ReplicationShell: Service {
     // MARK: Inputs
 
     private nonisolated func tickLoop() async throws {
-        let period = Duration.milliseconds(Int64(await replicator.configuration.protocolPeriod))
+        let period = Duration.milliseconds(Int64(await configuration.protocolPeriod))
         while true {
             try await Task.sleep(for: period)
             await tick()
@@ -120,7 +114,7 @@ actor ReplicationShell: Service {
         if ticks % Self.resolveRetryTicks == 0, !unresolved.isEmpty {
             let retry = unresolved
             unresolved.removeAll()
-            for (text, source) in retry { addPeers([text], source: source) }
+            for (text, source) in retry { await addPeers([text], source: source) }
         }
         await perform(replicator.tick(now: clock.nowMillis()))
     }
@@ -145,25 +139,24 @@ actor ReplicationShell: Service {
 
     private func perform(_ directives: [Replicator.Directive]) async {
         var envelopes: [AddressedEnvelope<ByteBuffer>] = []
+        var bytesOut = 0
         for directive in directives {
             switch directive {
             case .send(let datagram, let address):
                 guard let socket = socketAddress(of: address) else { continue }
                 let bytes = datagram.encoded()
-                counters.datagramBytesOut += UInt64(bytes.count)
+                bytesOut += bytes.count
                 envelopes.append(AddressedEnvelope(remoteAddress: socket, data: ByteBuffer(bytes: bytes)))
             case .store(let entries, _):
                 // Bounded: beyond it, pushes are dropped and the next sync brings them.
                 guard pendingStore.count < Self.maxPendingStore else { continue }
                 pendingStore += entries
-                if !storing {
-                    storing = true
-                    Task { await self.drainStore() }
-                }
+                storeWakeups.continuation.yield()
             case .sync(let address):
-                Task { await self.initiateSync(with: address) }
+                syncRequests.continuation.yield(address)
             }
         }
+        replicator.countTraffic(datagramBytesOut: bytesOut)
         guard !envelopes.isEmpty, let outbound else { return }
         do {
             try await outbound.write(contentsOf: envelopes)
@@ -178,6 +171,12 @@ actor ReplicationShell: Service {
     }
 
     /// Stores pushed entries in batches: whatever arrived while the last transaction ran goes into the next.
+    private nonisolated func storeLoop() async {
+        for await _ in storeWakeups.stream {
+            await drainStore()
+        }
+    }
+
     private func drainStore() async {
         while !pendingStore.isEmpty {
             let batch = pendingStore
@@ -188,25 +187,28 @@ actor ReplicationShell: Service {
                 logger.error("could not store \(batch.count) pushed entries: \(error)")
             }
         }
-        storing = false
     }
 
     // MARK: Sync
 
-    private func sessionContext() -> SyncSession.Context {
-        SyncSession.Context(identity: node.identity, network: network, listenPort: transport.port, storage: self)
+    private func handshake(_ role: SyncHandshake.Role) -> SyncHandshake {
+        SyncHandshake(
+            role: role, identity: node.identity, network: configuration.network, listenPort: transport.port,
+            configuration: configuration.sync, challenge: HandshakeTranscript.randomChallenge())
     }
+
+    private var sessionTimeout: Duration { .milliseconds(Int64(configuration.sync.sessionTimeout)) }
 
     private func initiateSync(with address: PeerAddress) async {
         let outcome: Replicator.SyncOutcome
         do {
-            guard let socket = socketAddress(of: address) else { throw SyncError.closed }
+            guard let socket = socketAddress(of: address) else { throw SyncFailure.closed }
             let channel = try await PeerTransport.connect(to: socket)
-            let result = try await withDeadline(.seconds(120)) { [context = sessionContext()] in
-                try await SyncSession(context: context, channel: channel).initiate(expecting: nil)
+            let (result, bytes) = try await withDeadline(sessionTimeout) { [opening = handshake(.initiator(expecting: nil))] in
+                try await SyncSession(storage: self, channel: channel).run(opening)
             }
-            record(result)
-            outcome = .completed(id: result.peer, more: result.peerHasMore)
+            replicator.countTraffic(syncBytesIn: bytes)
+            outcome = .completed(result)
             try? await node.store.rememberPeer(address, id: result.peer, seenAtMillis: WallClock.nowMillis())
         } catch {
             logger.debug("sync with \(address) failed: \(error)")
@@ -216,56 +218,37 @@ actor ReplicationShell: Service {
     }
 
     private func serveInbound(_ channel: NIOAsyncChannel<[UInt8], ByteBuffer>) async {
-        guard inboundSessions < Self.maxInboundSessions else {
-            counters.inboundRefused += 1
+        guard replicator.admitInbound() else {
             try? await channel.channel.close()
             return
         }
-        inboundSessions += 1
-        defer { inboundSessions -= 1 }
         let remote = channel.channel.remoteAddress
+        var result: SyncResult?
         do {
-            let result = try await withDeadline(.seconds(120)) { [context = sessionContext()] in
-                try await SyncSession(context: context, channel: channel).respond()
+            let (completed, bytes) = try await withDeadline(sessionTimeout) { [opening = handshake(.responder)] in
+                try await SyncSession(storage: self, channel: channel).run(opening)
             }
-            record(result)
-            counters.inboundSyncs += 1
-            if let host = remote?.ipAddress, result.peerPort > 0 {
-                let address = PeerAddress(host: host, port: result.peerPort)
-                replicator.inboundSyncVerified(address, id: result.peer, more: result.peerHasMore, now: clock.nowMillis())
-            }
+            replicator.countTraffic(syncBytesIn: bytes)
+            result = completed
         } catch {
             logger.debug("inbound sync from \(remote.map { "\($0)" } ?? "?") failed: \(error)")
         }
-    }
-
-    private func record(_ result: SyncSession.Result) {
-        counters.syncsCompleted += 1
-        counters.entriesSyncedIn += UInt64(result.received)
-        counters.entriesSyncedOut += UInt64(result.sent)
-        counters.syncBytesIn += UInt64(result.bytesReceived)
+        replicator.inboundSyncEnded(from: remote?.ipAddress, result: result, now: clock.nowMillis())
     }
 
     // MARK: Reports
 
     func status(mdns: String) -> NetworkStatus {
-        var byState: [String: Int] = [:]
-        for state in PeerState.allCases { byState[state.rawValue] = 0 }
-        for peer in replicator.peers { byState[peer.state.rawValue, default: 0] += 1 }
-        var all = replicator.counters.dictionary
-        all["syncsCompleted"] = counters.syncsCompleted
-        all["entriesSyncedIn"] = counters.entriesSyncedIn
-        all["entriesSyncedOut"] = counters.entriesSyncedOut
-        all["inboundSyncsRefused"] = counters.inboundRefused
-        all["inboundSyncs"] = counters.inboundSyncs
-        all["datagramBytesOut"] = counters.datagramBytesOut
-        all["syncBytesIn"] = counters.syncBytesIn
-        return NetworkStatus(name: network, port: Int(transport.port), peersByState: byState, mdns: mdns, counters: all)
+        var byState = StatusInfo.PeersByState()
+        for peer in replicator.peers { byState[PeerInfo.State(peer.state)] += 1 }
+        return NetworkStatus(
+            name: configuration.network, port: Int(transport.port), peersByState: byState, mdns: MDNSState(mdns),
+            counters: StatusInfo.Counters(replicator.counters))
     }
 
     func facts(mdns: ServiceDiscovery.Snapshot?, names: IdentityDirectory) -> NetworkFacts {
         NetworkFacts(
-            network: network, port: transport.port, mdnsState: mdns?.state ?? "disabled", announcedAs: mdns?.announcedAs,
+            network: configuration.network, port: transport.port, mdnsState: mdns?.state ?? "disabled", announcedAs: mdns?.announcedAs,
             seesItself: mdns?.seesItself ?? false,
             services: (mdns?.services ?? []).map {
                 .init(instance: $0.instance, address: $0.address, network: $0.advert.network, protocolVersion: $0.advert.protocolVersion)
@@ -273,7 +256,8 @@ actor ReplicationShell: Service {
             peers: replicator.peers.map {
                 .init(address: $0.address, state: $0.state, sources: $0.sources, name: $0.verifiedID.map(names.displayName(of:)))
             },
-            datagramsIn: replicator.counters.datagramsIn, inboundSyncs: counters.inboundSyncs, syncsCompleted: counters.syncsCompleted)
+            datagramsIn: replicator.counters.datagramsIn, inboundSyncs: replicator.counters.inboundSyncs,
+            syncsCompleted: replicator.counters.syncsCompleted)
     }
 
     func peerInfos(names: IdentityDirectory) -> [PeerInfo] {
@@ -281,19 +265,22 @@ actor ReplicationShell: Service {
         return replicator.peers.map { peer in
             PeerInfo(
                 id: peer.verifiedID?.text, name: peer.verifiedID.map(names.displayName(of:)), address: peer.address.description,
-                state: peer.state.rawValue,
+                state: PeerInfo.State(peer.state),
                 lastSeen: peer.lastSeen.map { Timestamps.rfc3339(millis: clock.wallMillis(ofMonotonic: $0)) },
-                behind: peer.reportedTotal.map { Int(mine) - Int($0) },
-                sources: peer.sources.sorted().map(\.rawValue))
+                // A peer reports its own total: never trust it to fit an Int.
+                behind: peer.reportedTotal.map { Int(clamping: Int64(clamping: mine) - Int64(clamping: $0)) },
+                sources: peer.sources.sorted().map(PeerInfo.Source.init))
         }
     }
 }
 
 extension ReplicationShell: SyncStorage {
-    func versionVector() async throws -> VersionVector { replicator.vector }
+    func syncVector() async throws -> SyncVector {
+        try await node.store.syncVector()
+    }
 
-    nonisolated func encodedEntries(author: AuthorID, after seq: UInt64, limit: Int) async throws -> [[UInt8]] {
-        try await node.store.encodedEntries(author: author, after: seq, limit: limit)
+    nonisolated func entries(author: AuthorID, after seq: UInt64, limit: Int) async throws -> [Entry] {
+        try await node.store.entries(author: author, after: seq, limit: limit)
     }
 
     func ingest(_ entries: [Entry]) async throws {
@@ -307,7 +294,7 @@ func withDeadline<T: Sendable>(_ limit: Duration, _ operation: @escaping @Sendab
         group.addTask { try await operation() }
         group.addTask {
             try await Task.sleep(for: limit)
-            throw SyncError.timedOut
+            throw SyncFailure.timedOut
         }
         // The first to finish wins; the other is cancelled.
         let result = try await group.next()!

@@ -3,7 +3,7 @@ import LanChatCore
 import Testing
 
 @Suite("parallel signature checks of sync batches")
-struct EntryVerifierTests {
+struct ParallelVerifierTests {
     private func batch(_ count: Int) throws -> [Entry] {
         let identity = try LocalIdentity(seed: Array(repeating: 7, count: 32))
         return try (1...count).map { seq in
@@ -13,7 +13,7 @@ struct EntryVerifierTests {
     }
 
     @Test func aBatchOfGoodEntriesPasses() async throws {
-        try await EntryVerifier.verifyAll(try batch(300))
+        #expect(await ParallelVerifier.verify(try batch(300)))
     }
 
     @Test(arguments: [0, 150, 299])
@@ -23,6 +23,6 @@ struct EntryVerifierTests {
         bytes[Entry.headerBytes + 3] ^= 0x01  // a byte of the body
         // Decoded the way a sync session reads frames: structure checked, signature left to the verifier.
         entries[position] = try Entry.decode(bytes, verifySignature: false)
-        await #expect(throws: SyncError.self) { try await EntryVerifier.verifyAll(entries) }
+        #expect(await !ParallelVerifier.verify(entries))
     }
 }

@@ -1,12 +1,12 @@
 import Foundation
 import LanChatCore
-import LanChatStore
 import Synchronization
 
 /// A state directory holding `total` signed messages from `authors` identities, as if a busy office
-/// had been chatting for months: the starting point for catch-up and footprint runs.
-enum SyntheticHistory {
-    static func make(at stateDir: String, authors: Int, total: Int) async throws {
+/// had been chatting for months: the starting point for catch-up and footprint benchmarks and for
+/// tests of long syncs.
+public enum SyntheticHistory {
+    public static func make(at stateDir: String, authors: Int, total: Int) async throws {
         try FileManager.default.createDirectory(atPath: stateDir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let store = try EntryStore(path: "\(stateDir)/lanchat.sqlite")
         let perAuthor = total / authors

@@ -1,0 +1,21 @@
+/// Every setting of the replication protocol, datagrams and sync alike: one value feeds the daemon
+/// and the simulator, so the two never drift apart. Times are milliseconds.
+public struct ReplicationConfiguration: Equatable, Sendable {
+    public var network: String
+    public var protocolPeriod: UInt64 = 200
+    public var indirectProbes = 2
+    public var suspectTimeout: UInt64 = 2000
+    /// A digest mismatch must last this long before a sync: a push in flight is not a divergence.
+    public var mismatchGrace: UInt64 = 150
+    public var syncCooldown: UInt64 = 1000
+    /// After this long, a node syncs even when the peer has more entries and should have come to it.
+    public var stubbornMismatch: UInt64 = 5000
+    public var hintsPerProbe = 6
+    /// Datagrams accepted per second from one address (and as a burst); beyond, they are dropped unread.
+    public var datagramsPerPeerPerSecond = 20_000.0
+    public var sync = SyncConfiguration()
+
+    public init(network: String) {
+        self.network = network
+    }
+}

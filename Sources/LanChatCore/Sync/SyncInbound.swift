@@ -1,0 +1,88 @@
+/// The receiving half of a sync, as a value: every rule for what a node accepts from a peer. Entries
+/// are batched, verified (by the driver, on every core) and only then stored; the session finishes
+/// when the peer said `done` and every batch is stored.
+public struct SyncInbound: Equatable, Sendable {
+    public enum Action: Equatable, Sendable {
+        /// Check these entries' signatures; answer with `verified(_:valid:)`.
+        case verify([Entry])
+        /// Verified entries to store; answer with `stored()`.
+        case store([Entry])
+        case finished(received: Int, peerHasMore: Bool)
+        case fail(SyncFailure)
+    }
+
+    private let mine: SyncVector
+    private let offered: SyncVector
+    private let configuration: SyncConfiguration
+    private var pending: [Entry] = []
+    private(set) var received = 0
+    /// Batches handed to the driver to verify or store and not stored yet.
+    private var inFlight = 0
+    /// Set when `done` arrived: whether the peer stopped at its bound.
+    private var peerHasMore: Bool?
+    private var failed = false
+
+    /// `mine` is what this node sent, `offered` the peer's vector: the peer may send only entries
+    /// of authors it offered, above what this node holds and up to what it offered.
+    public init(mine: SyncVector, offered: SyncVector, configuration: SyncConfiguration) {
+        self.mine = mine
+        self.offered = offered
+        self.configuration = configuration
+    }
+
+    public mutating func receive(_ frame: SyncFrame) -> [Action] {
+        guard !failed else { return [] }
+        guard peerHasMore == nil else { return fail(.protocolViolation("\(frame.name) after done")) }
+        switch frame {
+        case .entries(let entries):
+            for entry in entries {
+                let top = offered.highestSeq(of: entry.author)
+                guard entry.seq <= top else {
+                    return fail(.outOfBounds(top == 0 ? "entries of an author the peer did not offer" : "entries beyond what the peer offered"))
+                }
+                guard entry.seq > mine.highestSeq(of: entry.author) else {
+                    return fail(.outOfBounds("entries this node said it holds"))
+                }
+            }
+            received += entries.count
+            guard received <= configuration.maxEntriesPerSession else {
+                return fail(.outOfBounds("more entries than a session carries"))
+            }
+            pending += entries
+            return pending.count >= configuration.batchSize ? flush() : []
+        case .done(let more):
+            peerHasMore = more
+            return flush() + finishIfComplete()
+        case .hello, .helloReply, .proof, .vector:
+            return fail(.protocolViolation("unexpected \(frame.name) while receiving entries"))
+        }
+    }
+
+    public mutating func verified(_ entries: [Entry], valid: Bool) -> [Action] {
+        guard !failed else { return [] }
+        return valid ? [.store(entries)] : fail(.badSignature)
+    }
+
+    public mutating func stored() -> [Action] {
+        guard !failed else { return [] }
+        inFlight -= 1
+        return finishIfComplete()
+    }
+
+    private mutating func flush() -> [Action] {
+        guard !pending.isEmpty else { return [] }
+        defer { pending.removeAll(keepingCapacity: true) }
+        inFlight += 1
+        return [.verify(pending)]
+    }
+
+    private func finishIfComplete() -> [Action] {
+        guard let peerHasMore, inFlight == 0 else { return [] }
+        return [.finished(received: received, peerHasMore: peerHasMore)]
+    }
+
+    private mutating func fail(_ failure: SyncFailure) -> [Action] {
+        failed = true
+        return [.fail(failure)]
+    }
+}

@@ -1,0 +1,68 @@
+/// The sending half of a sync, as a value. The driver pulls one step at a time: read from the store,
+/// send a frame, until `finished`. Pulling lets a slow reader slow the reads (TCP's backpressure
+/// reaches the store), and bounds what is held in memory to one read.
+public struct SyncOutbound: Equatable, Sendable {
+    public enum Step: Equatable, Sendable {
+        /// Read the author's entries after `after`, in seq order, at most `limit`; answer with `read(_:)`.
+        case read(author: AuthorID, after: UInt64, limit: Int)
+        case send(SyncFrame)
+        /// `done` was sent; nothing more to do.
+        case finished(sent: Int)
+    }
+
+    /// Entries read from the store at once: fifty full frames.
+    static let readChunk = SyncFrame.maxEntriesPerFrame * 50
+
+    /// One author the peer lacks: what it holds up to, and what this node offered (never sends beyond).
+    private struct Want: Equatable, Sendable {
+        let author: AuthorID
+        var after: UInt64
+        let through: UInt64
+    }
+
+    private var wants: [Want]
+    private var current = 0
+    private var queued: [Entry] = []
+    private let bound: Int
+    private(set) var sent = 0
+    private var awaitingRead = false
+    private var doneSent = false
+
+    /// What `theirs` lacks of `mine`, sent up to `bound` entries.
+    public init(mine: SyncVector, theirs: SyncVector, bound: Int) {
+        wants = mine.missing(in: theirs).map { Want(author: $0.author, after: $0.after, through: mine.highestSeq(of: $0.author)) }
+        self.bound = bound
+    }
+
+    public mutating func next() -> Step {
+        precondition(!awaitingRead, "the driver must answer a read before asking for the next step")
+        if doneSent { return .finished(sent: sent) }
+        if !queued.isEmpty {
+            let chunk = Array(queued.prefix(SyncFrame.maxEntriesPerFrame))
+            queued.removeFirst(chunk.count)
+            sent += chunk.count
+            return .send(.entries(chunk))
+        }
+        guard current < wants.count, sent < bound else {
+            doneSent = true
+            return .send(.done(more: current < wants.count))
+        }
+        awaitingRead = true
+        let want = wants[current]
+        return .read(author: want.author, after: want.after, limit: min(bound - sent, Self.readChunk))
+    }
+
+    /// The store's answer to the last `read`. Entries past what was offered (written since) stay for the next session.
+    public mutating func read(_ entries: [Entry]) {
+        precondition(awaitingRead, "no read was asked for")
+        awaitingRead = false
+        let want = wants[current]
+        let offered = entries.prefix { $0.author == want.author && $0.seq > want.after && $0.seq <= want.through }
+        queued = Array(offered)
+        if let last = offered.last, last.seq < want.through, offered.count == entries.count {
+            wants[current].after = last.seq
+        } else {
+            current += 1
+        }
+    }
+}

@@ -1,0 +1,107 @@
+/// One position in an author's log: a seq and the hash of the entry at that seq.
+public struct AuthorTip: Hashable, Comparable, Sendable {
+    public let seq: UInt64
+    public let hash: EntryHash
+
+    public init(seq: UInt64, hash: EntryHash) {
+        self.seq = seq
+        self.hash = hash
+    }
+
+    public static func < (lhs: Self, rhs: Self) -> Bool { (lhs.seq, lhs.hash) < (rhs.seq, rhs.hash) }
+}
+
+/// What one node holds of every author, as exchanged at the start of a sync: each author's tips.
+/// A healthy log has one tip (its contiguous head); an author that forked its log (a restored backup,
+/// one key on two machines) can have several, each a (seq, hash), so two nodes holding different
+/// entries at the same seq see that they differ.
+public struct SyncVector: Equatable, Sendable {
+    /// Authors in one vector at most: with one tip each, a vector fits one sync frame.
+    public static let maxAuthors = 12_000
+    /// Tips per author at most; a forking author cannot grow a vector without limit.
+    public static let maxTipsPerAuthor = 8
+
+    /// Tips of each author, ascending, never empty.
+    public private(set) var tips: [AuthorID: [AuthorTip]]
+
+    /// Keeps the highest `maxTipsPerAuthor` tips of each author, so every vector encodes.
+    public init(_ tips: [AuthorID: [AuthorTip]] = [:]) {
+        self.tips = tips.filter { !$0.value.isEmpty }.mapValues { Array(Array(Set($0)).sorted().suffix(Self.maxTipsPerAuthor)) }
+    }
+
+    /// The usual case: one tip per author.
+    public init(heads: [AuthorID: AuthorTip]) {
+        tips = heads.mapValues { [$0] }
+    }
+
+    /// The author's log now stands at this one tip (its contiguous head moved).
+    public mutating func moveHead(of author: AuthorID, to tip: AuthorTip) {
+        tips[author] = [tip]
+    }
+
+    /// The highest seq held of the author, 0 if none.
+    public func highestSeq(of author: AuthorID) -> UInt64 { tips[author]?.last?.seq ?? 0 }
+
+    /// What `other` lacks that this vector holds: for each author whose highest seq here is beyond
+    /// other's, the seq other holds up to. In author order, so both ends of a sync agree on it.
+    public func missing(in other: SyncVector) -> [(author: AuthorID, after: UInt64)] {
+        tips.compactMap { author, mine in
+            let theirs = other.highestSeq(of: author)
+            return mine.last!.seq > theirs ? (author, theirs) : nil  // tips are never empty
+        }.sorted { $0.author < $1.author }
+    }
+
+    /// Authors for which the two vectors name different entries at one seq: a fork, seen from here.
+    public func divergent(from other: SyncVector) -> [AuthorID] {
+        tips.compactMap { author, mine in
+            guard let theirs = other.tips[author] else { return nil }
+            let hashes = { (tips: [AuthorTip]) in Dictionary(grouping: tips, by: \.seq).mapValues { Set($0.map(\.hash)) } }
+            let (ours, others) = (hashes(mine), hashes(theirs))
+            return ours.contains { seq, hashes in others[seq].map { $0 != hashes } ?? false } ? author : nil
+        }.sorted()
+    }
+
+    public func encode(into writer: inout ByteWriter) {
+        writer.u32(UInt32(tips.count))
+        for (author, authorTips) in tips.sorted(by: { $0.key < $1.key }) {
+            writer.raw(author.bytes)
+            writer.u8(UInt8(authorTips.count))
+            for tip in authorTips {
+                writer.u64(tip.seq)
+                writer.raw(tip.hash.bytes)
+            }
+        }
+    }
+
+    /// Authors strictly ascending and tips strictly ascending, so each vector has one encoding.
+    public static func decode(from reader: inout ByteReader) throws(DecodeError) -> SyncVector {
+        let count = Int(try reader.u32("vector size"))
+        guard count <= maxAuthors else { throw .oversized(field: "vector", size: count, limit: maxAuthors) }
+        var tips: [AuthorID: [AuthorTip]] = [:]
+        // Reserve only what the remaining bytes could hold, whatever the count claims.
+        tips.reserveCapacity(min(count, reader.remaining / (AuthorID.byteCount + 1 + 8 + EntryHash.byteCount)))
+        var previous: AuthorID?
+        for _ in 0..<count {
+            let author = try AuthorID(bytes: reader.raw(AuthorID.byteCount, "vector author"))
+            if let previous, !(previous < author) {
+                throw .invalid(field: "vector", reason: "authors must be strictly ascending")
+            }
+            previous = author
+            let tipCount = Int(try reader.u8("tip count"))
+            guard tipCount >= 1 else { throw .invalid(field: "tip count", reason: "must be at least 1") }
+            guard tipCount <= maxTipsPerAuthor else { throw .oversized(field: "tips", size: tipCount, limit: maxTipsPerAuthor) }
+            var authorTips: [AuthorTip] = []
+            for _ in 0..<tipCount {
+                let seq = try reader.u64("tip seq")
+                guard seq >= 1, seq < 1 << 63 else { throw .invalid(field: "tip seq", reason: "must be 1 to 2^63-1") }
+                let tip = AuthorTip(seq: seq, hash: try EntryHash(bytes: reader.raw(EntryHash.byteCount, "tip hash")))
+                if let last = authorTips.last, !(last < tip) {
+                    throw .invalid(field: "tips", reason: "must be strictly ascending")
+                }
+                authorTips.append(tip)
+            }
+            tips[author] = authorTips
+        }
+        return SyncVector(tips)
+    }
+}

@@ -1,0 +1,71 @@
+@testable import LanChatCore
+
+// Shared setup for the replicator tests: one node (identity 1) on `testNetwork`, peers at `address(n)`,
+// and datagrams that go in as bytes, the only way a replicator takes them.
+
+let testNetwork = "lanchat"
+
+/// A distinct peer address per `n` (up to 65,535).
+func address(_ n: Int) -> PeerAddress {
+    PeerAddress(host: "10.0.\(n / 256).\(n % 256)", port: 7420)
+}
+
+/// The node under test: identity 1, seed 7, default settings unless `adjust` changes them.
+func makeReplicator(
+    vector: VersionVector = VersionVector(), verifier: any EntryVerifying = SignatureVerifier(),
+    _ adjust: (inout ReplicationConfiguration) -> Void = { _ in }
+) throws -> Replicator {
+    var configuration = ReplicationConfiguration(network: testNetwork)
+    adjust(&configuration)
+    return Replicator(configuration: configuration, selfID: try identity(1).id, seed: 7, vector: vector, verifier: verifier)
+}
+
+/// A completed sync with `peer`: what the replicator is told after a handshake proved the ID.
+func syncResult(_ peer: AuthorID, port: UInt16 = 0, received: Int = 0, sent: Int = 0, more: Bool = false) -> SyncResult {
+    SyncResult(peer: peer, peerPort: port, received: received, sent: sent, peerHasMore: more)
+}
+
+extension Replicator {
+    /// A probe as this node's peers would send it; by default in agreement with this node's vector.
+    func probe(id: UInt32 = 9, digest: UInt64? = nil, total: UInt64? = nil, hints: [PeerHint] = []) -> Datagram.Probe {
+        Datagram.Probe(id: id, digest: digest ?? vector.digest, total: total ?? vector.total, hints: hints)
+    }
+
+    /// Encodes and receives a datagram, as the shell does with what arrives over UDP.
+    @discardableResult
+    mutating func deliver(
+        _ body: Datagram.Body, from sender: AuthorID, at address: PeerAddress, now: UInt64, network: String = testNetwork
+    ) -> [Directive] {
+        receive(Datagram(network: network, sender: sender, body: body).encoded(), from: address, now: now)
+    }
+
+    /// A ping in agreement with our vector: the peer is alive and nothing needs syncing but its ID.
+    mutating func hear(_ sender: AuthorID, at address: PeerAddress, now: UInt64) {
+        deliver(.ping(probe()), from: sender, at: address, now: now)
+    }
+
+    /// The peer answered pings and proved its ID in a sync that ended at `now`.
+    mutating func verify(_ peer: AuthorID, at address: PeerAddress, now: UInt64) {
+        hear(peer, at: address, now: now)
+        syncFinished(with: address, outcome: .completed(syncResult(peer)), now: now)
+    }
+}
+
+extension [Replicator.Directive] {
+    /// Where `.sync` directives point.
+    var syncs: [PeerAddress] {
+        compactMap { if case .sync(let address) = $0 { address } else { nil } }
+    }
+
+    /// The datagram bodies sent, with their recipients.
+    var sent: [(body: Datagram.Body, to: PeerAddress)] {
+        compactMap { if case .send(let datagram, let to) = $0 { (datagram.body, to) } else { nil } }
+    }
+
+    /// The indirect probes of `target`: the helper asked and the probe ID it was given.
+    func pingRequests(for target: PeerAddress) -> [(helper: PeerAddress, probeID: UInt32)] {
+        sent.compactMap { body, to in
+            if case .pingRequest(let id, target) = body { (to, id) } else { nil }
+        }
+    }
+}

@@ -1,0 +1,61 @@
+import LanChatCore
+import Testing
+
+/// A pushed entry is stored unless this node's vector already covers it, and only if its signature verifies.
+@Suite("replicator rules: pushes")
+struct ReplicatorPushRuleTests {
+    struct PushCase: Sendable, CustomTestStringConvertible {
+        let testDescription: String
+        /// What this node holds of the author.
+        let held: UInt64
+        let pushed: UInt64
+        let stored: Bool
+    }
+
+    @Test(arguments: [
+        PushCase(testDescription: "the next entry", held: 0, pushed: 1, stored: true),
+        PushCase(testDescription: "the entry held", held: 1, pushed: 1, stored: false),
+        PushCase(testDescription: "an older entry", held: 3, pushed: 2, stored: false),
+        PushCase(testDescription: "beyond a gap", held: 1, pushed: 3, stored: true),
+    ])
+    func aPushIsStoredOnlyIfNew(_ scenario: PushCase) throws {
+        let author = try identity(3)
+        var node = try makeReplicator(vector: VersionVector([author.id: scenario.held]))
+        let entry = signedEntry(by: author, seq: scenario.pushed, content: try message())
+        let out = node.deliver(.push(entry), from: try identity(2).id, at: address(2), now: 10)
+        #expect(out.filter { if case .store = $0 { true } else { false } } == (scenario.stored ? [.store([entry], from: address(2))] : []))
+        #expect(node.counters.entriesPushedIn == 1)
+        #expect(node.counters.duplicates == (scenario.stored ? 0 : 1))
+    }
+
+    @Test func aStoredPushIsADuplicateOnceItsHeadAdvanced() throws {
+        let author = try identity(3)
+        var node = try makeReplicator()
+        let push = Datagram.Body.push(signedEntry(by: author, seq: 1, content: try message()))
+        node.deliver(push, from: author.id, at: address(3), now: 10)
+        node.headsAdvanced([author.id: 1])
+        #expect(node.deliver(push, from: author.id, at: address(3), now: 20).isEmpty)
+        #expect(node.counters.duplicates == 1)
+    }
+
+    struct Verdict: EntryVerifying, CustomStringConvertible {
+        let valid: Bool
+        func verify(_ entries: [Entry]) -> Bool { valid }
+        var description: String { valid ? "accepting everything" : "rejecting everything" }
+    }
+
+    /// The replicator's verifier decides (by default, Ed25519): a push it rejects is dropped.
+    @Test(arguments: [
+        (true, nil, true), (false, nil, false), (false, Verdict(valid: true), true), (true, Verdict(valid: false), false),
+    ] as [(Bool, Verdict?, Bool)])
+    func aPushIsStoredOnlyIfTheVerifierAccepts(signedRight: Bool, verifier: Verdict?, stored: Bool) throws {
+        let author = try identity(3)
+        var node = try makeReplicator(verifier: (verifier as (any EntryVerifying)?) ?? SignatureVerifier())
+        let bytes = craftedEntry(
+            author: author, signer: signedRight ? author : try identity(4), kind: EntryKind.message.rawValue, payload: messagePayload())
+        let entry = try Entry.decode(bytes, verifySignature: false)
+        let out = node.deliver(.push(entry), from: author.id, at: address(3), now: 10)
+        #expect(out.contains(.store([entry], from: address(3))) == stored)
+        #expect(node.counters.dropped == (stored ? 0 : 1))
+    }
+}
