@@ -5,7 +5,9 @@ import LanChatControl
 public enum HumanFormat {
     public static func message(_ event: ChatEvent) -> String {
         switch event.type {
-        case .message: "\(clock(event.sentAt)) \(event.author.name): \(event.body ?? "")"
+        case .message:
+            // A clock far ahead is shown at arrival, marked so nobody takes it for the author's time.
+            "\(clock(event.sentAt))\(event.clockAhead == true ? "*" : "") \(event.author.name): \(event.body ?? "")"
         case .profile: "* \(shortID(event.author.id)) is now known as \(event.author.name)"
         }
     }
@@ -18,7 +20,10 @@ public enum HumanFormat {
         table(
             ["NAME", "ID", "ONLINE", "MESSAGES"],
             identities.map { info in
-                [info.name + (info.isSelf == true ? " (you)" : ""), info.short, info.online == true ? "yes" : "no", "\(info.messages ?? 0)"]
+                [
+                    info.name + (info.isSelf == true ? " (you)" : "") + (info.fork.map { " [log forked, \($0.rawValue)]" } ?? ""),
+                    info.short, info.online == true ? "yes" : "no", "\(info.messages ?? 0)",
+                ]
             })
     }
 
@@ -30,7 +35,11 @@ public enum HumanFormat {
         table(
             ["NAME", "ID", "ADDRESS", "STATE", "LAST SEEN", "BEHIND"],
             peers.map { peer in
-                [peer.name ?? "?", peer.id.map(shortID) ?? "?", peer.address, peer.state.rawValue, localTime(peer.lastSeen), peer.behind.map { "\($0)" } ?? "?"]
+                [
+                    peer.name ?? "?", peer.id.map(shortID) ?? "?", peer.address,
+                    peer.protocolVersion.map { "other version (protocol \($0))" } ?? peer.state.rawValue, localTime(peer.lastSeen),
+                    peer.behind.map { "\($0)" } ?? "?",
+                ]
             })
     }
 
@@ -44,6 +53,9 @@ public enum HumanFormat {
             "entries:  \(status.entries) from \(status.authors) authors in \(status.rooms) rooms",
             "peers:    \(status.peers) ("
                 + PeerInfo.State.allCases.map { "\(status.peersByState[$0]) \($0.rawValue)" }.joined(separator: ", ") + ")",
+            "forks:    \(status.forks.forked) forked log(s), \(status.forks.open) not merged"
+                + (status.forks.own.map { "; this identity's log forked (\($0.rawValue))" } ?? "")
+                + (status.forks.twin ? "; this identity also runs on another machine" : ""),
             "uptime:   \(Int(status.uptimeSeconds)) s",
             "counters: " + StatusInfo.Counters.named.map { "\($0.name)=\(status.counters[keyPath: $0.value])" }.joined(separator: " "),
         ].joined(separator: "\n")

@@ -33,10 +33,12 @@ public struct ChatEvent: Codable, Sendable, Equatable {
     public var body: String?
     public var sentAt: String?
     public var replyTo: String?
+    /// Set when the author's clock ran too far ahead of this node's: `sentAt` is then the arrival time.
+    public var clockAhead: Bool?
 
     public init(
         type: Kind, id: String? = nil, author: AuthorRef, room: String? = nil, body: String? = nil,
-        sentAt: String? = nil, replyTo: String? = nil
+        sentAt: String? = nil, replyTo: String? = nil, clockAhead: Bool? = nil
     ) {
         self.type = type
         self.id = id
@@ -45,6 +47,7 @@ public struct ChatEvent: Codable, Sendable, Equatable {
         self.body = body
         self.sentAt = sentAt
         self.replyTo = replyTo
+        self.clockAhead = clockAhead
     }
 }
 
@@ -58,14 +61,44 @@ public struct IdentityInfo: Codable, Sendable, Equatable {
     public var isSelf: Bool?
     public var online: Bool?
     public var messages: Int?
+    /// Set when the identity's log forked: still `open`, or `closed` by a later entry that merged it.
+    public var fork: ForkState?
 
-    public init(id: String, name: String, short: String, isSelf: Bool? = nil, online: Bool? = nil, messages: Int? = nil) {
+    public init(
+        id: String, name: String, short: String, isSelf: Bool? = nil, online: Bool? = nil, messages: Int? = nil,
+        fork: ForkState? = nil
+    ) {
         self.id = id
         self.name = name
         self.short = short
         self.isSelf = isSelf
         self.online = online
         self.messages = messages
+        self.fork = fork
+    }
+}
+
+/// A forked log (two entries at one seq: a restored backup, one identity on two machines).
+public enum ForkState: String, Codable, Sendable {
+    case open, closed
+}
+
+/// What `status` says of forked logs, and of this identity in particular.
+public struct ForkReport: Codable, Sendable, Equatable {
+    /// Authors whose log forked, and of those, how many have not merged it yet.
+    public var forked: Int
+    public var open: Int
+    /// This identity's own log, if it forked.
+    public var own: ForkState?
+    /// Entries of this identity arrived that this daemon did not write, after it had written since its
+    /// start: the same identity runs elsewhere (a copied state directory).
+    public var twin: Bool
+
+    public init(forked: Int = 0, open: Int = 0, own: ForkState? = nil, twin: Bool = false) {
+        self.forked = forked
+        self.open = open
+        self.own = own
+        self.twin = twin
     }
 }
 
@@ -98,9 +131,12 @@ public struct PeerInfo: Codable, Sendable, Equatable {
     public var lastSeen: String?
     public var behind: Int?
     public var sources: [Source]
+    /// Set for an address that speaks another protocol version than this node: they cannot talk.
+    public var protocolVersion: Int?
 
     public init(
-        id: String?, name: String?, address: String, state: State, lastSeen: String?, behind: Int?, sources: [Source]
+        id: String?, name: String?, address: String, state: State, lastSeen: String?, behind: Int?, sources: [Source],
+        protocolVersion: Int? = nil
     ) {
         self.id = id
         self.name = name
@@ -109,6 +145,7 @@ public struct PeerInfo: Codable, Sendable, Equatable {
         self.lastSeen = lastSeen
         self.behind = behind
         self.sources = sources
+        self.protocolVersion = protocolVersion
     }
 }
 
@@ -189,6 +226,7 @@ public struct StatusInfo: Codable, Sendable, Equatable {
         public var duplicates: UInt64 = 0
         public var dropped: UInt64 = 0
         public var otherNetwork: UInt64 = 0
+        public var otherVersion: UInt64 = 0
         public var rateLimited: UInt64 = 0
         public var syncsStarted: UInt64 = 0
         public var syncsFailed: UInt64 = 0
@@ -207,7 +245,7 @@ public struct StatusInfo: Codable, Sendable, Equatable {
             ("dropped", \.dropped), ("duplicates", \.duplicates), ("entriesPushedIn", \.entriesPushedIn),
             ("entriesSyncedIn", \.entriesSyncedIn), ("entriesSyncedOut", \.entriesSyncedOut),
             ("inboundSyncs", \.inboundSyncs), ("inboundSyncsRefused", \.inboundSyncsRefused),
-            ("otherNetwork", \.otherNetwork), ("pushesOut", \.pushesOut), ("rateLimited", \.rateLimited),
+            ("otherNetwork", \.otherNetwork), ("otherVersion", \.otherVersion), ("pushesOut", \.pushesOut), ("rateLimited", \.rateLimited),
             ("syncBytesIn", \.syncBytesIn), ("syncsCompleted", \.syncsCompleted), ("syncsFailed", \.syncsFailed),
             ("syncsStarted", \.syncsStarted),
         ]
@@ -226,11 +264,14 @@ public struct StatusInfo: Codable, Sendable, Equatable {
     public var uptimeSeconds: Double
     public var mdns: MDNSState
     public var counters: Counters
+    public var forks: ForkReport
 
     public init(
         id: String, name: String, version: String, network: String, port: Int, entries: Int, authors: Int,
-        rooms: Int, peersByState: PeersByState, uptimeSeconds: Double, mdns: MDNSState, counters: Counters
+        rooms: Int, peersByState: PeersByState, uptimeSeconds: Double, mdns: MDNSState, counters: Counters,
+        forks: ForkReport = ForkReport()
     ) {
+        self.forks = forks
         self.id = id
         self.name = name
         self.version = version

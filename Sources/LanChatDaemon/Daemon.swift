@@ -1,4 +1,5 @@
 import Foundation
+import LanChatControl
 import LanChatCore
 import LanChatNet
 import LanChatStore
@@ -21,7 +22,11 @@ public enum Daemon {
         // Deferred after the lock's release, so it runs before it: the last write (SQLite's checkpoint
         // on close) happens while this daemon still holds its state directory.
         defer { store.close() }
-        let node = try await Node(identity: identity, store: store, logger: logger)
+        let remembered = try await store.rememberedPeers()
+        // An identity that has written before may have written more than this copy holds (a restored
+        // backup): with peers to ask, its first write waits for their copy of its log.
+        let node = try await Node(
+            identity: identity, store: store, waitForPeers: !created && !(config.peers.isEmpty && remembered.isEmpty), logger: logger)
         try await node.ensureProfile()
         let name = await node.whoami().name
         logger.info("\(created ? "created" : "loaded") identity \(identity.id.text) as \(name)")
@@ -35,7 +40,7 @@ public enum Daemon {
         let replication = try await ReplicationShell(
             node: node, transport: transport, configuration: ReplicationConfiguration(network: config.network), logger: logger)
         await replication.addPeers(config.peers, source: .configured)
-        await replication.addPeers(try await store.rememberedPeers().map(\.description), source: .remembered)
+        await replication.addPeers(remembered.map(\.description), source: .remembered)
 
         var services: [any Service] = [replication]
         let discovery = config.mdnsEnabled
@@ -53,7 +58,11 @@ public enum Daemon {
             node: node,
             networkStatus: { await replication.status(mdns: discovery?.state ?? "disabled") },
             peers: { await replication.peerInfos(names: await node.directory) },
-            diagnose: { Diagnosis.checks(await replication.facts(mdns: discovery?.snapshot(), names: await node.directory)) })
+            diagnose: {
+                var facts = await replication.facts(mdns: discovery?.snapshot(), names: await node.directory)
+                facts.forks = (try? await node.forkReport()) ?? ForkReport()
+                return Diagnosis.checks(facts)
+            })
         let control = ControlServer(path: config.socketPath, channel: controlChannel, dispatcher: dispatcher, logger: logger)
 
         // Shutdown runs in reverse order: the node, which commits writes, stops after everything that writes.

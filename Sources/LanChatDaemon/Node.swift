@@ -28,6 +28,13 @@ public actor Node: Service {
     private let wakeups: AsyncStream<Void>
     private let wakeupsContinuation: AsyncStream<Void>.Continuation
     private var stopped = false
+    /// Closed at start while this identity may have written elsewhere (a restored state directory):
+    /// local writes wait until a sync with a peer brought its latest entries, or `restoreWait` passed.
+    private var writesAllowed: Bool
+    /// Set once this daemon has written since it started: own entries arriving after that come from a twin.
+    private var wroteSinceStart = false
+    private var twinSeen = false
+    static let restoreWait: Duration = .seconds(3)
 
     /// Local writes waiting for the next commit at most; beyond, requests are refused as `busy`.
     static let maxPendingLocal = 1024
@@ -45,10 +52,13 @@ public actor Node: Service {
     /// Events a slow `follow` client may fall behind by before the oldest are dropped for it.
     static let followerBuffer = 4096
 
-    init(identity: LocalIdentity, store: EntryStore, logger: Logger) async throws {
+    /// `waitForPeers`: an existing identity that knows peers asks them for its own latest entries before
+    /// its first write, so that a restored backup does not fork its log.
+    init(identity: LocalIdentity, store: EntryStore, waitForPeers: Bool = false, logger: Logger) async throws {
         self.identity = identity
         self.store = store
         self.logger = logger
+        writesAllowed = !waitForPeers
         clock = HybridClock(last: try await store.latestTimestamp(of: identity.id))
         directory = IdentityDirectory(records: try await store.identityRecords())
         // Bounded: if replication ever fell this far behind, anti-entropy still delivers what was dropped.
@@ -68,20 +78,37 @@ public actor Node: Service {
     /// committed together in the next transaction (group commit); meanwhile the actor serves reads.
     public nonisolated func run() async throws {
         try await untilShutdown {
-            for await _ in self.wakeups {
-                await self.writeLocal()
+            await withDiscardingTaskGroup { group in
+                if await !self.writesAllowed {
+                    group.addTask {
+                        try? await Task.sleep(for: Self.restoreWait)
+                        await self.allowWrites(because: "no peer answered within \(Self.restoreWait)")
+                    }
+                }
+                for await _ in self.wakeups {
+                    await self.writeLocal()
+                }
+                group.cancelAll()
             }
         }
         await stop()
     }
 
+    /// Opens the write gate (once): a sync brought this identity's latest entries, or none came in time.
+    func allowWrites(because reason: String) {
+        guard !writesAllowed else { return }
+        writesAllowed = true
+        logger.info("writing: \(reason)")
+        wakeupsContinuation.yield()
+    }
+
     // MARK: Local actions
 
     func send(room: String, body: String, replyTo: String?) async throws(ControlFailure) -> ChatEvent {
-        var reply: EntryKey?
+        var reply: EntryRef?
         if let replyTo {
             guard let key = EntryKey(text: replyTo) else { throw ControlFailure(.badRequest, "replyTo must be an ID like <author>/<seq>") }
-            reply = key
+            reply = try await resolve(key)
         }
         let message: EntryContent.Message
         do {
@@ -105,6 +132,18 @@ public actor Node: Service {
         return whoami()
     }
 
+    /// The full reference of a message people named by `<author>/<seq>`.
+    private func resolve(_ key: EntryKey) async throws(ControlFailure) -> EntryRef {
+        let found: EntryRef?
+        do {
+            found = try await store.resolve(key)
+        } catch {
+            throw ControlFailure(.storage, "could not look up \(key.text): \(error)")
+        }
+        guard let found else { throw ControlFailure(.notFound, "no message \(key.text) is held here") }
+        return found
+    }
+
     /// Appends to this node's log once committed, through the write loop of `run()`.
     private func appendLocal(_ content: EntryContent) async throws(ControlFailure) -> Entry {
         guard !stopped else { throw ControlFailure(.unavailable, "the daemon is stopping") }
@@ -119,7 +158,7 @@ public actor Node: Service {
     }
 
     private func writeLocal() async {
-        while !pendingLocal.isEmpty {
+        while writesAllowed, !pendingLocal.isEmpty {
             let batch = pendingLocal
             pendingLocal.removeAll()
             do {
@@ -139,19 +178,41 @@ public actor Node: Service {
         let now = WallClock.nowMillis()
         let stamped = contents.map { (content: $0, timestamp: clock.tick(wallMillis: now)) }
         let entries = try await store.appendLocal(identity: identity, batch: stamped)
+        wroteSinceStart = true
         committed(entries)
         for entry in entries { localCommitsContinuation.yield(entry) }
         return entries
     }
 
     /// Entries from peers, already verified. Stores them, tells followers about the new ones and
-    /// returns the new contiguous heads of their authors.
-    func ingest(_ entries: [Entry]) async throws -> [AuthorID: UInt64] {
-        let fresh = try await store.insert(entries, durable: false)
+    /// returns the new tips of their authors.
+    func ingest(_ entries: [Entry]) async throws -> [AuthorID: [AuthorTip]] {
+        let result = try await store.insert(entries, durable: false)
         let now = WallClock.nowMillis()
-        for entry in fresh { clock.observe(entry.timestamp, wallMillis: now) }
-        committed(fresh)
-        return try await store.heads(of: Set(fresh.map(\.author)))
+        for entry in result.fresh { clock.observe(entry.timestamp, wallMillis: now) }
+        noticeOwnEntries(result)
+        committed(result.fresh)
+        return result.tips
+    }
+
+    /// Entries of this identity that this daemon did not write: before its first write since start,
+    /// what a restored state directory missed; after it, a twin (the same identity running elsewhere).
+    private func noticeOwnEntries(_ result: InsertResult) {
+        let own = result.fresh.filter { $0.author == identity.id }
+        if result.newlyForked.contains(identity.id) {
+            logger.warning(
+                "this identity's log forked (two entries at one seq): a restored backup, or this identity on two machines; the next message merges it")
+        }
+        guard !own.isEmpty else { return }
+        if wroteSinceStart {
+            if !twinSeen {
+                logger.warning(
+                    "entries of this identity arrived that this daemon did not write: it runs on another machine too (a copied state directory); stop the other one, and use `lanchat link` for a second device")
+            }
+            twinSeen = true
+        } else {
+            logger.info("recovered \(own.count) entries of this identity from peers")
+        }
     }
 
     private func committed(_ entries: [Entry]) {
@@ -173,13 +234,13 @@ public actor Node: Service {
     // MARK: Reading
 
     func history(room: String, limit: Int) async throws(ControlFailure) -> [ChatEvent] {
-        let entries: [Entry]
+        let entries: [StoredEntry]
         do {
             entries = try await store.history(room: room, limit: limit)
         } catch {
             throw ControlFailure(.storage, "could not read history: \(error)")
         }
-        return entries.compactMap { ChatEvent(entry: $0, directory: directory) }
+        return entries.compactMap { ChatEvent(entry: $0.entry, shownAt: $0.shownAt, directory: directory) }
     }
 
     func whoami() -> IdentityInfo {
@@ -193,6 +254,7 @@ public actor Node: Service {
             var info = IdentityInfo(author: summary.id, directory: directory)
             info.isSelf = summary.id == identity.id
             info.messages = summary.messages
+            info.fork = summary.fork.map(ForkState.init)
             return info
         }.sorted { ($0.name.lowercased(), $0.id) < ($1.name.lowercased(), $1.id) }
     }
@@ -209,7 +271,14 @@ public actor Node: Service {
             network: network.name, port: network.port, entries: try await store.entryCount(),
             authors: try await store.authors().count, rooms: try await store.rooms().count,
             peersByState: network.peersByState, uptimeSeconds: Date().timeIntervalSince(startedAt), mdns: network.mdns,
-            counters: network.counters)
+            counters: network.counters, forks: try await forkReport())
+    }
+
+    func forkReport() async throws -> ForkReport {
+        let forks = try await store.forks()
+        return ForkReport(
+            forked: forks.count, open: forks.count { $0.tips > 1 },
+            own: forks.first { $0.author == identity.id }.map { $0.tips > 1 ? .open : .closed }, twin: twinSeen)
     }
 
     // MARK: Following
@@ -251,13 +320,6 @@ struct NetworkStatus: Sendable {
     var counters: StatusInfo.Counters
 }
 
-enum WallClock {
-    static func nowMillis() -> UInt64 {
-        var spec = timespec()
-        clock_gettime(CLOCK_REALTIME, &spec)
-        return UInt64(spec.tv_sec) * 1000 + UInt64(spec.tv_nsec) / 1_000_000
-    }
-}
 
 func describe(_ error: DecodeError) -> String {
     switch error {

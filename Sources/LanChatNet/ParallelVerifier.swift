@@ -3,11 +3,12 @@ import Glibc
 import LanChatCore
 import Synchronization
 
-/// Checks the signatures of a batch of entries on every core, off the cooperative pool: catch-up is
-/// bound by Ed25519.
+/// Checks a sync batch off the cooperative pool: one signature per hash chain (`HashChain`), the
+/// chains' signatures spread over every core.
 enum ParallelVerifier {
-    static func verify(_ entries: [Entry]) async -> Bool {
-        await withCheckedContinuation { continuation in
+    static func verify(_ batch: [Entry]) async -> Bool {
+        let entries = HashChain.signers(of: batch)
+        return await withCheckedContinuation { continuation in
             DispatchQueue.global().async {
                 let lanes = min(System.coreCount, max(1, entries.count / 64))
                 let failed = Atomic<Bool>(false)

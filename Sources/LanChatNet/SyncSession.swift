@@ -37,7 +37,11 @@ public struct SyncSession: Sendable {
             while !actions.isEmpty {
                 switch actions.removeFirst() {
                 case .send(let frame): try await outbound.write(ByteBuffer(frame: frame))
-                case .readVector: actions += handshake.vectorRead(try await storage.syncVector())
+                case .readVector:
+                    actions += handshake.vectorRead(try await storage.syncVector(), forked: try await storage.forkedAuthors())
+                case .lookUp(let positions): actions += handshake.found(try await storage.held(positions))
+                case .readCheckpoints(let authors): actions += handshake.checkpointsRead(try await storage.checkpoints(of: authors))
+                case .findForkPoints(let searches): actions += handshake.forkPointsFound(try await storage.forkPoints(searches))
                 case .established(let exchange): return exchange
                 case .fail(let failure): throw failure
                 }

@@ -10,6 +10,10 @@ extension Scenario {
         public var lateJoiners = 100
         public var messages = 200
         public var restarts = 20
+        /// Nodes restored from an older copy of their state directory (losing their last two entries).
+        public var backupRestores = 10
+        /// Pairs of nodes that run one identity (a state directory copied to a second machine).
+        public var twins = 5
         public var lossRate = 0.1
         public var joinWindow: UInt64 = 10_000
         public var partitionAt: UInt64 = 11_000
@@ -30,8 +34,10 @@ extension Scenario {
         var random = SplitMix64(seed: seed ^ 0x0FF1_CE00_5CE0_A210)
         var scenario = Scenario(seed: seed, nodeCount: office.nodes, deadline: office.deadline)
         scenario.lossRate = office.lossRate
-
+        // The last early joiners run the identities of the first nodes.
         let early = office.nodes - office.lateJoiners
+        for pair in 0..<office.twins { scenario.twins[early - 1 - pair] = pair }
+
         let joinTimes = (0..<early).map { $0 == 0 ? 0 : random.uniform(0...office.joinWindow) }.sorted()
             + (early..<office.nodes).map { _ in random.uniform(office.healAt...office.lastJoinAt) }.sorted()
         for (node, time) in joinTimes.enumerated() {
@@ -46,6 +52,11 @@ extension Scenario {
 
         for _ in 0..<office.messages {
             scenario.at(random.uniform(500...office.lastJoinAt), .publish(from: .randomUp))
+        }
+        for _ in 0..<office.backupRestores {
+            let downtime = random.uniform(office.downtime)
+            let time = random.uniform(office.joinWindow / 2...max(office.joinWindow / 2, office.lastJoinAt - downtime))
+            scenario.at(time, .restoreBackup(random.below(early), losing: 2, downtime: downtime))
         }
         for _ in 0..<office.restarts {
             // Back up by the last join, so that the script settles then.

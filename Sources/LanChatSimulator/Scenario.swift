@@ -41,6 +41,8 @@ public struct Scenario: Sendable {
     public var configuration = ReplicationConfiguration(network: Simulation.network)
     /// Nodes that misbehave; the invariants are checked on the others.
     public var adversaries: [Int: Adversary] = [:]
+    /// Nodes that run with the identity of another (a lower-numbered node): one identity on two machines.
+    public var twins: [Int: Int] = [:]
     /// Real time the run may take; past it the run stops and its report says so.
     public var wallClockBudget: Duration = .seconds(240)
     /// How often convergence is checked once the script has played out.

@@ -17,9 +17,12 @@ struct SimulatedNode {
     var incarnation = 0
     /// What a replaying adversary captured, to send again.
     var captured: [[UInt8]] = []
+    /// Set while a restarted node waits for a sync before its first write (a restored backup must not fork).
+    var writesAllowed = true
+    /// Publishes that arrived while writes were not allowed yet.
+    var waitingPublishes = 0
     /// Hostile datagrams its replicators turned away (malformed or badly signed, over the rate), across restarts.
     var pastRejections = Rejections()
-    private(set) var lastSeq: UInt64 = 0
 
     init(index: Int, identity: LocalIdentity) {
         self.index = index
@@ -31,20 +34,21 @@ struct SimulatedNode {
     var isUp: Bool { replicator != nil }
     var isHonest: Bool { adversary == nil }
 
-    /// Signs the next entry of this node's own log at the virtual time and stores it.
+    /// Signs the next entry of this node's own log at the virtual time, linking every tip it holds of
+    /// its own log (so a fork it learnt of is merged), and stores it.
     mutating func write(_ content: EntryContent, now: UInt64) -> Entry {
-        lastSeq += 1
+        let (seq, links) = store.links(for: id)
         let timestamp = clock.tick(wallMillis: Simulation.epochMillis + now)
-        let entry = Entry.sign(by: identity, seq: lastSeq, timestamp: timestamp, content: content)
+        let entry = Entry.sign(by: identity, seq: seq, timestamp: timestamp, links: links, content: content)
         _ = store.insert([entry])
         return entry
     }
 
-    /// The state directory comes back from an older copy: the last `lost` entries of its own log are gone,
-    /// and the next write reuses their seqs.
+    /// The state directory comes back from an older copy: the last `lost` entries of its own log are
+    /// gone, and the next write reuses their seqs.
     mutating func restoreBackup(losing lost: UInt64) {
-        lastSeq -= min(lost, lastSeq)
-        store.truncate(id, above: lastSeq)
+        let highest = store.links(for: id).seq - 1
+        store.truncate(id, above: highest - min(lost, highest))
     }
 
     var rejections: Rejections { pastRejections + (replicator.map { Rejections($0.counters) } ?? Rejections()) }

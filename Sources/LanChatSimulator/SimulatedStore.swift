@@ -1,77 +1,139 @@
 import LanChatCore
 
-/// One node's entries as its SQLite store keeps them: unique by author and seq, with each author's
-/// contiguous head. It answers what the sync machine asks a store (its sync vector, an author's entries
-/// after a seq) and survives the node's restarts.
+/// One node's entries as its SQLite store keeps them: named by hash (so a forked seq holds two),
+/// each complete once everything it links to is held, the complete ones without a successor being
+/// the author's tips. It answers what the sync machine asks a store and survives the node's restarts.
 struct SimulatedStore {
     private struct AuthorLog {
-        var entries: [UInt64: Entry] = [:]
-        var head: UInt64 = 0
+        var entries: [EntryHash: Entry] = [:]
+        var bySeq: [UInt64: [EntryHash]] = [:]
+        var complete: Set<EntryHash> = []
+        /// Held entries by the hash they link to: who may become complete when that one does.
+        var waiting: [EntryHash: [EntryHash]] = [:]
+        var tips: Set<AuthorTip> = []
     }
 
     private var logs: [AuthorID: AuthorLog] = [:]
-    private(set) var vector = VersionVector()
+    /// Kept up to date as tips move: a node answers a sync vector for every sync.
+    private(set) var syncVector = SyncVector()
     /// An order-independent sum over the hashes of every entry held: two stores holding the same
     /// entries have the same one (different ones collide with chance 2⁻⁶⁴).
     private(set) var fingerprint: UInt64 = 0
     private(set) var count = 0
-    /// Kept up to date as heads move: a node answers a sync vector for every sync, and rebuilding it
-    /// (a hash per author) each time was most of a 1,000-node run.
-    private(set) var syncVector = SyncVector()
+    /// Authors with two entries at one seq, kept as entries arrive: every sync asks.
+    private(set) var forkedAuthors: Set<AuthorID> = []
 
-    /// Stores the entries not held yet (the first one seen wins at a seq, as `INSERT OR IGNORE` does);
-    /// returns those, and the new heads of the authors they touched, for `Replicator.headsAdvanced`.
-    mutating func insert(_ entries: [Entry]) -> (fresh: [Entry], heads: [AuthorID: UInt64]) {
+    /// Stores the entries not held yet; returns those, and the tips of the authors they touched.
+    mutating func insert(_ entries: [Entry]) -> (fresh: [Entry], tips: [AuthorID: [AuthorTip]]) {
         var fresh: [Entry] = []
         var touched: Set<AuthorID> = []
-        for entry in entries where logs[entry.author]?.entries[entry.seq] == nil {
-            logs[entry.author, default: AuthorLog()].entries[entry.seq] = entry
+        for entry in entries where logs[entry.author]?.entries[entry.hash] == nil {
+            var log = logs[entry.author, default: AuthorLog()]
+            log.entries[entry.hash] = entry
+            log.bySeq[entry.seq, default: []].append(entry.hash)
+            for link in entry.links { log.waiting[link.hash, default: []].append(entry.hash) }
+            if !Self.complete(entry, in: &log) {
+                log.entries[entry.hash] = nil
+                log.bySeq[entry.seq]?.removeAll { $0 == entry.hash }
+                for link in entry.links { log.waiting[link.hash]?.removeAll { $0 == entry.hash } }
+                logs[entry.author] = log
+                continue
+            }
+            logs[entry.author] = log
+            if log.bySeq[entry.seq, default: []].count > 1 { forkedAuthors.insert(entry.author) }
             fingerprint &+= Self.fingerprint(of: entry)
             count += 1
             fresh.append(entry)
             touched.insert(entry.author)
         }
-        var heads: [AuthorID: UInt64] = [:]
+        var tips: [AuthorID: [AuthorTip]] = [:]
         for author in touched {
-            var log = logs[author]!  // touched authors were just written
-            while log.entries[log.head + 1] != nil { log.head += 1 }
-            logs[author] = log
-            if log.head > vector[author], let entry = log.entries[log.head] {
-                vector.advance(author, to: log.head)
-                syncVector.moveHead(of: author, to: entry.tip)
-            }
-            heads[author] = log.head
+            tips[author] = logs[author]!.tips.sorted()  // touched authors were just written
+            syncVector.setTips(of: author, to: tips[author]!)
         }
-        return (fresh, heads)
+        return (fresh, tips)
+    }
+
+    /// Completes the entry if it can, then whatever waited for it; false if that would give the author
+    /// more branches than are kept (the entry is refused, as the real store refuses it).
+    private static func complete(_ entry: Entry, in log: inout AuthorLog) -> Bool {
+        guard entry.links.allSatisfy({ log.complete.contains($0.hash) }) else { return true }
+        var ready = [entry]
+        while let next = ready.popLast() {
+            let replaced = next.links.filter { log.tips.contains($0) }
+            guard log.tips.count - replaced.count + 1 <= SyncVector.maxTipsPerAuthor else {
+                if next.hash == entry.hash { return false }
+                continue
+            }
+            log.complete.insert(next.hash)
+            log.tips.subtract(replaced)
+            log.tips.insert(next.tip)
+            for child in log.waiting[next.hash] ?? [] {
+                guard let waiting = log.entries[child], !log.complete.contains(child),
+                    waiting.links.allSatisfy({ log.complete.contains($0.hash) })
+                else { continue }
+                ready.append(waiting)
+            }
+        }
+        return true
     }
 
     /// Forgets the author's entries above `seq`: a state directory restored from an older copy.
     mutating func truncate(_ author: AuthorID, above seq: UInt64) {
-        guard var log = logs[author] else { return }
-        for (_, entry) in log.entries where entry.seq > seq {
+        guard let log = logs.removeValue(forKey: author) else { return }
+        for entry in log.entries.values {
             fingerprint &-= Self.fingerprint(of: entry)
             count -= 1
         }
-        log.entries = log.entries.filter { $0.key <= seq }
-        log.head = min(log.head, seq)
-        logs[author] = log
-        var heads = vector.heads
-        heads[author] = log.head
-        vector = VersionVector(heads)
-        var tips = syncVector.tips
-        tips[author] = log.entries[log.head].map { [$0.tip] }
-        syncVector = SyncVector(tips)
-    }
-
-    /// Held entries of one author after a seq, in seq order, up to the contiguous head.
-    func entries(author: AuthorID, after seq: UInt64, limit: Int) -> [Entry] {
-        guard let log = logs[author], log.head > seq else { return [] }
-        return (seq + 1...min(log.head, seq + UInt64(limit))).compactMap { log.entries[$0] }
+        syncVector.setTips(of: author, to: [])
+        forkedAuthors.remove(author)
+        _ = insert(log.entries.values.filter { $0.seq <= seq }.sorted { $0.seq < $1.seq })
     }
 
     static func fingerprint(of entry: Entry) -> UInt64 {
-        entry.hash.bytes.prefix(8).reduce(0) { $0 << 8 | UInt64($1) }
+        entry.hash.prefix64
     }
+
+    /// Complete entries of one author after a seq, in seq then hash order, every branch of a fork.
+    func entries(author: AuthorID, after seq: UInt64, limit: Int) -> [Entry] {
+        guard let log = logs[author], limit > 0 else { return [] }
+        return log.complete.compactMap { log.entries[$0] }.filter { $0.seq > seq }
+            .sorted { ($0.seq, $0.hash) < ($1.seq, $1.hash) }.prefix(limit).map { $0 }
+    }
+
+    func held(_ positions: [AuthorID: [AuthorTip]]) -> Set<EntryHash> {
+        Set(positions.flatMap { author, tips in tips.filter { logs[author]?.entries[$0.hash] != nil }.map(\.hash) })
+    }
+
+    func checkpoints(of authors: [AuthorID]) -> Checkpoints {
+        var positions: [AuthorID: [AuthorTip]] = [:]
+        for author in authors {
+            guard let log = logs[author], let highest = log.complete.compactMap({ log.entries[$0]?.seq }).max() else { continue }
+            positions[author] = Checkpoints.seqs(below: highest).flatMap { seq in
+                (log.bySeq[seq] ?? []).filter { log.complete.contains($0) }.map { AuthorTip(seq: seq, hash: $0) }
+            }
+        }
+        return Checkpoints(positions)
+    }
+
+    func forkPoints(_ searches: [AuthorID: ForkSearch]) -> [AuthorID: UInt64] {
+        searches.reduce(into: [:]) { points, search in
+            let log = logs[search.key]
+            points[search.key] = ForkWalk.lowestStop(
+                from: search.value.from.map(\.hash), stop: search.value.stop,
+                links: { log?.entries[$0]?.links.map(\.hash) ?? [] }, seq: { log?.entries[$0]?.seq ?? 0 })
+        }
+    }
+
+    /// What a local entry links to: every tip of the author and whatever is held at its highest seq.
+    func links(for author: AuthorID) -> (seq: UInt64, links: [AuthorTip]) {
+        guard let log = logs[author], let highest = log.bySeq.keys.max() else { return (1, []) }
+        let atHighest = (log.bySeq[highest] ?? []).map { AuthorTip(seq: highest, hash: $0) }
+        return (highest + 1, Array(Set(atHighest).union(log.tips).sorted().suffix(Entry.maxLinks)))
+    }
+
+    /// Whether the author's log holds two entries at one seq.
+    func isForked(_ author: AuthorID) -> Bool { forkedAuthors.contains(author) }
 
     /// Every entry held, for the end-of-run invariants.
     var allEntries: [Entry] { logs.values.flatMap(\.entries.values) }

@@ -32,9 +32,10 @@ extension Simulation {
     /// victim's ID, so its signature cannot verify. `claimedIn`: at the seq its forged vector claims.
     func forgedEntry(by forger: Int, claimedIn: Bool) -> Entry? {
         guard let victim = forgeryVictim(of: forger) else { return nil }
-        let seq = claimedIn ? nodes[forger].store.vector[nodes[victim].id] + 1 : UInt64(now % 1000 + 1)
+        let seq = claimedIn ? nodes[forger].store.syncVector.highestSeq(of: nodes[victim].id) + 1 : UInt64(now % 1000 + 1)
         let genuine = Entry.sign(
             by: nodes[forger].identity, seq: seq, timestamp: HybridTimestamp(wallMillis: Self.epochMillis + now, counter: 0),
+            links: seq > 1 ? [AuthorTip(seq: seq - 1, hash: EntryHash(of: [UInt8(truncatingIfNeeded: seq)]))] : [],
             content: .profile(name: "forged"))
         var bytes = genuine.encoded
         bytes.replaceSubrange(1...AuthorID.byteCount, with: nodes[victim].id.bytes)

@@ -70,7 +70,20 @@ extension Simulation {
             case .readVector:
                 var vector = nodes[node].store.syncVector
                 if nodes[node].adversary == .forger { vector = forgedClaim(in: vector, by: node) }
-                guard let more = connections[id]?[side]?.handshake?.vectorRead(vector) else { return }
+                let forked = nodes[node].store.forkedAuthors
+                guard let more = connections[id]?[side]?.handshake?.vectorRead(vector, forked: forked) else { return }
+                perform(more, on: id, at: side)
+            case .lookUp(let positions):
+                let held = nodes[node].store.held(positions)
+                guard let more = connections[id]?[side]?.handshake?.found(held) else { return }
+                perform(more, on: id, at: side)
+            case .findForkPoints(let searches):
+                let points = nodes[node].store.forkPoints(searches)
+                guard let more = connections[id]?[side]?.handshake?.forkPointsFound(points) else { return }
+                perform(more, on: id, at: side)
+            case .readCheckpoints(let authors):
+                let checkpoints = nodes[node].store.checkpoints(of: authors)
+                guard let more = connections[id]?[side]?.handshake?.checkpointsRead(checkpoints) else { return }
                 perform(more, on: id, at: side)
             case .established(let exchange):
                 connections[id]?[side]?.handshake = nil
@@ -138,6 +151,7 @@ extension Simulation {
     private mutating func finishIfDone(_ id: Int, _ side: SimulatedConnection.Side) {
         guard let connection = connections[id], let end = connection[side], !end.finished, let result = end.result else { return }
         connections[id]?[side]?.finished = true
+        allowWrites(end.node)
         switch side {
         case .initiator:
             nodes[end.node].replicator?.syncFinished(with: connection.responderAddress, outcome: .completed(result), now: now)

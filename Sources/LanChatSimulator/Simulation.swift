@@ -11,6 +11,8 @@ public struct Simulation {
     public static let port: UInt16 = 7420
     /// Wall-clock milliseconds at virtual time zero (2026-01-01), for entry timestamps.
     static let epochMillis: UInt64 = 1_767_225_600_000
+    /// As the daemon's `Node.restoreWait`.
+    static let restoreWait: UInt64 = 3_000
 
     public let scenario: Scenario
     var nodes: [SimulatedNode]
@@ -47,7 +49,10 @@ public struct Simulation {
         nodes.reserveCapacity(scenario.nodeCount)
         for index in 0..<scenario.nodeCount {
             // Derived from the seed, not generated, so that IDs (and the order of everything keyed by them) repeat.
-            let identity = try LocalIdentity(seed: random.bytes32())
+            let seed = random.bytes32()
+            // A twin runs with the identity of another node: one state directory copied to two machines.
+            var identity = try LocalIdentity(seed: seed)
+            if let original = scenario.twins[index] { identity = nodes[original].identity }
             nodes.append(SimulatedNode(index: index, identity: identity))
             nodes[index].adversary = scenario.adversaries[index]
             nodeAt[nodes[index].address] = index
@@ -91,7 +96,10 @@ public struct Simulation {
     public func address(ofNode index: Int) -> PeerAddress { nodes[index].address }
 
     /// What the node's replicator holds, or nil while it is down.
-    public func vector(ofNode index: Int) -> VersionVector? { nodes[index].replicator?.vector }
+    public func vector(ofNode index: Int) -> SyncVector? { nodes[index].replicator?.vector }
+
+    /// Whether the node's store holds two entries of this author at one seq.
+    public func holdsFork(ofNode index: Int, author: AuthorID) -> Bool { nodes[index].store.isForked(author) }
 
     /// The replicator's view of the node's peers, or nil while it is down.
     public func peers(ofNode index: Int) -> [PeerRecord]? { nodes[index].replicator?.peers }
@@ -111,7 +119,9 @@ public struct Simulation {
         case .connect(let connection): connect(connection)
         case .frame(let connection, let side, let frame): arrive(frame, on: connection, at: side)
         case .syncDeadline(let connection): reset(connection, timedOut: true)
-        case .comeBack(let node): start(node)
+        case .comeBack(let node): start(node, restarted: true)
+        case .allowWrites(let node, let incarnation):
+            if nodes[node].incarnation == incarnation { allowWrites(node) }
         case .checkConvergence: checkConvergence()
         }
     }
@@ -121,7 +131,7 @@ public struct Simulation {
         case .join(let node, let seeds):
             guard !nodes[node].isUp else { return }
             nodes[node].seeds = seeds
-            start(node)
+            start(node, restarted: false)
         case .publish(let choice):
             guard let node = pick(choice) else {
                 publishesSkipped += 1
@@ -160,16 +170,22 @@ public struct Simulation {
 
     // MARK: Node lifecycle
 
-    /// A fresh replicator from the node's store and seeds, as a (re)started daemon builds it.
-    private mutating func start(_ node: Int) {
+    /// A fresh replicator from the node's store and seeds, as a (re)started daemon builds it. A restarted
+    /// node knows peers, so, as the daemon does, it writes only once a sync brought its own latest
+    /// entries, or after `restoreWait`.
+    private mutating func start(_ node: Int, restarted: Bool) {
         var replicator = Replicator(
-            configuration: configuration, selfID: nodes[node].id, seed: random.next(), vector: nodes[node].store.vector,
+            configuration: configuration, selfID: nodes[node].id, seed: random.next(), vector: nodes[node].store.syncVector,
             verifier: verifier)
         for seed in nodes[node].seeds {
             replicator.discovered(nodes[seed].address, source: .configured)
         }
         nodes[node].replicator = replicator
         nodes[node].incarnation += 1
+        nodes[node].writesAllowed = !restarted
+        if restarted {
+            schedule(.allowWrites(node: node, incarnation: nodes[node].incarnation), at: now + Self.restoreWait)
+        }
         let firstTick = now + random.uniform(0...configuration.protocolPeriod - 1)
         schedule(.tick(node: node, incarnation: nodes[node].incarnation), at: firstTick)
     }
@@ -187,7 +203,20 @@ public struct Simulation {
         if let adversary = nodes[node].adversary { misbehave(adversary, at: node) }
     }
 
+    /// Writes that waited for the gate go out once it opens.
+    mutating func allowWrites(_ node: Int) {
+        guard !nodes[node].writesAllowed else { return }
+        nodes[node].writesAllowed = true
+        let waiting = nodes[node].waitingPublishes
+        nodes[node].waitingPublishes = 0
+        for _ in 0..<waiting { publish(from: node) }
+    }
+
     private mutating func publish(from node: Int) {
+        guard nodes[node].writesAllowed else {
+            nodes[node].waitingPublishes += 1
+            return
+        }
         let entry = nodes[node].write(message, now: now)
         if published.updateValue(now, forKey: entry.hash) == nil {
             publishedFingerprint &+= SimulatedStore.fingerprint(of: entry)
@@ -246,7 +275,7 @@ public struct Simulation {
 
     /// Stores what is new, tells the replicator the new heads and counts deliveries.
     mutating func store(_ entries: [Entry], at node: Int, by channel: Channel) {
-        let (fresh, heads) = nodes[node].store.insert(entries)
+        let (fresh, tips) = nodes[node].store.insert(entries)
         guard !fresh.isEmpty else { return }
         let wallMillis = Self.epochMillis + now
         for entry in fresh {
@@ -258,7 +287,7 @@ public struct Simulation {
             }
             lastDeliveryAt[entry.hash] = now
         }
-        nodes[node].replicator?.headsAdvanced(heads)
+        nodes[node].replicator?.tipsChanged(tips)
     }
 
     // MARK: Convergence
@@ -277,7 +306,7 @@ public struct Simulation {
         let up = nodes.filter { $0.isUp && $0.isHonest }
         return !up.isEmpty
             && up.allSatisfy { $0.store.count == published.count && $0.store.fingerprint == publishedFingerprint }
-            && up.allSatisfy { $0.replicator?.vector == $0.store.vector }
+            && up.allSatisfy { $0.replicator?.vector == $0.store.syncVector }
     }
 
     // MARK: Report

@@ -13,6 +13,8 @@ enum SimulationEvent {
     case syncDeadline(connection: Int)
     /// A restarted node's downtime is over.
     case comeBack(node: Int)
+    /// A restarted node has waited `restoreWait` for a sync: it writes now.
+    case allowWrites(node: Int, incarnation: Int)
     case checkConvergence
 }
 

@@ -7,12 +7,18 @@ import LanChatCore
 /// Every access is async: GRDB runs it on its own threads, so no actor and none of Swift's few
 /// cooperative threads waits through a disk flush.
 public final class EntryStore: Sendable {
-    private let pool: DatabasePool
+    let pool: DatabasePool
+    /// An author's clock may run this far ahead of the receiver's before history sorts its entries
+    /// at their arrival instead: a machine with a wrong clock must not hold the bottom of every room.
+    public static let allowedSkewMillis: UInt64 = 5 * 60 * 1000
 
     public init(path: String) throws {
         var config = Configuration()
         config.busyMode = .timeout(5)
         pool = try DatabasePool(path: path, configuration: config)
+        if try pool.read({ db in try Schema.migrator.appliedIdentifiers(db).contains(Schema.formatOneMigration) }) {
+            throw StoreError.formatTooOld(path)
+        }
         try Schema.migrator.migrate(pool)
     }
 
@@ -23,9 +29,10 @@ public final class EntryStore: Sendable {
 
     // MARK: Writing
 
-    /// Appends to this node's own log. The seq is chosen, recorded and the entry signed inside one
-    /// transaction, and nothing leaves the node before it commits: a crash can never publish two
-    /// different entries under one seq.
+    /// Appends to this node's own log. The seq is chosen, the links set, the entry signed and recorded
+    /// inside one transaction, and nothing leaves the node before it commits: a crash can never publish
+    /// two different entries under one seq. The first entry links every tip of this identity's log, so a
+    /// fork it learnt of is closed (merged) by its next entry.
     public func appendLocal(
         identity: LocalIdentity, content: EntryContent, timestamp: HybridTimestamp
     ) async throws -> Entry {
@@ -36,24 +43,37 @@ public final class EntryStore: Sendable {
     public func appendLocal(
         identity: LocalIdentity, batch: [(content: EntryContent, timestamp: HybridTimestamp)]
     ) async throws -> [Entry] {
-        try await write(durable: true) { db in
-            let last = try UInt64.fetchOne(
-                db, sql: "SELECT MAX(seq) FROM entry WHERE author = ?", arguments: [identity.id.blob]) ?? 0
-            let entries = batch.enumerated().map { offset, item in
-                Entry.sign(by: identity, seq: last + 1 + UInt64(offset), timestamp: item.timestamp, content: item.content)
+        let now = WallClock.nowMillis()
+        return try await write(durable: true) { db in
+            let author = identity.id.blob
+            let last = try UInt64.fetchOne(db, sql: "SELECT MAX(seq) FROM entry WHERE author = ?", arguments: [author]) ?? 0
+            guard last <= (1 << 63) - 1 - UInt64(batch.count) else { throw StoreError.logFull }
+            // Every tip, and whatever is held at the highest seq (above a gap it is no tip, but the
+            // next entry must still link the one before it).
+            let positions = try Row.fetchAll(
+                db, sql: "SELECT seq, hash FROM tip WHERE author = ? UNION SELECT seq, hash FROM entry WHERE author = ? AND seq = ?",
+                arguments: [author, author, Int64(last)])
+            var links = Array(try positions.map(Self.tip).sorted().suffix(Entry.maxLinks))
+            var entries: [Entry] = []
+            for (offset, item) in batch.enumerated() {
+                let entry = Entry.sign(
+                    by: identity, seq: last + 1 + UInt64(offset), timestamp: item.timestamp, links: links, content: item.content)
+                entries.append(entry)
+                links = [entry.tip]
             }
-            let fresh = try Self.insert(entries, db)
-            guard fresh.count == entries.count else { throw StoreError.conflict("seq after \(last) already used") }
-            return fresh
+            let result = try Self.insert(entries, arrivedMillis: now, db)
+            guard result.fresh.count == entries.count else { throw StoreError.conflict("seq after \(last) already used") }
+            return result.fresh
         }
     }
 
-    /// Stores verified entries; returns those that were new, in the order given. Duplicates are ignored.
+    /// Stores verified entries (duplicates are ignored) and reports what changed.
     /// `durable: false` skips the disk flush at commit (still crash-safe, WAL): for entries from peers,
     /// which a power cut could only make this node fetch again.
-    public func insert(_ entries: [Entry], durable: Bool = true) async throws -> [Entry] {
-        guard !entries.isEmpty else { return [] }
-        return try await write(durable: durable) { db in try Self.insert(entries, db) }
+    public func insert(_ entries: [Entry], durable: Bool = true) async throws -> InsertResult {
+        guard !entries.isEmpty else { return InsertResult() }
+        let now = WallClock.nowMillis()
+        return try await write(durable: durable) { db in try Self.insert(entries, arrivedMillis: now, db) }
     }
 
     /// One transaction, flushed to disk at commit only when `durable`: the writer connection is
@@ -71,85 +91,25 @@ public final class EntryStore: Sendable {
         }
     }
 
-    /// Inserts entries, then updates what derives from them once per author and room, not per entry.
-    private static func insert(_ entries: [Entry], _ db: Database) throws -> [Entry] {
-        let insertEntry = try db.cachedStatement(
-            sql: "INSERT OR IGNORE INTO entry (author, seq, ts, kind, room, raw) VALUES (?, ?, ?, ?, ?, ?)")
-        var fresh: [Entry] = []
-        var messages: [AuthorID: Int] = [:]
-        var rooms: [String: (count: Int, last: Int64)] = [:]
-        var profiles: [AuthorID: (name: String, seq: UInt64)] = [:]
-        for entry in entries {
-            let content = try? entry.content()
-            var room: String?
-            if case .message(let message) = content { room = message.room }
-            let timestamp = Int64(bitPattern: entry.timestamp.rawValue)
-            try insertEntry.execute(arguments: [
-                entry.author.blob, Int64(entry.seq), timestamp, Int64(entry.kind.rawValue), room, Data(entry.encoded),
-            ])
-            guard db.changesCount == 1 else { continue }
-            fresh.append(entry)
-            messages[entry.author, default: 0] += room == nil ? 0 : 1
-            if let room {
-                let previous = rooms[room] ?? (0, timestamp)
-                rooms[room] = (previous.count + 1, max(previous.last, timestamp))
-            }
-            if case .profile(let name) = content, entry.seq > profiles[entry.author]?.seq ?? 0 {
-                profiles[entry.author] = (name, entry.seq)
-            }
-        }
-        for (author, count) in messages {
-            try db.execute(sql: "INSERT OR IGNORE INTO author (id) VALUES (?)", arguments: [author.blob])
-            if count > 0 {
-                try db.execute(sql: "UPDATE author SET messages = messages + ? WHERE id = ?", arguments: [count, author.blob])
-            }
-            try advanceHead(author.blob, db)
-        }
-        for (room, change) in rooms {
-            try db.execute(
-                sql: """
-                    INSERT INTO room (name, messages, last_ts) VALUES (?, ?, ?)
-                    ON CONFLICT(name) DO UPDATE SET messages = messages + excluded.messages, last_ts = MAX(last_ts, excluded.last_ts)
-                    """,
-                arguments: [room, change.count, change.last])
-        }
-        for (author, profile) in profiles {
-            try db.execute(
-                sql: "UPDATE author SET name = ?, profile_seq = ? WHERE id = ? AND profile_seq < ?",
-                arguments: [profile.name, Int64(profile.seq), author.blob, Int64(profile.seq)])
-        }
-        return fresh
-    }
-
-    /// Moves the author's contiguous head over every seq now present without a gap.
-    private static func advanceHead(_ author: Data, _ db: Database) throws {
-        var head = try Int64.fetchOne(db, sql: "SELECT head FROM author WHERE id = ?", arguments: [author]) ?? 0
-        let start = head
-        let following = try Int64.fetchCursor(
-            db, sql: "SELECT seq FROM entry WHERE author = ? AND seq > ? ORDER BY seq", arguments: [author, head])
-        while let seq = try following.next(), seq == head + 1 {
-            head = seq
-        }
-        if head != start {
-            try db.execute(sql: "UPDATE author SET head = ? WHERE id = ?", arguments: [head, author])
-        }
-    }
-
     // MARK: Reading
 
-    /// The newest `limit` messages of a room, oldest first: ordered by timestamp, then author, then seq.
-    public func history(room: String, limit: Int) async throws -> [Entry] {
+    /// The newest `limit` messages of a room, oldest first, as shown: ordered by when they are shown
+    /// (their timestamp, or their arrival where the author's clock ran ahead), then author, then seq.
+    public func history(room: String, limit: Int) async throws -> [StoredEntry] {
         try await pool.read { db in
-            let rows = try Data.fetchAll(
+            let rows = try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT raw FROM (
-                        SELECT raw, ts, author, seq FROM entry WHERE room = ?
-                        ORDER BY ts DESC, author DESC, seq DESC LIMIT ?
-                    ) ORDER BY ts, author, seq
+                    SELECT header, payload, sort_ts, ts FROM (
+                        SELECT header, payload, sort_ts, ts, author, seq, hash FROM entry WHERE room = ?
+                        ORDER BY sort_ts DESC, author DESC, seq DESC, hash DESC LIMIT ?
+                    ) ORDER BY sort_ts, author, seq, hash
                     """,
                 arguments: [room, limit])
-            return try rows.map { try Entry.decode($0, verifySignature: false) }
+            return try rows.map { row in
+                let shownAt = HybridTimestamp(rawValue: UInt64(bitPattern: row["sort_ts"] as Int64))
+                return StoredEntry(entry: try Self.entry(row), shownAt: shownAt, clockAhead: row["sort_ts"] as Int64 != row["ts"] as Int64)
+            }
         }
     }
 
@@ -166,8 +126,13 @@ public final class EntryStore: Sendable {
 
     public func authors() async throws -> [AuthorSummary] {
         try await pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT id, messages FROM author").map { row in
-                AuthorSummary(id: try AuthorID(bytes: Array(row["id"] as Data)), messages: row["messages"])
+            try Row.fetchAll(
+                db, sql: "SELECT id, messages, forked, (SELECT COUNT(*) FROM tip t WHERE t.author = a.id) AS tips FROM author a"
+            ).map { row in
+                let forked = row["forked"] as Int64 != 0
+                return AuthorSummary(
+                    id: try AuthorID(bytes: Array(row["id"] as Data)), messages: row["messages"],
+                    fork: forked ? (row["tips"] as Int64 > 1 ? .open : .closed) : nil)
             }
         }
     }
@@ -182,49 +147,14 @@ public final class EntryStore: Sendable {
         }
     }
 
-    public func versionVector() async throws -> VersionVector {
+    /// The full reference of a message people named by `<author>/<seq>`; nil if none is held. Where
+    /// the author's log forked at that seq, the entry with the lowest hash (every node picks the same).
+    public func resolve(_ key: EntryKey) async throws -> EntryRef? {
         try await pool.read { db in
-            var heads: [AuthorID: UInt64] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT id, head FROM author WHERE head > 0") {
-                heads[try AuthorID(bytes: Array(row["id"] as Data))] = UInt64(row["head"] as Int64)
-            }
-            return VersionVector(heads)
-        }
-    }
-
-    /// Each author's contiguous head with the hash of the entry there: this node's position in a sync.
-    public func syncVector() async throws -> SyncVector {
-        try await pool.read { db in
-            var heads: [AuthorID: AuthorTip] = [:]
-            let rows = try Row.fetchAll(
-                db, sql: "SELECT a.id, a.head, e.raw FROM author a JOIN entry e ON e.author = a.id AND e.seq = a.head WHERE a.head > 0")
-            for row in rows {
-                heads[try AuthorID(bytes: Array(row["id"] as Data))] = AuthorTip(
-                    seq: UInt64(row["head"] as Int64), hash: EntryHash(of: row["raw"] as Data))
-            }
-            return SyncVector(heads: heads)
-        }
-    }
-
-    /// Entries of one author after a seq, in seq order: what a sync streams to a peer. Their signatures
-    /// were checked before they were stored, so they are not checked again.
-    public func entries(author: AuthorID, after seq: UInt64, limit: Int) async throws -> [Entry] {
-        try await pool.read { db in
-            try Data.fetchAll(
-                db, sql: "SELECT raw FROM entry WHERE author = ? AND seq > ? ORDER BY seq LIMIT ?",
-                arguments: [author.blob, Int64(seq), limit]
-            ).map { try Entry.decode($0, verifySignature: false) }
-        }
-    }
-
-    /// Current contiguous heads of the given authors, after an insert: what replication reports onward.
-    public func heads(of authors: Set<AuthorID>) async throws -> [AuthorID: UInt64] {
-        try await pool.read { db in
-            var heads: [AuthorID: UInt64] = [:]
-            for author in authors {
-                heads[author] = UInt64(try Int64.fetchOne(db, sql: "SELECT head FROM author WHERE id = ?", arguments: [author.blob]) ?? 0)
-            }
-            return heads
+            try Data.fetchOne(
+                db, sql: "SELECT hash FROM entry WHERE author = ? AND seq = ? ORDER BY hash LIMIT 1",
+                arguments: [key.author.blob, Int64(key.seq)]
+            ).map { EntryRef(author: key.author, seq: key.seq, hash: try EntryHash(bytes: Array($0))) }
         }
     }
 
@@ -253,7 +183,9 @@ public final class EntryStore: Sendable {
     /// Only its own: a peer's far-future clock must not be adopted through the store.
     public func latestTimestamp(of author: AuthorID) async throws -> HybridTimestamp {
         try await pool.read { db in
-            let value = try Int64.fetchOne(db, sql: "SELECT MAX(ts) FROM entry WHERE author = ?", arguments: [author.blob])
+            // As shown, not as stamped: an own entry dated far ahead (a clock that was wrong) must not
+            // date every later one there.
+            let value = try Int64.fetchOne(db, sql: "SELECT MAX(sort_ts) FROM entry WHERE author = ?", arguments: [author.blob])
             return HybridTimestamp(rawValue: UInt64(bitPattern: value ?? 0))
         }
     }
@@ -261,15 +193,50 @@ public final class EntryStore: Sendable {
     public func entryCount() async throws -> Int {
         try await pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM entry") ?? 0 }
     }
+
+    // MARK: Rows
+
+    static func entry(_ row: Row) throws -> Entry {
+        let header = row["header"] as Data
+        let payload = row["payload"] as Data?
+        var bytes = [UInt8](header)
+        if let payload {
+            bytes.append(1)
+            bytes.append(contentsOf: payload)
+        } else {
+            bytes.append(0)
+        }
+        // Verified before it was stored: the structure is checked again, the signature is not.
+        return try Entry.decode(bytes, verifySignature: false)
+    }
+
+    static func tip(_ row: Row) throws -> AuthorTip {
+        AuthorTip(seq: UInt64(row["seq"] as Int64), hash: try EntryHash(bytes: Array(row["hash"] as Data)))
+    }
+}
+
+/// A message as history shows it: when it is shown, and whether that is its arrival because the
+/// author's clock ran ahead of this node's.
+public struct StoredEntry: Sendable, Equatable {
+    public let entry: Entry
+    public let shownAt: HybridTimestamp
+    public let clockAhead: Bool
 }
 
 public struct AuthorSummary: Sendable, Equatable {
+    /// Whether the author's log forked, and whether the author has merged it since.
+    public enum Fork: Sendable, Equatable {
+        case open, closed
+    }
+
     public let id: AuthorID
     public let messages: Int
+    public let fork: Fork?
 
-    public init(id: AuthorID, messages: Int) {
+    public init(id: AuthorID, messages: Int, fork: Fork? = nil) {
         self.id = id
         self.messages = messages
+        self.fork = fork
     }
 }
 
@@ -285,10 +252,31 @@ public struct RoomSummary: Sendable, Equatable {
     }
 }
 
-public enum StoreError: Error, Equatable {
+public enum StoreError: Error, Equatable, CustomStringConvertible {
     case conflict(String)
+    /// This identity's log reached the last seq a log can have.
+    case logFull
+    case formatTooOld(String)
+
+    public var description: String {
+        switch self {
+        case .conflict(let text): "conflict: \(text)"
+        case .logFull: "this identity's log has reached its last possible seq (2^63-1); it cannot grow"
+        case .formatTooOld(let path):
+            "\(path) holds a log in format 1, which this version no longer reads; move it away to start afresh"
+        }
+    }
 }
 
 extension AuthorID {
     var blob: Data { Data(bytes) }
+}
+
+/// The wall clock, read in milliseconds since 1970.
+public enum WallClock {
+    public static func nowMillis() -> UInt64 {
+        var spec = timespec()
+        clock_gettime(CLOCK_REALTIME, &spec)
+        return UInt64(spec.tv_sec) * 1000 + UInt64(spec.tv_nsec) / 1_000_000
+    }
 }

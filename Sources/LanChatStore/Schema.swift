@@ -1,28 +1,53 @@
 import GRDB
 
-/// Migrations from day one: a database written by any release opens in every later one.
+/// Migrations: a database written by any release opens in every later one. Format 1 (before logs
+/// were hash-linked) never shipped and is not read; such a database is refused with a clear message.
 enum Schema {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
-        migrator.registerMigration("v1") { db in
-            // `raw` is the canonical signed encoding; sync serves it without re-encoding.
+        migrator.registerMigration("v2-hash-linked") { db in
+            // An entry is named by its hash: one author may have two entries at one seq (a fork).
+            // `header` is the signed part as received; `payload` is NULL once dropped. `complete` is 1 when
+            // every entry it links to, down to seq 1, is held: only complete entries count as tips.
+            // `sort_ts` is what history sorts by: the author's timestamp, or the arrival time where the
+            // author's clock ran too far ahead.
             try db.execute(sql: """
                 CREATE TABLE entry (
                     author BLOB NOT NULL,
+                    hash BLOB NOT NULL,
                     seq INTEGER NOT NULL,
                     ts INTEGER NOT NULL,
+                    sort_ts INTEGER NOT NULL,
+                    arrived INTEGER NOT NULL,
                     kind INTEGER NOT NULL,
                     room TEXT,
-                    raw BLOB NOT NULL,
-                    PRIMARY KEY (author, seq)
+                    header BLOB NOT NULL,
+                    payload BLOB,
+                    complete INTEGER NOT NULL DEFAULT 0,
+                    PRIMARY KEY (author, hash)
                 ) WITHOUT ROWID;
-                CREATE INDEX entry_room_order ON entry(room, ts, author, seq) WHERE room IS NOT NULL;
+                CREATE INDEX entry_seq ON entry(author, seq);
+                CREATE INDEX entry_room_order ON entry(room, sort_ts, author, seq) WHERE room IS NOT NULL;
+                CREATE TABLE link (
+                    author BLOB NOT NULL,
+                    target BLOB NOT NULL,
+                    hash BLOB NOT NULL,
+                    PRIMARY KEY (author, target, hash)
+                ) WITHOUT ROWID;
+                CREATE TABLE tip (
+                    author BLOB NOT NULL,
+                    hash BLOB NOT NULL,
+                    seq INTEGER NOT NULL,
+                    PRIMARY KEY (author, hash)
+                ) WITHOUT ROWID;
                 CREATE TABLE author (
                     id BLOB PRIMARY KEY,
-                    head INTEGER NOT NULL DEFAULT 0,
                     name TEXT,
                     profile_seq INTEGER NOT NULL DEFAULT 0,
-                    messages INTEGER NOT NULL DEFAULT 0
+                    profile_hash BLOB,
+                    messages INTEGER NOT NULL DEFAULT 0,
+                    forked INTEGER NOT NULL DEFAULT 0,
+                    refused_branches INTEGER NOT NULL DEFAULT 0
                 ) WITHOUT ROWID;
                 CREATE TABLE room (
                     name TEXT PRIMARY KEY,
@@ -38,4 +63,7 @@ enum Schema {
         }
         return migrator
     }
+
+    /// The migration that created a format 1 database.
+    static let formatOneMigration = "v1"
 }

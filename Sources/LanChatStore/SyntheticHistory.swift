@@ -23,7 +23,7 @@ public enum SyntheticHistory {
                 let message = try! EntryContent.Message(room: "room\(seq % 5)", body: "message \(seq) from colleague \(index)")
                 entries.append(Entry.sign(
                     by: identity, seq: UInt64(seq + 1), timestamp: HybridTimestamp(wallMillis: start + UInt64(seq) * 1000, counter: UInt16(index)),
-                    content: .message(message)))
+                    links: [entries[entries.count - 1].tip], content: .message(message)))
             }
             signed.withLock { $0[index] = entries }
         }

@@ -7,8 +7,10 @@ struct CatchUpResult {
     let authors: Int
     let seconds: Double
     let bytesPerEntry: Double
-    /// Ed25519 verifications per second on one core, for scale: catch-up cannot beat cores × this.
+    /// Ed25519 verifications per second on one core, for scale.
     let verificationsPerCore: Double
+    /// The same entries inserted straight into a fresh store, in sync-sized batches: what catch-up can reach.
+    let storeInsertsPerSecond: Double
     var entriesPerSecond: Double { Double(entries) / seconds }
 }
 
@@ -31,7 +33,27 @@ enum CatchUpScenario {
         let bytes = Double(try cluster.status(newcomer).counters.syncBytesIn)
         return CatchUpResult(
             entries: expected - 1, authors: authors, seconds: seconds, bytesPerEntry: bytes / Double(expected - 1),
-            verificationsPerCore: verificationRate())
+            verificationsPerCore: verificationRate(), storeInsertsPerSecond: try await insertRate(from: seedState, into: "\(cluster.root)/insert"))
+    }
+
+    /// Reads every entry of the seed's store and inserts it into a fresh one as a sync would: by author,
+    /// in batches of `SyncConfiguration().batchSize`, without the disk flush of local writes.
+    private static func insertRate(from seedState: String, into directory: String) async throws -> Double {
+        let seed = try EntryStore(path: "\(seedState)/lanchat.sqlite")
+        defer { seed.close() }
+        var entries: [Entry] = []
+        for author in try await seed.syncVector().tips.keys {
+            entries += try await seed.entries(author: author, after: 0, limit: .max)
+        }
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let fresh = try EntryStore(path: "\(directory)/lanchat.sqlite")
+        defer { fresh.close() }
+        let batch = SyncConfiguration().batchSize
+        let start = nowNanos()
+        for first in stride(from: 0, to: entries.count, by: batch) {
+            _ = try await fresh.insert(Array(entries[first..<min(first + batch, entries.count)]), durable: false)
+        }
+        return Double(entries.count) / (Double(nowNanos() - start) / 1e9)
     }
 
     private static func verificationRate() -> Double {

@@ -57,16 +57,16 @@ struct EntryDecodeFuzzTests {
         #expect(damaged.accepted >= 1)
     }
 
-    @Test func unsignedDecodeOnMutatedEntries() throws {
-        // Without the signature check the content parsers see every mutation.
+    @Test func contentDecodeOnMutatedPayloads() throws {
+        // A mutated payload fails its signed hash, so each is signed afresh: the content parsers see every mutation.
         var random = SplitMix64(seed: 99)
-        let valid = signedEntry(
-            by: try identity(7), content: try message(body: "fuzz", replyTo: EntryKey(author: try identity(8).id, seq: 3))
-        ).encoded
+        let author = try identity(7)
+        let reply = EntryRef(author: try identity(8).id, seq: 3, hash: EntryHash(of: [3]))
+        let payload = messagePayload(reply: reply, body: Array("fuzz".utf8), extensions: extensionBytes([(0x40, [1, 2])]))
         var tally = Tally()
         for _ in 0..<2_000 {
-            let bytes = Self.mutated(valid, most: 1, in: Entry.headerBytes..<valid.count - Entry.signatureBytes, using: &random)
-            tally.check(bytes) { try Entry.decode($0, verifySignature: false).encoded }
+            let bytes = craftedEntry(author: author, kind: 1, payload: Self.mutated(payload, most: 1, using: &random))
+            tally.check(bytes) { try Entry.decode($0).encoded }
         }
         #expect(tally.accepted > 0 && tally.refused > 0)
     }
@@ -92,6 +92,7 @@ struct EntryDecodeFuzzTests {
             SyncFrame.hello(network: "lanchat", sender: alice.id, port: 7420, challenge: [UInt8](repeating: 3, count: 32)).encoded(),
             SyncFrame.vector(SyncVector(heads: [alice.id: tip(4)])).encoded(),
             SyncFrame.entries(log(of: alice, 1...3)).encoded(),
+            SyncFrame.forks(Checkpoints([alice.id: [tip(1), tip(2, hash: 1), tip(2, hash: 2)]])).encoded(),
             SyncFrame.done(more: true).encoded(),
         ]
         var tally = Tally()

@@ -13,14 +13,25 @@ struct EntryRejectionTests {
         #expect(decodeFailure(valid) == nil)
     }
 
-    /// Where the header fields end: version 1, author 33, seq 41, timestamp 49, kind 50, length 54.
+    /// Where the fields end in an entry at seq 1 (no links, no extensions) carrying a 16-byte message.
     @Test(arguments: [
         (0, "version"), (1, "author"), (32, "author"), (33, "seq"), (40, "seq"), (41, "timestamp"),
-        (49, "kind"), (50, "payload length"), (53, "payload length"), (54, "payload"),
-        (54 + messagePayload().count, "signature"), (54 + messagePayload().count + 63, "signature"),
+        (49, "kind"), (50, "link count"), (51, "payload length"), (54, "payload length"), (55, "payload hash"),
+        (86, "payload hash"), (87, "extensions length"), (88, "extensions length"), (89, "signature"),
+        (152, "signature"), (153, "payload flag"), (154, "payload"), (169, "payload"),
     ])
     func truncated(length: Int, field: String) {
+        #expect(valid.count == 170)
         #expect(decodeFailure(Array(valid.prefix(length))) == .truncated(field: field))
+    }
+
+    @Test func truncatedInALink() {
+        let bytes = craftedEntry(author: author, seq: 2, kind: 1, links: [tip(1)], payload: messagePayload())
+        #expect(decodeFailure(bytes) == nil)
+        #expect(decodeFailure(Array(bytes.prefix(Offset.links))) == .truncated(field: "link seq"))
+        #expect(decodeFailure(Array(bytes.prefix(Offset.links + 8))) == .truncated(field: "link hash"))
+        #expect(decodeFailure(Array(bytes.prefix(Offset.links + 39))) == .truncated(field: "link hash"))
+        #expect(decodeFailure(Array(bytes.prefix(Offset.payloadLength(links: 1)))) == .truncated(field: "payload length"))
     }
 
     @Test func trailingBytes() {
@@ -28,10 +39,21 @@ struct EntryRejectionTests {
         #expect(decodeFailure(valid + valid) == .trailingBytes(count: valid.count))
     }
 
-    @Test(arguments: [0 as UInt8, 2, 255])
+    @Test(arguments: [0 as UInt8, 3, 255])
     func unsupportedVersion(version: UInt8) {
         let bytes = craftedEntry(author: author, version: version, kind: 1, payload: messagePayload())
         #expect(decodeFailure(bytes) == .unsupportedVersion(version))
+    }
+
+    /// A genuine entry of format 1 (signed header and payload, then the signature) is refused by name.
+    @Test func formatOneIsRefusedWithAClearError() {
+        let payload = messagePayload()
+        let unsigned = [1] + author.id.bytes + bigEndian(UInt64(1)) + bigEndian(defaultTimestamp) + [1]
+            + bigEndian(UInt32(payload.count)) + payload
+        let formatOne = unsigned + author.sign(unsigned)
+        let expected = DecodeError.invalid(field: "version", reason: "format 1 (before hash-linked logs) is no longer read")
+        #expect(decodeFailure(formatOne) == expected)
+        #expect(decodeFailure(formatOne, verifySignature: false) == expected)
     }
 
     @Test(arguments: [0, 1 << 63, UInt64.max])
@@ -42,24 +64,31 @@ struct EntryRejectionTests {
 
     @Test func payloadLengthOverTheLimitIsRefusedBeforeReading() {
         // A header claiming a 4 GB payload and nothing after it: the length must be refused as
-        // oversized (not as truncated, which would mean the decoder tried to read it first).
-        let header = entryHeader(author: author.id, kind: 1, payloadLength: .max)
+        // oversized (not as truncated, which would mean the decoder tried to read on first).
+        let header = Array(signedPart(author: author.id, kind: 1, payloadLength: .max, payloadHash: []).prefix(Offset.payloadHash()))
         #expect(decodeFailure(header) == .oversized(field: "payload", size: Int(UInt32.max), limit: Limits.maxPayloadBytes))
 
-        let justOver = entryHeader(author: author.id, kind: 9, payloadLength: UInt32(Limits.maxPayloadBytes + 1))
+        let justOver = Array(signedPart(author: author.id, kind: 9, payloadLength: UInt32(Limits.maxPayloadBytes + 1), payloadHash: [])
+            .prefix(Offset.payloadHash()))
         #expect(decodeFailure(justOver) == .oversized(field: "payload", size: Limits.maxPayloadBytes + 1, limit: Limits.maxPayloadBytes))
     }
 
     @Test func payloadAtTheLimitIsAccepted() {
         let bytes = craftedEntry(author: author, kind: 9, payload: [UInt8](repeating: 7, count: Limits.maxPayloadBytes))
+        #expect(decodeFailure(bytes) == nil)
+    }
+
+    /// Most links, the largest extension block and the largest payload: exactly `maxEntryBytes`.
+    @Test func theLargestEntryIsAcceptedAndFillsTheLimit() {
+        let extensions = extensionBytes([(0x80, [UInt8](repeating: 1, count: Entry.maxExtensionBytes - 3))])
+        let bytes = craftedEntry(
+            author: author, seq: 9, kind: 9, links: (1...8).map { tip($0) },
+            payload: [UInt8](repeating: 7, count: Limits.maxPayloadBytes), extensions: extensions)
         #expect(bytes.count == Limits.maxEntryBytes)
         #expect(decodeFailure(bytes) == nil)
     }
 
-    @Test(arguments: [
-        ("payload", 54 + 12), ("timestamp", 41 + 7), ("signature", 54 + messagePayload().count + 63),
-        ("seq", 33), ("kind", 49), ("author", 1 + 31),
-    ])
+    @Test(arguments: [("timestamp", 41 + 7), ("signature", 89 + 63), ("kind", 49), ("author", 1 + 31)])
     func oneFlippedBitBreaksTheSignature(what: String, offset: Int) {
         var bytes = valid
         bytes[offset] ^= 0x01
@@ -113,8 +142,10 @@ struct EntryRejectionTests {
         #expect(failure(ofMessage: messagePayload(flags: flags))?.invalidField == "message flags")
     }
 
-    @Test func trailingBytesInsideAMessagePayload() {
-        #expect(failure(ofMessage: messagePayload() + [0]) == .trailingBytes(count: 1))
+    /// Bytes after the body must be well-formed extension fields (see `EntryExtensionTests`).
+    @Test func aTrailingByteInsideAMessagePayloadIsNoField() {
+        #expect(failure(ofMessage: messagePayload() + [0]) == .truncated(field: "extension length"))
+        #expect(failure(ofMessage: messagePayload() + [0, 0, 2, 9]) == .truncated(field: "extension value"))
     }
 
     @Test func truncatedMessagePayload() {
@@ -125,7 +156,7 @@ struct EntryRejectionTests {
     }
 
     @Test func replyFlagWithoutReplyKey() {
-        // Flag 1 says a reply key follows; here the body length comes where the author should be.
+        // Flag 1 says a reply reference follows; here the body length comes where the author should be.
         #expect(failure(ofMessage: messagePayload(flags: 1)) == .truncated(field: "reply author"))
     }
 
@@ -152,9 +183,9 @@ struct EntryRejectionTests {
         #expect(failure(ofProfile: name)?.invalidField == "name")
     }
 
-    @Test func trailingBytesInsideAProfilePayload() {
+    @Test func aTrailingByteInsideAProfilePayloadIsNoField() {
         let payload = profilePayload(Array("Alice".utf8)) + [0x21]
-        #expect(decodeFailure(craftedEntry(author: author, kind: 2, payload: payload)) == .trailingBytes(count: 1))
+        #expect(decodeFailure(craftedEntry(author: author, kind: 2, payload: payload)) == .truncated(field: "extension length"))
     }
 
     @Test func localWritesObeyTheSameRules() {

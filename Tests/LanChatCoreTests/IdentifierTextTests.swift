@@ -40,8 +40,11 @@ struct IdentifierTextTests {
         let key = EntryKey(author: try identity(3).id, seq: 12_345)
         #expect(key.text == "\(key.author.text)/12345")
         #expect(EntryKey(text: key.text) == key)
-        let largest = EntryKey(author: key.author, seq: .max)
+        // Seqs end at 2^63 - 1 (they are stored as SQLite's signed integers).
+        let largest = EntryKey(author: key.author, seq: (1 << 63) - 1)
         #expect(EntryKey(text: largest.text) == largest)
+        #expect(EntryKey(text: EntryKey(author: key.author, seq: 1 << 63).text) == nil)
+        #expect(EntryKey(text: EntryKey(author: key.author, seq: .max).text) == nil)
     }
 
     @Test func entryKeyRejections() throws {

@@ -5,7 +5,8 @@ import Testing
 /// are counted and dropped before they are decoded.
 @Suite("per-peer datagram rate limit")
 struct RateLimitTests {
-    private let junk: [UInt8] = [0x4C, 0x43, 0xFF]
+    /// The magic and this protocol version, then nothing: malformed (another version would be counted apart).
+    private let junk: [UInt8] = [0x4C, 0x43, Datagram.protocolVersion]
     private let flooder = address(66)
 
     struct Burst: Sendable, CustomTestStringConvertible {

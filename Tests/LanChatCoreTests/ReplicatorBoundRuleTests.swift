@@ -59,7 +59,7 @@ struct ReplicatorBoundRuleTests {
     ])
     func rateLimitedSourcesAreBounded(_ scenario: SourcesCase) throws {
         var node = try makeReplicator()
-        let junk: [UInt8] = [0x4C, 0x43, 0xFF]
+        let junk: [UInt8] = [0x4C, 0x43, Datagram.protocolVersion]
         for n in 0..<scenario.sources { _ = node.receive(junk, from: address(100 + n), now: 1000) }
         for n in 0..<scenario.activeAgain { _ = node.receive(junk, from: address(100 + n), now: 1500) }
         #expect(node.counters.rateLimited == 0)

@@ -12,12 +12,17 @@ func address(_ n: Int) -> PeerAddress {
 
 /// The node under test: identity 1, seed 7, default settings unless `adjust` changes them.
 func makeReplicator(
-    vector: VersionVector = VersionVector(), verifier: any EntryVerifying = SignatureVerifier(),
+    vector: SyncVector = SyncVector(), verifier: any EntryVerifying = SignatureVerifier(),
     _ adjust: (inout ReplicationConfiguration) -> Void = { _ in }
 ) throws -> Replicator {
     var configuration = ReplicationConfiguration(network: testNetwork)
     adjust(&configuration)
     return Replicator(configuration: configuration, selfID: try identity(1).id, seed: 7, vector: vector, verifier: verifier)
+}
+
+/// A vector of one tip per author at these seqs, with made-up hashes.
+func heads(_ seqs: [AuthorID: UInt64]) -> SyncVector {
+    SyncVector(heads: seqs.mapValues { tip($0) })
 }
 
 /// A completed sync with `peer`: what the replicator is told after a handshake proved the ID.

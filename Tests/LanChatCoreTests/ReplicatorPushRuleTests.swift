@@ -20,20 +20,21 @@ struct ReplicatorPushRuleTests {
     ])
     func aPushIsStoredOnlyIfNew(_ scenario: PushCase) throws {
         let author = try identity(3)
-        var node = try makeReplicator(vector: VersionVector([author.id: scenario.held]))
-        let entry = signedEntry(by: author, seq: scenario.pushed, content: try message())
+        var node = try makeReplicator(vector: heads([author.id: scenario.held]))
+        let entry = signedEntry(by: author, seq: scenario.pushed, links: scenario.pushed > 1 ? [tip(scenario.pushed - 1)] : [], content: try message())
         let out = node.deliver(.push(entry), from: try identity(2).id, at: address(2), now: 10)
         #expect(out.filter { if case .store = $0 { true } else { false } } == (scenario.stored ? [.store([entry], from: address(2))] : []))
         #expect(node.counters.entriesPushedIn == 1)
         #expect(node.counters.duplicates == (scenario.stored ? 0 : 1))
     }
 
-    @Test func aStoredPushIsADuplicateOnceItsHeadAdvanced() throws {
+    @Test func aStoredPushIsADuplicateOnceItsTipsChanged() throws {
         let author = try identity(3)
         var node = try makeReplicator()
-        let push = Datagram.Body.push(signedEntry(by: author, seq: 1, content: try message()))
+        let entry = signedEntry(by: author, seq: 1, content: try message())
+        let push = Datagram.Body.push(entry)
         node.deliver(push, from: author.id, at: address(3), now: 10)
-        node.headsAdvanced([author.id: 1])
+        node.tipsChanged([author.id: [entry.tip]])
         #expect(node.deliver(push, from: author.id, at: address(3), now: 20).isEmpty)
         #expect(node.counters.duplicates == 1)
     }

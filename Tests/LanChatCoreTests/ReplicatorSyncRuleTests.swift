@@ -26,7 +26,7 @@ struct ReplicatorSyncRuleTests {
     ])
     func anAnnounceRespectsTheSyncCooldown(_ scenario: AnnounceCase) throws {
         let author = try identity(3).id
-        var node = try makeReplicator(vector: VersionVector([author: 2]))
+        var node = try makeReplicator(vector: heads([author: 2]))
         let peer = try identity(2).id
         node.hear(peer, at: peerAddress, now: 0)
         if let at = scenario.syncedAt { node.syncFinished(with: peerAddress, outcome: .completed(syncResult(peer)), now: at) }
@@ -67,7 +67,7 @@ struct ReplicatorSyncRuleTests {
         MismatchCase(testDescription: "fewer, grace and cooldown over", ours: 2, theirs: 5, after: 900, syncs: true, syncedAt: 900),
     ])
     func aMismatchIsRepairedByTheSideBehindFirst(_ scenario: MismatchCase) throws {
-        var node = try makeReplicator(vector: VersionVector([try identity(3).id: scenario.ours]))
+        var node = try makeReplicator(vector: heads([try identity(3).id: scenario.ours]))
         let peer = try identity(2).id
         node.verify(peer, at: peerAddress, now: scenario.syncedAt)
         // The digest differs from ours from 1000 on.
@@ -79,7 +79,7 @@ struct ReplicatorSyncRuleTests {
     /// With equal totals the lower ID asks at once and the higher one waits for `stubbornMismatch`.
     @Test(arguments: [true, false])
     func aTieIsBrokenByID(weAreLower: Bool) throws {
-        var node = try makeReplicator(vector: VersionVector([try identity(99).id: 4]))
+        var node = try makeReplicator(vector: heads([try identity(99).id: 4]))
         let peer = try #require(try (2...40).map { try identity(UInt8($0)).id }.first { (node.selfID < $0) == weAreLower })
         node.verify(peer, at: peerAddress, now: 0)
         node.deliver(.ping(node.probe(digest: node.vector.digest &+ 1, total: 4)), from: peer, at: peerAddress, now: 1000)

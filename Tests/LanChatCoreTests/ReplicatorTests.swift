@@ -49,14 +49,14 @@ struct ReplicatorTests {
             return
         }
         let body = String(repeating: "x", count: 4000)
-        let big = Entry.sign(by: me, seq: 2, timestamp: HybridTimestamp(wallMillis: 6, counter: 0),
+        let big = Entry.sign(by: me, seq: 2, timestamp: HybridTimestamp(wallMillis: 6, counter: 0), links: [small.tip],
                              content: .message(try .init(room: "general", body: body)))
         guard case .send(let announce, _)? = instance.published(big, now: 210).first, case .announce(let key) = announce.body else {
             Issue.record("expected an announce for an entry bigger than a datagram")
             return
         }
         #expect(key == big.key)
-        #expect(instance.vector[me.id] == 2)
+        #expect(instance.vector.tips[me.id] == [big.tip])
     }
 
     @Test func aFailedSyncMakesALivePeerSuspect() throws {

@@ -1,13 +1,8 @@
-import LanChatCore
+@testable import LanChatCore
 import Testing
 
 // Shared setup for the sync machine tests: logs of signed entries, the sync vector of what one holds,
 // and a store in memory that answers `SyncOutbound`'s reads.
-
-/// Entries `seqs` of `author`'s log, each a short message.
-func log(of author: LocalIdentity, _ seqs: ClosedRange<UInt64>) -> [Entry] {
-    seqs.map { signedEntry(by: author, seq: $0, timestamp: (1_700_000_000_000 + $0) << 16, content: .profile(name: "n\($0)")) }
-}
 
 /// A long log, signed once for all tests that need more entries than a read chunk.
 let longLog: [Entry] = log(of: try! identity(5), 1...4500)
@@ -17,11 +12,6 @@ func syncVector(holding entries: [Entry]) -> SyncVector {
     var heads: [AuthorID: AuthorTip] = [:]
     for entry in entries where entry.seq > heads[entry.author]?.seq ?? 0 { heads[entry.author] = entry.tip }
     return SyncVector(heads: heads)
-}
-
-/// A vector naming `seq` of `author` with a made-up hash byte.
-func tip(_ seq: UInt64, hash: UInt8 = 0xAB) -> AuthorTip {
-    AuthorTip(seq: seq, hash: try! EntryHash(bytes: [UInt8](repeating: hash, count: EntryHash.byteCount)))
 }
 
 /// The encoded form of a vector, without a frame around it.
@@ -48,7 +38,17 @@ struct OutboundRun {
     var entries: [Entry] { frames.flatMap { frame -> [Entry] in if case .entries(let entries) = frame { entries } else { [] } } }
 }
 
-/// Drives `outbound` to `finished`, answering reads from `store` (every author's entries, in seq order).
+extension SyncOutbound {
+    /// The plan of a sync where neither log forked: everything `theirs` lacks of `mine`.
+    init(mine: SyncVector, theirs: SyncVector, bound: Int) {
+        self.init(
+            plan: mine.missing(in: theirs).map { Want(author: $0.author, after: $0.after, through: mine.highestSeq(of: $0.author)) },
+            bound: bound)
+    }
+}
+
+/// Drives `outbound` to `finished`, answering reads from `store` as the store does: the author's
+/// entries after a seq, every branch, in seq then hash order.
 func run(_ outbound: SyncOutbound, store: [Entry]) -> OutboundRun {
     var outbound = outbound
     var result = OutboundRun()
@@ -56,7 +56,7 @@ func run(_ outbound: SyncOutbound, store: [Entry]) -> OutboundRun {
         switch outbound.next() {
         case .read(let author, let after, let limit):
             result.reads.append((author, after, limit))
-            outbound.read(Array(store.filter { $0.author == author && $0.seq > after }.sorted { $0.seq < $1.seq }.prefix(limit)))
+            outbound.read(Array(store.filter { $0.author == author && $0.seq > after }.sorted { $0.tip < $1.tip }.prefix(limit)))
         case .send(let frame):
             result.frames.append(frame)
         case .finished(let sent):

@@ -21,6 +21,8 @@ struct SyncFrameTests {
         .entries(log(of: bob, 1...UInt64(SyncFrame.maxEntriesPerFrame))),
         .done(more: false),
         .done(more: true),
+        .forks(Checkpoints()),
+        .forks(Checkpoints([alice.id: [tip(1), tip(2, hash: 1), tip(2, hash: 2), tip(9)], bob.id: [tip(1 << 40)]])),
     ]
 
     @Test(arguments: frames)
@@ -41,8 +43,9 @@ struct SyncFrameTests {
         let tooMany = SyncFrame.entries(log(of: bob, 1...UInt64(SyncFrame.maxEntriesPerFrame + 1))).encoded()
         return [
             Malformed(testDescription: "empty", bytes: [], error: .truncated(field: "frame type")),
-            Malformed(testDescription: "unknown type", bytes: [7], error: .invalid(field: "frame type", reason: "unknown frame type 7")),
-            Malformed(testDescription: "another protocol version", bytes: [hello[0], 2] + hello.dropFirst(2), error: .unsupportedVersion(2)),
+            Malformed(testDescription: "unknown type", bytes: [8], error: .invalid(field: "frame type", reason: "unknown frame type 8")),
+            Malformed(testDescription: "protocol version 1", bytes: [hello[0], 1] + hello.dropFirst(2), error: .unsupportedVersion(1)),
+            Malformed(testDescription: "a later protocol version", bytes: [hello[0], 3] + hello.dropFirst(2), error: .unsupportedVersion(3)),
             Malformed(testDescription: "a short challenge", bytes: Array(hello.dropLast()), error: .truncated(field: "challenge")),
             Malformed(testDescription: "trailing bytes", bytes: hello + [0], error: .trailingBytes(count: 1)),
             Malformed(testDescription: "done with more = 2", bytes: [6, 2], error: .invalid(field: "more", reason: "must be 0 or 1")),
@@ -51,8 +54,23 @@ struct SyncFrameTests {
             Malformed(testDescription: "fewer entries than counted", bytes: [5, 0, 1], error: .truncated(field: "version")),
             Malformed(testDescription: "larger than a frame may be", bytes: [6] + [UInt8](repeating: 0, count: SyncFrame.maxBytes),
                       error: .oversized(field: "frame", size: SyncFrame.maxBytes + 1, limit: SyncFrame.maxBytes)),
+            Malformed(testDescription: "forks without a count", bytes: [7], error: .truncated(field: "vector size")),
+            Malformed(testDescription: "forks of too many authors", bytes: [7] + bigEndian(UInt32(Checkpoints.maxAuthors + 1)),
+                      error: .oversized(field: "vector", size: Checkpoints.maxAuthors + 1, limit: Checkpoints.maxAuthors)),
+            Malformed(testDescription: "forks with too many positions", bytes: forks(count: Checkpoints.maxPerAuthor + 1),
+                      error: .oversized(field: "tips", size: Checkpoints.maxPerAuthor + 1, limit: Checkpoints.maxPerAuthor)),
         ]
     }()
+
+    /// A forks frame of one author with `count` positions at seqs 1, 2, ….
+    static func forks(count: Int) -> [UInt8] {
+        [7] + bigEndian(UInt32(1)) + alice.id.bytes + [UInt8(count)] + (1...UInt64(count)).flatMap { bigEndian($0) + tip($0).hash.bytes }
+    }
+
+    @Test func theMostPositionsAForksFrameMayCarryDecode() throws {
+        let frame = try SyncFrame.decode(Self.forks(count: Checkpoints.maxPerAuthor))
+        #expect(frame == .forks(Checkpoints([Self.alice.id: (1...UInt64(Checkpoints.maxPerAuthor)).map { tip($0) }])))
+    }
 
     @Test(arguments: malformed)
     func decodeRejects(_ input: Malformed) {
@@ -63,7 +81,7 @@ struct SyncFrameTests {
     @Test func entriesComeOutUnverified() throws {
         let genuine = log(of: Self.alice, 1...2)
         var bytes = genuine[1].encoded
-        bytes[bytes.count - Entry.signatureBytes - 1] ^= 0x01  // the last byte of the name: still valid UTF-8 text
+        bytes[Offset.timestamp + 7] ^= 0x01  // a byte of the signed header: still well formed
         let tampered = try Entry.decode(bytes, verifySignature: false)
         #expect(throws: DecodeError.self) { try Entry.decode(bytes) }
 

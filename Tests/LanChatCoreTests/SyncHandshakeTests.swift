@@ -2,7 +2,8 @@
 import Testing
 
 /// The opening of a sync between Alice (initiator, listening on 7420) and Bob (responder): the mutual
-/// proof, the vector exchange, and every way it fails.
+/// proof, the vector exchange, the two rounds of (empty) forks frames, and every way it fails. The search for forks
+/// is `SyncForkSearchTests`.
 @Suite("sync machine: handshake")
 struct SyncHandshakeTests {
     static let alice = try! identity(1), bob = try! identity(2), carol = try! identity(3)
@@ -24,55 +25,25 @@ struct SyncHandshakeTests {
             challenge: bobChallenge)
     }
 
-    enum Outcome: Equatable {
-        case pending
-        case established(SyncExchange)
-        case failed(SyncFailure)
-    }
-
-    /// Two handshakes talking, every frame through its wire form. `readEarly`: a `readVector` is answered at
-    /// once; otherwise only when nothing else is left to deliver (the vector arrives before ours is read).
-    static func converse(
-        _ initiator: SyncHandshake, _ responder: SyncHandshake, readEarly: Bool = true
-    ) throws -> (outcomes: [Outcome], sent: [[String]]) {
-        var machines = [initiator, responder]
-        let vectors = [aliceVector, bobVector]
-        var outcomes = [Outcome.pending, .pending]
-        var sent: [[String]] = [[], []]
-        var queue = machines[0].start().map { (0, $0) } + machines[1].start().map { (1, $0) }
-        var deferredReads: [Int] = []
-        while case let (side, action)? = queue.first ?? deferredReads.first.map({ ($0, SyncHandshake.Action.readVector) }) {
-            if queue.isEmpty { deferredReads.removeFirst() } else { queue.removeFirst() }
-            switch action {
-            case .send(let frame):
-                sent[side].append(frame.name)
-                queue += machines[1 - side].receive(try SyncFrame.decode(frame.encoded())).map { (1 - side, $0) }
-            case .readVector where readEarly || queue.isEmpty:
-                queue += machines[side].vectorRead(vectors[side]).map { (side, $0) }
-            case .readVector:
-                deferredReads.append(side)
-            case .established(let exchange):
-                outcomes[side] = .established(exchange)
-            case .fail(let failure):
-                outcomes[side] = .failed(failure)
-            }
-        }
-        return (outcomes, sent)
-    }
+    /// Alice and Bob holding `aliceVector` and `bobVector` (no author in common: no fork to look for).
+    static let holdings = [MemoryHolding(vector: aliceVector), MemoryHolding(vector: bobVector)]
 
     @Test(arguments: [(true, nil), (false, nil), (true, bob.id)] as [(Bool, AuthorID?)])
-    func bothSidesEstablishWithTheOthersProvenIDAndVector(readEarly: Bool, expecting: AuthorID?) throws {
-        let (outcomes, sent) = try Self.converse(Self.initiator(expecting: expecting), Self.responder(), readEarly: readEarly)
+    func bothSidesEstablishWithTheOthersProvenIDAndVector(answerEarly: Bool, expecting: AuthorID?) throws {
+        let conversation = try converse(
+            Self.initiator(expecting: expecting), Self.responder(), holdings: Self.holdings, answerEarly: answerEarly)
         let configuration = Self.configuration
-        #expect(outcomes[0] == .established(SyncExchange(
+        #expect(conversation.outcomes[0] == .established(SyncExchange(
             peer: Self.bob.id, peerPort: 0,
             outbound: SyncOutbound(mine: Self.aliceVector, theirs: Self.bobVector, bound: configuration.maxEntriesPerSession),
             inbound: SyncInbound(mine: Self.aliceVector, offered: Self.bobVector, configuration: configuration))))
-        #expect(outcomes[1] == .established(SyncExchange(
+        #expect(conversation.outcomes[1] == .established(SyncExchange(
             peer: Self.alice.id, peerPort: 7420,
             outbound: SyncOutbound(mine: Self.bobVector, theirs: Self.aliceVector, bound: configuration.maxEntriesPerSession),
             inbound: SyncInbound(mine: Self.bobVector, offered: Self.aliceVector, configuration: configuration))))
-        #expect(sent == [["hello", "proof", "vector"], ["hello reply", "vector"]])
+        #expect(conversation.sentNames == [["hello", "proof", "vector", "forks", "forks"], ["hello reply", "vector", "forks", "forks"]])
+        #expect(conversation.forks(0) == [Checkpoints(), Checkpoints()] && conversation.forks(1) == [Checkpoints(), Checkpoints()])
+        #expect(conversation.asked == [[.readVector], [.readVector]])
     }
 
     struct FailureCase: Sendable, CustomTestStringConvertible {
@@ -93,7 +64,7 @@ struct SyncHandshakeTests {
                     side: 0, failure: .authentication("peer is \(bob.id.short), expected \(carol.id.short)")),
     ])
     func aHandshakeFails(_ scenario: FailureCase) throws {
-        let (outcomes, _) = try Self.converse(scenario.initiator, scenario.responder)
+        let outcomes = try converse(scenario.initiator, scenario.responder, holdings: Self.holdings).outcomes
         #expect(outcomes[scenario.side] == .failed(scenario.failure))
         #expect(outcomes[1 - scenario.side] == .pending)
     }

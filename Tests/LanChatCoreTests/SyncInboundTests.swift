@@ -109,6 +109,7 @@ struct SyncInboundTests {
                     signature: [UInt8](repeating: 2, count: Entry.signatureBytes)),
         .proof(signature: [UInt8](repeating: 2, count: Entry.signatureBytes)),
         .vector(SyncVector()),
+        .forks(Checkpoints()),
     ]
 
     @Test(arguments: otherFrames)
@@ -122,5 +123,27 @@ struct SyncInboundTests {
         var machine = Self.inbound()
         #expect(machine.receive(.done(more: false)) == [.finished(received: 0, peerHasMore: false)])
         #expect(machine.receive(frame) == [.fail(.protocolViolation("\(frame.name) after done"))])
+    }
+
+    /// Where the handshake found Alice's log forked, the peer sends her entries from the seq both agree
+    /// on: below what this node holds of her. Not so for any other author, nor beyond the offer.
+    @Test(arguments: [
+        BoundsCase(testDescription: "a forked author below what we hold", entries: alices(1...2), refusal: nil),
+        BoundsCase(testDescription: "a forked author above what we hold", entries: alices(2...5), refusal: nil),
+        BoundsCase(testDescription: "a forked author beyond the offer", entries: log(of: alice, 21...21), refusal: "entries beyond what the peer offered"),
+        BoundsCase(testDescription: "another author below what we hold", entries: log(of: bob, 1...1), refusal: "entries this node said it holds"),
+        BoundsCase(testDescription: "another author above what we hold", entries: log(of: bob, 3...3), refusal: nil),
+    ])
+    func aForkedAuthorsEntriesAreTakenBelowWhatThisNodeHolds(_ scenario: BoundsCase) {
+        var machine = SyncInbound(
+            mine: SyncVector(heads: [Self.alice.id: Self.aliceLog[1].tip, Self.bob.id: tip(2)]),
+            offered: SyncVector(heads: [Self.alice.id: Self.aliceLog[19].tip, Self.bob.id: tip(3)]), forked: [Self.alice.id],
+            configuration: SyncConfiguration())
+        let actions = machine.receive(.entries(scenario.entries)) + machine.receive(.done(more: false))
+        if let refusal = scenario.refusal {
+            #expect(actions == [.fail(.outOfBounds(refusal))])
+        } else {
+            #expect(actions == [.verify(scenario.entries)])
+        }
     }
 }

@@ -91,10 +91,12 @@ struct SyncOutboundTests {
     }
 
     /// The store is read at most `readChunk` (2,000) entries at a time, never more than the bound leaves.
+    /// A full read is cut back to whole seqs (the last seq read may have a second entry, a fork), so the
+    /// next read starts at the last seq sent; at the bound the last one is read alone.
     @Test(arguments: [
-        ChunkCase(testDescription: "4,500 entries", theirs: 0, bound: 50_000, reads: [(0, 2000), (2000, 2000), (4000, 2000)]),
-        ChunkCase(testDescription: "a bound within the second chunk", theirs: 0, bound: 3000, reads: [(0, 2000), (2000, 1000)]),
-        ChunkCase(testDescription: "a bound under one chunk", theirs: 0, bound: 10, reads: [(0, 10)]),
+        ChunkCase(testDescription: "4,500 entries", theirs: 0, bound: 50_000, reads: [(0, 2000), (1999, 2000), (3998, 2000)]),
+        ChunkCase(testDescription: "a bound within the second chunk", theirs: 0, bound: 3000, reads: [(0, 2000), (1999, 1001), (2999, 1)]),
+        ChunkCase(testDescription: "a bound under one chunk", theirs: 0, bound: 10, reads: [(0, 10), (9, 1)]),
         ChunkCase(testDescription: "the peer lacks the last 100", theirs: 4400, bound: 50_000, reads: [(4400, 2000)]),
     ])
     func itReadsInChunks(_ scenario: ChunkCase) {
@@ -107,12 +109,51 @@ struct SyncOutboundTests {
         #expect(result.sent == min(scenario.bound, 4500 - Int(scenario.theirs)))
     }
 
-    /// A store holding less than the vector said (a gap, a loss) ends the author after one empty read.
+    /// A store holding less than the vector said (a gap, a loss) ends the author after a short read.
     @Test func aShortStoreEndsTheAuthor() {
         let store = log(of: Self.alice, 1...6)
         let result = run(SyncOutbound(mine: SyncVector(heads: [Self.alice.id: tip(10)]), theirs: SyncVector(), bound: 1000), store: store)
-        #expect(result.reads.map(\.after) == [0, 6])
+        #expect(result.reads.map(\.after) == [0])
         #expect(result.entries == store)
         #expect(result.frames.last == .done(more: false))
+    }
+
+    /// Carol's log forked at seq 2000 (two entries there), with entries to 2001: the first read (2,000)
+    /// ends between the two entries at 2000. The read is cut back to whole seqs, so neither is skipped.
+    static let forkedLog: [Entry] = {
+        let line = Array(longLog.prefix(1999))
+        let forkA = chain(of: try! identity(5), after: line.last, count: 2, tag: "a")
+        let forkB = chain(of: try! identity(5), after: line.last, count: 1, tag: "b")
+        return line + forkA + forkB
+    }()
+
+    static func want(after: UInt64, through: UInt64) -> SyncOutbound.Want {
+        SyncOutbound.Want(author: longLog[0].author, after: after, through: through)
+    }
+
+    @Test func aReadCutInsideAForkedSeqSkipsNeitherEntry() {
+        let result = run(SyncOutbound(plan: [Self.want(after: 0, through: 2001)], bound: 50_000), store: Self.forkedLog)
+        #expect(result.reads.map(\.after) == [0, 1999])
+        #expect(Set(result.entries) == Set(Self.forkedLog))
+        #expect(result.sent == Self.forkedLog.count)
+        #expect(result.frames.last == .done(more: false))
+    }
+
+    /// Cut by the session's bound instead, at every point around the fork: what is sent is a prefix of
+    /// the log in (seq, hash) order, nothing skipped, and the session says more remains.
+    @Test(arguments: [1998, 1999, 2000, 2001])
+    func aBoundInsideAForkedSeqSkipsNothingBeforeIt(bound: Int) {
+        let ordered = Self.forkedLog.sorted { $0.tip < $1.tip }
+        let result = run(SyncOutbound(plan: [Self.want(after: 0, through: 2001)], bound: bound), store: Self.forkedLog)
+        #expect(result.entries == Array(ordered.prefix(bound)))
+        #expect(result.frames.last == .done(more: true))
+    }
+
+    /// A forked author is sent from the seq both sides agree on, every branch above it, up to what was offered.
+    @Test func aForkedAuthorIsSentFromTheAgreementUpToTheOffer() {
+        let result = run(SyncOutbound(plan: [Self.want(after: 1995, through: 2000)], bound: 1000), store: Self.forkedLog)
+        let expected = Self.forkedLog.filter { $0.seq > 1995 && $0.seq <= 2000 }.sorted { $0.tip < $1.tip }
+        #expect(result.entries == expected)
+        #expect(expected.count == 6)
     }
 }

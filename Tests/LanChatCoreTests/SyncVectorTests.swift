@@ -148,17 +148,37 @@ struct SyncVectorTests {
         #expect(scenario.theirs.divergent(from: scenario.mine) == scenario.divergent)
     }
 
-    /// A moved head replaces every tip of its author (a fork resolved, a log grown), and only of that author.
+    /// New tips replace every tip of their author (a fork merged, a log grown, a branch added), and only
+    /// of that author; none removes the author.
     @Test(arguments: [
-        (SyncVector(heads: [a: tip(3)]), a, SyncVector(heads: [a: tip(4)])),
-        (SyncVector([a: [tip(3, hash: 1), tip(3, hash: 2)]]), a, SyncVector(heads: [a: tip(4)])),
-        (SyncVector(heads: [b: tip(2)]), a, SyncVector(heads: [a: tip(4), b: tip(2)])),
-    ] as [(SyncVector, AuthorID, SyncVector)])
-    func moveHead(from start: SyncVector, author: AuthorID, to expected: SyncVector) throws {
+        (SyncVector(heads: [a: tip(3)]), a, [tip(4)], SyncVector(heads: [a: tip(4)])),
+        (SyncVector([a: [tip(3, hash: 1), tip(3, hash: 2)]]), a, [tip(4)], SyncVector(heads: [a: tip(4)])),
+        (SyncVector(heads: [a: tip(3, hash: 1)]), a, [tip(3, hash: 1), tip(3, hash: 2)], SyncVector([a: [tip(3, hash: 1), tip(3, hash: 2)]])),
+        (SyncVector(heads: [b: tip(2)]), a, [tip(4)], SyncVector(heads: [a: tip(4), b: tip(2)])),
+        (SyncVector(heads: [a: tip(3), b: tip(2)]), a, [], SyncVector(heads: [b: tip(2)])),
+        (SyncVector(), a, (1...20).map { tip($0) }, SyncVector([a: (13...20).map { tip($0) }])),
+    ] as [(SyncVector, AuthorID, [AuthorTip], SyncVector)])
+    func setTips(from start: SyncVector, author: AuthorID, to tips: [AuthorTip], expected: SyncVector) throws {
         var vector = start
-        vector.moveHead(of: author, to: tip(4))
+        vector.setTips(of: author, to: tips.reversed())
         #expect(vector == expected)
         #expect(try decodeVector(encoded(vector)) == expected)
+    }
+
+    /// The digest in every ping tells vectors apart, also by a hash alone (a fork); the total sums highest seqs.
+    @Test func digestAndTotal() {
+        let vector = SyncVector(heads: [Self.a: tip(4), Self.b: tip(9)])
+        #expect(vector.digest == SyncVector(heads: [Self.b: tip(9), Self.a: tip(4)]).digest)
+        for other in [
+            SyncVector(heads: [Self.a: tip(4), Self.b: tip(10)]), SyncVector(heads: [Self.a: tip(4)]),
+            SyncVector(heads: [Self.a: tip(4), Self.c: tip(9)]), SyncVector(heads: [Self.a: tip(9), Self.b: tip(4)]),
+            SyncVector(heads: [Self.a: tip(4), Self.b: tip(9, hash: 1)]), SyncVector([Self.a: [tip(4)], Self.b: [tip(9), tip(9, hash: 1)]]),
+        ] {
+            #expect(vector.digest != other.digest)
+        }
+        #expect(vector.total == 13)
+        #expect(SyncVector([Self.a: [tip(3, hash: 1), tip(3, hash: 2), tip(5)]]).total == 5)
+        #expect(SyncVector().total == 0)
     }
 
     /// Two vectors naming exactly the same entries do not diverge, even where both know of a fork;

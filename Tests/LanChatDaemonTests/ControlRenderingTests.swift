@@ -9,7 +9,7 @@ struct ControlRenderingTests {
         try LocalIdentity(seed: [UInt8](repeating: n, count: 32))
     }
 
-    private func message(replyTo: EntryKey? = nil) throws -> EntryContent {
+    private func message(replyTo: EntryRef? = nil) throws -> EntryContent {
         .message(try EntryContent.Message(room: "general", body: "hello", replyTo: replyTo))
     }
 
@@ -41,10 +41,11 @@ struct ControlRenderingTests {
         #expect(event?.author == AuthorRef(id: author.id.text, name: author.id.short))
     }
 
+    /// People see the `<author>/<seq>` form of what a reply points at, not its hash.
     @Test func replyCarriesTheKeyText() throws {
-        let key = EntryKey(author: try identity(2).id, seq: 9)
-        let entry = signedEntry(by: try identity(1), content: try message(replyTo: key))
-        #expect(ChatEvent(entry: entry, directory: IdentityDirectory())?.replyTo == key.text)
+        let ref = EntryRef(author: try identity(2).id, seq: 9, hash: EntryHash(of: [9]))
+        let entry = signedEntry(by: try identity(1), content: try message(replyTo: ref))
+        #expect(ChatEvent(entry: entry, directory: IdentityDirectory())?.replyTo == ref.key.text)
     }
 
     @Test func profileAndUnknownKinds() throws {
@@ -77,7 +78,7 @@ struct ControlRenderingTests {
         var counters = ReplicationCounters()
         let fields: [WritableKeyPath<ReplicationCounters, UInt64>] = [
             \.datagramsIn, \.datagramsOut, \.datagramBytesOut, \.pushesOut, \.entriesPushedIn, \.duplicates, \.dropped,
-            \.otherNetwork, \.rateLimited, \.syncsStarted, \.syncsFailed, \.syncsCompleted, \.inboundSyncs,
+            \.otherNetwork, \.otherVersion, \.rateLimited, \.syncsStarted, \.syncsFailed, \.syncsCompleted, \.inboundSyncs,
             \.inboundSyncsRefused, \.entriesSyncedIn, \.entriesSyncedOut, \.syncBytesIn,
         ]
         for (value, field) in fields.enumerated() { counters[keyPath: field] = UInt64(value + 1) }

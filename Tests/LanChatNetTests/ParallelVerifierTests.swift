@@ -2,25 +2,36 @@ import LanChatCore
 @testable import LanChatNet
 import Testing
 
+/// A sync batch is checked one signature per hash chain (`HashChain`), the chains spread over every core.
 @Suite("parallel signature checks of sync batches")
 struct ParallelVerifierTests {
-    private func batch(_ count: Int) throws -> [Entry] {
-        let identity = try LocalIdentity(seed: Array(repeating: 7, count: 32))
-        return try (1...count).map { seq in
-            Entry.sign(by: identity, seq: UInt64(seq), timestamp: HybridTimestamp(wallMillis: 1000, counter: UInt16(seq)),
-                       content: .message(try .init(room: "general", body: "entry \(seq)")))
+    /// `count` entries of one author's log, each linking the one before.
+    private static func chain(_ seed: UInt8, count: Int) throws -> [Entry] {
+        let identity = try LocalIdentity(seed: Array(repeating: seed, count: 32))
+        var entries: [Entry] = []
+        for seq in 1...count {
+            entries.append(Entry.sign(
+                by: identity, seq: UInt64(seq), timestamp: HybridTimestamp(wallMillis: 1000, counter: UInt16(seq)),
+                links: entries.last.map { [$0.tip] } ?? [], content: .message(try .init(room: "general", body: "entry \(seq)"))))
         }
+        return entries
+    }
+
+    /// Many authors' chains, so several lanes run.
+    private static func batch() throws -> [Entry] {
+        try (1...100 as ClosedRange<UInt8>).flatMap { try chain($0, count: 3) }
     }
 
     @Test func aBatchOfGoodEntriesPasses() async throws {
-        #expect(await ParallelVerifier.verify(try batch(300)))
+        #expect(await ParallelVerifier.verify(try Self.chain(7, count: 300)))
+        #expect(await ParallelVerifier.verify(try Self.batch()))
     }
 
     @Test(arguments: [0, 150, 299])
     func oneTamperedEntryAnywhereFailsTheBatch(position: Int) async throws {
-        var entries = try batch(300)
+        var entries = try Self.batch()
         var bytes = entries[position].encoded
-        bytes[Entry.headerBytes + 3] ^= 0x01  // a byte of the body
+        bytes[41 + 7] ^= 0x01  // a byte of the signed timestamp: its hash changes, so the chain breaks there
         // Decoded the way a sync session reads frames: structure checked, signature left to the verifier.
         entries[position] = try Entry.decode(bytes, verifySignature: false)
         #expect(await !ParallelVerifier.verify(entries))

@@ -7,16 +7,36 @@ struct IdentityRecordsTests {
     @Test func highestSeqProfileWinsEvenWhenAnOlderOneArrivesLater() async throws {
         try await withStore { store in
             let alice = try identity(1), bob = try identity(2)
-            _ = try await store.insert([try profileEntry(alice, seq: 3, name: "New")])
-            _ = try await store.insert([try profileEntry(alice, seq: 1, name: "Old")])
-            _ = try await store.insert([try messageEntry(alice, seq: 4), try messageEntry(bob, seq: 1)])
+            let old = try profileEntry(alice, name: "Old")
+            let between = try messageEntry(alice, after: old)
+            let new = try profileEntry(alice, after: between, name: "New")
+            let after = try messageEntry(alice, after: new)
+            let bob1 = try messageEntry(bob)
+            _ = try await store.insert([new])
+            _ = try await store.insert([old])
+            _ = try await store.insert([after, between, bob1])
             #expect(try await store.identityRecords() == [alice.id: IdentityDirectory.Record(name: "New", profileSeq: 3)])
 
-            _ = try await store.insert([try profileEntry(alice, seq: 5, name: "Newest"), try profileEntry(bob, seq: 2, name: "Bob")])
+            _ = try await store.insert([try profileEntry(alice, after: after, name: "Newest"), try profileEntry(bob, after: bob1, name: "Bob")])
             #expect(try await store.identityRecords() == [
                 alice.id: IdentityDirectory.Record(name: "Newest", profileSeq: 5),
                 bob.id: IdentityDirectory.Record(name: "Bob", profileSeq: 2),
             ])
+        }
+    }
+
+    /// At a forked seq the profile with the higher hash wins, whatever the order they arrive in.
+    @Test(arguments: [false, true])
+    func atAForkedSeqTheHigherHashWins(reversed: Bool) async throws {
+        try await withStore { store in
+            let alice = try identity(1)
+            let first = try messageEntry(alice)
+            let profiles = [try profileEntry(alice, after: first, name: "Left"), try profileEntry(alice, after: first, name: "Right")]
+            let winner = try #require(profiles.max { $0.hash < $1.hash })
+            _ = try await store.insert([first])
+            for profile in reversed ? profiles.reversed() : profiles { _ = try await store.insert([profile]) }
+            let name = try winner.content() == .profile(name: "Left") ? "Left" : "Right"
+            #expect(try await store.identityRecords() == [alice.id: IdentityDirectory.Record(name: name, profileSeq: 2)])
         }
     }
 

@@ -7,13 +7,15 @@ public struct AuthorID: Hashable, Comparable, Sendable, CustomStringConvertible 
     /// Characters of the base32 form shown to people; 30 bits tell apart any office's worth of users.
     public static let shortLength = 6
 
-    public let bytes: [UInt8]
+    private let value: Bytes32
+
+    public var bytes: [UInt8] { value.array }
 
     public init(bytes: [UInt8]) throws(DecodeError) {
-        guard bytes.count == Self.byteCount else {
+        guard let value = Bytes32(bytes) else {
             throw .invalid(field: "author", reason: "must be \(Self.byteCount) bytes")
         }
-        self.bytes = bytes
+        self.value = value
     }
 
     /// Parses the text form (52 base32 characters).
@@ -28,9 +30,7 @@ public struct AuthorID: Hashable, Comparable, Sendable, CustomStringConvertible 
     public var short: String { String(text.prefix(Self.shortLength)) }
     public var description: String { short }
 
-    public static func < (lhs: AuthorID, rhs: AuthorID) -> Bool {
-        lhs.bytes.lexicographicallyPrecedes(rhs.bytes)
-    }
+    public static func < (lhs: AuthorID, rhs: AuthorID) -> Bool { lhs.value < rhs.value }
 
     func isValidSignature<Message: DataProtocol>(_ signature: [UInt8], for message: Message) -> Bool {
         guard let key = try? Curve25519.Signing.PublicKey(rawRepresentation: bytes) else { return false }

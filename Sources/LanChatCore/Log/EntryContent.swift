@@ -8,9 +8,9 @@ public enum EntryContent: Hashable, Sendable {
     public struct Message: Hashable, Sendable {
         public let room: String
         public let body: String
-        public let replyTo: EntryKey?
+        public let replyTo: EntryRef?
 
-        public init(room: String, body: String, replyTo: EntryKey? = nil) throws(DecodeError) {
+        public init(room: String, body: String, replyTo: EntryRef? = nil) throws(DecodeError) {
             try Self.validate(room: room)
             guard body.utf8.count <= Limits.maxBodyBytes else {
                 throw .oversized(field: "body", size: body.utf8.count, limit: Limits.maxBodyBytes)
@@ -63,13 +63,7 @@ public enum EntryContent: Hashable, Sendable {
                 throw .invalid(field: "message flags", reason: "unknown bits set")
             }
             let room = try reader.utf8(Int(try reader.u8("room length")), limit: Limits.maxRoomBytes, "room")
-            var reply: EntryKey?
-            if flags & MessageFlags.reply != 0 {
-                let author = try AuthorID(bytes: reader.raw(AuthorID.byteCount, "reply author"))
-                let seq = try reader.u64("reply seq")
-                guard seq >= 1 else { throw .invalid(field: "reply seq", reason: "starts at 1") }
-                reply = EntryKey(author: author, seq: seq)
-            }
+            let reply = flags & MessageFlags.reply != 0 ? try EntryRef.decode(from: &reader, "reply") : nil
             let bodyLength = Int(try reader.u16("body length"))
             let body = try reader.utf8(bodyLength, limit: Limits.maxBodyBytes, "body")
             self = .message(try Message(room: room, body: body, replyTo: reply))
@@ -81,7 +75,8 @@ public enum EntryContent: Hashable, Sendable {
             self = .unknown(kind: kind, payload: payload)
             return
         }
-        try reader.finish()
+        // Fields a later version added: well formed, and skipped.
+        _ = try ExtensionField.decodeFields(from: &reader)
     }
 
     func encodedPayload() -> [UInt8] {
@@ -90,10 +85,7 @@ public enum EntryContent: Hashable, Sendable {
         case .message(let message):
             writer.u8(message.replyTo == nil ? 0 : MessageFlags.reply)
             writer.shortString(message.room)
-            if let reply = message.replyTo {
-                writer.raw(reply.author.bytes)
-                writer.u64(reply.seq)
-            }
+            message.replyTo?.encode(into: &writer)
             writer.u16(UInt16(message.body.utf8.count))
             writer.raw(message.body.utf8)
         case .profile(let name):

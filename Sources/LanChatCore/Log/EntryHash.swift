@@ -5,32 +5,30 @@ import Crypto
 public struct EntryHash: Hashable, Comparable, Sendable, CustomStringConvertible {
     public static let byteCount = 32
 
-    public let bytes: [UInt8]
+    private let value: Bytes32
+
+    public var bytes: [UInt8] { value.array }
 
     public init(bytes: [UInt8]) throws(DecodeError) {
-        guard bytes.count == Self.byteCount else {
+        guard let value = Bytes32(bytes) else {
             throw .invalid(field: "entry hash", reason: "must be \(Self.byteCount) bytes")
         }
-        self.bytes = bytes
+        self.value = value
     }
 
     public init<C: Collection<UInt8>>(of encoded: C) {
         var hasher = SHA256()
         hasher.update(data: Array(encoded))
-        bytes = Array(hasher.finalize())
+        value = Bytes32(Array(hasher.finalize()))!  // SHA-256 gives 32 bytes
     }
 
-    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.bytes.lexicographicallyPrecedes(rhs.bytes) }
+    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.value < rhs.value }
+
+    /// The first eight bytes as a number: a digest, a fingerprint.
+    public var prefix64: UInt64 { value.prefix64 }
 
     /// The first bytes in hex: enough to tell entries apart in a log line.
     public var description: String { bytes.prefix(6).map { String($0, radix: 16).leftPadded(to: 2) }.joined() }
-}
-
-extension Entry {
-    public var hash: EntryHash { EntryHash(of: encoded) }
-
-    /// Where this entry puts its author's log: its seq and hash.
-    public var tip: AuthorTip { AuthorTip(seq: seq, hash: hash) }
 }
 
 extension String {

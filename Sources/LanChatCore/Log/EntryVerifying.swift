@@ -6,9 +6,9 @@ public protocol EntryVerifying: Sendable {
     func verify(_ entries: [Entry]) -> Bool
 }
 
-/// One Ed25519 check per entry, on the calling thread.
+/// One Ed25519 check per hash chain in the batch, on the calling thread.
 public struct SignatureVerifier: EntryVerifying {
     public init() {}
 
-    public func verify(_ entries: [Entry]) -> Bool { entries.allSatisfy(\.hasValidSignature) }
+    public func verify(_ entries: [Entry]) -> Bool { HashChain.signers(of: entries).allSatisfy(\.hasValidSignature) }
 }

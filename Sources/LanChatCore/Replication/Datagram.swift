@@ -2,7 +2,8 @@
 /// the claim is believed only after a sync handshake proves it (see `Handshake`).
 public struct Datagram: Equatable, Sendable {
     public static let magic: [UInt8] = [0x4C, 0x43]  // "LC"
-    public static let protocolVersion: UInt8 = 1
+    /// 2: hash-linked entries (format 2), sync vectors of tips, the forks frame.
+    public static let protocolVersion: UInt8 = 2
     /// Fits an IPv6 path with any reasonable tunnel overhead without fragmenting.
     public static let maxBytes = 1200
     public static let maxHints = 8

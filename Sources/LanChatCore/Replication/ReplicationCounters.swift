@@ -8,6 +8,8 @@ public struct ReplicationCounters: Sendable, Equatable {
     /// Malformed, oversized or badly signed datagrams: dropped, never acted on.
     public var dropped: UInt64 = 0
     public var otherNetwork: UInt64 = 0
+    /// Datagrams of another protocol version: a node running another lanchat release.
+    public var otherVersion: UInt64 = 0
     /// Datagrams dropped unread because their sender exceeded its rate.
     public var rateLimited: UInt64 = 0
     public var syncsStarted: UInt64 = 0

@@ -3,7 +3,7 @@
 ///
 /// - Dissemination: a new entry is pushed by its origin straight to every live peer, one datagram
 ///   each (on a LAN every node knows every other, so this is the cheapest scheme: redundancy 0).
-/// - Anti-entropy: every ping and ack carries a digest of the version vector; a difference that
+/// - Anti-entropy: every ping and ack carries a digest of the sync vector; a difference that
 ///   persists opens a TCP sync, which repairs whatever push lost, late joiners and partitions.
 /// - Liveness, SWIM-style: one probe per period round robin, indirect probes through two peers
 ///   before a silent peer turns suspect, and offline after `suspectTimeout` of silence.
@@ -12,7 +12,7 @@ public struct Replicator: Sendable {
     public enum Directive: Equatable, Sendable {
         /// The shell encodes it (`Datagram.encoded()`) and sends it over UDP.
         case send(Datagram, to: PeerAddress)
-        /// Verified entries from a push, to be stored; report back with `headsAdvanced`.
+        /// Verified entries from a push, to be stored; report back with `tipsChanged`.
         case store([Entry], from: PeerAddress)
         /// Open a TCP sync with this peer; report back with `syncFinished`.
         case sync(with: PeerAddress)
@@ -21,20 +21,23 @@ public struct Replicator: Sendable {
     public let configuration: ReplicationConfiguration
     public let selfID: AuthorID
     private let verifier: any EntryVerifying
-    public private(set) var vector = VersionVector()
+    /// Every author's tips, as the store holds them: what pings summarise and syncs exchange.
+    public private(set) var vector = SyncVector()
     public private(set) var counters = ReplicationCounters()
     private var table = PeerTable()
     private var random: SplitMix64
     private var nextProbeID: UInt32 = 1
     private var outstanding: [UInt32: Probe] = [:]
-    private var cachedDigest: UInt64?
-    /// The vector's authors in order, kept as they arrive so a digest never sorts.
-    private var sortedAuthors: [AuthorID] = []
+    /// Kept up to date one author at a time, not computed per ping.
+    private var digest: UInt64
+    private var total: UInt64
     private var selfAddresses: Set<PeerAddress> = []
     /// A node has a few addresses at most; the set must not grow on claims from others.
     static let maxSelfAddresses = 16
     private var limiter: RateLimiter
     private var inboundSessions = 0
+    private var otherVersions: [PeerAddress: UInt8] = [:]
+    static let maxOtherVersions = 64
 
     private struct Probe {
         let target: PeerAddress
@@ -48,14 +51,15 @@ public struct Replicator: Sendable {
 
     /// `seed` drives every random choice (probe helpers, hints); `verifier` checks pushed entries.
     public init(
-        configuration: ReplicationConfiguration, selfID: AuthorID, seed: UInt64, vector: VersionVector = VersionVector(),
+        configuration: ReplicationConfiguration, selfID: AuthorID, seed: UInt64, vector: SyncVector = SyncVector(),
         verifier: any EntryVerifying = SignatureVerifier()
     ) {
         self.configuration = configuration
         self.selfID = selfID
         self.verifier = verifier
         self.vector = vector
-        sortedAuthors = vector.heads.keys.sorted()
+        digest = vector.digest
+        total = vector.total
         random = SplitMix64(seed: seed)
         limiter = RateLimiter(
             ratePerSecond: configuration.datagramsPerPeerPerSecond, burst: configuration.datagramsPerPeerPerSecond)
@@ -86,14 +90,6 @@ public struct Replicator: Sendable {
 
     public func peer(at address: PeerAddress) -> PeerRecord? { table[address] }
 
-    private var digest: UInt64 {
-        mutating get {
-            if let cachedDigest { return cachedDigest }
-            let value = VersionVector.digest(sortedAuthors: sortedAuthors, heads: vector.heads)
-            cachedDigest = value
-            return value
-        }
-    }
 
     // MARK: Events
 
@@ -137,11 +133,22 @@ public struct Replicator: Sendable {
         }
         do {
             return receive(try Datagram.decode(bytes, verifier: verifier), from: address, now: now)
+        } catch .unsupportedVersion(let version) {
+            // Another lanchat version: not an attack, and worth saying in `peers` and `doctor`.
+            counters.datagramsIn += 1
+            counters.otherVersion += 1
+            if otherVersions[address] != nil || otherVersions.count < Self.maxOtherVersions { otherVersions[address] = version }
+            return []
         } catch {
             counters.datagramsIn += 1
             counters.dropped += 1
             return []
         }
+    }
+
+    /// Addresses that sent datagrams of another protocol version, with that version (bounded).
+    public var incompatiblePeers: [(address: PeerAddress, version: UInt8)] {
+        otherVersions.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
     }
 
     private mutating func receive(_ datagram: Datagram, from address: PeerAddress, now: UInt64) -> [Directive] {
@@ -188,14 +195,15 @@ public struct Replicator: Sendable {
             }
         case .push(let entry):
             counters.entriesPushedIn += 1
-            if entry.seq <= vector[entry.author] {
+            // A different entry at a seq already held (a fork) comes by sync, where it is seen.
+            if entry.seq <= vector.highestSeq(of: entry.author) {
                 counters.duplicates += 1
             } else {
                 out.append(.store([entry], from: address))
             }
         case .announce(let key):
             // Within the cooldown, the next scheduled sync (digests differ by then) fetches it.
-            if key.seq > vector[key.author], let record = table[address], isCooled(record, now) {
+            if key.seq > vector.highestSeq(of: key.author), let record = table[address], isCooled(record, now) {
                 requestSync(with: address, now: now, &out)
             }
         }
@@ -204,7 +212,8 @@ public struct Replicator: Sendable {
 
     /// A local entry was committed: push it to every peer that is not offline.
     public mutating func published(_ entry: Entry, now: UInt64) -> [Directive] {
-        headsAdvanced([entry.author: entry.seq])
+        // A local entry links every tip its author had: it is the one tip now.
+        tipsChanged([entry.author: [entry.tip]])
         let fits = entry.encoded.count + Datagram.pushOverhead(network: configuration.network) <= Datagram.maxBytes
         let datagram = Datagram(
             network: configuration.network, sender: selfID, body: fits ? .push(entry) : .announce(entry.key))
@@ -217,14 +226,14 @@ public struct Replicator: Sendable {
         return out
     }
 
-    /// The store committed entries; these are the new contiguous heads of their authors.
-    public mutating func headsAdvanced(_ heads: [AuthorID: UInt64]) {
-        for (author, seq) in heads where seq > vector[author] {
-            if vector[author] == 0 {
-                sortedAuthors.insert(author, at: sortedAuthors.firstIndex { author < $0 } ?? sortedAuthors.endIndex)
-            }
-            vector.advance(author, to: seq)
-            cachedDigest = nil
+    /// The store committed entries; these are the new tips of their authors.
+    public mutating func tipsChanged(_ tips: [AuthorID: [AuthorTip]]) {
+        for (author, authorTips) in tips where vector.tips[author] ?? [] != authorTips.sorted() {
+            digest &-= SyncVector.digestTerm(author, vector.tips[author] ?? [])
+            total &-= vector.highestSeq(of: author)
+            vector.setTips(of: author, to: authorTips)
+            digest &+= SyncVector.digestTerm(author, vector.tips[author] ?? [])
+            total &+= vector.highestSeq(of: author)
         }
     }
 
@@ -346,7 +355,7 @@ public struct Replicator: Sendable {
         let hints = table.sample(configuration.hintsPerProbe, using: &random) {
             $0.state != .offline && $0.verifiedID != nil && $0.address != recipient
         }.map { PeerHint(id: $0.verifiedID!, address: $0.address) }  // verifiedID is non-nil by the filter
-        return Datagram.Probe(id: id, digest: digest, total: vector.total, hints: hints)
+        return Datagram.Probe(id: id, digest: digest, total: total, hints: hints)
     }
 
     // MARK: Anti-entropy
@@ -369,7 +378,7 @@ public struct Replicator: Sendable {
     }
 
     private mutating func scheduleSyncs(now: UInt64, _ out: inout [Directive]) {
-        let myTotal = vector.total
+        let myTotal = total
         for address in table.syncCandidates.sorted() {
             guard let record = table[address], !record.syncing else { continue }
             let cooled = isCooled(record, now)

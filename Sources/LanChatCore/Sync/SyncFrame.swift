@@ -9,6 +9,10 @@ public enum SyncFrame: Equatable, Sendable {
     case helloReply(sender: AuthorID, challenge: [UInt8], signature: [UInt8])
     case proof(signature: [UInt8])
     case vector(SyncVector)
+    /// Sent twice by both sides after the vectors: first for each author whose log this side found
+    /// forked against the peer's vector, then for the authors only the peer found forked: the positions
+    /// it holds at a few seqs (its highest, then 1, 2, 4, 8 … below). Usually both empty.
+    case forks(Checkpoints)
     /// Entries as decoded from the wire: well formed, signatures not checked yet (the receiving
     /// `SyncInbound` has them verified before anything is stored).
     case entries([Entry])
@@ -16,7 +20,7 @@ public enum SyncFrame: Equatable, Sendable {
     case done(more: Bool)
 
     private enum Tag: UInt8 {
-        case hello = 1, helloReply, proof, vector, entries, done
+        case hello = 1, helloReply, proof, vector, entries, done, forks
     }
 
     /// Type byte and body, without the length prefix (the transport adds it).
@@ -48,6 +52,9 @@ public enum SyncFrame: Equatable, Sendable {
         case .done(let more):
             writer.u8(Tag.done.rawValue)
             writer.u8(more ? 1 : 0)
+        case .forks(let checkpoints):
+            writer.u8(Tag.forks.rawValue)
+            TipsCodec.encode(checkpoints.positions, into: &writer)
         }
         return writer.bytes
     }
@@ -88,6 +95,9 @@ public enum SyncFrame: Equatable, Sendable {
             let more = try reader.u8("more")
             guard more <= 1 else { throw .invalid(field: "more", reason: "must be 0 or 1") }
             frame = .done(more: more == 1)
+        case .forks:
+            frame = .forks(Checkpoints(try TipsCodec.decode(
+                from: &reader, maxAuthors: Checkpoints.maxAuthors, maxPerAuthor: Checkpoints.maxPerAuthor)))
         case nil:
             throw .invalid(field: "frame type", reason: "unknown frame type \(tag)")
         }
@@ -104,6 +114,7 @@ public enum SyncFrame: Equatable, Sendable {
         case .vector: "vector"
         case .entries: "entries"
         case .done: "done"
+        case .forks: "forks"
         }
     }
 }

@@ -1,6 +1,10 @@
 /// The opening of a sync, as a value: the mutual handshake that binds the session to two proven IDs,
-/// then the exchange of sync vectors. Once both vectors are known it hands over a `SyncExchange`,
-/// whose two halves run at once (neither side's sending may wait on the other's).
+/// the exchange of sync vectors, and the search for forks. Each side checks the peer's tips at seqs it
+/// has reached against what it holds: a tip it does not hold means that author's log forked. Both sides
+/// then exchange checkpoints (`forks` frames, two rounds, so each has the other's for every forked
+/// author), and each walks down from its own tips the peer lacks to the first entry the peer is known to
+/// hold: above that seq it sends the peer everything of that author, every branch. Then it hands over a
+/// `SyncExchange`, whose two halves run at once (neither side's sending may wait on the other's).
 public struct SyncHandshake: Sendable {
     public enum Role: Equatable, Sendable {
         /// `expecting`: the ID the initiator believes it dials, if any; another one fails the handshake.
@@ -10,10 +14,44 @@ public struct SyncHandshake: Sendable {
 
     public enum Action: Equatable, Sendable {
         case send(SyncFrame)
-        /// Read this node's sync vector; answer with `vectorRead(_:)`.
+        /// Read this node's sync vector and which authors' logs it holds forked; answer with `vectorRead(_:forked:)`.
         case readVector
+        /// Which of these entries does this node hold? Answer with `found(_:)`.
+        case lookUp([AuthorID: [AuthorTip]])
+        /// Read this node's positions at `Checkpoints.seqs(below:)` its highest seq, for these authors;
+        /// answer with `checkpointsRead(_:)`.
+        case readCheckpoints([AuthorID])
+        /// For each author, walk down from these tips of this node's log (following links) to the first
+        /// entries whose hash is in the set, and answer with `forkPointsFound(_:)`: the lowest seq reached
+        /// that way per author (0 if a walk reached seq 1 without meeting one).
+        case findForkPoints([AuthorID: ForkSearch])
         case established(SyncExchange)
         case fail(SyncFailure)
+    }
+
+    /// What the two sides have told each other so far, after the proofs.
+    private struct Negotiation: Sendable {
+        let peer: AuthorID
+        let peerPort: UInt16
+        var mine: SyncVector?
+        var theirs: SyncVector?
+        /// Authors whose log this node holds forked (two entries at one seq).
+        var forkedHere: Set<AuthorID> = []
+        /// This side's two `forks` frames: the authors it found forked, then its replies for the authors
+        /// only the peer found.
+        var myForks: Checkpoints?
+        var myReply: Checkpoints?
+        var theirForks: Checkpoints?
+        var theirReply: Checkpoints?
+        /// The store question this side is waiting for.
+        var asked: Question?
+    }
+
+    private enum Question: Sendable {
+        case heldTips([AuthorID: [AuthorTip]])
+        case checkpoints
+        case reply
+        case forkPoints
     }
 
     private enum State: Sendable {
@@ -21,7 +59,7 @@ public struct SyncHandshake: Sendable {
         case awaitingHelloReply
         case awaitingHello
         case awaitingProof(peer: AuthorID, peerPort: UInt16)
-        case exchangingVectors(peer: AuthorID, peerPort: UInt16, mine: SyncVector?, theirs: SyncVector?)
+        case negotiating(Negotiation)
         case over
     }
 
@@ -69,7 +107,7 @@ public struct SyncHandshake: Sendable {
             guard HandshakeTranscript.verify(
                 signature, by: peer, role: .responder, network: network, challenge: challenge, other: identity.id)
             else { return fail(.authentication("peer's signature does not verify")) }
-            state = .exchangingVectors(peer: peer, peerPort: 0, mine: nil, theirs: nil)
+            state = .negotiating(Negotiation(peer: peer, peerPort: 0))
             let proof = HandshakeTranscript.sign(identity, role: .initiator, network: network, challenge: theirChallenge, other: peer)
             return [.send(.proof(signature: proof)), .readVector]
         case (.awaitingHello, .hello(let theirNetwork, let peer, let port, let theirChallenge)):
@@ -82,11 +120,21 @@ public struct SyncHandshake: Sendable {
             guard HandshakeTranscript.verify(
                 signature, by: peer, role: .initiator, network: network, challenge: challenge, other: identity.id)
             else { return fail(.authentication("peer's proof does not verify")) }
-            state = .exchangingVectors(peer: peer, peerPort: port, mine: nil, theirs: nil)
+            state = .negotiating(Negotiation(peer: peer, peerPort: port))
             return [.readVector]
-        case (.exchangingVectors(let peer, let port, let mine, nil), .vector(let theirs)):
-            state = .exchangingVectors(peer: peer, peerPort: port, mine: mine, theirs: theirs)
-            return establishIfReady()
+        case (.negotiating(var negotiation), .vector(let theirs)) where negotiation.theirs == nil:
+            negotiation.theirs = theirs
+            return advance(negotiation)
+        // A peer sends its first forks frame after its vector, and its reply only after our first one.
+        case (.negotiating(var negotiation), .forks(let checkpoints))
+        where negotiation.mine != nil && negotiation.theirs != nil && negotiation.theirReply == nil
+            && (negotiation.theirForks == nil || negotiation.myForks != nil):
+            if negotiation.theirForks == nil {
+                negotiation.theirForks = checkpoints
+            } else {
+                negotiation.theirReply = checkpoints
+            }
+            return advance(negotiation)
         case (.over, _):
             return []
         default:
@@ -94,24 +142,133 @@ public struct SyncHandshake: Sendable {
         }
     }
 
-    public mutating func vectorRead(_ mine: SyncVector) -> [Action] {
-        guard case .exchangingVectors(let peer, let port, nil, let theirs) = state else { return [] }
-        state = .exchangingVectors(peer: peer, peerPort: port, mine: mine, theirs: theirs)
-        return [.send(.vector(mine))] + establishIfReady()
+    public mutating func vectorRead(_ mine: SyncVector, forked: Set<AuthorID> = []) -> [Action] {
+        guard case .negotiating(var negotiation) = state, negotiation.mine == nil else { return [] }
+        negotiation.mine = mine
+        negotiation.forkedHere = forked
+        return [.send(.vector(mine))] + advance(negotiation)
     }
 
-    private mutating func establishIfReady() -> [Action] {
-        guard case .exchangingVectors(let peer, let port, let mine?, let theirs?) = state else { return [] }
+    public mutating func found(_ held: Set<EntryHash>) -> [Action] {
+        guard case .negotiating(var negotiation) = state, case .heldTips(let asked)? = negotiation.asked,
+            let mine = negotiation.mine, let theirs = negotiation.theirs
+        else { return [] }
+        negotiation.asked = nil
+        // A tip of theirs at a seq this node holds, but not that entry: the author's log forked. And a log
+        // this node holds forked, where the tips differ: the peer may lack a branch that was merged since
+        // (the merge alone would not complete there).
+        let unheld = asked.filter { _, tips in tips.contains { !held.contains($0.hash) } }.keys
+        let differing = negotiation.forkedHere.filter { (mine.tips[$0] ?? []) != (theirs.tips[$0] ?? []) }
+        let forked = Set(unheld).union(differing).sorted()
+        guard !forked.isEmpty else {
+            negotiation.myForks = Checkpoints()
+            return [.send(.forks(Checkpoints()))] + advance(negotiation)
+        }
+        negotiation.asked = .checkpoints
+        state = .negotiating(negotiation)
+        return [.readCheckpoints(forked)]
+    }
+
+    public mutating func checkpointsRead(_ checkpoints: Checkpoints) -> [Action] {
+        guard case .negotiating(var negotiation) = state, let question = negotiation.asked else { return [] }
+        negotiation.asked = nil
+        switch question {
+        case .checkpoints: negotiation.myForks = checkpoints
+        case .reply: negotiation.myReply = checkpoints
+        case .heldTips, .forkPoints: return []
+        }
+        return [.send(.forks(checkpoints))] + advance(negotiation)
+    }
+
+    public mutating func forkPointsFound(_ points: [AuthorID: UInt64]) -> [Action] {
+        guard case .negotiating(let negotiation) = state, case .forkPoints? = negotiation.asked else { return [] }
+        return establish(negotiation, forkPoints: points)
+    }
+
+    /// Takes the negotiation as far as what is known allows.
+    private mutating func advance(_ negotiation: Negotiation) -> [Action] {
+        var negotiation = negotiation
+        state = .negotiating(negotiation)
+        guard negotiation.asked == nil, let mine = negotiation.mine, let theirs = negotiation.theirs else { return [] }
+        guard let myForks = negotiation.myForks else {
+            // Their tips at seqs this node has reached that are not its own tips: entries it holds (it is
+            // ahead on the same line) or not (the log forked). The store tells which.
+            var toCheck: [AuthorID: [AuthorTip]] = [:]
+            for (author, tips) in theirs.tips {
+                guard let own = mine.tips[author], own != tips else { continue }
+                let reached = own.last?.seq ?? 0
+                let unknown = tips.filter { $0.seq <= reached && !own.contains($0) }
+                if !unknown.isEmpty { toCheck[author] = unknown }
+            }
+            negotiation.asked = .heldTips(toCheck)
+            state = .negotiating(negotiation)
+            // Nothing to look up: the logs forked here still decide.
+            return toCheck.isEmpty ? found([]) : [.lookUp(toCheck)]
+        }
+        guard let theirForks = negotiation.theirForks else { return [] }
+        guard negotiation.myReply != nil else {
+            // Authors only the peer found forked: it needs this node's checkpoints of them too.
+            let onlyTheirs = theirForks.positions.keys.filter { myForks.positions[$0] == nil }.sorted()
+            guard !onlyTheirs.isEmpty else {
+                negotiation.myReply = Checkpoints()
+                return [.send(.forks(Checkpoints()))] + advance(negotiation)
+            }
+            negotiation.asked = .reply
+            state = .negotiating(negotiation)
+            return [.readCheckpoints(onlyTheirs)]
+        }
+        guard let theirReply = negotiation.theirReply else { return [] }
+        // For every forked author: from each of this node's tips the peer does not have as a tip, down
+        // to an entry the peer reported holding.
+        var searches: [AuthorID: ForkSearch] = [:]
+        for author in Set(myForks.positions.keys).union(theirForks.positions.keys) {
+            let theirTips = theirs.tips[author] ?? []
+            let from = (mine.tips[author] ?? []).filter { !theirTips.contains($0) }
+            guard !from.isEmpty else { continue }
+            let stop = theirForks.positions[author] ?? theirReply.positions[author] ?? []
+            searches[author] = ForkSearch(from: from, stop: Set(stop.map(\.hash)))
+        }
+        guard !searches.isEmpty else { return establish(negotiation, forkPoints: [:]) }
+        negotiation.asked = .forkPoints
+        state = .negotiating(negotiation)
+        return [.findForkPoints(searches)]
+    }
+
+    /// What each side lacks: for an author whose log forked, everything above the fork point found by
+    /// the walk, on every branch; for every other author, what lies above the peer's highest seq.
+    private mutating func establish(_ negotiation: Negotiation, forkPoints: [AuthorID: UInt64]) -> [Action] {
+        guard let mine = negotiation.mine, let theirs = negotiation.theirs, let myForks = negotiation.myForks,
+            let theirForks = negotiation.theirForks
+        else { return [] }
         state = .over
+        let forked = Set(myForks.positions.keys).union(theirForks.positions.keys)
+        var plan = mine.missing(in: theirs).filter { !forked.contains($0.author) }.map {
+            SyncOutbound.Want(author: $0.author, after: $0.after, through: mine.highestSeq(of: $0.author))
+        }
+        for (author, point) in forkPoints where mine.highestSeq(of: author) > point {
+            plan.append(SyncOutbound.Want(author: author, after: point, through: mine.highestSeq(of: author)))
+        }
         return [.established(SyncExchange(
-            peer: peer, peerPort: port,
-            outbound: SyncOutbound(mine: mine, theirs: theirs, bound: configuration.maxEntriesPerSession),
-            inbound: SyncInbound(mine: mine, offered: theirs, configuration: configuration)))]
+            peer: negotiation.peer, peerPort: negotiation.peerPort,
+            outbound: SyncOutbound(plan: plan.sorted { $0.author < $1.author }, bound: configuration.maxEntriesPerSession),
+            inbound: SyncInbound(mine: mine, offered: theirs, forked: forked, configuration: configuration)))]
     }
 
     private mutating func fail(_ failure: SyncFailure) -> [Action] {
         state = .over
         return [.fail(failure)]
+    }
+}
+
+/// Where to look for the point a forked log split, as seen from one side: its own tips the peer lacks,
+/// and the entries the peer reported holding.
+public struct ForkSearch: Equatable, Sendable {
+    public let from: [AuthorTip]
+    public let stop: Set<EntryHash>
+
+    public init(from: [AuthorTip], stop: Set<EntryHash>) {
+        self.from = from
+        self.stop = stop
     }
 }
 

@@ -13,6 +13,8 @@ public struct SyncInbound: Equatable, Sendable {
 
     private let mine: SyncVector
     private let offered: SyncVector
+    /// Authors whose log forked: the peer sends everything above the seq both agree on.
+    private let forked: Set<AuthorID>
     private let configuration: SyncConfiguration
     private var pending: [Entry] = []
     private(set) var received = 0
@@ -23,10 +25,12 @@ public struct SyncInbound: Equatable, Sendable {
     private var failed = false
 
     /// `mine` is what this node sent, `offered` the peer's vector: the peer may send only entries
-    /// of authors it offered, above what this node holds and up to what it offered.
-    public init(mine: SyncVector, offered: SyncVector, configuration: SyncConfiguration) {
+    /// of authors it offered, up to what it offered, and above what this node holds unless the
+    /// author's log forked.
+    public init(mine: SyncVector, offered: SyncVector, forked: Set<AuthorID> = [], configuration: SyncConfiguration) {
         self.mine = mine
         self.offered = offered
+        self.forked = forked
         self.configuration = configuration
     }
 
@@ -40,7 +44,7 @@ public struct SyncInbound: Equatable, Sendable {
                 guard entry.seq <= top else {
                     return fail(.outOfBounds(top == 0 ? "entries of an author the peer did not offer" : "entries beyond what the peer offered"))
                 }
-                guard entry.seq > mine.highestSeq(of: entry.author) else {
+                guard forked.contains(entry.author) || entry.seq > mine.highestSeq(of: entry.author) else {
                     return fail(.outOfBounds("entries this node said it holds"))
                 }
             }
@@ -53,7 +57,7 @@ public struct SyncInbound: Equatable, Sendable {
         case .done(let more):
             peerHasMore = more
             return flush() + finishIfComplete()
-        case .hello, .helloReply, .proof, .vector:
+        case .hello, .helloReply, .proof, .vector, .forks:
             return fail(.protocolViolation("unexpected \(frame.name) while receiving entries"))
         }
     }

@@ -13,8 +13,9 @@ public struct SyncOutbound: Equatable, Sendable {
     /// Entries read from the store at once: fifty full frames.
     static let readChunk = SyncFrame.maxEntriesPerFrame * 50
 
-    /// One author the peer lacks: what it holds up to, and what this node offered (never sends beyond).
-    private struct Want: Equatable, Sendable {
+    /// One author the peer lacks: the seq it is sent from (exclusive), and the highest this node
+    /// offered (it never sends beyond). Every entry in between is sent, on every branch of a fork.
+    struct Want: Equatable, Sendable {
         let author: AuthorID
         var after: UInt64
         let through: UInt64
@@ -26,11 +27,12 @@ public struct SyncOutbound: Equatable, Sendable {
     private let bound: Int
     private(set) var sent = 0
     private var awaitingRead = false
+    private var requestedLimit = 0
     private var doneSent = false
 
-    /// What `theirs` lacks of `mine`, sent up to `bound` entries.
-    public init(mine: SyncVector, theirs: SyncVector, bound: Int) {
-        wants = mine.missing(in: theirs).map { Want(author: $0.author, after: $0.after, through: mine.highestSeq(of: $0.author)) }
+    /// Sends what `plan` names, up to `bound` entries.
+    init(plan: [Want], bound: Int) {
+        wants = plan
         self.bound = bound
     }
 
@@ -49,20 +51,26 @@ public struct SyncOutbound: Equatable, Sendable {
         }
         awaitingRead = true
         let want = wants[current]
-        return .read(author: want.author, after: want.after, limit: min(bound - sent, Self.readChunk))
+        requestedLimit = min(bound - sent, Self.readChunk)
+        return .read(author: want.author, after: want.after, limit: requestedLimit)
     }
 
-    /// The store's answer to the last `read`. Entries past what was offered (written since) stay for the next session.
+    /// The store's answer to the last `read`, in seq order. Entries past what was offered (written since)
+    /// stay for the next session.
     public mutating func read(_ entries: [Entry]) {
         precondition(awaitingRead, "no read was asked for")
         awaitingRead = false
         let want = wants[current]
-        let offered = entries.prefix { $0.author == want.author && $0.seq > want.after && $0.seq <= want.through }
-        queued = Array(offered)
-        if let last = offered.last, last.seq < want.through, offered.count == entries.count {
-            wants[current].after = last.seq
-        } else {
+        let offered = Array(entries.prefix { $0.author == want.author && $0.seq > want.after && $0.seq <= want.through })
+        guard entries.count == requestedLimit, offered.count == entries.count, let lastSeq = offered.last?.seq, lastSeq < want.through else {
+            queued = offered
             current += 1
+            return
         }
+        // More may follow. The limit may have split the entries of the last seq (a fork): they are read
+        // again next time, so none is skipped.
+        let whole = offered.filter { $0.seq < lastSeq }
+        queued = whole.isEmpty ? offered : whole
+        wants[current].after = queued.last!.seq  // never empty: the read was full
     }
 }

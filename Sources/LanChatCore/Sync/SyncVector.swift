@@ -34,9 +34,9 @@ public struct SyncVector: Equatable, Sendable {
         tips = heads.mapValues { [$0] }
     }
 
-    /// The author's log now stands at this one tip (its contiguous head moved).
-    public mutating func moveHead(of author: AuthorID, to tip: AuthorTip) {
-        tips[author] = [tip]
+    /// The author's log now stands at these tips (none: the author is not held).
+    public mutating func setTips(of author: AuthorID, to authorTips: [AuthorTip]) {
+        tips[author] = authorTips.isEmpty ? nil : Array(Array(Set(authorTips)).sorted().suffix(Self.maxTipsPerAuthor))
     }
 
     /// The highest seq held of the author, 0 if none.
@@ -61,20 +61,53 @@ public struct SyncVector: Equatable, Sendable {
         }.sorted()
     }
 
-    public func encode(into writer: inout ByteWriter) {
+    public func encode(into writer: inout ByteWriter) { TipsCodec.encode(tips, into: &writer) }
+
+    public static func decode(from reader: inout ByteReader) throws(DecodeError) -> SyncVector {
+        SyncVector(try TipsCodec.decode(from: &reader, maxAuthors: maxAuthors, maxPerAuthor: maxTipsPerAuthor))
+    }
+
+    /// The digest sent in every ping and ack: eight bytes that differ, with overwhelming likelihood,
+    /// whenever two vectors differ, also when they differ only in a hash (a fork). A sum of one term
+    /// per author, so that a change of one author's tips updates it in O(1) (`digestTerm`).
+    public var digest: UInt64 { tips.reduce(0) { $0 &+ Self.digestTerm($1.key, $1.value) } }
+
+    /// One author's share of the digest: the first eight bytes of SHA-256 over the author and its tips
+    /// as the vector encodes them; 0 for an author not held.
+    public static func digestTerm(_ author: AuthorID, _ tips: [AuthorTip]) -> UInt64 {
+        guard !tips.isEmpty else { return 0 }
+        var writer = ByteWriter(capacity: AuthorID.byteCount + 1 + tips.count * 40)
+        TipsCodec.encodeTips(of: author, tips, into: &writer)
+        return EntryHash(of: writer.bytes).prefix64
+    }
+
+    /// A size hint sent with the digest: the sum of each author's highest seq.
+    public var total: UInt64 { tips.values.reduce(0) { $0 &+ ($1.last?.seq ?? 0) } }
+}
+
+/// Maps of author to positions on the wire: the sync vector, and the checkpoints of a fork search.
+/// Authors strictly ascending and each author's positions strictly ascending, so each map has one
+/// encoding.
+enum TipsCodec {
+    static func encode(_ tips: [AuthorID: [AuthorTip]], into writer: inout ByteWriter) {
         writer.u32(UInt32(tips.count))
         for (author, authorTips) in tips.sorted(by: { $0.key < $1.key }) {
-            writer.raw(author.bytes)
-            writer.u8(UInt8(authorTips.count))
-            for tip in authorTips {
-                writer.u64(tip.seq)
-                writer.raw(tip.hash.bytes)
-            }
+            encodeTips(of: author, authorTips, into: &writer)
         }
     }
 
-    /// Authors strictly ascending and tips strictly ascending, so each vector has one encoding.
-    public static func decode(from reader: inout ByteReader) throws(DecodeError) -> SyncVector {
+    static func encodeTips(of author: AuthorID, _ tips: [AuthorTip], into writer: inout ByteWriter) {
+        writer.raw(author.bytes)
+        writer.u8(UInt8(tips.count))
+        for tip in tips {
+            writer.u64(tip.seq)
+            writer.raw(tip.hash.bytes)
+        }
+    }
+
+    static func decode(
+        from reader: inout ByteReader, maxAuthors: Int, maxPerAuthor: Int
+    ) throws(DecodeError) -> [AuthorID: [AuthorTip]] {
         let count = Int(try reader.u32("vector size"))
         guard count <= maxAuthors else { throw .oversized(field: "vector", size: count, limit: maxAuthors) }
         var tips: [AuthorID: [AuthorTip]] = [:]
@@ -89,7 +122,7 @@ public struct SyncVector: Equatable, Sendable {
             previous = author
             let tipCount = Int(try reader.u8("tip count"))
             guard tipCount >= 1 else { throw .invalid(field: "tip count", reason: "must be at least 1") }
-            guard tipCount <= maxTipsPerAuthor else { throw .oversized(field: "tips", size: tipCount, limit: maxTipsPerAuthor) }
+            guard tipCount <= maxPerAuthor else { throw .oversized(field: "tips", size: tipCount, limit: maxPerAuthor) }
             var authorTips: [AuthorTip] = []
             for _ in 0..<tipCount {
                 let seq = try reader.u64("tip seq")
@@ -102,6 +135,6 @@ public struct SyncVector: Equatable, Sendable {
             }
             tips[author] = authorTips
         }
-        return SyncVector(tips)
+        return tips
     }
 }

@@ -1,18 +1,22 @@
 import LanChatControl
 import LanChatCore
+import LanChatStore
 
 // Core knows nothing of the control protocol; these build its shapes from Core's types.
 
 extension ChatEvent {
     /// A stored entry as people see it: the author's name comes from the identity table now,
-    /// not from when the entry was written. Nil for kinds that are not shown.
-    init?(entry: Entry, directory: IdentityDirectory) {
+    /// not from when the entry was written. Nil for kinds that are not shown. `shownAt` is when
+    /// history places it (its arrival, where the author's clock ran ahead).
+    init?(entry: Entry, shownAt: HybridTimestamp? = nil, directory: IdentityDirectory) {
         let author = AuthorRef(id: entry.author.text, name: directory.displayName(of: entry.author))
+        let shownAt = shownAt ?? entry.timestamp
         switch try? entry.content() {
         case .message(let message):
             self.init(
                 type: .message, id: entry.key.text, author: author, room: message.room, body: message.body,
-                sentAt: Timestamps.rfc3339(millis: entry.timestamp.wallMillis), replyTo: message.replyTo?.text)
+                sentAt: Timestamps.rfc3339(millis: shownAt.wallMillis), replyTo: message.replyTo?.key.text,
+                clockAhead: shownAt != entry.timestamp ? true : nil)
         case .profile:
             self.init(type: .profile, author: author)
         case .unknown, nil:
@@ -60,6 +64,7 @@ extension StatusInfo.Counters {
         duplicates = counters.duplicates
         dropped = counters.dropped
         otherNetwork = counters.otherNetwork
+        otherVersion = counters.otherVersion
         rateLimited = counters.rateLimited
         syncsStarted = counters.syncsStarted
         syncsFailed = counters.syncsFailed
@@ -69,5 +74,14 @@ extension StatusInfo.Counters {
         entriesSyncedIn = counters.entriesSyncedIn
         entriesSyncedOut = counters.entriesSyncedOut
         syncBytesIn = counters.syncBytesIn
+    }
+}
+
+extension ForkState {
+    init(_ fork: AuthorSummary.Fork) {
+        switch fork {
+        case .open: self = .open
+        case .closed: self = .closed
+        }
     }
 }

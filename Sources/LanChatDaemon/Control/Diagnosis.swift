@@ -41,12 +41,19 @@ public struct NetworkFacts: Sendable {
     public var datagramsIn: UInt64
     public var inboundSyncs: UInt64
     public var syncsCompleted: UInt64
+    /// Forked logs as the store holds them; filled in by the node.
+    public var forks = ForkReport()
+    /// Nodes heard speaking another protocol version: by datagrams, and by their mDNS announcements.
+    public var otherVersions: [(address: PeerAddress, version: UInt8)] = []
+    public var ownProtocolVersion: UInt8 = Datagram.protocolVersion
 
     /// `mdnsState` as `ServiceDiscovery` reports it: `active`, `unavailable: <reason>`…, or `disabled`.
     public init(
         network: String, port: UInt16, mdnsState: String, announcedAs: String?, seesItself: Bool, services: [Service],
-        peers: [Peer], datagramsIn: UInt64, inboundSyncs: UInt64, syncsCompleted: UInt64
+        peers: [Peer], datagramsIn: UInt64, inboundSyncs: UInt64, syncsCompleted: UInt64,
+        otherVersions: [(address: PeerAddress, version: UInt8)] = []
     ) {
+        self.otherVersions = otherVersions
         self.network = network
         self.port = port
         self.mdnsState = MDNSState(mdnsState)
@@ -63,7 +70,7 @@ public struct NetworkFacts: Sendable {
 /// Turns network facts into plain-words findings with fixes. Pure, so every branch is testable.
 public enum Diagnosis {
     public static func checks(_ facts: NetworkFacts) -> [DoctorCheck] {
-        [avahi(facts), ownAnnouncement(facts), services(facts), reachability(facts), ports(facts)].compactMap { $0 }
+        [avahi(facts), ownAnnouncement(facts), services(facts), reachability(facts), ports(facts), versions(facts), log(facts.forks)].compactMap { $0 }
     }
 
     static func avahi(_ facts: NetworkFacts) -> DoctorCheck {
@@ -143,5 +150,48 @@ public enum Diagnosis {
         return DoctorCheck(
             check: "ports", status: .ok,
             detail: "peers reach UDP port \(facts.port); \(facts.inboundSyncs) sync(s) came in over TCP, \(facts.syncsCompleted) completed in all")
+    }
+
+    /// Nodes of another lanchat version cannot talk to this one: say so instead of failing silently.
+    static func versions(_ facts: NetworkFacts) -> DoctorCheck? {
+        let announced = facts.services.filter { $0.protocolVersion != facts.ownProtocolVersion }.map { ($0.address, $0.protocolVersion) }
+        var seen: [PeerAddress: UInt8] = [:]
+        for (address, version) in facts.otherVersions + announced { seen[address] = version }
+        guard !seen.isEmpty else { return nil }
+        return DoctorCheck(
+            check: "versions", status: .problem,
+            detail: "\(seen.count) node(s) speak another lanchat protocol version than this one (\(facts.ownProtocolVersion)) and cannot exchange messages with it",
+            fix: "run the same lanchat release on every machine: upgrade the older ones",
+            items: seen.sorted { $0.key < $1.key }.map { "\($0.key) speaks protocol \($0.value)" })
+    }
+
+    /// Forked logs: this identity's own, or one never merged, is a problem with its likely cause; other
+    /// people's forks that were merged since are only a note (one restored laptop must not make every
+    /// machine's doctor fail for ever).
+    static func log(_ forks: ForkReport) -> DoctorCheck {
+        if forks.twin {
+            return DoctorCheck(
+                check: "log", status: .problem,
+                detail: "entries of this identity arrive that this daemon did not write: the same identity runs on another machine (a copied state directory)",
+                fix: "stop lanchatd on the other machine, or move its state directory away so it makes its own identity; to use one identity on two devices, link them instead of copying")
+        }
+        if forks.own == .open {
+            return DoctorCheck(
+                check: "log", status: .problem,
+                detail: "this identity's log forked: two of its entries share a seq",
+                fix: "likely cause: this state directory was restored from an older backup while no peer could be reached, or it runs on two machines; the next message you send merges the fork (send one); if it forks again, stop the other copy")
+        }
+        let othersOpen = forks.open - (forks.own == .open ? 1 : 0)
+        if othersOpen > 0 {
+            return DoctorCheck(
+                check: "log", status: .problem, detail: "\(othersOpen) other identit\(othersOpen == 1 ? "y has a forked log" : "ies have forked logs") not merged yet",
+                fix: "the owner's next message merges it; a log that stays forked means that identity runs on two machines: tell its owner (`lanchat who` marks it)")
+        }
+        if forks.forked > 0 {
+            return DoctorCheck(
+                check: "log", status: .ok,
+                detail: "\(forks.forked) identit\(forks.forked == 1 ? "y" : "ies") forked \(forks.own == .closed ? "(this one among them) " : "")and merged since (a restored backup, most likely): every message of both sides is kept; nothing to do")
+        }
+        return DoctorCheck(check: "log", status: .ok, detail: "no forked log")
     }
 }

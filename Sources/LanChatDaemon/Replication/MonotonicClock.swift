@@ -1,3 +1,5 @@
+import LanChatStore
+
 /// Milliseconds since the daemon started, from the monotonic clock: what the replication instance calls `now`.
 struct MonotonicClock: Sendable {
     private let start = ContinuousClock.now

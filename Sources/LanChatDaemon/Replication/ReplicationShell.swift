@@ -1,3 +1,4 @@
+import LanChatStore
 import LanChatControl
 import LanChatCore
 import LanChatNet
@@ -33,7 +34,7 @@ actor ReplicationShell: Service {
         self.logger = logger
         replicator = Replicator(
             configuration: configuration, selfID: node.identity.id, seed: UInt64.random(in: .min ... .max),
-            vector: try await node.store.versionVector())
+            vector: try await node.store.syncVector())
     }
 
     var port: UInt16 { transport.port }
@@ -182,7 +183,7 @@ actor ReplicationShell: Service {
             let batch = pendingStore
             pendingStore.removeAll(keepingCapacity: true)
             do {
-                replicator.headsAdvanced(try await node.ingest(batch))
+                replicator.tipsChanged(try await node.ingest(batch))
             } catch {
                 logger.error("could not store \(batch.count) pushed entries: \(error)")
             }
@@ -209,6 +210,7 @@ actor ReplicationShell: Service {
             }
             replicator.countTraffic(syncBytesIn: bytes)
             outcome = .completed(result)
+            await node.allowWrites(because: "synced with \(address)")
             try? await node.store.rememberPeer(address, id: result.peer, seenAtMillis: WallClock.nowMillis())
         } catch {
             logger.debug("sync with \(address) failed: \(error)")
@@ -230,6 +232,7 @@ actor ReplicationShell: Service {
             }
             replicator.countTraffic(syncBytesIn: bytes)
             result = completed
+            await node.allowWrites(because: "a peer synced with this node")
         } catch {
             logger.debug("inbound sync from \(remote.map { "\($0)" } ?? "?") failed: \(error)")
         }
@@ -257,12 +260,12 @@ actor ReplicationShell: Service {
                 .init(address: $0.address, state: $0.state, sources: $0.sources, name: $0.verifiedID.map(names.displayName(of:)))
             },
             datagramsIn: replicator.counters.datagramsIn, inboundSyncs: replicator.counters.inboundSyncs,
-            syncsCompleted: replicator.counters.syncsCompleted)
+            syncsCompleted: replicator.counters.syncsCompleted, otherVersions: replicator.incompatiblePeers)
     }
 
     func peerInfos(names: IdentityDirectory) -> [PeerInfo] {
         let mine = replicator.vector.total
-        return replicator.peers.map { peer in
+        let known = replicator.peers.map { peer in
             PeerInfo(
                 id: peer.verifiedID?.text, name: peer.verifiedID.map(names.displayName(of:)), address: peer.address.description,
                 state: PeerInfo.State(peer.state),
@@ -271,6 +274,12 @@ actor ReplicationShell: Service {
                 behind: peer.reportedTotal.map { Int(clamping: Int64(clamping: mine) - Int64(clamping: $0)) },
                 sources: peer.sources.sorted().map(PeerInfo.Source.init))
         }
+        let incompatible = replicator.incompatiblePeers.map {
+            PeerInfo(
+                id: nil, name: nil, address: $0.address.description, state: .offline, lastSeen: nil, behind: nil, sources: [],
+                protocolVersion: Int($0.version))
+        }
+        return known + incompatible
     }
 }
 
@@ -279,12 +288,28 @@ extension ReplicationShell: SyncStorage {
         try await node.store.syncVector()
     }
 
+    nonisolated func held(_ positions: [AuthorID: [AuthorTip]]) async throws -> Set<EntryHash> {
+        try await node.store.held(positions)
+    }
+
+    nonisolated func checkpoints(of authors: [AuthorID]) async throws -> Checkpoints {
+        try await node.store.checkpoints(of: authors)
+    }
+
+    nonisolated func forkedAuthors() async throws -> Set<AuthorID> {
+        Set(try await node.store.forks().map(\.author))
+    }
+
+    nonisolated func forkPoints(_ searches: [AuthorID: ForkSearch]) async throws -> [AuthorID: UInt64] {
+        try await node.store.forkPoints(searches)
+    }
+
     nonisolated func entries(author: AuthorID, after seq: UInt64, limit: Int) async throws -> [Entry] {
         try await node.store.entries(author: author, after: seq, limit: limit)
     }
 
     func ingest(_ entries: [Entry]) async throws {
-        replicator.headsAdvanced(try await node.ingest(entries))
+        replicator.tipsChanged(try await node.ingest(entries))
     }
 }
 

@@ -1,3 +1,4 @@
+import LanChatStore
 import Foundation
 import LanChatControl
 import Logging

@@ -1,0 +1,101 @@
+import Foundation
+import GRDB
+import LanChatCore
+
+/// What a sync asks of the store.
+extension EntryStore {
+    /// Every author's tips: this node's position in a sync.
+    public func syncVector() async throws -> SyncVector {
+        try await pool.read { db in
+            var tips: [AuthorID: [AuthorTip]] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT author, seq, hash FROM tip") {
+                tips[try AuthorID(bytes: Array(row["author"] as Data)), default: []].append(try Self.tip(row))
+            }
+            return SyncVector(tips)
+        }
+    }
+
+    /// The current tips of the given authors, after an insert.
+    public func tips(of authors: Set<AuthorID>) async throws -> [AuthorID: [AuthorTip]] {
+        try await pool.read { db in
+            try Dictionary(uniqueKeysWithValues: authors.map { ($0, try Self.tips(of: $0, db)) })
+        }
+    }
+
+    /// Complete entries of one author after a seq, in seq order, every branch of a fork: what a sync
+    /// streams to a peer. Their signatures were checked before they were stored.
+    public func entries(author: AuthorID, after seq: UInt64, limit: Int) async throws -> [Entry] {
+        try await pool.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT header, payload FROM entry WHERE author = ? AND seq > ? AND complete = 1 ORDER BY seq, hash LIMIT ?",
+                arguments: [author.blob, Int64(seq), limit]
+            ).map(Self.entry)
+        }
+    }
+
+    /// Which of these entries are held.
+    public func held(_ positions: [AuthorID: [AuthorTip]]) async throws -> Set<EntryHash> {
+        try await pool.read { db in
+            var held: Set<EntryHash> = []
+            for (author, tips) in positions {
+                for tip in tips
+                where try Bool.fetchOne(
+                    db, sql: "SELECT 1 FROM entry WHERE author = ? AND hash = ?", arguments: [author.blob, Data(tip.hash.bytes)]) != nil
+                {
+                    held.insert(tip.hash)
+                }
+            }
+            return held
+        }
+    }
+
+    /// The complete entries held at `Checkpoints.seqs(below:)` each author's highest seq.
+    public func checkpoints(of authors: [AuthorID]) async throws -> Checkpoints {
+        try await pool.read { db in
+            var positions: [AuthorID: [AuthorTip]] = [:]
+            for author in authors {
+                let highest = try UInt64.fetchOne(
+                    db, sql: "SELECT MAX(seq) FROM entry WHERE author = ? AND complete = 1", arguments: [author.blob]) ?? 0
+                let seqs = Checkpoints.seqs(below: highest).map { Int64($0) }
+                guard !seqs.isEmpty else { continue }
+                positions[author] = try Row.fetchAll(
+                    db,
+                    sql: "SELECT seq, hash FROM entry WHERE author = ? AND complete = 1 AND seq IN (\(seqs.map { _ in "?" }.joined(separator: ",")))",
+                    arguments: StatementArguments([author.blob] + seqs)
+                ).map(Self.tip)
+            }
+            return Checkpoints(positions)
+        }
+    }
+
+    /// For each author, the lowest seq met walking down from the given tips (following links) to the
+    /// first entries in the stop set; 0 where a walk reaches seq 1, or runs too long, without meeting one.
+    public func forkPoints(_ searches: [AuthorID: ForkSearch]) async throws -> [AuthorID: UInt64] {
+        try await pool.read { db in
+            var points: [AuthorID: UInt64] = [:]
+            for (author, search) in searches {
+                points[author] = try ForkWalk.lowestStop(
+                    from: search.from.map(\.hash), stop: search.stop,
+                    links: { hash in
+                        try Data.fetchAll(
+                            db, sql: "SELECT target FROM link WHERE author = ? AND hash = ?", arguments: [author.blob, Data(hash.bytes)]
+                        ).map { try EntryHash(bytes: Array($0)) }
+                    },
+                    seq: { hash in
+                        UInt64(try Int64.fetchOne(
+                            db, sql: "SELECT seq FROM entry WHERE author = ? AND hash = ?", arguments: [author.blob, Data(hash.bytes)]) ?? 0)
+                    })
+            }
+            return points
+        }
+    }
+
+    /// Authors whose log forked: with the number of branches that remain (1 once merged).
+    public func forks() async throws -> [(author: AuthorID, tips: Int)] {
+        try await pool.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT id, (SELECT COUNT(*) FROM tip t WHERE t.author = a.id) AS tips FROM author a WHERE forked = 1"
+            ).map { (try AuthorID(bytes: Array($0["id"] as Data)), $0["tips"]) }
+        }
+    }
+}

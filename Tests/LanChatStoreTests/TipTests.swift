@@ -1,0 +1,62 @@
+import LanChatCore
+import LanChatStore
+import Testing
+
+/// An entry is complete when everything it links to is held and complete; complete entries without a
+/// successor are the author's tips. Only complete entries are served to peers.
+@Suite("EntryStore tips and gaps")
+struct TipTests {
+    @Test func tipsAdvanceAlongAChain() async throws {
+        try await withStore { store in
+            let alice = try identity(1)
+            let log = try messages(alice, count: 4)
+            #expect(try await store.insert(Array(log.prefix(3))).tips == [alice.id: [log[2].tip]])
+            #expect(try await store.tips(of: alice.id) == [log[2].tip])
+            #expect(try await store.insert([log[3]]).tips == [alice.id: [log[3].tip]])
+            #expect(try await store.syncVector() == SyncVector(heads: [alice.id: log[3].tip]))
+        }
+    }
+
+    /// Entry 3 is withheld: 4 and 5 are held but incomplete (no tips, not served) until it arrives;
+    /// then all complete at once.
+    @Test func aGapKeepsLaterEntriesIncompleteUntilItIsFilledThenTheyCompleteInCascade() async throws {
+        try await withStore { store in
+            let alice = try identity(1)
+            let log = try messages(alice, count: 5)
+            let result = try await store.insert([log[0], log[1], log[3], log[4]])
+            #expect(result.fresh.count == 4)
+            #expect(result.tips == [alice.id: [log[1].tip]])
+            #expect(try await store.tips(of: alice.id) == [log[1].tip])
+            #expect(try await store.entries(author: alice.id, after: 0, limit: 100) == Array(log.prefix(2)))
+            #expect(try await store.entries(author: alice.id, after: 2, limit: 100).isEmpty)
+            #expect(try await store.held([alice.id: log.map(\.tip)]) == Set([0, 1, 3, 4].map { log[$0].hash }))
+
+            #expect(try await store.insert([log[2]]).tips == [alice.id: [log[4].tip]])
+            #expect(try await store.tips(of: alice.id) == [log[4].tip])
+            #expect(try await store.entries(author: alice.id, after: 0, limit: 100) == log)
+        }
+    }
+
+    @Test func aLogArrivingBackwardsCompletesWithItsFirstEntry() async throws {
+        try await withStore { store in
+            let alice = try identity(1)
+            let log = try messages(alice, count: 6)
+            for entry in log.dropFirst().reversed() {
+                #expect(try await store.insert([entry]).tips == [alice.id: []])
+            }
+            #expect(try await store.syncVector() == SyncVector())
+            #expect(try await store.insert([log[0]]).tips == [alice.id: [log[5].tip]])
+            #expect(try await store.entries(author: alice.id, after: 3, limit: 2) == Array(log[3...4]))
+        }
+    }
+
+    /// Authors are independent: a gap in one log holds back no other.
+    @Test func aGapHoldsBackOnlyItsAuthor() async throws {
+        try await withStore { store in
+            let alice = try identity(1), bob = try identity(2)
+            let aliceLog = try messages(alice, count: 3), bobLog = try messages(bob, count: 2)
+            _ = try await store.insert([aliceLog[0], aliceLog[2]] + bobLog)
+            #expect(try await store.syncVector() == SyncVector(heads: [alice.id: aliceLog[0].tip, bob.id: bobLog[1].tip]))
+        }
+    }
+}
