@@ -190,6 +190,8 @@ public struct StatusInfo: Codable, Sendable, Equatable {
         public var dropped: UInt64 = 0
         public var otherNetwork: UInt64 = 0
         public var rateLimited: UInt64 = 0
+        public var addressesRefused: UInt64 = 0
+        public var sendErrors: UInt64 = 0
         public var syncsStarted: UInt64 = 0
         public var syncsFailed: UInt64 = 0
         public var syncsCompleted: UInt64 = 0
@@ -203,12 +205,12 @@ public struct StatusInfo: Codable, Sendable, Equatable {
 
         /// Every counter with its JSON name, sorted by name: for people, and for readers of named counters.
         public static let named: [(name: String, value: WritableKeyPath<Counters, UInt64> & Sendable)] = [
-            ("datagramBytesOut", \.datagramBytesOut), ("datagramsIn", \.datagramsIn), ("datagramsOut", \.datagramsOut),
+            ("addressesRefused", \.addressesRefused), ("datagramBytesOut", \.datagramBytesOut), ("datagramsIn", \.datagramsIn), ("datagramsOut", \.datagramsOut),
             ("dropped", \.dropped), ("duplicates", \.duplicates), ("entriesPushedIn", \.entriesPushedIn),
             ("entriesSyncedIn", \.entriesSyncedIn), ("entriesSyncedOut", \.entriesSyncedOut),
             ("inboundSyncs", \.inboundSyncs), ("inboundSyncsRefused", \.inboundSyncsRefused),
             ("otherNetwork", \.otherNetwork), ("pushesOut", \.pushesOut), ("rateLimited", \.rateLimited),
-            ("syncBytesIn", \.syncBytesIn), ("syncsCompleted", \.syncsCompleted), ("syncsFailed", \.syncsFailed),
+            ("sendErrors", \.sendErrors), ("syncBytesIn", \.syncBytesIn), ("syncsCompleted", \.syncsCompleted), ("syncsFailed", \.syncsFailed),
             ("syncsStarted", \.syncsStarted),
         ]
     }

@@ -61,6 +61,8 @@ extension StatusInfo.Counters {
         dropped = counters.dropped
         otherNetwork = counters.otherNetwork
         rateLimited = counters.rateLimited
+        addressesRefused = counters.addressesRefused
+        sendErrors = counters.sendErrors
         syncsStarted = counters.syncsStarted
         syncsFailed = counters.syncsFailed
         syncsCompleted = counters.syncsCompleted
