@@ -281,6 +281,38 @@ public enum ControlJSON {
     public static func decode<T: Decodable>(_ type: T.Type, from line: some StringProtocol) throws -> T {
         try JSONDecoder().decode(type, from: Data(line.utf8))
     }
+
+    /// Whether JSON text escapes a UTF-16 surrogate that is not half of a pair (`"\ud800"`): such a
+    /// string has no Unicode text, so it must be refused, never repaired.
+    public static func escapesLoneSurrogate(_ text: some StringProtocol) -> Bool {
+        var bytes = Array(text.utf8)[...]
+        var pendingHigh = false
+        while let byte = bytes.popFirst() {
+            guard byte == UInt8(ascii: "\\") else {
+                if pendingHigh { return true }
+                continue
+            }
+            guard let escaped = bytes.popFirst() else { return pendingHigh }
+            guard escaped == UInt8(ascii: "u"), bytes.count >= 4,
+                let unit = UInt16(String(decoding: bytes.prefix(4), as: UTF8.self), radix: 16)
+            else {
+                if pendingHigh { return true }
+                continue
+            }
+            bytes = bytes.dropFirst(4)
+            switch unit {
+            case 0xD800...0xDBFF:
+                if pendingHigh { return true }
+                pendingHigh = true
+            case 0xDC00...0xDFFF:
+                if !pendingHigh { return true }
+                pendingHigh = false
+            default:
+                if pendingHigh { return true }
+            }
+        }
+        return pendingHigh
+    }
 }
 
 public enum Timestamps {

@@ -23,12 +23,9 @@ public struct PeerTransport: Sendable {
             guard let bound = tcp.channel.localAddress?.port else { throw SyncFailure.closed }
             do {
                 let (descriptor, sender) = try DatagramSender.bindSocket(to: SocketAddress.makeAddressResolvingHost(host, port: bound))
-                let udp = try await DatagramBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-                    .withBoundSocket(descriptor) { channel in
-                        channel.eventLoop.makeCompletedFuture {
-                            try Datagrams(wrappingChannelSynchronously: channel)
-                        }
-                    }
+                let channel = try await DatagramBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                    .withBoundSocket(descriptor).get()
+                let udp = try await channel.eventLoop.submit { try Datagrams(wrappingChannelSynchronously: channel) }.get()
                 return PeerTransport(udp: udp, tcp: tcp, port: UInt16(bound), sender: sender)
             } catch {
                 lastError = error
@@ -55,9 +52,29 @@ public struct PeerTransport: Sendable {
             }
     }
 
+    /// A sync connection on which nothing is read or written for this long is closed (the handshake
+    /// included), so idle connections cannot hold the slots inbound syncs need.
+    public static let idleTimeout = TimeAmount.seconds(10)
+
     private static func framed(_ channel: any Channel) throws -> NIOAsyncChannel<[UInt8], ByteBuffer> {
-        try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(FrameDecoder(maxBytes: SyncFrame.maxBytes)))
+        try channel.pipeline.syncOperations.addHandlers(
+            IdleStateHandler(allTimeout: idleTimeout), CloseWhenIdle(),
+            ByteToMessageHandler(FrameDecoder(maxBytes: SyncFrame.maxBytes)))
         return try NIOAsyncChannel(wrappingChannelSynchronously: channel)
+    }
+}
+
+/// Closes the connection when `IdleStateHandler` reports it idle; the session then fails as closed.
+private final class CloseWhenIdle: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+    typealias InboundOut = ByteBuffer
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is IdleStateHandler.IdleStateEvent {
+            context.close(promise: nil)
+        } else {
+            context.fireUserInboundEventTriggered(event)
+        }
     }
 }
 
@@ -89,7 +106,8 @@ public final class DatagramSender: Sendable {
     /// A non-blocking UDP socket bound to `address` (its descriptor, for NIO to own and read) and a sender
     /// holding a duplicate of it.
     static func bindSocket(to address: SocketAddress) throws -> (descriptor: Int32, sender: DatagramSender) {
-        let descriptor = socket(Int32(address.protocol.rawValue), Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        let descriptor = socket(
+            Int32(address.protocol.rawValue), Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
         guard descriptor >= 0 else { throw IOError(errnoCode: errno, reason: "socket") }
         func option(_ name: Int32, _ value: Int32) {
             var value = value

@@ -37,7 +37,12 @@ struct ControlProtocolTests {
             ("cmd not a string", Array("{\"cmd\":42}\n".utf8), "bad_json"),
             ("a JSON array", Array("[1,2,3]\n".utf8), "bad_json"),
             ("an empty line", Array("\n".utf8), "bad_json"),
-            ("invalid UTF-8", [0xff, 0xfe, 0x80, UInt8(ascii: "\n")], "bad_json"),
+            ("invalid UTF-8", [0xff, 0xfe, 0x80, UInt8(ascii: "\n")], "invalid"),
+            // Never repaired into U+FFFD and stored: refused, and the history below stays empty.
+            ("a body with invalid UTF-8", Array("{\"cmd\":\"send\",\"body\":\"a".utf8) + [0xff, 0xc3] + Array("b\"}\n".utf8), "invalid"),
+            ("a body with a lone surrogate", Array("{\"cmd\":\"send\",\"body\":\"a\\ud800b\"}\n".utf8), "invalid"),
+            ("a body with a lone low surrogate", Array("{\"cmd\":\"send\",\"body\":\"\\udc00\"}\n".utf8), "invalid"),
+            ("a room with invalid UTF-8", Array("{\"cmd\":\"send\",\"body\":\"x\",\"room\":\"r".utf8) + [0xe2, 0x82] + Array("\"}\n".utf8), "invalid"),
             ("send without a body", Array("{\"cmd\":\"send\"}\n".utf8), "bad_request"),
             ("history limit 0", Array("{\"cmd\":\"history\",\"limit\":0}\n".utf8), "bad_request"),
             ("bad reply id", Array("{\"cmd\":\"send\",\"body\":\"x\",\"replyTo\":\"nope\"}\n".utf8), "bad_request"),

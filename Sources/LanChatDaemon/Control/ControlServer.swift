@@ -87,12 +87,18 @@ struct ControlServer: Service {
         switch line {
         case .oversized:
             throw ControlFailure(.tooLarge, "request longer than \(ControlLimits.maxRequestBytes) bytes")
+        case .notUTF8:
+            throw ControlFailure(.invalid, "request is not valid UTF-8")
         case .text(let text):
             do {
                 return try ControlJSON.decode(ControlCommand.self, from: text)
             } catch let failure as ControlFailure {
                 throw failure
             } catch {
+                // Foundation refuses a lone surrogate escape as bad JSON; say what is wrong with it.
+                if ControlJSON.escapesLoneSurrogate(text) {
+                    throw ControlFailure(.invalid, "request escapes a lone UTF-16 surrogate (\\ud800 to \\udfff): not text")
+                }
                 throw ControlFailure(.badJSON, "request is not a JSON object with a \"cmd\" string and well-typed fields")
             }
         }
