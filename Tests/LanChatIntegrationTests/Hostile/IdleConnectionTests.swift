@@ -1,0 +1,31 @@
+import Foundation
+import Testing
+
+/// A sync connection that sends nothing is closed after the idle timeout (10 s), not held for the
+/// session's 120 s. Issue 9, finding 6. Loopback TCP only, no root.
+@Suite("idle sync connections", .timeLimit(.minutes(1)))
+struct IdleConnectionTests {
+    @Test("a connection that never says hello is closed after about 10 s")
+    func anIdleConnectionIsClosed() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.cleanup() }
+        let daemon = try await sandbox.startDaemon()
+        let port = try await daemon.port()
+        let descriptor = try LoopbackNamespace.boundSocket(SOCK_STREAM, "127.0.0.2")
+        defer { close(descriptor) }
+        try Crafted.connect(descriptor, to: port)
+        var timeout = timeval(tv_sec: 20, tv_usec: 0)
+        setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        let clock = ContinuousClock()
+        let start = clock.now
+        let (received, code) = try await offloaded {
+            var byte: UInt8 = 0
+            let count = recv(descriptor, &byte, 1, 0)
+            return (count, count < 0 ? errno : 0)
+        }
+        let waited = clock.now - start
+        #expect(received == 0 || code == ECONNRESET, "recv gave \(received), errno \(code) after \(waited): still open")
+        #expect(waited >= .seconds(8) && waited < .seconds(15), "closed after \(waited)")
+        #expect(daemon.isRunning)
+    }
+}
