@@ -80,7 +80,10 @@ public actor Node: Service {
     func send(room: String, body: String, replyTo: String?) async throws(ControlFailure) -> ChatEvent {
         var reply: EntryKey?
         if let replyTo {
-            guard let key = EntryKey(text: replyTo) else { throw ControlFailure(.badRequest, "replyTo must be an ID like <author>/<seq>") }
+            // Seqs run from 1 to 2^63-1, as everywhere in the log.
+            guard let key = EntryKey(text: replyTo), key.seq < 1 << 63 else {
+                throw ControlFailure(.badRequest, "replyTo must be an ID like <author>/<seq>")
+            }
             reply = key
         }
         let message: EntryContent.Message

@@ -1,5 +1,6 @@
 import Foundation
 import LanChatControl
+import LanChatCore
 import Logging
 import NIOCore
 import NIOPosix
@@ -91,7 +92,9 @@ struct ControlServer: Service {
             throw ControlFailure(.invalid, "request is not valid UTF-8")
         case .text(let text):
             do {
-                return try ControlJSON.decode(ControlCommand.self, from: text)
+                let command = try ControlJSON.decode(ControlCommand.self, from: text)
+                try checkRoom(of: command)
+                return command
             } catch let failure as ControlFailure {
                 throw failure
             } catch {
@@ -101,6 +104,19 @@ struct ControlServer: Service {
                 }
                 throw ControlFailure(.badJSON, "request is not a JSON object with a \"cmd\" string and well-typed fields")
             }
+        }
+    }
+
+    /// Rooms read from (history, follow) follow the rule for rooms written to, which `send` checks.
+    private static func checkRoom(of command: ControlCommand) throws(ControlFailure) {
+        switch command {
+        case .history(let room?, _), .follow(let room?):
+            do {
+                try EntryContent.Message.validate(room: room)
+            } catch {
+                throw ControlFailure(.invalid, describe(error))
+            }
+        default: break
         }
     }
 
