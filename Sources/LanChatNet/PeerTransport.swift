@@ -25,7 +25,13 @@ public struct PeerTransport: Sendable {
                 let (descriptor, sender) = try DatagramSender.bindSocket(to: SocketAddress.makeAddressResolvingHost(host, port: bound))
                 let channel = try await DatagramBootstrap(group: MultiThreadedEventLoopGroup.singleton)
                     .withBoundSocket(descriptor).get()
-                let udp = try await channel.eventLoop.submit { try Datagrams(wrappingChannelSynchronously: channel) }.get()
+                let udp: Datagrams
+                do {
+                    udp = try await channel.eventLoop.submit { try Datagrams(wrappingChannelSynchronously: channel) }.get()
+                } catch {
+                    try? await channel.close()
+                    throw error
+                }
                 return PeerTransport(udp: udp, tcp: tcp, port: UInt16(bound), sender: sender)
             } catch {
                 lastError = error
