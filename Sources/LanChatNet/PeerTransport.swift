@@ -58,15 +58,55 @@ public struct PeerTransport: Sendable {
             }
     }
 
-    /// A sync connection on which nothing is read or written for this long is closed (the handshake
-    /// included), so idle connections cannot hold the slots inbound syncs need.
+    /// A sync connection on which nothing is read or written for this long is closed, and its handshake
+    /// must be over within it too (a byte now and then does not hold a slot), so idle connections
+    /// cannot hold the slots inbound syncs need.
     public static let idleTimeout = TimeAmount.seconds(10)
+    static let handshakeDeadlineName = "lanchat.handshakeDeadline"
 
     private static func framed(_ channel: any Channel) throws -> NIOAsyncChannel<[UInt8], ByteBuffer> {
         try channel.pipeline.syncOperations.addHandlers(
             IdleStateHandler(allTimeout: idleTimeout), CloseWhenIdle(),
             ByteToMessageHandler(FrameDecoder(maxBytes: SyncFrame.maxBytes)))
+        try channel.pipeline.syncOperations.addHandler(HandshakeDeadline(limit: idleTimeout), name: handshakeDeadlineName)
         return try NIOAsyncChannel(wrappingChannelSynchronously: channel)
+    }
+
+    /// The handshake on this connection is over: the session's own deadline governs it from now on.
+    static func handshakeCompleted(on channel: NIOAsyncChannel<[UInt8], ByteBuffer>) async {
+        try? await channel.channel.pipeline.removeHandler(name: handshakeDeadlineName).get()
+    }
+}
+
+/// Closes the connection if the handshake is not over (`PeerTransport.handshakeCompleted`) within `limit`.
+private final class HandshakeDeadline: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = [UInt8]
+    typealias InboundOut = [UInt8]
+
+    private let limit: TimeAmount
+    private var timer: Scheduled<Void>?
+
+    init(limit: TimeAmount) {
+        self.limit = limit
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        if context.channel.isActive { start(context) }
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        start(context)
+        context.fireChannelActive()
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        timer?.cancel()
+    }
+
+    private func start(_ context: ChannelHandlerContext) {
+        guard timer == nil else { return }
+        let channel = context.channel
+        timer = context.eventLoop.scheduleTask(in: limit) { channel.close(promise: nil) }
     }
 }
 

@@ -28,4 +28,37 @@ struct IdleConnectionTests {
         #expect(waited >= .seconds(8) && waited < .seconds(15), "closed after \(waited)")
         #expect(daemon.isRunning)
     }
+
+    /// One byte every 2 s keeps the connection from being idle, but the handshake never ends.
+    @Test("a connection that trickles bytes without finishing the handshake is closed after about 10 s")
+    func aTricklingHandshakeIsClosed() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.cleanup() }
+        let daemon = try await sandbox.startDaemon()
+        let port = try await daemon.port()
+        let descriptor = try LoopbackNamespace.boundSocket(SOCK_STREAM, "127.0.0.2")
+        defer { close(descriptor) }
+        try Crafted.connect(descriptor, to: port)
+        let clock = ContinuousClock()
+        let start = clock.now
+        var closedAfter: Duration?
+        // A frame length prefix announcing a large frame, then its bytes one at a time.
+        let bytes: [UInt8] = [0, 0, 0x10, 0] + Array(repeating: 1, count: 20)
+        for byte in bytes {
+            var one = byte
+            if send(descriptor, &one, 1, Int32(MSG_NOSIGNAL)) != 1 {
+                closedAfter = clock.now - start
+                break
+            }
+            var probe: UInt8 = 0
+            if recv(descriptor, &probe, 1, Int32(MSG_DONTWAIT)) == 0 {
+                closedAfter = clock.now - start
+                break
+            }
+            try await Task.sleep(for: .seconds(2))
+        }
+        let after = try #require(closedAfter, "still open after \(clock.now - start)")
+        #expect(after >= .seconds(9) && after < .seconds(15), "closed after \(after)")
+        #expect(daemon.isRunning)
+    }
 }
