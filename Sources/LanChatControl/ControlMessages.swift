@@ -228,6 +228,8 @@ public struct StatusInfo: Codable, Sendable, Equatable {
         public var otherNetwork: UInt64 = 0
         public var otherVersion: UInt64 = 0
         public var rateLimited: UInt64 = 0
+        public var addressesRefused: UInt64 = 0
+        public var sendErrors: UInt64 = 0
         public var syncsStarted: UInt64 = 0
         public var syncsFailed: UInt64 = 0
         public var syncsCompleted: UInt64 = 0
@@ -241,12 +243,12 @@ public struct StatusInfo: Codable, Sendable, Equatable {
 
         /// Every counter with its JSON name, sorted by name: for people, and for readers of named counters.
         public static let named: [(name: String, value: WritableKeyPath<Counters, UInt64> & Sendable)] = [
-            ("datagramBytesOut", \.datagramBytesOut), ("datagramsIn", \.datagramsIn), ("datagramsOut", \.datagramsOut),
+            ("addressesRefused", \.addressesRefused), ("datagramBytesOut", \.datagramBytesOut), ("datagramsIn", \.datagramsIn), ("datagramsOut", \.datagramsOut),
             ("dropped", \.dropped), ("duplicates", \.duplicates), ("entriesPushedIn", \.entriesPushedIn),
             ("entriesSyncedIn", \.entriesSyncedIn), ("entriesSyncedOut", \.entriesSyncedOut),
             ("inboundSyncs", \.inboundSyncs), ("inboundSyncsRefused", \.inboundSyncsRefused),
             ("otherNetwork", \.otherNetwork), ("otherVersion", \.otherVersion), ("pushesOut", \.pushesOut), ("rateLimited", \.rateLimited),
-            ("syncBytesIn", \.syncBytesIn), ("syncsCompleted", \.syncsCompleted), ("syncsFailed", \.syncsFailed),
+            ("sendErrors", \.sendErrors), ("syncBytesIn", \.syncBytesIn), ("syncsCompleted", \.syncsCompleted), ("syncsFailed", \.syncsFailed),
             ("syncsStarted", \.syncsStarted),
         ]
     }
@@ -319,6 +321,38 @@ public enum ControlJSON {
 
     public static func decode<T: Decodable>(_ type: T.Type, from line: some StringProtocol) throws -> T {
         try JSONDecoder().decode(type, from: Data(line.utf8))
+    }
+
+    /// Whether JSON text escapes a UTF-16 surrogate that is not half of a pair (`"\ud800"`): such a
+    /// string has no Unicode text, so it must be refused, never repaired.
+    public static func escapesLoneSurrogate(_ text: some StringProtocol) -> Bool {
+        var bytes = Array(text.utf8)[...]
+        var pendingHigh = false
+        while let byte = bytes.popFirst() {
+            guard byte == UInt8(ascii: "\\") else {
+                if pendingHigh { return true }
+                continue
+            }
+            guard let escaped = bytes.popFirst() else { return pendingHigh }
+            guard escaped == UInt8(ascii: "u"), bytes.count >= 4,
+                let unit = UInt16(String(decoding: bytes.prefix(4), as: UTF8.self), radix: 16)
+            else {
+                if pendingHigh { return true }
+                continue
+            }
+            bytes = bytes.dropFirst(4)
+            switch unit {
+            case 0xD800...0xDBFF:
+                if pendingHigh { return true }
+                pendingHigh = true
+            case 0xDC00...0xDFFF:
+                if !pendingHigh { return true }
+                pendingHigh = false
+            default:
+                if pendingHigh { return true }
+            }
+        }
+        return pendingHigh
     }
 }
 

@@ -59,7 +59,7 @@ public actor Node: Service {
         self.store = store
         self.logger = logger
         writesAllowed = !waitForPeers
-        clock = HybridClock(last: try await store.latestTimestamp(of: identity.id))
+        clock = HybridClock(resuming: try await store.latestTimestamp(of: identity.id), wallMillis: WallClock.nowMillis())
         directory = IdentityDirectory(records: try await store.identityRecords())
         // Bounded: if replication ever fell this far behind, anti-entropy still delivers what was dropped.
         (localCommits, localCommitsContinuation) = AsyncStream.makeStream(of: Entry.self, bufferingPolicy: .bufferingNewest(100_000))

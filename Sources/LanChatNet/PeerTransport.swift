@@ -1,4 +1,5 @@
 import Dispatch
+import Glibc
 import LanChatCore
 import NIOCore
 import NIOPosix
@@ -8,9 +9,11 @@ public struct PeerTransport: Sendable {
     public typealias Datagrams = NIOAsyncChannel<AddressedEnvelope<ByteBuffer>, AddressedEnvelope<ByteBuffer>>
     public typealias Listener = NIOAsyncChannel<NIOAsyncChannel<[UInt8], ByteBuffer>, Never>
 
+    /// Receives datagrams; sending goes through `sender`, never through this channel's writer.
     public let udp: Datagrams
     public let tcp: Listener
     public let port: UInt16
+    public let sender: DatagramSender
 
     /// Binds TCP and UDP to the same port; with port 0, finds one free for both.
     public static func bind(host: String, port: Int) async throws -> PeerTransport {
@@ -19,15 +22,17 @@ public struct PeerTransport: Sendable {
             let tcp = try await bindListener(host: host, port: port)
             guard let bound = tcp.channel.localAddress?.port else { throw SyncFailure.closed }
             do {
-                let udp = try await DatagramBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-                    .channelOption(.socketOption(.so_reuseaddr), value: 1)
-                    .channelOption(.socketOption(.so_rcvbuf), value: 4 << 20)
-                    .bind(host: host, port: bound) { channel in
-                        channel.eventLoop.makeCompletedFuture {
-                            try Datagrams(wrappingChannelSynchronously: channel)
-                        }
-                    }
-                return PeerTransport(udp: udp, tcp: tcp, port: UInt16(bound))
+                let (descriptor, sender) = try DatagramSender.bindSocket(to: SocketAddress.makeAddressResolvingHost(host, port: bound))
+                let channel = try await DatagramBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                    .withBoundSocket(descriptor).get()
+                let udp: Datagrams
+                do {
+                    udp = try await channel.eventLoop.submit { try Datagrams(wrappingChannelSynchronously: channel) }.get()
+                } catch {
+                    try? await channel.close()
+                    throw error
+                }
+                return PeerTransport(udp: udp, tcp: tcp, port: UInt16(bound), sender: sender)
             } catch {
                 lastError = error
                 try? await tcp.channel.close()
@@ -53,9 +58,120 @@ public struct PeerTransport: Sendable {
             }
     }
 
+    /// A sync connection on which nothing is read or written for this long is closed, and its handshake
+    /// must be over within it too (a byte now and then does not hold a slot), so idle connections
+    /// cannot hold the slots inbound syncs need.
+    public static let idleTimeout = TimeAmount.seconds(10)
+    static let handshakeDeadlineName = "lanchat.handshakeDeadline"
+
     private static func framed(_ channel: any Channel) throws -> NIOAsyncChannel<[UInt8], ByteBuffer> {
-        try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(FrameDecoder(maxBytes: SyncFrame.maxBytes)))
+        try channel.pipeline.syncOperations.addHandlers(
+            IdleStateHandler(allTimeout: idleTimeout), CloseWhenIdle(),
+            ByteToMessageHandler(FrameDecoder(maxBytes: SyncFrame.maxBytes)))
+        try channel.pipeline.syncOperations.addHandler(HandshakeDeadline(limit: idleTimeout), name: handshakeDeadlineName)
         return try NIOAsyncChannel(wrappingChannelSynchronously: channel)
+    }
+
+    /// The handshake on this connection is over: the session's own deadline governs it from now on.
+    static func handshakeCompleted(on channel: NIOAsyncChannel<[UInt8], ByteBuffer>) async {
+        try? await channel.channel.pipeline.removeHandler(name: handshakeDeadlineName).get()
+    }
+}
+
+/// Closes the connection if the handshake is not over (`PeerTransport.handshakeCompleted`) within `limit`.
+private final class HandshakeDeadline: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = [UInt8]
+    typealias InboundOut = [UInt8]
+
+    private let limit: TimeAmount
+    private var timer: Scheduled<Void>?
+
+    init(limit: TimeAmount) {
+        self.limit = limit
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        if context.channel.isActive { start(context) }
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        start(context)
+        context.fireChannelActive()
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        timer?.cancel()
+    }
+
+    private func start(_ context: ChannelHandlerContext) {
+        guard timer == nil else { return }
+        let channel = context.channel
+        timer = context.eventLoop.scheduleTask(in: limit) { channel.close(promise: nil) }
+    }
+}
+
+/// Closes the connection when `IdleStateHandler` reports it idle; the session then fails as closed.
+private final class CloseWhenIdle: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+    typealias InboundOut = ByteBuffer
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is IdleStateHandler.IdleStateEvent {
+            context.close(promise: nil)
+        } else {
+            context.fireUserInboundEventTriggered(event)
+        }
+    }
+}
+
+/// Sends the node's datagrams from its UDP port. NIO closes a datagram channel on any send error but
+/// EMSGSIZE and EHOSTUNREACH (swift-nio 2.101: `BaseSocketChannel.flushNow` calls `close0`), and no channel
+/// option prevents it: one datagram to a broadcast address (EACCES), a moment without a route (ENETUNREACH)
+/// or a firewall rule (EPERM) would end replication for good. So the channel only receives, and datagrams
+/// are sent through a duplicate of its socket's descriptor, where an error fails that one datagram alone.
+public final class DatagramSender: Sendable {
+    private let descriptor: Int32
+
+    private init(descriptor: Int32) {
+        self.descriptor = descriptor
+    }
+
+    deinit { close(descriptor) }
+
+    /// Sends one datagram without waiting: nil when the kernel took it, else the errno (EAGAIN when the
+    /// send buffer is full: the datagram is lost, as any may be).
+    public func send(_ bytes: [UInt8], to address: SocketAddress) -> Int32? {
+        let sent = bytes.withUnsafeBytes { buffer in
+            address.withSockAddr { pointer, length in
+                sendto(descriptor, buffer.baseAddress, buffer.count, Int32(MSG_DONTWAIT | MSG_NOSIGNAL), pointer, socklen_t(length))
+            }
+        }
+        return sent < 0 ? errno : nil
+    }
+
+    /// A non-blocking UDP socket bound to `address` (its descriptor, for NIO to own and read) and a sender
+    /// holding a duplicate of it.
+    static func bindSocket(to address: SocketAddress) throws -> (descriptor: Int32, sender: DatagramSender) {
+        let descriptor = socket(
+            Int32(address.protocol.rawValue), Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
+        guard descriptor >= 0 else { throw IOError(errnoCode: errno, reason: "socket") }
+        func option(_ name: Int32, _ value: Int32) {
+            var value = value
+            _ = setsockopt(descriptor, SOL_SOCKET, name, &value, socklen_t(MemoryLayout<Int32>.size))
+        }
+        option(SO_REUSEADDR, 1)
+        option(SO_RCVBUF, 4 << 20)
+        // Sends never wait: a burst (a push to every peer) must fit, or its tail is lost.
+        option(SO_SNDBUF, 4 << 20)
+        let bound = address.withSockAddr { pointer, length in Glibc.bind(descriptor, pointer, socklen_t(length)) }
+        let duplicate = bound == 0 ? dup(descriptor) : -1
+        guard duplicate >= 0 else {
+            let code = errno
+            close(descriptor)
+            throw IOError(errnoCode: code, reason: bound == 0 ? "dup" : "bind")
+        }
+        _ = fcntl(duplicate, F_SETFD, FD_CLOEXEC)
+        return (descriptor, DatagramSender(descriptor: duplicate))
     }
 }
 

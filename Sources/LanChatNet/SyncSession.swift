@@ -19,6 +19,7 @@ public struct SyncSession: Sendable {
         try await channel.executeThenClose { inbound, outbound in
             var frames = FrameReader(inbound.makeAsyncIterator())
             let exchange = try await open(opening, &frames, outbound)
+            await PeerTransport.handshakeCompleted(on: channel)
             // Both halves at once: neither side's sending may wait on the other's reading.
             async let sent = Self.send(exchange.outbound, storage: storage, outbound)
             let (received, more) = try await receive(exchange.inbound, &frames)

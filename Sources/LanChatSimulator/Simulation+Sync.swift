@@ -20,8 +20,9 @@ extension Simulation {
             traffic.syncsAbandoned += 1
             return
         }
+        let initiatorHost = nodes[connection.initiator.node].address.host
         guard let responder = connection.responderNode, nodes[responder].isUp, group[connection.initiator.node] == group[responder],
-            nodes[responder].replicator?.admitInbound() == true
+            nodes[responder].replicator?.admitInbound(from: initiatorHost) == true
         else {
             reset(id, timedOut: false)
             return
@@ -180,7 +181,8 @@ extension Simulation {
             nodes[connection.initiator.node].replicator?.syncFinished(with: connection.responderAddress, outcome: .failed, now: now)
         }
         if let responder = connection.responder, !responder.finished, isCurrent(responder) {
-            nodes[responder.node].replicator?.inboundSyncEnded(from: nil, result: nil, now: now)
+            let initiatorHost = nodes[connection.initiator.node].address.host
+            nodes[responder.node].replicator?.inboundSyncEnded(from: initiatorHost, result: nil, now: now)
         }
     }
 }

@@ -22,6 +22,7 @@ struct ControlProtocolTests {
     }
 
     static let whoami = Array("{\"cmd\":\"whoami\"}\n".utf8)
+    static let someID = LocalIdentity.generate().id.text
 
     @Test("malformed requests get an error reply and leave the connection usable")
     func malformedRequests() async throws {
@@ -37,9 +38,30 @@ struct ControlProtocolTests {
             ("cmd not a string", Array("{\"cmd\":42}\n".utf8), "bad_json"),
             ("a JSON array", Array("[1,2,3]\n".utf8), "bad_json"),
             ("an empty line", Array("\n".utf8), "bad_json"),
-            ("invalid UTF-8", [0xff, 0xfe, 0x80, UInt8(ascii: "\n")], "bad_json"),
+            ("invalid UTF-8", [0xff, 0xfe, 0x80, UInt8(ascii: "\n")], "invalid"),
+            // Never repaired into U+FFFD and stored: refused, and the history below stays empty.
+            ("a body with invalid UTF-8", Array("{\"cmd\":\"send\",\"body\":\"a".utf8) + [0xff, 0xc3] + Array("b\"}\n".utf8), "invalid"),
+            ("a body with a lone surrogate", Array("{\"cmd\":\"send\",\"body\":\"a\\ud800b\"}\n".utf8), "invalid"),
+            ("a body with a lone low surrogate", Array("{\"cmd\":\"send\",\"body\":\"\\udc00\"}\n".utf8), "invalid"),
+            ("a room with invalid UTF-8", Array("{\"cmd\":\"send\",\"body\":\"x\",\"room\":\"r".utf8) + [0xe2, 0x82] + Array("\"}\n".utf8), "invalid"),
             ("send without a body", Array("{\"cmd\":\"send\"}\n".utf8), "bad_request"),
             ("history limit 0", Array("{\"cmd\":\"history\",\"limit\":0}\n".utf8), "bad_request"),
+            // Every number and name in a request is range-checked where it is decoded.
+            ("history limit -1", Array("{\"cmd\":\"history\",\"limit\":-1}\n".utf8), "bad_request"),
+            ("history limit 10001", Array("{\"cmd\":\"history\",\"limit\":10001}\n".utf8), "bad_request"),
+            ("history limit 2^63", Array("{\"cmd\":\"history\",\"limit\":9223372036854775808}\n".utf8), "bad_json"),
+            ("history limit 1e300", Array("{\"cmd\":\"history\",\"limit\":1e300}\n".utf8), "bad_json"),
+            ("history limit 1.5", Array("{\"cmd\":\"history\",\"limit\":1.5}\n".utf8), "bad_json"),
+            ("history room with a space", Array("{\"cmd\":\"history\",\"room\":\"Bad Room\"}\n".utf8), "invalid"),
+            ("history room of 65 bytes", Array("{\"cmd\":\"history\",\"room\":\"\(String(repeating: "r", count: 65))\"}\n".utf8), "invalid"),
+            ("history room empty", Array("{\"cmd\":\"history\",\"room\":\"\"}\n".utf8), "invalid"),
+            ("send room uppercase", Array("{\"cmd\":\"send\",\"body\":\"x\",\"room\":\"Dev\"}\n".utf8), "invalid"),
+            ("send empty body", Array("{\"cmd\":\"send\",\"body\":\"\"}\n".utf8), "invalid"),
+            ("reply seq 0", Array("{\"cmd\":\"send\",\"body\":\"x\",\"replyTo\":\"\(Self.someID)/0\"}\n".utf8), "bad_request"),
+            ("reply seq 2^63", Array("{\"cmd\":\"send\",\"body\":\"x\",\"replyTo\":\"\(Self.someID)/9223372036854775808\"}\n".utf8), "bad_request"),
+            ("reply seq 2^64", Array("{\"cmd\":\"send\",\"body\":\"x\",\"replyTo\":\"\(Self.someID)/18446744073709551616\"}\n".utf8), "bad_request"),
+            ("name of 65 characters", Array("{\"cmd\":\"name\",\"name\":\"\(String(repeating: "n", count: 65))\"}\n".utf8), "invalid"),
+            ("name empty", Array("{\"cmd\":\"name\",\"name\":\"\"}\n".utf8), "invalid"),
             ("bad reply id", Array("{\"cmd\":\"send\",\"body\":\"x\",\"replyTo\":\"nope\"}\n".utf8), "bad_request"),
             ("body over the limit", Array("{\"cmd\":\"send\",\"body\":\"\(String(repeating: "z", count: Limits.maxBodyBytes + 1))\"}\n".utf8), "invalid"),
         ]
@@ -69,6 +91,18 @@ struct ControlProtocolTests {
         // Nothing malformed was stored.
         let history = try await sandbox.lanchat("history", "--json")
         #expect(history.succeeded && history.stdout.isEmpty, "\(history)")
+    }
+
+    /// Alone on its connection: were it accepted, the connection would become a stream.
+    @Test("follow with an invalid room is refused, not streamed")
+    func followWithAnInvalidRoom() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.cleanup() }
+        let daemon = try await sandbox.startDaemon()
+        let reply = try await daemon.withControlClient { client in
+            try Reply(try client.exchangeRaw(Array("{\"cmd\":\"follow\",\"room\":\"a/b\"}\n".utf8)))
+        }
+        #expect(reply.ok == false && reply.code == "invalid", "\(reply.raw)")
     }
 
     @Test("several requests in one write are answered in order")

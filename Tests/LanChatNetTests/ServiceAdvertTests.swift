@@ -39,3 +39,48 @@ struct ServiceAdvertTests {
         #expect(ServiceAdvert.instanceName(displayName: "Alice", id: id) == "Alice (\(id.short))")
     }
 }
+
+/// The TXT record's fields, each with its bad values (issue 9: range checks where decoded).
+@Suite("DNS-SD TXT fields")
+struct ServiceAdvertFieldTests {
+    static let id = try! LocalIdentity(seed: Array(repeating: 3, count: 32)).id
+
+    static func txt(_ items: [String]) -> [UInt8] {
+        items.flatMap { [UInt8($0.utf8.count)] + Array($0.utf8) }
+    }
+
+    static let rows: [([String], Bool)] = [
+        (["v=1", "net=lanchat", "id=\(id.text)"], true),
+        (["v=255", "net=lanchat", "id=\(id.text)"], true),
+        (["V=1", "NET=lanchat", "ID=\(id.text)"], true),  // keys are case-insensitive
+        (["v=256", "net=lanchat", "id=\(id.text)"], false),
+        (["v=+1", "net=lanchat", "id=\(id.text)"], false),
+        (["v=-1", "net=lanchat", "id=\(id.text)"], false),
+        (["v=", "net=lanchat", "id=\(id.text)"], false),
+        (["v=0001", "net=lanchat", "id=\(id.text)"], false),
+        (["v= 1", "net=lanchat", "id=\(id.text)"], false),
+        (["v=1", "net=", "id=\(id.text)"], false),
+        (["v=1", "net=\(String(repeating: "a", count: 33))", "id=\(id.text)"], false),
+        (["v=1", "net=LanChat", "id=\(id.text)"], false),
+        (["v=1", "net=lanchat", "id="], false),
+        (["v=1", "net=lanchat", "id=\(id.text)x"], false),
+        (["v=1", "net=lanchat", "=x", "id=\(id.text)"], true),  // an empty key is ignored
+        // Only the first occurrence of a key counts (RFC 6763 §6.4).
+        (["v=1", "net=lanchat", "id=\(id.text)", "net=Bad Net", "v=x"], true),
+        (["v=x", "v=1", "net=lanchat", "id=\(id.text)"], false),
+    ]
+
+    @Test(arguments: rows)
+    func parses(items: [String], valid: Bool) {
+        let advert = ServiceAdvert(txtRecord: Self.txt(items))
+        #expect((advert != nil) == valid)
+        if valid { #expect(advert == ServiceAdvert(protocolVersion: advert?.protocolVersion ?? 0, network: "lanchat", id: Self.id)) }
+    }
+
+    /// A string that is not UTF-8 counts as absent: never repaired into U+FFFD.
+    @Test func aFieldThatIsNotUTF8IsAbsent() {
+        let bad = [UInt8(6)] + Array("net=".utf8) + [0xff, 0xfe]
+        #expect(ServiceAdvert(txtRecord: Self.txt(["v=1"]) + bad + Self.txt(["id=\(Self.id.text)"])) == nil)
+        #expect(ServiceAdvert(txtRecord: Self.txt(["v=1"]) + bad + Self.txt(["net=lanchat", "id=\(Self.id.text)"])) != nil)
+    }
+}

@@ -33,7 +33,9 @@ public struct ServiceAdvert: Equatable, Sendable {
         return bytes
     }
 
-    /// Parses a TXT record; nil when a field lanchat needs is missing or malformed.
+    /// Parses a TXT record; nil when a field lanchat needs is missing or malformed. As RFC 6763 §6.4
+    /// says, keys are case-insensitive and only the first occurrence of a key counts; a string that is
+    /// not UTF-8 counts as absent. The version is 1 to 3 decimal digits of a `u8`.
     public init?(txtRecord bytes: [UInt8]) {
         var fields: [String: String] = [:]
         var index = 0
@@ -41,13 +43,16 @@ public struct ServiceAdvert: Equatable, Sendable {
             let length = Int(bytes[index])
             let end = index + 1 + length
             guard end <= bytes.count else { return nil }
-            let item = String(decoding: bytes[(index + 1)..<end], as: UTF8.self)
-            if let equals = item.firstIndex(of: "=") {
-                fields[String(item[..<equals]).lowercased()] = String(item[item.index(after: equals)...])
+            if let item = String(validating: bytes[(index + 1)..<end], as: UTF8.self), let equals = item.firstIndex(of: "="),
+                equals != item.startIndex
+            {
+                let key = String(item[..<equals]).lowercased()
+                if fields[key] == nil { fields[key] = String(item[item.index(after: equals)...]) }
             }
             index = end
         }
-        guard let versionText = fields["v"], let version = UInt8(versionText), let network = fields["net"],
+        guard let versionText = fields["v"], (1...3).contains(versionText.utf8.count),
+            versionText.utf8.allSatisfy({ (0x30...0x39).contains($0) }), let version = UInt8(versionText), let network = fields["net"],
             NetworkName.isValid(network), let idText = fields["id"], let id = AuthorID(text: idText)
         else { return nil }
         self.init(protocolVersion: version, network: network, id: id)

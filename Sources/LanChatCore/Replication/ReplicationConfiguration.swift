@@ -14,6 +14,8 @@ public struct ReplicationConfiguration: Equatable, Sendable {
     /// Datagrams accepted per second from one address (and as a burst); beyond, they are dropped unread.
     public var datagramsPerPeerPerSecond = 20_000.0
     public var sync = SyncConfiguration()
+    /// Inbound sync connections served at once from one host (the total is `sync.maxInboundSessions`).
+    public var maxInboundSessionsPerHost = 4
 
     public init(network: String) {
         self.network = network

@@ -12,6 +12,10 @@ public struct ReplicationCounters: Sendable, Equatable {
     public var otherVersion: UInt64 = 0
     /// Datagrams dropped unread because their sender exceeded its rate.
     public var rateLimited: UInt64 = 0
+    /// Addresses named by peers (hints, ping requests, indirect acks) that `AddressPolicy` refused.
+    public var addressesRefused: UInt64 = 0
+    /// Datagrams the UDP socket would not send (no route, a broadcast address, a firewall): counted, never fatal.
+    public var sendErrors: UInt64 = 0
     public var syncsStarted: UInt64 = 0
     public var syncsFailed: UInt64 = 0
     public var syncsCompleted: UInt64 = 0

@@ -38,6 +38,9 @@ public struct Replicator: Sendable {
     private var inboundSessions = 0
     private var otherVersions: [PeerAddress: UInt8] = [:]
     static let maxOtherVersions = 64
+    /// Admitted inbound connections per remote host; holds only hosts with one or more, so at most
+    /// `sync.maxInboundSessions` entries.
+    private var inboundByHost: [String: Int] = [:]
 
     private struct Probe {
         let target: PeerAddress
@@ -80,12 +83,14 @@ public struct Replicator: Sendable {
         public let outstandingProbes: Int
         public let rateLimitedSources: Int
         public let inboundSessions: Int
+        public let inboundHosts: Int
     }
 
     public var footprint: Footprint {
         Footprint(
             peers: table.records.count, selfAddresses: selfAddresses.count, outstandingProbes: outstanding.count,
-            rateLimitedSources: limiter.tracked, inboundSessions: inboundSessions)
+            rateLimitedSources: limiter.tracked, inboundSessions: inboundSessions,
+            inboundHosts: inboundByHost.count)
     }
 
     public func peer(at address: PeerAddress) -> PeerRecord? { table[address] }
@@ -180,13 +185,15 @@ public struct Replicator: Sendable {
                 }
             }
             observe(probe, from: address, now: now)
-        case .pingRequest(let probeID, let target):
-            guard !selfAddresses.contains(target), outstanding.count < Footprint.maxOutstandingProbes else { break }
+        case .pingRequest(let probeID, let named):
+            guard let target = admitted(named, from: address), !selfAddresses.contains(target),
+                outstanding.count < Footprint.maxOutstandingProbes
+            else { break }
             let id = allocateProbeID()
             outstanding[id] = Probe(target: target, sentAt: now, indirectSent: true, onBehalfOf: (address, probeID))
             send(.ping(makeProbe(id: id, for: target)), to: target, &out)
-        case .indirectAck(let probeID, let target):
-            if let pending = outstanding[probeID], pending.target == target, pending.helpers.contains(address) {
+        case .indirectAck(let probeID, let named):
+            if let target = admitted(named, from: address), let pending = outstanding[probeID], pending.target == target, pending.helpers.contains(address) {
                 outstanding[probeID] = nil
                 table.update(target) { record in
                     record.state = .alive
@@ -267,14 +274,19 @@ public struct Replicator: Sendable {
         if case .completed(let result) = outcome { table.dropStale(result.peer, keeping: address) }
     }
 
-    /// A peer opens a TCP connection to us: whether to serve it. Every admitted connection is ended
-    /// with `inboundSyncEnded`.
-    public mutating func admitInbound() -> Bool {
-        guard inboundSessions < configuration.sync.maxInboundSessions else {
+    /// A peer opens a TCP connection to us from `host`: whether to serve it. At most
+    /// `sync.maxInboundSessions` at once, and `maxInboundSessionsPerHost` from one host, so idle
+    /// connections from one address cannot take every slot. Every admitted connection is ended with
+    /// `inboundSyncEnded`, given the same host.
+    public mutating func admitInbound(from host: String? = nil) -> Bool {
+        guard inboundSessions < configuration.sync.maxInboundSessions,
+            host.map({ inboundByHost[$0, default: 0] < configuration.maxInboundSessionsPerHost }) ?? true
+        else {
             counters.inboundSyncsRefused += 1
             return false
         }
         inboundSessions += 1
+        if let host { inboundByHost[host, default: 0] += 1 }
         return true
     }
 
@@ -284,6 +296,7 @@ public struct Replicator: Sendable {
     public mutating func inboundSyncEnded(from host: String?, result: SyncResult?, now: UInt64) {
         // Never below zero, whatever a caller does: a negative count would admit more than the bound.
         inboundSessions = max(0, inboundSessions - 1)
+        if let host, let count = inboundByHost[host] { inboundByHost[host] = count > 1 ? count - 1 : nil }
         guard let result else { return }
         counted(result)
         counters.inboundSyncs += 1
@@ -306,8 +319,9 @@ public struct Replicator: Sendable {
     }
 
     /// Bytes the shell moved, so one counters value reports everything.
-    public mutating func countTraffic(datagramBytesOut: Int = 0, syncBytesIn: Int = 0) {
+    public mutating func countTraffic(datagramBytesOut: Int = 0, syncBytesIn: Int = 0, sendErrors: Int = 0) {
         counters.datagramBytesOut += UInt64(datagramBytesOut)
+        counters.sendErrors += UInt64(sendErrors)
         counters.syncBytesIn += UInt64(syncBytesIn)
     }
 
@@ -361,9 +375,10 @@ public struct Replicator: Sendable {
     // MARK: Anti-entropy
 
     private mutating func observe(_ probe: Datagram.Probe, from address: PeerAddress, now: UInt64) {
-        for hint in probe.hints where hint.id != selfID && !selfAddresses.contains(hint.address) {
-            if table[hint.address] == nil, table.learn(hint.address, source: .exchange) {
-                table.update(hint.address) { $0.claimedID = hint.id }
+        for hint in probe.hints where hint.id != selfID {
+            guard let hinted = admitted(hint.address, from: address), !selfAddresses.contains(hinted) else { continue }
+            if table[hinted] == nil, table.learn(hinted, source: .exchange) {
+                table.update(hinted) { $0.claimedID = hint.id }
             }
         }
         let matches = probe.digest == digest
@@ -374,6 +389,16 @@ public struct Replicator: Sendable {
             } else if record.mismatchSince == nil {
                 record.mismatchSince = now
             }
+        }
+    }
+
+    /// An address a peer named, in canonical form, if `AddressPolicy` lets this node send to it; counted if not.
+    private mutating func admitted(_ named: PeerAddress, from source: PeerAddress) -> PeerAddress? {
+        switch AddressPolicy.check(named, from: source) {
+        case .success(let address): return address
+        case .failure:
+            counters.addressesRefused += 1
+            return nil
         }
     }
 

@@ -66,6 +66,8 @@ extension StatusInfo.Counters {
         otherNetwork = counters.otherNetwork
         otherVersion = counters.otherVersion
         rateLimited = counters.rateLimited
+        addressesRefused = counters.addressesRefused
+        sendErrors = counters.sendErrors
         syncsStarted = counters.syncsStarted
         syncsFailed = counters.syncsFailed
         syncsCompleted = counters.syncsCompleted

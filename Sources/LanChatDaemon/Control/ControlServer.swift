@@ -1,5 +1,6 @@
 import Foundation
 import LanChatControl
+import LanChatCore
 import Logging
 import NIOCore
 import NIOPosix
@@ -87,14 +88,35 @@ struct ControlServer: Service {
         switch line {
         case .oversized:
             throw ControlFailure(.tooLarge, "request longer than \(ControlLimits.maxRequestBytes) bytes")
+        case .notUTF8:
+            throw ControlFailure(.invalid, "request is not valid UTF-8")
         case .text(let text):
             do {
-                return try ControlJSON.decode(ControlCommand.self, from: text)
+                let command = try ControlJSON.decode(ControlCommand.self, from: text)
+                try checkRoom(of: command)
+                return command
             } catch let failure as ControlFailure {
                 throw failure
             } catch {
+                // Foundation refuses a lone surrogate escape as bad JSON; say what is wrong with it.
+                if ControlJSON.escapesLoneSurrogate(text) {
+                    throw ControlFailure(.invalid, "request escapes a lone UTF-16 surrogate (\\ud800 to \\udfff): not text")
+                }
                 throw ControlFailure(.badJSON, "request is not a JSON object with a \"cmd\" string and well-typed fields")
             }
+        }
+    }
+
+    /// Rooms read from (history, follow) follow the rule for rooms written to, which `send` checks.
+    private static func checkRoom(of command: ControlCommand) throws(ControlFailure) {
+        switch command {
+        case .history(let room?, _), .follow(let room?):
+            do {
+                try EntryContent.Message.validate(room: room)
+            } catch {
+                throw ControlFailure(.invalid, describe(error))
+            }
+        default: break
         }
     }
 

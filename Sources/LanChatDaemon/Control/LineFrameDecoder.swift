@@ -4,6 +4,8 @@ enum ControlLine: Sendable {
     case text(String)
     /// A line longer than the limit; its bytes were discarded up to the next newline.
     case oversized
+    /// A line that is not valid UTF-8: refused, never repaired into U+FFFD and stored.
+    case notUTF8
 }
 
 /// Splits the control stream into lines, never buffering more than `maxLength` bytes of one line,
@@ -26,8 +28,8 @@ struct LineFrameDecoder: ByteToMessageDecoder {
             } else if length > maxLength {
                 context.fireChannelRead(wrapInboundOut(.oversized))
             } else {
-                let line = buffer.getString(at: buffer.readerIndex, length: length) ?? ""
-                context.fireChannelRead(wrapInboundOut(.text(line)))
+                let bytes = buffer.readableBytesView.prefix(length)
+                context.fireChannelRead(wrapInboundOut(String(validating: bytes, as: UTF8.self).map { .text($0) } ?? .notUTF8))
             }
             buffer.moveReaderIndex(forwardBy: length + 1)
             return .continue

@@ -1,3 +1,4 @@
+import Glibc
 import LanChatStore
 import LanChatControl
 import LanChatCore
@@ -16,7 +17,9 @@ actor ReplicationShell: Service {
     private let node: Node
     private let logger: Logger
     private let clock = MonotonicClock()
-    private var outbound: NIOAsyncChannelOutboundWriter<AddressedEnvelope<ByteBuffer>>?
+    /// When a failed send was last logged, and how many failed since: logged at most once per `sendErrorLogInterval`.
+    private var sendErrorLog: (at: ContinuousClock.Instant, unlogged: Int)?
+    static let sendErrorLogInterval = Duration.seconds(10)
     private var pendingStore: [Entry] = []
     /// Wakes the store drain; at most one wake-up waits, however many pushes arrive meanwhile.
     private let storeWakeups = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
@@ -69,8 +72,7 @@ actor ReplicationShell: Service {
     nonisolated func run() async throws {
         try await untilShutdown {
             try await self.transport.tcp.executeThenClose { connections in
-                try await self.transport.udp.executeThenClose { datagrams, outbound in
-                    await self.attach(outbound)
+                try await self.transport.udp.executeThenClose { datagrams, _ in
                     try await withThrowingDiscardingTaskGroup { group in
                         group.addTask { try await self.tickLoop() }
                         group.addTask { await self.publishLoop() }
@@ -94,10 +96,6 @@ actor ReplicationShell: Service {
                 }
             }
         }
-    }
-
-    private func attach(_ writer: NIOAsyncChannelOutboundWriter<AddressedEnvelope<ByteBuffer>>) {
-        outbound = writer
     }
 
     // MARK: Inputs
@@ -139,15 +137,24 @@ actor ReplicationShell: Service {
     // MARK: Directives
 
     private func perform(_ directives: [Replicator.Directive]) async {
-        var envelopes: [AddressedEnvelope<ByteBuffer>] = []
         var bytesOut = 0
+        var failures = 0
         for directive in directives {
             switch directive {
             case .send(let datagram, let address):
-                guard let socket = socketAddress(of: address) else { continue }
                 let bytes = datagram.encoded()
-                bytesOut += bytes.count
-                envelopes.append(AddressedEnvelope(remoteAddress: socket, data: ByteBuffer(bytes: bytes)))
+                // A failed send costs that datagram only: the socket stays open (see `DatagramSender`).
+                guard let socket = socketAddress(of: address) else {
+                    failures += 1
+                    sendFailed(to: address, reason: "not a numeric address")
+                    continue
+                }
+                if let code = transport.sender.send(bytes, to: socket) {
+                    failures += 1
+                    sendFailed(to: address, reason: String(cString: strerror(code)))
+                } else {
+                    bytesOut += bytes.count
+                }
             case .store(let entries, _):
                 // Bounded: beyond it, pushes are dropped and the next sync brings them.
                 guard pendingStore.count < Self.maxPendingStore else { continue }
@@ -157,13 +164,19 @@ actor ReplicationShell: Service {
                 syncRequests.continuation.yield(address)
             }
         }
-        replicator.countTraffic(datagramBytesOut: bytesOut)
-        guard !envelopes.isEmpty, let outbound else { return }
-        do {
-            try await outbound.write(contentsOf: envelopes)
-        } catch {
-            logger.debug("datagram send failed: \(error)")
+        replicator.countTraffic(datagramBytesOut: bytesOut, sendErrors: failures)
+    }
+
+    /// Logs a failed send, at most once per interval (a peer without a route fails every period).
+    private func sendFailed(to address: PeerAddress, reason: String) {
+        let now = ContinuousClock.now
+        if let last = sendErrorLog, now - last.at < Self.sendErrorLogInterval {
+            sendErrorLog?.unlogged += 1
+            return
         }
+        let more = sendErrorLog.map { $0.unlogged > 0 ? " (\($0.unlogged) more failed sends since the last report)" : "" } ?? ""
+        logger.debug("datagram to \(address) not sent: \(reason)\(more)")
+        sendErrorLog = (now, 0)
     }
 
     /// Every address in the table is numeric (names are resolved when they enter it), so this is cheap.
@@ -220,11 +233,11 @@ actor ReplicationShell: Service {
     }
 
     private func serveInbound(_ channel: NIOAsyncChannel<[UInt8], ByteBuffer>) async {
-        guard replicator.admitInbound() else {
+        let remote = channel.channel.remoteAddress
+        guard replicator.admitInbound(from: remote?.ipAddress) else {
             try? await channel.channel.close()
             return
         }
-        let remote = channel.channel.remoteAddress
         var result: SyncResult?
         do {
             let (completed, bytes) = try await withDeadline(sessionTimeout) { [opening = handshake(.responder)] in

@@ -30,10 +30,15 @@ struct StateDirectory {
 
     /// Loads this node's identity, creating it on first start. The key file is written to a temporary
     /// name with mode 0600 and renamed, so it is never visible half-written or with wider permissions.
+    /// A key path that exists but is not a readable regular file (a directory, a dangling link, no
+    /// permission) is an error: a new identity is made only where there is nothing at all, and on any
+    /// failure no key is left behind in the temporary file.
     func loadOrCreateIdentity() throws(DaemonError) -> (identity: LocalIdentity, created: Bool) {
-        if let data = FileManager.default.contents(atPath: keyPath) {
-            var info = stat()
-            if stat(keyPath, &info) == 0, info.st_mode & 0o077 != 0 {
+        var info = stat()
+        if stat(keyPath, &info) == 0 {
+            guard info.st_mode & S_IFMT == S_IFREG else { throw .io("\(keyPath) is not a regular file; move it away") }
+            guard let data = FileManager.default.contents(atPath: keyPath) else { throw .io("cannot read \(keyPath): \(errnoText())") }
+            if info.st_mode & 0o077 != 0 {
                 throw .insecure("\(keyPath) is readable by others; run: chmod 600 \(keyPath)")
             }
             do {
@@ -41,18 +46,22 @@ struct StateDirectory {
             } catch {
                 throw .io("\(keyPath) is not a valid key file (\(error))")
             }
+        } else if errno != ENOENT || lstat(keyPath, &info) == 0 {
+            throw .io("cannot read \(keyPath): \(errnoText())")
         }
         let identity = LocalIdentity.generate()
         let temporary = "\(keyPath).tmp"
         unlink(temporary)
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o600)
         guard descriptor >= 0 else { throw .io("cannot create \(temporary): \(errnoText())") }
         let seed = identity.seed
         let written = seed.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
         let synced = fsync(descriptor)
         close(descriptor)
         guard written == seed.count, synced == 0, rename(temporary, keyPath) == 0 else {
-            throw .io("cannot write \(keyPath): \(errnoText())")
+            let reason = errnoText()
+            unlink(temporary)
+            throw .io("cannot write \(keyPath): \(reason)")
         }
         return (identity, true)
     }

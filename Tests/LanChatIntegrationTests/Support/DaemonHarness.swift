@@ -44,17 +44,24 @@ final class Sandbox: Sendable {
 
     // MARK: Daemons
 
-    /// Starts `lanchatd` without waiting for it: for tests that expect it to fail.
-    func spawnDaemon(stateDir: String? = nil, socket: String? = nil, extraArguments: [String] = []) throws -> Daemon {
+    /// Starts `lanchatd` without waiting for it: for tests that expect it to fail. With a `launcher`
+    /// (a command that ends by executing its arguments, such as `nsenter --net=…`), lanchatd runs under it.
+    func spawnDaemon(
+        stateDir: String? = nil, socket: String? = nil, extraArguments: [String] = [], launcher: [String] = []
+    ) throws -> Daemon {
         let stateDir = stateDir ?? self.stateDir
         let socket = socket ?? socketPath
         let number = starts.add(1, ordering: .relaxed).newValue
         let logPath = "\(root)/lanchatd.\(number).log"
         let process = Process()
-        process.executableURL = try Binaries.lanchatd()
-        process.arguments = [
-            "--state-dir", stateDir, "--socket", socket, "--no-mdns", "--port", "0", "--bind", "127.0.0.1",
-        ] + extraArguments
+        let arguments = ["--state-dir", stateDir, "--socket", socket, "--no-mdns", "--port", "0", "--bind", "127.0.0.1"] + extraArguments
+        if let command = launcher.first {
+            process.executableURL = URL(fileURLWithPath: command)
+            process.arguments = launcher.dropFirst() + [try Binaries.lanchatd().path] + arguments
+        } else {
+            process.executableURL = try Binaries.lanchatd()
+            process.arguments = arguments
+        }
         process.environment = ChildProcess.environment
         process.standardInput = FileHandle.nullDevice
         try ChildProcess.spawn {
@@ -71,8 +78,10 @@ final class Sandbox: Sendable {
     }
 
     /// Starts `lanchatd` and waits until `lanchat whoami` gets an answer from it.
-    func startDaemon(stateDir: String? = nil, socket: String? = nil, extraArguments: [String] = []) async throws -> Daemon {
-        let daemon = try spawnDaemon(stateDir: stateDir, socket: socket, extraArguments: extraArguments)
+    func startDaemon(
+        stateDir: String? = nil, socket: String? = nil, extraArguments: [String] = [], launcher: [String] = []
+    ) async throws -> Daemon {
+        let daemon = try spawnDaemon(stateDir: stateDir, socket: socket, extraArguments: extraArguments, launcher: launcher)
         try await daemon.waitUntilReady()
         return daemon
     }

@@ -1,0 +1,127 @@
+import Foundation
+import LanChatCore
+
+/// A network namespace with nothing but loopback, for tests that feed daemons crafted input: whatever
+/// they make a daemon send (broadcasts included) cannot leave it. Needs root. Daemons run in it through
+/// `launcher`; the test's own sockets are made in it by `socket(_:bindingTo:)`. The control sockets are
+/// files, so the test reaches the daemons as usual.
+struct LoopbackNamespace: Sendable {
+    let name: String
+    var path: String { "/run/netns/\(name)" }
+    /// Runs a command in the namespace (nsenter executes it, so the process is the command itself).
+    var launcher: [String] { ["/usr/bin/nsenter", "--net=\(path)", "--"] }
+
+    /// Makes a namespace, runs `body`, and deletes the namespace whether `body` succeeded or threw.
+    /// `body` must end the processes it started in it (a `Sandbox` cleaned up inside `body` does).
+    static func with(_ body: (LoopbackNamespace) async throws -> Void) async throws {
+        guard getuid() == 0 else {
+            throw HarnessError("the hostile-input tests need root (a network namespace): run `make test` as root")
+        }
+        let namespace = LoopbackNamespace(name: "lanchat-hostile-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+        try await namespace.ip("netns", "add", namespace.name)
+        do {
+            try await namespace.ip("-n", namespace.name, "link", "set", "lo", "up")
+            try await body(namespace)
+        } catch {
+            _ = try? await namespace.ip("netns", "delete", namespace.name)
+            throw error
+        }
+        try await namespace.ip("netns", "delete", namespace.name)
+    }
+
+    private func ip(_ arguments: String...) async throws {
+        let result = try await ChildProcess.run(URL(fileURLWithPath: "/usr/sbin/ip"), arguments)
+        guard result.succeeded else { throw HarnessError("ip \(arguments.joined(separator: " ")) failed: \(result)") }
+    }
+
+    /// A socket of `type` (SOCK_DGRAM, SOCK_STREAM) made inside the namespace and bound to `host`:0. A socket
+    /// stays in the namespace it was made in, so any thread may use it; only the thread that makes it
+    /// enters the namespace, and that thread ends at once.
+    func socket(_ type: __socket_type, bindingTo host: String) throws -> Int32 {
+        final class Outcome: @unchecked Sendable {
+            var descriptor: Result<Int32, HarnessError> = .failure(HarnessError("the namespace thread did not run"))
+        }
+        let outcome = Outcome()
+        let done = DispatchSemaphore(value: 0)
+        let path = self.path
+        let thread = Thread {
+            defer { done.signal() }
+            let namespace = open(path, O_RDONLY | O_CLOEXEC)
+            guard namespace >= 0, Self.setns(namespace, Self.cloneNewNet) == 0 else {
+                outcome.descriptor = .failure(HarnessError("cannot enter \(path): \(String(cString: strerror(errno)))"))
+                return
+            }
+            close(namespace)
+            outcome.descriptor = Result { try Self.boundSocket(type, host) }.mapError { HarnessError("\($0)") }
+        }
+        thread.start()
+        done.wait()
+        return try outcome.descriptor.get()
+    }
+
+    /// setns(2): Glibc's Swift module does not export it (it needs _GNU_SOURCE), so it is looked up.
+    private static let setns: @convention(c) (Int32, Int32) -> Int32 = {
+        guard let symbol = dlsym(nil, "setns") else { fatalError("libc has no setns") }
+        return unsafeBitCast(symbol, to: (@convention(c) (Int32, Int32) -> Int32).self)
+    }()
+    private static let cloneNewNet: Int32 = 0x4000_0000
+
+    /// A socket bound to `host`:0 in the calling thread's own network namespace.
+    static func boundSocket(_ type: __socket_type, _ host: String) throws -> Int32 {
+        let descriptor = Glibc.socket(AF_INET, Int32(type.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard descriptor >= 0 else { throw HarnessError("socket: \(String(cString: strerror(errno)))") }
+        var address = try inet(host, port: 0)
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard bound == 0 else {
+            close(descriptor)
+            throw HarnessError("bind \(host): \(String(cString: strerror(errno)))")
+        }
+        return descriptor
+    }
+
+    static func inet(_ host: String, port: Int) throws -> sockaddr_in {
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        guard inet_pton(AF_INET, host, &address.sin_addr) == 1 else { throw HarnessError("not an IPv4 address: \(host)") }
+        return address
+    }
+}
+
+/// Crafted datagrams and bare TCP connections, from sockets made where the daemon under test listens.
+enum Crafted {
+    /// A ping as a peer would send it, with whatever it claims.
+    static func ping(total: UInt64 = 0, digest: UInt64 = 0, hints: [PeerHint] = [], network: String = "lanchat") -> [UInt8] {
+        Datagram(
+            network: network, sender: LocalIdentity.generate().id,
+            body: .ping(Datagram.Probe(id: 1, digest: digest, total: total, hints: hints))
+        ).encoded()
+    }
+
+    static func datagram(_ body: Datagram.Body, network: String = "lanchat") -> [UInt8] {
+        Datagram(network: network, sender: LocalIdentity.generate().id, body: body).encoded()
+    }
+
+    static func send(_ bytes: [UInt8], from descriptor: Int32, to port: Int, host: String = "127.0.0.1") throws {
+        var address = try LoopbackNamespace.inet(host, port: port)
+        let sent = bytes.withUnsafeBytes { buffer in
+            withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    sendto(descriptor, buffer.baseAddress, buffer.count, 0, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                }
+            }
+        }
+        guard sent == bytes.count else { throw HarnessError("sendto: \(String(cString: strerror(errno)))") }
+    }
+
+    /// Connects a TCP socket (already bound) to `host:port` and leaves it idle.
+    static func connect(_ descriptor: Int32, to port: Int, host: String = "127.0.0.1") throws {
+        var address = try LoopbackNamespace.inet(host, port: port)
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else { throw HarnessError("connect to \(host):\(port): \(String(cString: strerror(errno)))") }
+    }
+}
