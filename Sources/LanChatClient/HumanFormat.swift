@@ -55,7 +55,8 @@ public enum HumanFormat {
                 + PeerInfo.State.allCases.map { "\(status.peersByState[$0]) \($0.rawValue)" }.joined(separator: ", ") + ")",
             "forks:    \(status.forks.forked) forked log(s), \(status.forks.open) not merged"
                 + (status.forks.own.map { "; this identity's log forked (\($0.rawValue))" } ?? "")
-                + (status.forks.twin ? "; this identity also runs on another machine" : ""),
+                + (status.forks.twin ? "; this identity also runs on another machine" : "")
+                + (status.forks.refusedBranches > 0 ? "; \(status.forks.refusedBranches) branch(es) refused (over 8 per author)" : ""),
             "uptime:   \(Int(status.uptimeSeconds)) s",
             "counters: " + StatusInfo.Counters.named.map { "\($0.name)=\(status.counters[keyPath: $0.value])" }.joined(separator: " "),
         ].joined(separator: "\n")

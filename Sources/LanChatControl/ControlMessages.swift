@@ -93,12 +93,15 @@ public struct ForkReport: Codable, Sendable, Equatable {
     /// Entries of this identity arrived that this daemon did not write, after it had written since its
     /// start: the same identity runs elsewhere (a copied state directory).
     public var twin: Bool
+    /// Entries refused because their author's log already had as many branches (8) as are kept.
+    public var refusedBranches: Int
 
-    public init(forked: Int = 0, open: Int = 0, own: ForkState? = nil, twin: Bool = false) {
+    public init(forked: Int = 0, open: Int = 0, own: ForkState? = nil, twin: Bool = false, refusedBranches: Int = 0) {
         self.forked = forked
         self.open = open
         self.own = own
         self.twin = twin
+        self.refusedBranches = refusedBranches
     }
 }
 

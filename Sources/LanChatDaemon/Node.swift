@@ -195,16 +195,19 @@ public actor Node: Service {
         return result.tips
     }
 
-    /// Entries of this identity that this daemon did not write: before its first write since start,
-    /// what a restored state directory missed; after it, a twin (the same identity running elsewhere).
+    /// Entries of this identity that this daemon did not write. Written before it started: what a
+    /// restored state directory missed. Written since, after this daemon wrote too: a twin (the same
+    /// identity running elsewhere).
     private func noticeOwnEntries(_ result: InsertResult) {
+        let started = UInt64(startedAt.timeIntervalSince1970 * 1000)
         let own = result.fresh.filter { $0.author == identity.id }
+        let since = own.filter { $0.timestamp.wallMillis >= started }
         if result.newlyForked.contains(identity.id) {
             logger.warning(
                 "this identity's log forked (two entries at one seq): a restored backup, or this identity on two machines; the next message merges it")
         }
         guard !own.isEmpty else { return }
-        if wroteSinceStart {
+        if wroteSinceStart, !since.isEmpty {
             if !twinSeen {
                 logger.warning(
                     "entries of this identity arrived that this daemon did not write: it runs on another machine too (a copied state directory); stop the other one, and use `lanchat link` for a second device")
@@ -213,6 +216,12 @@ public actor Node: Service {
         } else {
             logger.info("recovered \(own.count) entries of this identity from peers")
         }
+    }
+
+    /// When history shows an entry that arrives now: at its arrival if its author's clock is too far ahead.
+    private func shown(_ entry: Entry) -> HybridTimestamp {
+        let now = WallClock.nowMillis()
+        return entry.timestamp.wallMillis > now + EntryStore.allowedSkewMillis ? HybridTimestamp(wallMillis: now, counter: 0) : entry.timestamp
     }
 
     private func committed(_ entries: [Entry]) {
@@ -224,7 +233,7 @@ public actor Node: Service {
             {
                 renameHandler?(name)
             }
-            guard !following.isEmpty, let event = ChatEvent(entry: entry, directory: directory) else { continue }
+            guard !following.isEmpty, let event = ChatEvent(entry: entry, shownAt: shown(entry), directory: directory) else { continue }
             for follower in following where follower.room == nil || follower.room == event.room || event.type == .profile {
                 follower.continuation.yield(event)
             }
@@ -278,7 +287,8 @@ public actor Node: Service {
         let forks = try await store.forks()
         return ForkReport(
             forked: forks.count, open: forks.count { $0.tips > 1 },
-            own: forks.first { $0.author == identity.id }.map { $0.tips > 1 ? .open : .closed }, twin: twinSeen)
+            own: forks.first { $0.author == identity.id }.map { $0.tips > 1 ? .open : .closed }, twin: twinSeen,
+            refusedBranches: try await store.refusedBranches())
     }
 
     // MARK: Following

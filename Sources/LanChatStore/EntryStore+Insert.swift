@@ -16,43 +16,62 @@ public struct InsertResult: Sendable, Equatable {
     public init() {}
 }
 
+/// What one insert keeps in memory of an author while it runs: its tips, the entries it completed,
+/// and whether the author has entries waiting for a missing one (only then can an entry complete
+/// others). The tips are written back once per author, not once per entry.
+private struct AuthorBatch {
+    var tips: [EntryHash: UInt64]
+    var completed: Set<EntryHash> = []
+    var hasWaiting: Bool
+}
+
 extension EntryStore {
     /// Inserts entries, then updates what derives from them once per author and room, not per entry.
+    /// Entries are taken author by author in seq order, so a chain completes as it is inserted.
     static func insert(_ entries: [Entry], arrivedMillis: UInt64, _ db: Database) throws -> InsertResult {
         let insertEntry = try db.cachedStatement(sql: """
-            INSERT OR IGNORE INTO entry (author, hash, seq, ts, sort_ts, arrived, kind, room, header, payload)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT OR IGNORE INTO entry (author, hash, seq, ts, sort_ts, arrived, kind, room, header, payload, complete)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         let insertLink = try db.cachedStatement(sql: "INSERT OR IGNORE INTO link (author, target, hash) VALUES (?, ?, ?)")
         var result = InsertResult()
+        var stored: Set<EntryHash> = []
         var messages: [AuthorID: Int] = [:]
         var rooms: [String: (count: Int, last: Int64)] = [:]
         var profiles: [AuthorID: (name: String, tip: AuthorTip)] = [:]
-        var touched: Set<AuthorID> = []
-        var authorsSeen: Set<AuthorID> = []
+        var batches: [AuthorID: AuthorBatch] = [:]
         let arrival = HybridTimestamp(wallMillis: arrivedMillis, counter: 0)
-        for entry in entries {
+        for entry in entries.sorted(by: { ($0.author, $0.seq) < ($1.author, $1.seq) }) {
+            let author = entry.author.blob
+            if batches[entry.author] == nil {
+                try db.execute(sql: "INSERT OR IGNORE INTO author (id) VALUES (?)", arguments: [author])
+                batches[entry.author] = try batch(of: entry.author, db)
+            }
             let content = try? entry.content()
             var room: String?
             if case .message(let message) = content { room = message.room }
-            let timestamp = Int64(bitPattern: entry.timestamp.rawValue)
             let shown = entry.timestamp.wallMillis > arrivedMillis + allowedSkewMillis ? arrival : entry.timestamp
+            let complete = try entry.links.allSatisfy { try isComplete(author, $0.hash, in: batches[entry.author]!, db) }
+            if complete, !fitsBound(entry.links.map(\.hash), batches[entry.author]!) {
+                try db.execute(sql: "UPDATE author SET refused_branches = refused_branches + 1 WHERE id = ?", arguments: [author])
+                result.refusedBranches += 1
+                continue
+            }
             try insertEntry.execute(arguments: [
-                entry.author.blob, Data(entry.hash.bytes), Int64(entry.seq), timestamp, Int64(bitPattern: shown.rawValue),
-                Int64(arrivedMillis), Int64(entry.kind.rawValue), room, Data(entry.header), entry.payload.map { Data($0) },
+                author, Data(entry.hash.bytes), Int64(entry.seq), Int64(bitPattern: entry.timestamp.rawValue),
+                Int64(bitPattern: shown.rawValue), Int64(arrivedMillis), Int64(entry.kind.rawValue), room, Data(entry.header),
+                entry.payload.map { Data($0) }, complete,
             ])
             guard db.changesCount == 1 else { continue }
             for link in entry.links {
-                try insertLink.execute(arguments: [entry.author.blob, Data(link.hash.bytes), Data(entry.hash.bytes)])
+                try insertLink.execute(arguments: [author, Data(link.hash.bytes), Data(entry.hash.bytes)])
             }
-            if authorsSeen.insert(entry.author).inserted {
-                try db.execute(sql: "INSERT OR IGNORE INTO author (id) VALUES (?)", arguments: [entry.author.blob])
+            if complete {
+                result.refusedBranches += try completed(entry.hash, seq: entry.seq, links: entry.links.map(\.hash), author, &batches[entry.author]!, db)
+            } else {
+                batches[entry.author]!.hasWaiting = true
             }
-            let completion = try complete(entry, db)
-            result.refusedBranches += completion.refused
-            guard completion.accepted else { continue }
-            touched.insert(entry.author)
-            result.fresh.append(entry)
+            stored.insert(entry.hash)
             if try noteFork(of: entry, db) { result.newlyForked.append(entry.author) }
             messages[entry.author, default: 0] += room == nil ? 0 : 1
             if let room {
@@ -63,6 +82,7 @@ extension EntryStore {
                 profiles[entry.author] = (name, entry.tip)
             }
         }
+        result.fresh = entries.filter { stored.remove($0.hash) != nil }
         for (author, count) in messages where count > 0 {
             try db.execute(sql: "UPDATE author SET messages = messages + ? WHERE id = ?", arguments: [count, author.blob])
         }
@@ -86,70 +106,78 @@ extension EntryStore {
                     Int64(profile.tip.seq), Data(profile.tip.hash.bytes),
                 ])
         }
-        for author in touched {
-            result.tips[author] = try tips(of: author, db)
+        for (author, batch) in batches where messages[author] != nil || !batch.completed.isEmpty {
+            try db.execute(sql: "DELETE FROM tip WHERE author = ?", arguments: [author.blob])
+            for (hash, seq) in batch.tips {
+                try db.execute(sql: "INSERT INTO tip (author, hash, seq) VALUES (?, ?, ?)", arguments: [author.blob, Data(hash.bytes), Int64(seq)])
+            }
+            result.tips[author] = batch.tips.map { AuthorTip(seq: $0.value, hash: $0.key) }.sorted()
         }
         return result
     }
 
-    /// Marks the entry complete if everything it links to is, then every held entry that was waiting
-    /// for it; each complete entry replaces the tips it links to. False if completing it would give its
-    /// author more branches than are kept (the entry is then refused). Statements are cached: this runs
-    /// for every entry of a catch-up.
-    private static func complete(_ entry: Entry, _ db: Database) throws -> (accepted: Bool, refused: Int) {
-        let author = entry.author.blob
-        guard try entry.links.allSatisfy({ try isComplete(author, $0.hash, db) }) else { return (true, 0) }
+    private static func batch(of author: AuthorID, _ db: Database) throws -> AuthorBatch {
+        let tips = try Row.fetchAll(db, sql: "SELECT hash, seq FROM tip WHERE author = ?", arguments: [author.blob])
+        let waiting = try Bool.fetchOne(db, sql: "SELECT 1 FROM entry WHERE author = ? AND complete = 0 LIMIT 1", arguments: [author.blob]) != nil
+        return AuthorBatch(
+            tips: Dictionary(uniqueKeysWithValues: try tips.map { (try EntryHash(bytes: Array($0["hash"] as Data)), UInt64($0["seq"] as Int64)) }),
+            hasWaiting: waiting)
+    }
+
+    /// Whether an entry linking these would stay within the bound of tips kept per author: it replaces
+    /// the tips it links to, and adds one.
+    private static func fitsBound(_ links: [EntryHash], _ batch: AuthorBatch) -> Bool {
+        batch.tips.count - links.count { batch.tips[$0] != nil } + 1 <= SyncVector.maxTipsPerAuthor
+    }
+
+    /// A complete entry becomes a tip in place of those it links to; then every held entry that was
+    /// waiting for it and now has everything it links to completes too. Returns how many of those were
+    /// refused at the bound (they are removed).
+    private static func completed(
+        _ hash: EntryHash, seq: UInt64, links: [EntryHash], _ author: Data, _ batch: inout AuthorBatch, _ db: Database
+    ) throws -> Int {
         var refused = 0
-        var ready = [(hash: entry.hash, seq: entry.seq, links: entry.links.map(\.hash))]
+        var ready = [(hash: hash, seq: seq, links: links, stored: true)]
         while let next = ready.popLast() {
-            let hash = Data(next.hash.bytes)
-            let replaced = try next.links.filter { try isTip(author, $0, db) }
-            if replaced.isEmpty {
-                // A second branch (or a first entry): within the bound?
-                let tips = try Int.fetchOne(try db.cachedStatement(sql: "SELECT COUNT(*) FROM tip WHERE author = ?"), arguments: [author]) ?? 0
-                guard tips < SyncVector.maxTipsPerAuthor else {
+            if !next.stored {
+                guard fitsBound(next.links, batch) else {
                     try forget(author, next.hash, db)
                     refused += 1
-                    if next.hash == entry.hash { return (false, refused) }
                     continue
                 }
+                try db.cachedStatement(sql: "UPDATE entry SET complete = 1 WHERE author = ? AND hash = ?")
+                    .execute(arguments: [author, Data(next.hash.bytes)])
             }
-            for target in replaced {
-                try db.cachedStatement(sql: "DELETE FROM tip WHERE author = ? AND hash = ?").execute(arguments: [author, Data(target.bytes)])
-            }
-            try db.cachedStatement(sql: "UPDATE entry SET complete = 1 WHERE author = ? AND hash = ?").execute(arguments: [author, hash])
-            try db.cachedStatement(sql: "INSERT INTO tip (author, hash, seq) VALUES (?, ?, ?)").execute(arguments: [author, hash, Int64(next.seq)])
+            for link in next.links { batch.tips[link] = nil }
+            batch.tips[next.hash] = next.seq
+            batch.completed.insert(next.hash)
+            guard batch.hasWaiting else { continue }
             // Entries held above this one that now have everything they link to.
             let children = try Row.fetchAll(
                 try db.cachedStatement(sql: """
                     SELECT e.hash, e.seq FROM link l JOIN entry e ON e.author = l.author AND e.hash = l.hash
                     WHERE l.author = ? AND l.target = ? AND e.complete = 0
                     """),
-                arguments: [author, hash])
+                arguments: [author, Data(next.hash.bytes)])
             for child in children {
                 let childHash = try EntryHash(bytes: Array(child["hash"] as Data))
-                let links = try Data.fetchAll(
+                let childLinks = try Data.fetchAll(
                     try db.cachedStatement(sql: "SELECT target FROM link WHERE author = ? AND hash = ?"), arguments: [author, Data(childHash.bytes)]
                 ).map { try EntryHash(bytes: Array($0)) }
-                if try links.allSatisfy({ try isComplete(author, $0, db) }) {
-                    ready.append((childHash, UInt64(child["seq"] as Int64), links))
+                if try childLinks.allSatisfy({ try isComplete(author, $0, in: batch, db) }) {
+                    ready.append((childHash, UInt64(child["seq"] as Int64), childLinks, false))
                 }
             }
         }
-        return (true, refused)
+        return refused
     }
 
-    private static func isComplete(_ author: Data, _ hash: EntryHash, _ db: Database) throws -> Bool {
-        try Bool.fetchOne(
+    private static func isComplete(_ author: Data, _ hash: EntryHash, in batch: AuthorBatch, _ db: Database) throws -> Bool {
+        if batch.completed.contains(hash) || batch.tips[hash] != nil { return true }
+        return try Bool.fetchOne(
             try db.cachedStatement(sql: "SELECT complete FROM entry WHERE author = ? AND hash = ?"), arguments: [author, Data(hash.bytes)]) ?? false
     }
 
-    private static func isTip(_ author: Data, _ hash: EntryHash, _ db: Database) throws -> Bool {
-        try Bool.fetchOne(
-            try db.cachedStatement(sql: "SELECT 1 FROM tip WHERE author = ? AND hash = ?"), arguments: [author, Data(hash.bytes)]) != nil
-    }
-
-    /// Removes a branch refused at the bound, and counts it against its author.
     private static func forget(_ author: Data, _ hash: EntryHash, _ db: Database) throws {
         try db.execute(sql: "DELETE FROM entry WHERE author = ? AND hash = ?", arguments: [author, Data(hash.bytes)])
         try db.execute(sql: "DELETE FROM link WHERE author = ? AND hash = ?", arguments: [author, Data(hash.bytes)])

@@ -90,6 +90,11 @@ extension EntryStore {
         }
     }
 
+    /// Entries refused, over all authors, because their log already had as many branches as are kept.
+    public func refusedBranches() async throws -> Int {
+        try await pool.read { db in try Int.fetchOne(db, sql: "SELECT COALESCE(SUM(refused_branches), 0) FROM author") ?? 0 }
+    }
+
     /// Authors whose log forked: with the number of branches that remain (1 once merged).
     public func forks() async throws -> [(author: AuthorID, tips: Int)] {
         try await pool.read { db in

@@ -175,6 +175,12 @@ public enum Diagnosis {
                 detail: "entries of this identity arrive that this daemon did not write: the same identity runs on another machine (a copied state directory)",
                 fix: "stop lanchatd on the other machine, or move its state directory away so it makes its own identity; to use one identity on two devices, link them instead of copying")
         }
+        if forks.refusedBranches > 0 {
+            return DoctorCheck(
+                check: "log", status: .problem,
+                detail: "\(forks.refusedBranches) entr\(forks.refusedBranches == 1 ? "y was" : "ies were") refused: an author's log forked into more branches than the 8 kept",
+                fix: "an identity that forks that often is run on many machines at once, or is hostile; `lanchat who` marks it")
+        }
         if forks.own == .open {
             return DoctorCheck(
                 check: "log", status: .problem,
@@ -187,10 +193,16 @@ public enum Diagnosis {
                 check: "log", status: .problem, detail: "\(othersOpen) other identit\(othersOpen == 1 ? "y has a forked log" : "ies have forked logs") not merged yet",
                 fix: "the owner's next message merges it; a log that stays forked means that identity runs on two machines: tell its owner (`lanchat who` marks it)")
         }
+        if forks.own == .closed {
+            return DoctorCheck(
+                check: "log", status: .warning,
+                detail: "this identity's log forked once and was merged since: every message of both sides is kept",
+                fix: "nothing to do now; it happens when a state directory is restored from an older backup while no peer can be reached, so keep the daemon's peers reachable when restoring")
+        }
         if forks.forked > 0 {
             return DoctorCheck(
                 check: "log", status: .ok,
-                detail: "\(forks.forked) identit\(forks.forked == 1 ? "y" : "ies") forked \(forks.own == .closed ? "(this one among them) " : "")and merged since (a restored backup, most likely): every message of both sides is kept; nothing to do")
+                detail: "\(forks.forked) identit\(forks.forked == 1 ? "y" : "ies") forked and merged since (a restored backup, most likely): every message of both sides is kept; nothing to do")
         }
         return DoctorCheck(check: "log", status: .ok, detail: "no forked log")
     }
