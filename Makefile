@@ -73,7 +73,8 @@ fuzz-build: deps
 			-Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library || exit 1; \
 	done
 
-# Each target for FUZZ_SECONDS, one after the other; new crash inputs land in Fuzz/crashes/<target>/.
+# Each target for FUZZ_SECONDS, one after the other (FUZZ_FLAGS: more libFuzzer options); new
+# crash inputs land in Fuzz/crashes/<target>/.
 fuzz: fuzz-build
 	scripts/fuzz $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
