@@ -12,7 +12,14 @@ TEST_PACKAGES  := $(BUILD_PACKAGES) avahi-daemon avahi-utils dbus iproute2 iputi
 # The shell scripts: scripts/* with a sh or bash #! line, and the files scripts/lan sources.
 SHELL_SCRIPTS   = $(shell grep -lsE '^#!.*[/ ](ba)?sh$$' scripts/*) $(wildcard scripts/lan.d/*.sh)
 
-.PHONY: all build release run test bench bench-quick install uninstall deps deps-test deps-bench check-units check-scripts clean
+# Fuzzing: the separate package Fuzz/ builds one libFuzzer executable per decoder of network and
+# control-socket input (release, with AddressSanitizer); `make test` replays its corpus and crashes.
+FUZZ_TARGETS := entry entry-signed datagram sync-frame sync-vector control-request
+FUZZ_SECONDS ?= 60
+FUZZ_BUILD   := Fuzz/.build
+FUZZ_PACKAGE := --package-path Fuzz --scratch-path $(FUZZ_BUILD)
+
+.PHONY: all build release run test bench bench-quick install uninstall deps deps-test deps-bench check-units check-scripts clean fuzz fuzz-build fuzz-seeds
 
 all: build
 
@@ -59,6 +66,23 @@ bench-quick: deps-bench
 	$(SWIFT) build -c release
 	$(BUILD_DIR)/release/lanchat-bench --quick
 
+# Each fuzzer is built on its own: fuzz-seeds, a plain executable, cannot link libFuzzer's main.
+fuzz-build: deps
+	for target in $(FUZZ_TARGETS); do \
+		$(SWIFT) build -c release $(FUZZ_PACKAGE) --product fuzz-$$target \
+			-Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library || exit 1; \
+	done
+
+# Each target for FUZZ_SECONDS, one after the other (FUZZ_FLAGS: more libFuzzer options); new
+# crash inputs land in Fuzz/crashes/<target>/.
+fuzz: fuzz-build
+	scripts/fuzz $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+# Rewrites Fuzz/corpus from the encoders of today (after a format change; make test says when).
+fuzz-seeds: deps
+	$(SWIFT) build $(FUZZ_PACKAGE) --product fuzz-seeds
+	$(FUZZ_BUILD)/debug/fuzz-seeds Fuzz/corpus
+
 check-units: build
 	scripts/check-units $(BUILD_DIR)/debug
 
@@ -81,4 +105,4 @@ uninstall:
 	rm -f $(DESTDIR)/usr/lib/sysusers.d/lanchat.conf
 
 clean:
-	rm -rf $(BUILD_DIR)
+	rm -rf $(BUILD_DIR) $(FUZZ_BUILD)

@@ -6,6 +6,10 @@ let package = Package(
     products: [
         .executable(name: "lanchatd", targets: ["lanchatd"]),
         .executable(name: "lanchat", targets: ["lanchat"]),
+        // Libraries for the fuzzing package under Fuzz/, which depends on this one by path.
+        .library(name: "LanChatCore", targets: ["LanChatCore"]),
+        .library(name: "LanChatControl", targets: ["LanChatControl"]),
+        .library(name: "LanChatFuzzChecks", targets: ["LanChatFuzzChecks"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
@@ -38,6 +42,8 @@ let package = Package(
         // The control protocol's types: Foundation only, so clients link neither Crypto, Logging nor the store.
         .target(name: "LanChatControl"),
         .target(name: "LanChatClient", dependencies: ["LanChatControl"]),
+        // What each fuzz target (Fuzz/) checks, shared with the tests that replay its corpus and crashes.
+        .target(name: "LanChatFuzzChecks", dependencies: ["LanChatCore", "LanChatControl"]),
         .target(name: "LanChatSimulator", dependencies: [
             "LanChatCore",
             .product(name: "Collections", package: "swift-collections"),
@@ -72,6 +78,7 @@ let package = Package(
             "LanChatDaemon", "LanChatControl", "LanChatCore", "LanChatStore",
             .product(name: "Logging", package: "swift-log"),
         ]),
+        .testTarget(name: "LanChatFuzzChecksTests", dependencies: ["LanChatFuzzChecks"]),
         .testTarget(name: "LanChatIntegrationTests", dependencies: ["LanChatClient", "LanChatControl", "LanChatCore", "LanChatStore"]),
     ]
 )

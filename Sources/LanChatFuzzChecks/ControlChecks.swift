@@ -1,0 +1,75 @@
+import LanChatControl
+
+/// Invariants of the control protocol's request side: every line gets exactly one answer, a
+/// well-formed command survives the JSON round trip, and every answer is one line of JSON.
+///
+/// The daemon's line splitting (`LineFrameDecoder`) and its mapping of decode errors to answers
+/// (`ControlServer.decode`) are internal to LanChatDaemon, which needs NIO; `ControlLines` and
+/// `answer(to:)` follow them step for step, so the JSON decoding is reached as the daemon reaches it.
+enum ControlChecks {
+    /// Accepted when every line of the stream is a command the daemon would act on.
+    static func stream(_ bytes: [UInt8]) throws(FuzzViolation) -> FuzzOutcome {
+        let lines = ControlLines.split(bytes, maxLength: ControlLimits.maxRequestBytes)
+        var accepted = !lines.isEmpty
+        for line in lines {
+            let response: ControlResponse
+            switch answer(to: line) {
+            case .success(let command):
+                try check(command)
+                response = ControlResponse()
+            case .failure(let failure):
+                accepted = false
+                response = ControlResponse(failure)
+            }
+            let wire = ControlJSON.encode(response)
+            try expect(!wire.utf8.contains(UInt8(ascii: "\n")), "an answer is more than one line")
+            try expect((try? ControlJSON.decode(ControlResponse.self, from: wire)) == response, "an answer does not decode back")
+        }
+        return accepted ? .accepted : .refused
+    }
+
+    /// What `ControlServer` makes of one line: a command, or the failure it answers with.
+    static func answer(to line: ControlLine) -> Result<ControlCommand, ControlFailure> {
+        switch line {
+        case .oversized:
+            return .failure(ControlFailure(.tooLarge, "request longer than \(ControlLimits.maxRequestBytes) bytes"))
+        case .text(let text):
+            do {
+                return .success(try ControlJSON.decode(ControlCommand.self, from: text))
+            } catch let failure as ControlFailure {
+                return .failure(failure)
+            } catch {
+                return .failure(ControlFailure(.badJSON, "request is not a JSON object with a \"cmd\" string and well-typed fields"))
+            }
+        }
+    }
+
+    /// A command survives encoding and decoding, on one line, as a client sends it.
+    static func check(_ command: ControlCommand) throws(FuzzViolation) {
+        let wire = ControlJSON.encode(command)
+        try expect(!wire.utf8.contains(UInt8(ascii: "\n")), "a command encodes to more than one line")
+        try expect((try? ControlJSON.decode(ControlCommand.self, from: wire)) == command, "\(command) does not survive the JSON round trip")
+    }
+}
+
+/// One line of the control stream as the daemon's `LineFrameDecoder` delivers it.
+enum ControlLine: Equatable {
+    case text(String)
+    /// Longer than the limit; its bytes are discarded up to the next newline.
+    case oversized
+}
+
+enum ControlLines {
+    /// The lines of a whole stream, received at once and then closed: each newline ends a line, a
+    /// last line without one is still answered, a line over `maxLength` bytes is `oversized`.
+    /// Bytes become text as NIO's `ByteBuffer.getString` makes them (invalid UTF-8 repaired).
+    static func split(_ bytes: [UInt8], maxLength: Int) -> [ControlLine] {
+        var lines: [ControlLine] = []
+        var pieces = bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+        if pieces.last?.isEmpty == true { pieces.removeLast() }
+        for piece in pieces {
+            lines.append(piece.count > maxLength ? .oversized : .text(String(decoding: piece, as: UTF8.self)))
+        }
+        return lines
+    }
+}
