@@ -29,7 +29,7 @@ public struct CommandRunner {
         }
         let response = try connect().request(command)
         switch command {
-        case .send:
+        case .send, .delete, .edit:
             if json, let message = response.message { write(ControlJSON.encode(message)) }
         case .history:
             (response.messages ?? []).forEach(show)

@@ -7,7 +7,8 @@ public enum HumanFormat {
         switch event.type {
         case .message:
             // A clock far ahead is shown at arrival, marked so nobody takes it for the author's time.
-            "\(clock(event.sentAt))\(event.clockAhead == true ? "*" : "") \(event.author.name): \(event.body ?? "")"
+            "\(clock(event.sentAt))\(event.clockAhead == true ? "*" : "") \(event.author.name): "
+                + (event.deleted == true ? "(message deleted)" : (event.body ?? "") + (event.editedAt == nil ? "" : " (edited)"))
         case .profile: "* \(shortID(event.author.id)) is now known as \(event.author.name)"
         }
     }

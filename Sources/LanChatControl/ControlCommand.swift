@@ -15,6 +15,10 @@ public enum ControlLimits {
 /// daemon applies the documented defaults, so a request means the same whoever builds it.
 public enum ControlCommand: Sendable, Equatable {
     case send(body: String, room: String? = nil, replyTo: String? = nil)
+    /// Deletes one of this identity's messages, named `<author>/<seq>`.
+    case delete(id: String)
+    /// Replaces the text of one of this identity's messages.
+    case edit(id: String, body: String)
     case history(room: String? = nil, limit: Int? = nil)
     case follow(room: String? = nil)
     /// Without a name, shows this node's identity; with one, renames it.
@@ -36,6 +40,7 @@ extension ControlCommand: Codable {
         var limit: Int?
         var name: String?
         var replyTo: String?
+        var id: String?
     }
 
     /// A line that is not an object of well-typed fields throws a `DecodingError` (the daemon answers
@@ -46,6 +51,12 @@ extension ControlCommand: Codable {
         case "send":
             guard let body = fields.body else { throw ControlFailure(.badRequest, "send needs a body") }
             self = .send(body: body, room: fields.room, replyTo: fields.replyTo)
+        case "delete":
+            guard let id = fields.id else { throw ControlFailure(.badRequest, "delete needs an id") }
+            self = .delete(id: id)
+        case "edit":
+            guard let id = fields.id, let body = fields.body else { throw ControlFailure(.badRequest, "edit needs an id and a body") }
+            self = .edit(id: id, body: body)
         case "history": self = .history(room: fields.room, limit: fields.limit)
         case "follow": self = .follow(room: fields.room)
         case "name": self = .name(fields.name)
@@ -66,6 +77,8 @@ extension ControlCommand: Codable {
     private var fields: Fields {
         switch self {
         case .send(let body, let room, let replyTo): Fields(cmd: "send", room: room, body: body, replyTo: replyTo)
+        case .delete(let id): Fields(cmd: "delete", id: id)
+        case .edit(let id, let body): Fields(cmd: "edit", body: body, id: id)
         case .history(let room, let limit): Fields(cmd: "history", room: room, limit: limit)
         case .follow(let room): Fields(cmd: "follow", room: room)
         case .name(let name): Fields(cmd: "name", name: name)

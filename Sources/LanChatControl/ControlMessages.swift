@@ -35,11 +35,17 @@ public struct ChatEvent: Codable, Sendable, Equatable {
     public var replyTo: String?
     /// Set when the author's clock ran too far ahead of this node's: `sentAt` is then the arrival time.
     public var clockAhead: Bool?
+    /// When the author last edited it; `body` is then the edited text.
+    public var editedAt: String?
+    /// Set when the author deleted it; `body` is then absent.
+    public var deleted: Bool?
 
     public init(
         type: Kind, id: String? = nil, author: AuthorRef, room: String? = nil, body: String? = nil,
-        sentAt: String? = nil, replyTo: String? = nil, clockAhead: Bool? = nil
+        sentAt: String? = nil, replyTo: String? = nil, clockAhead: Bool? = nil, editedAt: String? = nil, deleted: Bool? = nil
     ) {
+        self.editedAt = editedAt
+        self.deleted = deleted
         self.type = type
         self.id = id
         self.author = author

@@ -132,6 +132,47 @@ public actor Node: Service {
         return whoami()
     }
 
+    /// Deletes one of this identity's own messages; every node drops its text.
+    func delete(_ id: String) async throws(ControlFailure) -> ChatEvent {
+        let target = try await ownMessage(id)
+        let entry = try await appendLocal(.delete(target: target))
+        return ChatEvent(
+            type: .message, id: target.key.text, author: AuthorRef(id: identity.id.text, name: directory.displayName(of: identity.id)),
+            sentAt: Timestamps.rfc3339(millis: entry.timestamp.wallMillis), deleted: true)
+    }
+
+    /// Replaces the text of one of this identity's own messages.
+    func edit(_ id: String, body: String) async throws(ControlFailure) -> ChatEvent {
+        let target = try await ownMessage(id)
+        let content: EntryContent
+        do {
+            content = try EntryContent.edit(of: target, validating: body)
+        } catch {
+            throw ControlFailure(.invalid, describe(error))
+        }
+        let entry = try await appendLocal(content)
+        return ChatEvent(
+            type: .message, id: target.key.text, author: AuthorRef(id: identity.id.text, name: directory.displayName(of: identity.id)),
+            body: body, editedAt: Timestamps.rfc3339(millis: entry.timestamp.wallMillis))
+    }
+
+    /// A message of this identity, not deleted: what `edit` and `delete` may act on.
+    private func ownMessage(_ id: String) async throws(ControlFailure) -> EntryRef {
+        guard let key = EntryKey(text: id) else { throw ControlFailure(.badRequest, "the id must look like <author>/<seq>") }
+        guard key.author == identity.id else {
+            throw ControlFailure(.noPermission, "\(key.text) is someone else's message: you can edit and delete only your own")
+        }
+        let target = try await resolve(key)
+        let deleted: Bool
+        do {
+            deleted = try await store.isDeleted(target)
+        } catch {
+            throw ControlFailure(.storage, "could not look up \(key.text): \(error)")
+        }
+        guard !deleted else { throw ControlFailure(.notFound, "\(key.text) was deleted") }
+        return target
+    }
+
     /// The full reference of a message people named by `<author>/<seq>`.
     private func resolve(_ key: EntryKey) async throws(ControlFailure) -> EntryRef {
         let found: EntryRef?
@@ -249,7 +290,20 @@ public actor Node: Service {
         } catch {
             throw ControlFailure(.storage, "could not read history: \(error)")
         }
-        return entries.compactMap { ChatEvent(entry: $0.entry, shownAt: $0.shownAt, directory: directory) }
+        return entries.compactMap { stored in
+            if stored.deleted {
+                return ChatEvent(
+                    type: .message, id: stored.entry.key.text,
+                    author: AuthorRef(id: stored.entry.author.text, name: directory.displayName(of: stored.entry.author)), room: room,
+                    sentAt: Timestamps.rfc3339(millis: stored.shownAt.wallMillis), deleted: true)
+            }
+            var event = ChatEvent(entry: stored.entry, shownAt: stored.shownAt, directory: directory)
+            if let edit = stored.edit {
+                event?.body = edit.body
+                event?.editedAt = Timestamps.rfc3339(millis: edit.at.wallMillis)
+            }
+            return event
+        }
     }
 
     func whoami() -> IdentityInfo {

@@ -63,6 +63,10 @@ enum FormatChecks {
             try expect(again == message, "received message breaks the rules for writing one")
         case .profile(let name):
             try expect((try? EntryContent.profile(validating: name)) == content, "received name breaks the rules for a name")
+        case .delete(let target):
+            try expect(target.seq >= 1 && target.seq < 1 << 63, "deleted seq \(target.seq) out of range")
+        case .edit(let target, let body):
+            try expect((try? EntryContent.edit(of: target, validating: body)) == content, "received edit breaks the rules for writing one")
         case .unknown(let kind, let payload):
             try expect(kind == entry.kind && payload == entry.payload, "unknown kind not kept as is")
         }

@@ -57,12 +57,16 @@ extension EntryStore {
                 result.refusedBranches += 1
                 continue
             }
+            // A message whose delete arrived first is stored without its text, and so is an edit of it.
+            var retracted = try isRetracted(author, entry.hash, db)
+            if case .edit(let target, _) = content, target.author == entry.author { retracted = try retracted || isRetracted(author, target.hash, db) }
             try insertEntry.execute(arguments: [
                 author, Data(entry.hash.bytes), Int64(entry.seq), Int64(bitPattern: entry.timestamp.rawValue),
                 Int64(bitPattern: shown.rawValue), Int64(arrivedMillis), Int64(entry.kind.rawValue), room, Data(entry.header),
-                entry.payload.map { Data($0) }, complete,
+                retracted ? nil : entry.payload.map { Data($0) }, complete,
             ])
             guard db.changesCount == 1 else { continue }
+            if !retracted { try apply(content, of: entry, db) }
             for link in entry.links {
                 try insertLink.execute(arguments: [author, Data(link.hash.bytes), Data(entry.hash.bytes)])
             }
@@ -114,6 +118,38 @@ extension EntryStore {
             result.tips[author] = batch.tips.map { AuthorTip(seq: $0.value, hash: $0.key) }.sorted()
         }
         return result
+    }
+
+    /// Deletes and edits take effect only on the author's own messages; anyone else's is kept and
+    /// relayed like any entry, and changes nothing.
+    private static func apply(_ content: EntryContent?, of entry: Entry, _ db: Database) throws {
+        switch content {
+        case .delete(let target) where target.author == entry.author:
+            let (author, hash) = (entry.author.blob, Data(target.hash.bytes))
+            try db.execute(sql: "INSERT OR IGNORE INTO retraction (author, target) VALUES (?, ?)", arguments: [author, hash])
+            // The message's text, and the text of every edit of it.
+            try db.execute(
+                sql: """
+                    UPDATE entry SET payload = NULL WHERE author = ? AND (
+                        (hash = ? AND kind = ?) OR hash IN (SELECT edit FROM revision WHERE author = ? AND target = ?))
+                    """,
+                arguments: [author, hash, Int64(EntryKind.message.rawValue), author, hash])
+            try db.execute(sql: "DELETE FROM revision WHERE author = ? AND target = ?", arguments: [author, hash])
+        case .edit(let target, let body) where target.author == entry.author:
+            try db.execute(
+                sql: "INSERT OR IGNORE INTO revision (author, edit, target, seq, ts, body) VALUES (?, ?, ?, ?, ?, ?)",
+                arguments: [
+                    entry.author.blob, Data(entry.hash.bytes), Data(target.hash.bytes), Int64(entry.seq),
+                    Int64(bitPattern: entry.timestamp.rawValue), body,
+                ])
+        default:
+            break
+        }
+    }
+
+    private static func isRetracted(_ author: Data, _ hash: EntryHash, _ db: Database) throws -> Bool {
+        try Bool.fetchOne(
+            try db.cachedStatement(sql: "SELECT 1 FROM retraction WHERE author = ? AND target = ?"), arguments: [author, Data(hash.bytes)]) != nil
     }
 
     private static func batch(of author: AuthorID, _ db: Database) throws -> AuthorBatch {

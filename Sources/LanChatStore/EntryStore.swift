@@ -15,6 +15,8 @@ public final class EntryStore: Sendable {
     public init(path: String) throws {
         var config = Configuration()
         config.busyMode = .timeout(5)
+        // A deleted message's text must not linger in freed pages of the file.
+        config.prepareDatabase { db in try db.execute(sql: "PRAGMA secure_delete = ON") }
         pool = try DatabasePool(path: path, configuration: config)
         if try pool.read({ db in try Schema.migrator.appliedIdentifiers(db).contains(Schema.formatOneMigration) }) {
             throw StoreError.formatTooOld(path)
@@ -44,7 +46,7 @@ public final class EntryStore: Sendable {
         identity: LocalIdentity, batch: [(content: EntryContent, timestamp: HybridTimestamp)]
     ) async throws -> [Entry] {
         let now = WallClock.nowMillis()
-        return try await write(durable: true) { db in
+        let appended = try await write(durable: true) { db in
             let author = identity.id.blob
             let last = try UInt64.fetchOne(db, sql: "SELECT MAX(seq) FROM entry WHERE author = ?", arguments: [author]) ?? 0
             guard last <= (1 << 63) - 1 - UInt64(batch.count) else { throw StoreError.logFull }
@@ -65,6 +67,8 @@ public final class EntryStore: Sendable {
             guard result.fresh.count == entries.count else { throw StoreError.conflict("seq after \(last) already used") }
             return result.fresh
         }
+        if batch.contains(where: { $0.content.kind == .delete }) { try await purgeLog() }
+        return appended
     }
 
     /// Stores verified entries (duplicates are ignored) and reports what changed.
@@ -73,7 +77,15 @@ public final class EntryStore: Sendable {
     public func insert(_ entries: [Entry], durable: Bool = true) async throws -> InsertResult {
         guard !entries.isEmpty else { return InsertResult() }
         let now = WallClock.nowMillis()
-        return try await write(durable: durable) { db in try Self.insert(entries, arrivedMillis: now, db) }
+        let result = try await write(durable: durable) { db in try Self.insert(entries, arrivedMillis: now, db) }
+        if entries.contains(where: { $0.kind == .delete }) { try await purgeLog() }
+        return result
+    }
+
+    /// After a delete: the write-ahead log still holds the pages as they were, text included; a
+    /// checkpoint that truncates it leaves the text nowhere (`secure_delete` zeroed it in the file).
+    private func purgeLog() async throws {
+        try await pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
     }
 
     /// One transaction, flushed to disk at commit only when `durable`: the writer connection is
@@ -100,15 +112,25 @@ public final class EntryStore: Sendable {
             let rows = try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT header, payload, sort_ts, ts FROM (
+                    SELECT m.header, m.payload, m.sort_ts, m.ts, r.target IS NOT NULL AS deleted,
+                        (SELECT body FROM revision v WHERE v.author = m.author AND v.target = m.hash ORDER BY seq DESC LIMIT 1) AS edited,
+                        (SELECT ts FROM revision v WHERE v.author = m.author AND v.target = m.hash ORDER BY seq DESC LIMIT 1) AS edited_ts
+                    FROM (
                         SELECT header, payload, sort_ts, ts, author, seq, hash FROM entry WHERE room = ?
                         ORDER BY sort_ts DESC, author DESC, seq DESC, hash DESC LIMIT ?
-                    ) ORDER BY sort_ts, author, seq, hash
+                    ) m
+                    LEFT JOIN retraction r ON r.author = m.author AND r.target = m.hash
+                    ORDER BY m.sort_ts, m.author, m.seq, m.hash
                     """,
                 arguments: [room, limit])
             return try rows.map { row in
                 let shownAt = HybridTimestamp(rawValue: UInt64(bitPattern: row["sort_ts"] as Int64))
-                return StoredEntry(entry: try Self.entry(row), shownAt: shownAt, clockAhead: row["sort_ts"] as Int64 != row["ts"] as Int64)
+                let edit = (row["edited"] as String?).map { body in
+                    (body: body, at: HybridTimestamp(rawValue: UInt64(bitPattern: row["edited_ts"] as Int64)))
+                }
+                return StoredEntry(
+                    entry: try Self.entry(row), shownAt: shownAt, clockAhead: row["sort_ts"] as Int64 != row["ts"] as Int64,
+                    deleted: row["deleted"], edit: row["deleted"] ? nil : edit)
             }
         }
     }
@@ -144,6 +166,14 @@ public final class EntryStore: Sendable {
                     name: row["name"], messages: row["messages"],
                     lastTimestamp: HybridTimestamp(rawValue: UInt64(bitPattern: row["last_ts"] as Int64)))
             }
+        }
+    }
+
+    /// Whether the author deleted this message.
+    public func isDeleted(_ ref: EntryRef) async throws -> Bool {
+        try await pool.read { db in
+            try Bool.fetchOne(
+                db, sql: "SELECT 1 FROM retraction WHERE author = ? AND target = ?", arguments: [ref.author.blob, Data(ref.hash.bytes)]) != nil
         }
     }
 
@@ -215,12 +245,20 @@ public final class EntryStore: Sendable {
     }
 }
 
-/// A message as history shows it: when it is shown, and whether that is its arrival because the
-/// author's clock ran ahead of this node's.
+/// A message as history shows it: when it is shown, whether that is its arrival because the author's
+/// clock ran ahead of this node's, and whether its author deleted it or edited it since.
 public struct StoredEntry: Sendable, Equatable {
     public let entry: Entry
     public let shownAt: HybridTimestamp
     public let clockAhead: Bool
+    public let deleted: Bool
+    /// The newest edit's text and its timestamp.
+    public let edit: (body: String, at: HybridTimestamp)?
+
+    public static func == (lhs: Self, rhs: Self) -> Bool {
+        (lhs.entry, lhs.shownAt, lhs.clockAhead, lhs.deleted) == (rhs.entry, rhs.shownAt, rhs.clockAhead, rhs.deleted)
+            && lhs.edit?.body == rhs.edit?.body && lhs.edit?.at == rhs.edit?.at
+    }
 }
 
 public struct AuthorSummary: Sendable, Equatable {

@@ -61,6 +61,29 @@ enum Schema {
                 ) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("v2-edits-deletes") { db in
+            // A signed delete of a message (by its own author) drops that message's payload on every node;
+            // it is remembered so the payload is dropped too when the message arrives after its delete.
+            // Every edit of a message is recorded (so a delete can drop the text of each), and the newest
+            // (highest seq) replaces the message's text where it is shown.
+            try db.execute(sql: """
+                CREATE TABLE retraction (
+                    author BLOB NOT NULL,
+                    target BLOB NOT NULL,
+                    PRIMARY KEY (author, target)
+                ) WITHOUT ROWID;
+                CREATE TABLE revision (
+                    author BLOB NOT NULL,
+                    edit BLOB NOT NULL,
+                    target BLOB NOT NULL,
+                    seq INTEGER NOT NULL,
+                    ts INTEGER NOT NULL,
+                    body TEXT NOT NULL,
+                    PRIMARY KEY (author, edit)
+                ) WITHOUT ROWID;
+                CREATE INDEX revision_target ON revision(author, target, seq);
+                """)
+        }
         return migrator
     }
 

@@ -51,7 +51,7 @@ struct Root: ParsableCommand {
         commandName: "lanchat",
         abstract: "Chat with everyone on your office network, through the local lanchatd.",
         discussion: "Exit status: 0 ok, 1 failure (or doctor found a problem), 2 bad argument or request, 3 daemon not running, 4 no permission, 5 not found, 6 busy (try again later).",
-        subcommands: [Send.self, History.self, Follow.self, Name.self, WhoAmI.self, Who.self, Rooms.self, Status.self, Peers.self, Doctor.self])
+        subcommands: [Send.self, Edit.self, Delete.self, History.self, Follow.self, Name.self, WhoAmI.self, Who.self, Rooms.self, Status.self, Peers.self, Doctor.self])
 }
 
 struct Send: ParsableCommand {
@@ -67,6 +67,28 @@ struct Send: ParsableCommand {
         }
         try options.run(.send(body: body, room: room, replyTo: replyTo))
     }
+}
+
+struct Edit: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Replace the text of one of your messages (text from the arguments, or from stdin).")
+    @OptionGroup var options: Options
+    @Argument(help: "ID of your message, as history --json shows it (<author>/<seq>).") var id: String
+    @Argument(help: "The new text.") var text: [String] = []
+
+    func run() throws {
+        let body = try CommandRunner.messageBody(arguments: text) {
+            String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+        }
+        try options.run(.edit(id: id, body: body))
+    }
+}
+
+struct Delete: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Delete one of your messages: every node drops its text.")
+    @OptionGroup var options: Options
+    @Argument(help: "ID of your message, as history --json shows it (<author>/<seq>).") var id: String
+
+    func run() throws { try options.run(.delete(id: id)) }
 }
 
 struct History: ParsableCommand {

@@ -251,4 +251,6 @@ public struct EntryKind: RawRepresentable, Hashable, Sendable {
 
     public static let message = EntryKind(rawValue: 1)
     public static let profile = EntryKind(rawValue: 2)
+    public static let delete = EntryKind(rawValue: 3)
+    public static let edit = EntryKind(rawValue: 4)
 }

@@ -2,6 +2,10 @@
 public enum EntryContent: Hashable, Sendable {
     case message(Message)
     case profile(name: String)
+    /// The author withdraws one of its own messages: every node drops that message's payload.
+    case delete(target: EntryRef)
+    /// The author replaces the text of one of its own messages; the newest edit (highest seq) is shown.
+    case edit(target: EntryRef, body: String)
     /// A kind this version does not know: stored and relayed as is.
     case unknown(kind: EntryKind, payload: [UInt8])
 
@@ -12,10 +16,7 @@ public enum EntryContent: Hashable, Sendable {
 
         public init(room: String, body: String, replyTo: EntryRef? = nil) throws(DecodeError) {
             try Self.validate(room: room)
-            guard body.utf8.count <= Limits.maxBodyBytes else {
-                throw .oversized(field: "body", size: body.utf8.count, limit: Limits.maxBodyBytes)
-            }
-            guard !body.isEmpty else { throw .invalid(field: "body", reason: "is empty") }
+            try EntryContent.validate(body: body)
             self.room = room
             self.body = body
             self.replyTo = replyTo
@@ -32,8 +33,17 @@ public enum EntryContent: Hashable, Sendable {
         switch self {
         case .message: .message
         case .profile: .profile
+        case .delete: .delete
+        case .edit: .edit
         case .unknown(let kind, _): kind
         }
+    }
+
+    public static func validate(body: String) throws(DecodeError) {
+        guard body.utf8.count <= Limits.maxBodyBytes else {
+            throw .oversized(field: "body", size: body.utf8.count, limit: Limits.maxBodyBytes)
+        }
+        guard !body.isEmpty else { throw .invalid(field: "body", reason: "is empty") }
     }
 
     public static func validate(name: String) throws(DecodeError) {
@@ -71,6 +81,13 @@ public enum EntryContent: Hashable, Sendable {
             let name = try reader.utf8(Int(try reader.u8("name length")), limit: Limits.maxNameBytes, "name")
             try Self.validate(name: name)
             self = .profile(name: name)
+        case .delete:
+            self = .delete(target: try EntryRef.decode(from: &reader, "target"))
+        case .edit:
+            let target = try EntryRef.decode(from: &reader, "target")
+            let body = try reader.utf8(Int(try reader.u16("body length")), limit: Limits.maxBodyBytes, "body")
+            try Self.validate(body: body)
+            self = .edit(target: target, body: body)
         default:
             self = .unknown(kind: kind, payload: payload)
             return
@@ -90,6 +107,12 @@ public enum EntryContent: Hashable, Sendable {
             writer.raw(message.body.utf8)
         case .profile(let name):
             writer.shortString(name)
+        case .delete(let target):
+            target.encode(into: &writer)
+        case .edit(let target, let body):
+            target.encode(into: &writer)
+            writer.u16(UInt16(body.utf8.count))
+            writer.raw(body.utf8)
         case .unknown(_, let payload):
             writer.raw(payload)
         }
@@ -113,6 +136,12 @@ extension String {
 }
 
 extension EntryContent {
+    /// An edit of a message, its new text checked against the rules for writing one.
+    public static func edit(of target: EntryRef, validating body: String) throws(DecodeError) -> EntryContent {
+        try validate(body: body)
+        return .edit(target: target, body: body)
+    }
+
     /// A profile entry for a name a person typed, checked against the same rules receivers apply.
     public static func profile(validating name: String) throws(DecodeError) -> EntryContent {
         try validate(name: name)

@@ -22,6 +22,10 @@ struct ControlDispatcher: Sendable {
         switch command {
         case .send(let body, let room, let replyTo):
             response.message = try await node.send(room: room ?? ControlLimits.defaultRoom, body: body, replyTo: replyTo)
+        case .delete(let id):
+            response.message = try await node.delete(id)
+        case .edit(let id, let body):
+            response.message = try await node.edit(id, body: body)
         case .history(let room, let limit):
             let limit = limit ?? ControlLimits.defaultHistory
             guard (1...ControlLimits.maxHistory).contains(limit) else {

@@ -19,7 +19,12 @@ extension ChatEvent {
                 clockAhead: shownAt != entry.timestamp ? true : nil)
         case .profile:
             self.init(type: .profile, author: author)
-        case .unknown, nil:
+        // As `follow` streams them: the message they change, under its own ID. Anyone else's are no change.
+        case .delete(let target) where target.author == entry.author:
+            self.init(type: .message, id: target.key.text, author: author, sentAt: Timestamps.rfc3339(millis: shownAt.wallMillis), deleted: true)
+        case .edit(let target, let body) where target.author == entry.author:
+            self.init(type: .message, id: target.key.text, author: author, body: body, editedAt: Timestamps.rfc3339(millis: shownAt.wallMillis))
+        case .delete, .edit, .unknown, nil:
             return nil
         }
     }
