@@ -89,6 +89,21 @@ public enum ForkState: String, Codable, Sendable {
     case open, closed
 }
 
+/// What `status` says of the limits on what this node keeps.
+public struct StorageReport: Codable, Sendable, Equatable {
+    /// Days after which messages' text is dropped; absent when it is kept for ever.
+    public var retainDays: Int?
+    public var authorQuotaBytes: Int
+    /// Messages whose text retention or a quota dropped so far (their headers stay).
+    public var payloadsDropped: Int
+
+    public init(retainDays: Int? = nil, authorQuotaBytes: Int = 64 << 20, payloadsDropped: Int = 0) {
+        self.retainDays = retainDays
+        self.authorQuotaBytes = authorQuotaBytes
+        self.payloadsDropped = payloadsDropped
+    }
+}
+
 /// What `status` says of forked logs, and of this identity in particular.
 public struct ForkReport: Codable, Sendable, Equatable {
     /// Authors whose log forked, and of those, how many have not merged it yet.
@@ -276,13 +291,15 @@ public struct StatusInfo: Codable, Sendable, Equatable {
     public var mdns: MDNSState
     public var counters: Counters
     public var forks: ForkReport
+    public var storage: StorageReport
 
     public init(
         id: String, name: String, version: String, network: String, port: Int, entries: Int, authors: Int,
         rooms: Int, peersByState: PeersByState, uptimeSeconds: Double, mdns: MDNSState, counters: Counters,
-        forks: ForkReport = ForkReport()
+        forks: ForkReport = ForkReport(), storage: StorageReport = StorageReport()
     ) {
         self.forks = forks
+        self.storage = storage
         self.id = id
         self.name = name
         self.version = version

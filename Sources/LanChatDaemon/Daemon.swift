@@ -26,7 +26,8 @@ public enum Daemon {
         // An identity that has written before may have written more than this copy holds (a restored
         // backup): with peers to ask, its first write waits for their copy of its log.
         let node = try await Node(
-            identity: identity, store: store, waitForPeers: !created && !(config.peers.isEmpty && remembered.isEmpty), logger: logger)
+            identity: identity, store: store, waitForPeers: !created && !(config.peers.isEmpty && remembered.isEmpty),
+            limits: StorageLimits(retainDays: config.retainDays, authorQuotaBytes: config.authorQuotaBytes), logger: logger)
         try await node.ensureProfile()
         let name = await node.whoami().name
         logger.info("\(created ? "created" : "loaded") identity \(identity.id.text) as \(name)")

@@ -13,12 +13,19 @@ public struct DaemonConfiguration: Sendable, Equatable {
     public var mdnsEnabled: Bool
     public var network: String
     public var logLevel: Logger.Level
+    /// Messages' text is dropped this many days after it arrived; nil keeps it for ever (the default).
+    public var retainDays: Int?
+    /// Beyond this much message text from one author, that author's oldest is dropped.
+    public var authorQuotaBytes: Int
+    public static let defaultAuthorQuotaMB = 64
 
     public init(
         stateDirectory: String, socketPath: String, socketMode: UInt16 = 0o600, port: Int = 7420,
         bindAddress: String = "0.0.0.0", peers: [String] = [], mdnsEnabled: Bool = true, network: String = "lanchat",
-        logLevel: Logger.Level = .info
+        logLevel: Logger.Level = .info, retainDays: Int? = nil, authorQuotaBytes: Int = defaultAuthorQuotaMB << 20
     ) {
+        self.retainDays = retainDays
+        self.authorQuotaBytes = authorQuotaBytes
         self.stateDirectory = stateDirectory
         self.socketPath = socketPath
         self.socketMode = socketMode
@@ -43,11 +50,16 @@ public struct DaemonOptions: Sendable, Equatable {
     public var noMDNS: Bool
     public var network: String?
     public var logLevel: String?
+    public var retainDays: Int?
+    public var authorQuotaMB: Int?
 
     public init(
         stateDirectory: String? = nil, socket: String? = nil, socketMode: String? = nil, port: Int? = nil,
-        bind: String? = nil, peers: [String] = [], noMDNS: Bool = false, network: String? = nil, logLevel: String? = nil
+        bind: String? = nil, peers: [String] = [], noMDNS: Bool = false, network: String? = nil, logLevel: String? = nil,
+        retainDays: Int? = nil, authorQuotaMB: Int? = nil
     ) {
+        self.retainDays = retainDays
+        self.authorQuotaMB = authorQuotaMB
         self.stateDirectory = stateDirectory
         self.socket = socket
         self.socketMode = socketMode
@@ -63,6 +75,7 @@ public struct DaemonOptions: Sendable, Equatable {
     public static let environmentVariables = [
         "LANCHAT_STATE_DIR", "LANCHAT_SOCKET", "LANCHAT_SOCKET_MODE", "LANCHAT_PORT", "LANCHAT_BIND",
         "LANCHAT_PEERS (comma separated)", "LANCHAT_NO_MDNS=1", "LANCHAT_NETWORK", "LANCHAT_LOG_LEVEL",
+        "LANCHAT_RETAIN_DAYS", "LANCHAT_AUTHOR_QUOTA_MB",
     ]
 
     /// Flag, else environment, else default. An invalid value is reported with where it came from.
@@ -120,6 +133,10 @@ public struct DaemonOptions: Sendable, Equatable {
             }
         }
 
+        let retainDays = try Self.positive(retainDays, "--retain-days", "LANCHAT_RETAIN_DAYS", environment)
+        let quota = try Self.positive(authorQuotaMB, "--author-quota-mb", "LANCHAT_AUTHOR_QUOTA_MB", environment)
+            ?? DaemonConfiguration.defaultAuthorQuotaMB
+
         return DaemonConfiguration(
             stateDirectory: pick(
                 stateDirectory, "--state-dir", "LANCHAT_STATE_DIR", default: DefaultPaths.stateDirectory(environment: environment)
@@ -129,7 +146,26 @@ public struct DaemonOptions: Sendable, Equatable {
                 default: "\(DefaultPaths.runtimeDirectory(environment: environment))/\(DefaultPaths.socketName)"
             ).value,
             socketMode: socketMode, port: port.value, bindAddress: pick(bind, "--bind", "LANCHAT_BIND", default: "0.0.0.0").value,
-            peers: peers.list, mdnsEnabled: mdnsEnabled, network: network.value, logLevel: logLevel)
+            peers: peers.list, mdnsEnabled: mdnsEnabled, network: network.value, logLevel: logLevel, retainDays: retainDays,
+            authorQuotaBytes: quota << 20)
+    }
+
+    /// A whole number of at least 1 from the flag, else the variable; nil if neither is given.
+    private static func positive(
+        _ flag: Int?, _ flagName: String, _ variable: String, _ environment: [String: String]
+    ) throws(DaemonError) -> Int? {
+        let given: (value: Int?, source: String)
+        if let flag {
+            given = (flag, flagName)
+        } else if let text = environment[variable] {
+            given = (Int(text), variable)
+        } else {
+            return nil
+        }
+        guard let value = given.value, (1...1_000_000).contains(value) else {
+            throw .configuration("\(given.source) must be a whole number from 1 to 1000000")
+        }
+        return value
     }
 }
 

@@ -35,6 +35,7 @@ public actor Node: Service {
     private var wroteSinceStart = false
     private var twinSeen = false
     static let restoreWait: Duration = .seconds(3)
+    private let limits: StorageLimits
 
     /// Local writes waiting for the next commit at most; beyond, requests are refused as `busy`.
     static let maxPendingLocal = 1024
@@ -54,9 +55,12 @@ public actor Node: Service {
 
     /// `waitForPeers`: an existing identity that knows peers asks them for its own latest entries before
     /// its first write, so that a restored backup does not fork its log.
-    init(identity: LocalIdentity, store: EntryStore, waitForPeers: Bool = false, logger: Logger) async throws {
+    init(
+        identity: LocalIdentity, store: EntryStore, waitForPeers: Bool = false, limits: StorageLimits = StorageLimits(), logger: Logger
+    ) async throws {
         self.identity = identity
         self.store = store
+        self.limits = limits
         self.logger = logger
         writesAllowed = !waitForPeers
         clock = HybridClock(resuming: try await store.latestTimestamp(of: identity.id), wallMillis: WallClock.nowMillis())
@@ -85,6 +89,7 @@ public actor Node: Service {
                         await self.allowWrites(because: "no peer answered within \(Self.restoreWait)")
                     }
                 }
+                group.addTask { await self.maintainStorage() }
                 for await _ in self.wakeups {
                     await self.writeLocal()
                 }
@@ -92,6 +97,24 @@ public actor Node: Service {
             }
         }
         await stop()
+    }
+
+    /// Applies the retention period and the per-author quota now, then every `StorageLimits.period`.
+    private nonisolated func maintainStorage() async {
+        while !Task.isCancelled {
+            do {
+                if let days = limits.retainDays {
+                    let cutoff = WallClock.nowMillis() - min(WallClock.nowMillis(), UInt64(days) * 86_400_000)
+                    let expired = try await store.dropPayloads(arrivedBefore: cutoff)
+                    if expired > 0 { logger.info("dropped the text of \(expired) messages older than \(days) days") }
+                }
+                let over = try await store.enforceQuota(bytes: limits.authorQuotaBytes)
+                if over > 0 { logger.notice("dropped the text of \(over) messages beyond an author's quota of \(limits.authorQuotaBytes >> 20) MB") }
+            } catch {
+                logger.error("could not apply the storage limits: \(error)")
+            }
+            try? await Task.sleep(for: StorageLimits.period)
+        }
     }
 
     /// Opens the write gate (once): a sync brought this identity's latest entries, or none came in time.
@@ -334,7 +357,9 @@ public actor Node: Service {
             network: network.name, port: network.port, entries: try await store.entryCount(),
             authors: try await store.authors().count, rooms: try await store.rooms().count,
             peersByState: network.peersByState, uptimeSeconds: Date().timeIntervalSince(startedAt), mdns: network.mdns,
-            counters: network.counters, forks: try await forkReport())
+            counters: network.counters, forks: try await forkReport(),
+            storage: StorageReport(
+                retainDays: limits.retainDays, authorQuotaBytes: limits.authorQuotaBytes, payloadsDropped: try await store.payloadsDropped()))
     }
 
     func forkReport() async throws -> ForkReport {
@@ -373,6 +398,13 @@ public actor Node: Service {
         }
         for follower in following { follower.continuation.finish() }
     }
+}
+
+/// How much a node keeps (configuration, applied by the node's maintenance loop).
+struct StorageLimits: Sendable {
+    var retainDays: Int?
+    var authorQuotaBytes = DaemonConfiguration.defaultAuthorQuotaMB << 20
+    static let period: Duration = .seconds(600)
 }
 
 /// What the network side reports for `status`.

@@ -84,7 +84,7 @@ public final class EntryStore: Sendable {
 
     /// After a delete: the write-ahead log still holds the pages as they were, text included; a
     /// checkpoint that truncates it leaves the text nowhere (`secure_delete` zeroed it in the file).
-    private func purgeLog() async throws {
+    func purgeLog() async throws {
         try await pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
     }
 

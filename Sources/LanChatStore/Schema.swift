@@ -61,11 +61,12 @@ enum Schema {
                 ) WITHOUT ROWID;
                 """)
         }
-        migrator.registerMigration("v2-edits-deletes") { db in
+        migrator.registerMigration("v2-edits-deletes-retention") { db in
             // A signed delete of a message (by its own author) drops that message's payload on every node;
             // it is remembered so the payload is dropped too when the message arrives after its delete.
             // Every edit of a message is recorded (so a delete can drop the text of each), and the newest
-            // (highest seq) replaces the message's text where it is shown.
+            // (highest seq) replaces the message's text where it is shown. Payloads dropped by retention or
+            // by an author's quota are counted per author, for `status`.
             try db.execute(sql: """
                 CREATE TABLE retraction (
                     author BLOB NOT NULL,
@@ -82,6 +83,7 @@ enum Schema {
                     PRIMARY KEY (author, edit)
                 ) WITHOUT ROWID;
                 CREATE INDEX revision_target ON revision(author, target, seq);
+                ALTER TABLE author ADD COLUMN payloads_dropped INTEGER NOT NULL DEFAULT 0;
                 """)
         }
         return migrator

@@ -22,6 +22,8 @@ struct LanChatD: AsyncParsableCommand {
     @Flag(help: "Do not use mDNS discovery.") var noMdns = false
     @Option(help: "Network name; nodes only talk within one network.") var network: String?
     @Option(help: "trace, debug, info, notice, warning, error or critical.") var logLevel: String?
+    @Option(help: "Drop messages' text this many days after it arrived (default: keep it).") var retainDays: Int?
+    @Option(help: "Message text kept per author, in MB, beyond which the oldest is dropped (default 64).") var authorQuotaMb: Int?
 
     /// ArgumentParser's own `main` exits 64 on a bad option; lanchatd, like lanchat, exits 2 with one line.
     static func main() async {
@@ -42,7 +44,7 @@ struct LanChatD: AsyncParsableCommand {
     func run() async throws {
         let options = DaemonOptions(
             stateDirectory: stateDir, socket: socket, socketMode: socketMode, port: port, bind: bind, peers: peer,
-            noMDNS: noMdns, network: network, logLevel: logLevel)
+            noMDNS: noMdns, network: network, logLevel: logLevel, retainDays: retainDays, authorQuotaMB: authorQuotaMb)
         let config: DaemonConfiguration
         do {
             config = try options.configuration(environment: ProcessInfo.processInfo.environment)

@@ -65,9 +65,18 @@ struct DaemonOptionsTests {
         (["LANCHAT_NETWORK": "Bad Name"], "LANCHAT_NETWORK must be 1 to 32"),
         (["LANCHAT_PEERS": "nohost"], "LANCHAT_PEERS: 'nohost' is not HOST:PORT"),
         (["LANCHAT_NO_MDNS": "maybe"], "LANCHAT_NO_MDNS must be 1 or 0"),
+        (["LANCHAT_RETAIN_DAYS": "0"], "LANCHAT_RETAIN_DAYS must be a whole number"),
+        (["LANCHAT_AUTHOR_QUOTA_MB": "lots"], "LANCHAT_AUTHOR_QUOTA_MB must be a whole number"),
     ])
     func badEnvironmentValuesNameTheVariable(environment: [String: String], message: String) {
         #expect(failure(DaemonOptions(), environment)?.hasPrefix(message) == true, "\(environment)")
+    }
+
+    @Test func retentionIsOffAndTheQuotaIs64MBUnlessGiven() throws {
+        let defaults = try DaemonOptions().configuration(environment: [:])
+        #expect(defaults.retainDays == nil && defaults.authorQuotaBytes == 64 << 20)
+        let given = try DaemonOptions(retainDays: 30).configuration(environment: ["LANCHAT_RETAIN_DAYS": "7", "LANCHAT_AUTHOR_QUOTA_MB": "2"])
+        #expect(given.retainDays == 30 && given.authorQuotaBytes == 2 << 20)
     }
 
     @Test func badFlagsNameTheFlag() {

@@ -1,0 +1,65 @@
+import Foundation
+import GRDB
+import LanChatCore
+
+/// Bounds on what a node keeps: messages' text older than a retention period, and beyond each author's
+/// quota the oldest of that author's text. Headers stay, so every log still verifies and syncs; only
+/// messages' payloads go (never a profile's, a delete's or an edit's target link).
+extension EntryStore {
+    /// Drops the payloads of messages that arrived here before `arrivedBefore` (wall milliseconds): the
+    /// arrival time, not the author's clock, so a wrong clock can neither keep nor expire text early.
+    public func dropPayloads(arrivedBefore: UInt64) async throws -> Int {
+        let dropped = try await pool.write { db in
+            try db.execute(
+                sql: """
+                    UPDATE author SET payloads_dropped = payloads_dropped + (
+                        SELECT COUNT(*) FROM entry e WHERE e.author = author.id AND e.kind = ? AND e.payload IS NOT NULL AND e.arrived < ?)
+                    """,
+                arguments: [Int64(EntryKind.message.rawValue), Int64(arrivedBefore)])
+            try db.execute(
+                sql: "UPDATE entry SET payload = NULL WHERE kind = ? AND payload IS NOT NULL AND arrived < ?",
+                arguments: [Int64(EntryKind.message.rawValue), Int64(arrivedBefore)])
+            return db.changesCount
+        }
+        if dropped > 0 { try await purgeLog() }
+        return dropped
+    }
+
+    /// For every author whose messages' text takes more than `bytes`, drops that author's oldest
+    /// payloads (lowest seqs) until it fits. Returns how many were dropped.
+    public func enforceQuota(bytes: Int) async throws -> Int {
+        let dropped = try await pool.write { db in
+            var dropped = 0
+            let over = try Row.fetchAll(
+                db,
+                sql: "SELECT author, SUM(length(payload)) AS used FROM entry WHERE kind = ? AND payload IS NOT NULL GROUP BY author HAVING used > ?",
+                arguments: [Int64(EntryKind.message.rawValue), bytes])
+            for row in over {
+                let author = row["author"] as Data
+                var used = row["used"] as Int
+                let oldest = try Row.fetchCursor(
+                    db, sql: "SELECT hash, length(payload) AS size FROM entry WHERE author = ? AND kind = ? AND payload IS NOT NULL ORDER BY seq",
+                    arguments: [author, Int64(EntryKind.message.rawValue)])
+                var hashes: [Data] = []
+                while used > bytes, let entry = try oldest.next() {
+                    hashes.append(entry["hash"])
+                    used -= entry["size"] as Int
+                }
+                for hash in hashes {
+                    try db.execute(sql: "UPDATE entry SET payload = NULL WHERE author = ? AND hash = ?", arguments: [author, hash])
+                }
+                try db.execute(
+                    sql: "UPDATE author SET payloads_dropped = payloads_dropped + ? WHERE id = ?", arguments: [hashes.count, author])
+                dropped += hashes.count
+            }
+            return dropped
+        }
+        if dropped > 0 { try await purgeLog() }
+        return dropped
+    }
+
+    /// Payloads dropped so far by retention and quotas, over all authors.
+    public func payloadsDropped() async throws -> Int {
+        try await pool.read { db in try Int.fetchOne(db, sql: "SELECT COALESCE(SUM(payloads_dropped), 0) FROM author") ?? 0 }
+    }
+}

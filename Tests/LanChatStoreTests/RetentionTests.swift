@@ -1,0 +1,37 @@
+import Foundation
+import LanChatCore
+@testable import LanChatStore
+import Testing
+
+/// Retention and quotas drop messages' text and keep their headers: the log still verifies and syncs.
+@Suite("retention and per-author quota")
+struct RetentionTests {
+    @Test func textOlderThanTheRetentionGoesHeadersStay() async throws {
+        try await withStore { store in
+            let alice = try identity(1)
+            let log = try messages(alice, count: 3)
+            _ = try await store.insert(log)
+            let before = try await store.syncVector()
+            #expect(try await store.dropPayloads(arrivedBefore: 1) == 0, "nothing arrived before 1970")
+            #expect(try await store.dropPayloads(arrivedBefore: WallClock.nowMillis() + 1) == 3)
+            #expect(try await store.historyEntries(room: "general").map(\.payload) == [nil, nil, nil])
+            #expect(try await store.entryCount() == 3)
+            #expect(try await store.syncVector() == before)
+            #expect(try await store.entries(author: alice.id, after: 0, limit: 10).allSatisfy { $0.payload == nil })
+            #expect(try await store.payloadsDropped() == 3)
+        }
+    }
+
+    @Test func anAuthorBeyondItsQuotaLosesItsOldestTextOthersKeepTheirs() async throws {
+        try await withStore { store in
+            let (alice, bob) = (try identity(1), try identity(2))
+            _ = try await store.insert(try messages(alice, count: 5) + messages(bob, count: 1))
+            let size = try #require(try await store.entries(author: alice.id, after: 0, limit: 1).first?.payload?.count)
+            #expect(try await store.enforceQuota(bytes: 2 * size) == 3)
+            let kept = try await store.entries(author: alice.id, after: 0, limit: 10).map { $0.payload != nil }
+            #expect(kept == [false, false, false, true, true])
+            #expect(try await store.entries(author: bob.id, after: 0, limit: 10).allSatisfy { $0.payload != nil })
+            #expect(try await store.enforceQuota(bytes: 2 * size) == 0)
+        }
+    }
+}
