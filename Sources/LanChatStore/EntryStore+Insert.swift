@@ -65,7 +65,15 @@ extension EntryStore {
                 Int64(bitPattern: shown.rawValue), Int64(arrivedMillis), Int64(entry.kind.rawValue), room, Data(entry.header),
                 retracted ? nil : entry.payload.map { Data($0) }, complete,
             ])
-            guard db.changesCount == 1 else { continue }
+            guard db.changesCount == 1 else {
+                // Held without its text (a relay dropped it, or retention): the text that arrives now is
+                // checked against the signed hash, and taken unless the author deleted the message.
+                if !retracted, let payload = entry.payload {
+                    try db.cachedStatement(sql: "UPDATE entry SET payload = ?, room = ? WHERE author = ? AND hash = ? AND payload IS NULL")
+                        .execute(arguments: [Data(payload), room, author, Data(entry.hash.bytes)])
+                }
+                continue
+            }
             if !retracted { try apply(content, of: entry, db) }
             for link in entry.links {
                 try insertLink.execute(arguments: [author, Data(link.hash.bytes), Data(entry.hash.bytes)])

@@ -35,3 +35,23 @@ struct RetentionTests {
         }
     }
 }
+
+/// A message held without its text takes the text when it arrives again, unless its author deleted it:
+/// a relay that dropped it cannot pass that off as a delete.
+@Suite("missing text filled in")
+struct MissingPayloadTests {
+    @Test func textArrivingLaterIsTakenUnlessDeleted() async throws {
+        try await withStore { store in
+            let alice = try identity(1)
+            let kept = try messageEntry(alice, body: "kept")
+            let gone = try messageEntry(alice, after: kept, body: "gone")
+            _ = try await store.insert([kept.withoutPayload, gone.withoutPayload])
+            #expect(try await store.historyEntries(room: "general").isEmpty, "without text, no room is known")
+            let delete = entry(alice, after: gone, at: 2_000, .delete(target: gone.ref))
+            _ = try await store.insert([delete])
+            _ = try await store.insert([kept, gone])
+            #expect(try await store.historyEntries(room: "general").map(\.payload) == [kept.payload])
+            #expect(try await store.entries(author: alice.id, after: 1, limit: 1).first?.payload == nil, "the deleted text is not taken")
+        }
+    }
+}
