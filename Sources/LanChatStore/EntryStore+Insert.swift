@@ -237,10 +237,6 @@ extension EntryStore {
         try db.execute(sql: "UPDATE author SET forked = 1 WHERE id = ? AND forked = 0", arguments: [entry.author.blob])
         return db.changesCount == 1
     }
-
-    static func tips(of author: AuthorID, _ db: Database) throws -> [AuthorTip] {
-        try Row.fetchAll(db, sql: "SELECT seq, hash FROM tip WHERE author = ?", arguments: [author.blob]).map(tip).sorted()
-    }
 }
 
 extension AuthorTip {

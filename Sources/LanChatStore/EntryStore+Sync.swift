@@ -15,13 +15,6 @@ extension EntryStore {
         }
     }
 
-    /// The current tips of the given authors, after an insert.
-    public func tips(of authors: Set<AuthorID>) async throws -> [AuthorID: [AuthorTip]] {
-        try await pool.read { db in
-            try Dictionary(uniqueKeysWithValues: authors.map { ($0, try Self.tips(of: $0, db)) })
-        }
-    }
-
     /// Complete entries of one author after a seq, in seq order, every branch of a fork: what a sync
     /// streams to a peer. Their signatures were checked before they were stored.
     public func entries(author: AuthorID, after seq: UInt64, limit: Int) async throws -> [Entry] {

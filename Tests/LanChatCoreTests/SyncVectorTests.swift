@@ -120,34 +120,6 @@ struct SyncVectorTests {
         #expect(missing.map(\.after) == scenario.missing.map(\.1))
     }
 
-    struct DivergentCase: Sendable, CustomTestStringConvertible {
-        let testDescription: String
-        let mine: SyncVector
-        let theirs: SyncVector
-        let divergent: [AuthorID]
-    }
-
-    /// Authors of which the two name different entries at one seq; the answer is the same from either side.
-    @Test(arguments: [
-        DivergentCase(testDescription: "identical", mine: SyncVector(heads: [a: tip(3)]), theirs: SyncVector(heads: [a: tip(3)]), divergent: []),
-        DivergentCase(testDescription: "same seq, other hash", mine: SyncVector(heads: [a: tip(3, hash: 1)]),
-                      theirs: SyncVector(heads: [a: tip(3, hash: 2)]), divergent: [a]),
-        DivergentCase(testDescription: "different seqs say nothing", mine: SyncVector(heads: [a: tip(3, hash: 1)]),
-                      theirs: SyncVector(heads: [a: tip(4, hash: 2)]), divergent: []),
-        DivergentCase(testDescription: "one of several tips differs", mine: SyncVector([a: [tip(3, hash: 1), tip(5)]]),
-                      theirs: SyncVector([a: [tip(5, hash: 2)]]), divergent: [a]),
-        DivergentCase(testDescription: "a shared tip besides a fork", mine: SyncVector([a: [tip(3, hash: 1), tip(3, hash: 2)]]),
-                      theirs: SyncVector([a: [tip(3, hash: 2)]]), divergent: [a]),
-        DivergentCase(testDescription: "an author only one side has", mine: SyncVector(heads: [a: tip(3), b: tip(1, hash: 1)]),
-                      theirs: SyncVector(heads: [b: tip(1, hash: 2)]), divergent: [b]),
-        DivergentCase(testDescription: "several authors, sorted", mine: SyncVector(heads: [a: tip(1, hash: 1), b: tip(1), c: tip(1, hash: 1)]),
-                      theirs: SyncVector(heads: [a: tip(1, hash: 2), b: tip(1), c: tip(1, hash: 2)]), divergent: [a, c].sorted()),
-    ])
-    func divergent(_ scenario: DivergentCase) {
-        #expect(scenario.mine.divergent(from: scenario.theirs) == scenario.divergent)
-        #expect(scenario.theirs.divergent(from: scenario.mine) == scenario.divergent)
-    }
-
     /// New tips replace every tip of their author (a fork merged, a log grown, a branch added), and only
     /// of that author; none removes the author.
     @Test(arguments: [
@@ -179,14 +151,6 @@ struct SyncVectorTests {
         #expect(vector.total == 13)
         #expect(SyncVector([Self.a: [tip(3, hash: 1), tip(3, hash: 2), tip(5)]]).total == 5)
         #expect(SyncVector().total == 0)
-    }
-
-    /// Two vectors naming exactly the same entries do not diverge, even where both know of a fork;
-    /// one side knowing only one of the fork's entries does.
-    @Test func theSameForkOnBothSidesIsNoDivergence() {
-        let forked = SyncVector([Self.a: [tip(3, hash: 1), tip(3, hash: 2)]])
-        #expect(forked.divergent(from: forked) == [])
-        #expect(forked.divergent(from: SyncVector([Self.a: [tip(3, hash: 1)]])) == [Self.a])
     }
 
     /// However many tips it is given, a vector keeps the highest ones within the bound, so it always encodes.

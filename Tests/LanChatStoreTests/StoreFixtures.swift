@@ -72,7 +72,7 @@ func messages(
 extension EntryStore {
     /// One author's tips.
     func tips(of author: AuthorID) async throws -> [AuthorTip] {
-        try await tips(of: [author])[author] ?? []
+        try await syncVector().tips[author] ?? []
     }
 
     /// The history of a room, as entries only.

@@ -51,16 +51,6 @@ public struct SyncVector: Equatable, Sendable {
         }.sorted { $0.author < $1.author }
     }
 
-    /// Authors for which the two vectors name different entries at one seq: a fork, seen from here.
-    public func divergent(from other: SyncVector) -> [AuthorID] {
-        tips.compactMap { author, mine in
-            guard let theirs = other.tips[author] else { return nil }
-            let hashes = { (tips: [AuthorTip]) in Dictionary(grouping: tips, by: \.seq).mapValues { Set($0.map(\.hash)) } }
-            let (ours, others) = (hashes(mine), hashes(theirs))
-            return ours.contains { seq, hashes in others[seq].map { $0 != hashes } ?? false } ? author : nil
-        }.sorted()
-    }
-
     public func encode(into writer: inout ByteWriter) { TipsCodec.encode(tips, into: &writer) }
 
     public static func decode(from reader: inout ByteReader) throws(DecodeError) -> SyncVector {
