@@ -64,18 +64,32 @@ public struct SyncSession: Sendable {
         }
     }
 
+    /// One batch is stored while the next is read and verified: catch-up is bound by the store.
     private func receive(_ half: SyncInbound, _ frames: inout FrameReader) async throws -> (received: Int, more: Bool) {
-        var half = half
-        while true {
-            var actions = half.receive(try await frames.next())
-            while !actions.isEmpty {
-                switch actions.removeFirst() {
-                case .verify(let batch): actions += half.verified(batch, valid: await ParallelVerifier.verify(batch))
-                case .store(let batch):
-                    try await storage.ingest(batch)
-                    actions += half.stored()
-                case .finished(let received, let more): return (received, more)
-                case .fail(let failure): throw failure
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            var half = half
+            var storing = false
+            while true {
+                var actions = half.receive(try await frames.next())
+                while !actions.isEmpty || (storing && half.awaitsStores) {
+                    guard !actions.isEmpty else {
+                        try await group.next()
+                        storing = false
+                        actions += half.stored()
+                        continue
+                    }
+                    switch actions.removeFirst() {
+                    case .verify(let batch): actions += half.verified(batch, valid: await ParallelVerifier.verify(batch))
+                    case .store(let batch):
+                        if storing {
+                            try await group.next()
+                            actions += half.stored()
+                        }
+                        group.addTask { try await storage.ingest(batch) }
+                        storing = true
+                    case .finished(let received, let more): return (received, more)
+                    case .fail(let failure): throw failure
+                    }
                 }
             }
         }

@@ -62,6 +62,10 @@ public struct SyncInbound: Equatable, Sendable {
         }
     }
 
+    /// The peer said `done` and batches are still being stored: nothing more will arrive, so a driver
+    /// that stores in the background waits for those now.
+    public var awaitsStores: Bool { !failed && peerHasMore != nil && inFlight > 0 }
+
     public mutating func verified(_ entries: [Entry], valid: Bool) -> [Action] {
         guard !failed else { return [] }
         return valid ? [.store(entries)] : fail(.badSignature)
