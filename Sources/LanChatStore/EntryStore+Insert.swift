@@ -12,6 +12,8 @@ public struct InsertResult: Sendable, Equatable {
     public var newlyForked: [AuthorID] = []
     /// Entries refused because their author's log already has as many branches as are kept.
     public var refusedBranches = 0
+    /// Entries refused because too many of their author's entries already wait for one never received.
+    public var refusedWaiting = 0
 
     public init() {}
 }
@@ -55,6 +57,12 @@ extension EntryStore {
             if complete, !fitsBound(entry.links.map(\.hash), batches[entry.author]!) {
                 try db.execute(sql: "UPDATE author SET refused_branches = refused_branches + 1 WHERE id = ?", arguments: [author])
                 result.refusedBranches += 1
+                continue
+            }
+            // Entries linking what nobody sent are kept (it may come), but not without bound: a peer could
+            // otherwise fill the disk with headers that never complete.
+            if !complete, try waitingCount(author, db) >= maxWaitingPerAuthor {
+                result.refusedWaiting += 1
                 continue
             }
             // A message whose delete arrived first is stored without its text, and so is an edit of it.
@@ -153,6 +161,13 @@ extension EntryStore {
         default:
             break
         }
+    }
+
+    /// Incomplete entries kept per author at most.
+    public static let maxWaitingPerAuthor = 10_000
+
+    private static func waitingCount(_ author: Data, _ db: Database) throws -> Int {
+        try Int.fetchOne(try db.cachedStatement(sql: "SELECT COUNT(*) FROM entry WHERE author = ? AND complete = 0"), arguments: [author]) ?? 0
     }
 
     private static func isRetracted(_ author: Data, _ hash: EntryHash, _ db: Database) throws -> Bool {

@@ -60,3 +60,22 @@ struct TipTests {
         }
     }
 }
+
+/// Entries that link to something never received wait, but only so many per author.
+@Suite("entries waiting for a missing one")
+struct WaitingBoundTests {
+    @Test func beyondTheBoundTheyAreRefused() async throws {
+        try await withStore { store in
+            let alice = try identity(1)
+            let missing = try messageEntry(alice)
+            // Each links to a predecessor nobody has: none can complete.
+            let orphans = try (0..<(EntryStore.maxWaitingPerAuthor + 5)).map { index in
+                try messageEntry(alice, after: messageEntry(alice, after: missing, body: "never sent \(index)"), body: "waits \(index)")
+            }
+            let result = try await store.insert(orphans, durable: false)
+            #expect(result.fresh.count == EntryStore.maxWaitingPerAuthor)
+            #expect(result.refusedWaiting == 5)
+            #expect(try await store.syncVector().tips[alice.id] == nil)
+        }
+    }
+}
