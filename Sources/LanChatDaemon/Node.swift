@@ -160,8 +160,7 @@ public actor Node: Service {
         let target = try await ownMessage(id)
         let entry = try await appendLocal(.delete(target: target))
         return ChatEvent(
-            type: .message, id: target.key.text, author: AuthorRef(id: identity.id.text, name: directory.displayName(of: identity.id)),
-            sentAt: Timestamps.rfc3339(millis: entry.timestamp.wallMillis), deleted: true)
+            type: .message, id: target.key.text, author: me, sentAt: Timestamps.rfc3339(millis: entry.timestamp.wallMillis), deleted: true)
     }
 
     /// Replaces the text of one of this identity's own messages.
@@ -175,9 +174,10 @@ public actor Node: Service {
         }
         let entry = try await appendLocal(content)
         return ChatEvent(
-            type: .message, id: target.key.text, author: AuthorRef(id: identity.id.text, name: directory.displayName(of: identity.id)),
-            body: body, editedAt: Timestamps.rfc3339(millis: entry.timestamp.wallMillis))
+            type: .message, id: target.key.text, author: me, body: body, editedAt: Timestamps.rfc3339(millis: entry.timestamp.wallMillis))
     }
+
+    private var me: AuthorRef { AuthorRef(id: identity.id.text, name: directory.displayName(of: identity.id)) }
 
     /// A message of this identity, not deleted: what `edit` and `delete` may act on.
     private func ownMessage(_ id: String) async throws(ControlFailure) -> EntryRef {
@@ -282,12 +282,6 @@ public actor Node: Service {
         }
     }
 
-    /// When history shows an entry that arrives now: at its arrival if its author's clock is too far ahead.
-    private func shown(_ entry: Entry) -> HybridTimestamp {
-        let now = WallClock.nowMillis()
-        return entry.timestamp.wallMillis > now + EntryStore.allowedSkewMillis ? HybridTimestamp(wallMillis: now, counter: 0) : entry.timestamp
-    }
-
     private func committed(_ entries: [Entry]) {
         let following = followers.withLockedValue { Array($0.values) }
         for entry in entries {
@@ -297,7 +291,7 @@ public actor Node: Service {
             {
                 renameHandler?(name)
             }
-            guard !following.isEmpty, let event = ChatEvent(entry: entry, shownAt: shown(entry), directory: directory) else { continue }
+            guard !following.isEmpty, let event = ChatEvent(entry: entry, shownAt: EntryStore.shownAt(entry, arrivedMillis: WallClock.nowMillis()), directory: directory) else { continue }
             for follower in following where follower.room == nil || follower.room == event.room || event.type == .profile {
                 follower.continuation.yield(event)
             }

@@ -42,7 +42,6 @@ extension EntryStore {
         var rooms: [String: (count: Int, last: Int64)] = [:]
         var profiles: [AuthorID: (name: String, tip: AuthorTip)] = [:]
         var batches: [AuthorID: AuthorBatch] = [:]
-        let arrival = HybridTimestamp(wallMillis: arrivedMillis, counter: 0)
         for entry in entries.sorted(by: { ($0.author, $0.seq) < ($1.author, $1.seq) }) {
             let author = entry.author.blob
             if batches[entry.author] == nil {
@@ -52,7 +51,7 @@ extension EntryStore {
             let content = try? entry.content()
             var room: String?
             if case .message(let message) = content { room = message.room }
-            let shown = entry.timestamp.wallMillis > arrivedMillis + allowedSkewMillis ? arrival : entry.timestamp
+            let shown = shownAt(entry, arrivedMillis: arrivedMillis)
             let complete = try entry.links.allSatisfy { try isComplete(author, $0.hash, in: batches[entry.author]!, db) }
             if complete, !fitsBound(entry.links.map(\.hash), batches[entry.author]!) {
                 try db.execute(sql: "UPDATE author SET refused_branches = refused_branches + 1 WHERE id = ?", arguments: [author])

@@ -12,6 +12,12 @@ public final class EntryStore: Sendable {
     /// at their arrival instead: a machine with a wrong clock must not hold the bottom of every room.
     public static let allowedSkewMillis: UInt64 = 5 * 60 * 1000
 
+    /// When history shows an entry that arrived at `arrivedMillis`: its timestamp, or its arrival where
+    /// the author's clock ran more than `allowedSkewMillis` ahead.
+    public static func shownAt(_ entry: Entry, arrivedMillis: UInt64) -> HybridTimestamp {
+        entry.timestamp.wallMillis > arrivedMillis + allowedSkewMillis ? HybridTimestamp(wallMillis: arrivedMillis, counter: 0) : entry.timestamp
+    }
+
     public init(path: String) throws {
         var config = Configuration()
         config.busyMode = .timeout(5)
@@ -126,7 +132,7 @@ public final class EntryStore: Sendable {
             return try rows.map { row in
                 let shownAt = HybridTimestamp(rawValue: UInt64(bitPattern: row["sort_ts"] as Int64))
                 let edit = (row["edited"] as String?).map { body in
-                    (body: body, at: HybridTimestamp(rawValue: UInt64(bitPattern: row["edited_ts"] as Int64)))
+                    StoredEntry.Edit(body: body, at: HybridTimestamp(rawValue: UInt64(bitPattern: row["edited_ts"] as Int64)))
                 }
                 return StoredEntry(
                     entry: try Self.entry(row), shownAt: shownAt, clockAhead: row["sort_ts"] as Int64 != row["ts"] as Int64,
@@ -252,12 +258,12 @@ public struct StoredEntry: Sendable, Equatable {
     public let shownAt: HybridTimestamp
     public let clockAhead: Bool
     public let deleted: Bool
-    /// The newest edit's text and its timestamp.
-    public let edit: (body: String, at: HybridTimestamp)?
+    /// The newest edit, if any.
+    public let edit: Edit?
 
-    public static func == (lhs: Self, rhs: Self) -> Bool {
-        (lhs.entry, lhs.shownAt, lhs.clockAhead, lhs.deleted) == (rhs.entry, rhs.shownAt, rhs.clockAhead, rhs.deleted)
-            && lhs.edit?.body == rhs.edit?.body && lhs.edit?.at == rhs.edit?.at
+    public struct Edit: Sendable, Equatable {
+        public let body: String
+        public let at: HybridTimestamp
     }
 }
 

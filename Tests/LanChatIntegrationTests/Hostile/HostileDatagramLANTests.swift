@@ -38,8 +38,8 @@ struct HostileDatagramLANTests {
                 try Crafted.send(Crafted.ping(hints: [PeerHint(id: claimed, address: target)]), from: attacker, to: portA)
                 try Crafted.send(Crafted.datagram(.pingRequest(probeID: 7, target: target)), from: attacker, to: portA)
             }
-            // Give a time to probe what it was told (a probe per 200 ms period, a ping request at once).
-            try await Task.sleep(for: .seconds(1))
+            // It has probed what it was told once a send to it failed (a probe per 200 ms period, a ping request at once).
+            try await wait(until: { try await a.status().counters.sendErrors >= 1 }, "a to probe the broadcast address")
 
             // Replication goes on both ways.
             let fromB = try await b.send("from b after the attack").id ?? ""
