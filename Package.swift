@@ -29,6 +29,7 @@ let package = Package(
         .target(name: "LanChatStore", dependencies: [
             "LanChatCore",
             .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "GRDBSQLite", package: "GRDB.swift"),
         ]),
         .systemLibrary(
             name: "CDNSSD",

@@ -19,26 +19,31 @@ public struct InsertResult: Sendable, Equatable {
 }
 
 /// What one insert keeps in memory of an author while it runs: its tips, the entries it completed,
-/// and whether the author has entries waiting for a missing one (only then can an entry complete
-/// others). The tips are written back once per author, not once per entry.
+/// whether the author has entries waiting for a missing one (only then can an entry complete others),
+/// whether it deleted anything (only then can an entry arrive after its delete), and its highest seq
+/// held (only at or below it can an entry fork the log). The tips are written back once per author,
+/// not once per entry; the rest spares a query per entry in a catch-up.
 private struct AuthorBatch {
     var tips: [EntryHash: UInt64]
     var completed: Set<EntryHash> = []
     var hasWaiting: Bool
+    var hasRetractions: Bool
+    var highestSeq: UInt64
 }
 
 extension EntryStore {
     /// Inserts entries, then updates what derives from them once per author and room, not per entry.
     /// Entries are taken author by author in seq order, so a chain completes as it is inserted.
     static func insert(_ entries: [Entry], arrivedMillis: UInt64, _ db: Database) throws -> InsertResult {
-        let insertEntry = try db.cachedStatement(sql: """
+        let insertEntry = try RawStatement(db, sql: """
             INSERT OR IGNORE INTO entry (author, hash, seq, ts, sort_ts, arrived, kind, room, header, payload, complete)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
-        let insertLink = try db.cachedStatement(sql: "INSERT OR IGNORE INTO link (author, target, hash) VALUES (?, ?, ?)")
+        let insertLink = try RawStatement(db, sql: "INSERT OR IGNORE INTO link (author, target, hash) VALUES (?, ?, ?)")
         var result = InsertResult()
         var stored: Set<EntryHash> = []
         var messages: [AuthorID: Int] = [:]
+        var counts: [AuthorID: Int] = [:]
         var rooms: [String: (count: Int, last: Int64)] = [:]
         var profiles: [AuthorID: (name: String, tip: AuthorTip)] = [:]
         var batches: [AuthorID: AuthorBatch] = [:]
@@ -65,12 +70,15 @@ extension EntryStore {
                 continue
             }
             // A message whose delete arrived first is stored without its text, and so is an edit of it.
-            var retracted = try isRetracted(author, entry.hash, db)
-            if case .edit(let target, _) = content, target.author == entry.author { retracted = try retracted || isRetracted(author, target.hash, db) }
-            try insertEntry.execute(arguments: [
-                author, Data(entry.hash.bytes), Int64(entry.seq), Int64(bitPattern: entry.timestamp.rawValue),
-                Int64(bitPattern: shown.rawValue), Int64(arrivedMillis), Int64(entry.kind.rawValue), room, Data(entry.header),
-                retracted ? nil : entry.payload.map { Data($0) }, complete,
+            var retracted = false
+            if batches[entry.author]!.hasRetractions {
+                retracted = try isRetracted(author, entry.hash, db)
+                if case .edit(let target, _) = content, target.author == entry.author { retracted = try retracted || isRetracted(author, target.hash, db) }
+            }
+            try insertEntry.execute([
+                .blob(entry.author.bytes), .blob(entry.hash.bytes), .int(Int64(entry.seq)), .int(Int64(bitPattern: entry.timestamp.rawValue)),
+                .int(Int64(bitPattern: shown.rawValue)), .int(Int64(arrivedMillis)), .int(Int64(entry.kind.rawValue)), room.map { .text($0) } ?? .null,
+                .blob(entry.header), retracted ? .null : entry.payload.map { .blob($0) } ?? .null, .int(complete ? 1 : 0),
             ])
             guard db.changesCount == 1 else {
                 // Held without its text (a relay dropped it, or retention): the text that arrives now is
@@ -81,9 +89,9 @@ extension EntryStore {
                 }
                 continue
             }
-            if !retracted { try apply(content, of: entry, db) }
+            if !retracted, try apply(content, of: entry, db) { batches[entry.author]!.hasRetractions = true }
             for link in entry.links {
-                try insertLink.execute(arguments: [author, Data(link.hash.bytes), Data(entry.hash.bytes)])
+                try insertLink.execute([.blob(entry.author.bytes), .blob(link.hash.bytes), .blob(entry.hash.bytes)])
             }
             if complete {
                 result.refusedBranches += try completed(entry.hash, seq: entry.seq, links: entry.links.map(\.hash), author, &batches[entry.author]!, db)
@@ -91,8 +99,10 @@ extension EntryStore {
                 batches[entry.author]!.hasWaiting = true
             }
             stored.insert(entry.hash)
-            if try noteFork(of: entry, db) { result.newlyForked.append(entry.author) }
+            if entry.seq <= batches[entry.author]!.highestSeq, try noteFork(of: entry, db) { result.newlyForked.append(entry.author) }
+            batches[entry.author]!.highestSeq = max(batches[entry.author]!.highestSeq, entry.seq)
             messages[entry.author, default: 0] += room == nil ? 0 : 1
+            counts[entry.author, default: 0] += 1
             if let room {
                 let previous = rooms[room] ?? (0, Int64(bitPattern: shown.rawValue))
                 rooms[room] = (previous.count + 1, max(previous.last, Int64(bitPattern: shown.rawValue)))
@@ -102,8 +112,10 @@ extension EntryStore {
             }
         }
         result.fresh = entries.filter { stored.remove($0.hash) != nil }
-        for (author, count) in messages where count > 0 {
-            try db.execute(sql: "UPDATE author SET messages = messages + ? WHERE id = ?", arguments: [count, author.blob])
+        for (author, count) in counts {
+            try db.execute(
+                sql: "UPDATE author SET entries = entries + ?, messages = messages + ? WHERE id = ?",
+                arguments: [count, messages[author] ?? 0, author.blob])
         }
         for (room, change) in rooms {
             try db.execute(
@@ -136,8 +148,8 @@ extension EntryStore {
     }
 
     /// Deletes and edits take effect only on the author's own messages; anyone else's is kept and
-    /// relayed like any entry, and changes nothing.
-    private static func apply(_ content: EntryContent?, of entry: Entry, _ db: Database) throws {
+    /// relayed like any entry, and changes nothing. True when it recorded a delete.
+    private static func apply(_ content: EntryContent?, of entry: Entry, _ db: Database) throws -> Bool {
         switch content {
         case .delete(let target) where target.author == entry.author:
             let (author, hash) = (entry.author.blob, Data(target.hash.bytes))
@@ -150,6 +162,7 @@ extension EntryStore {
                     """,
                 arguments: [author, hash, Int64(EntryKind.message.rawValue), author, hash])
             try db.execute(sql: "DELETE FROM revision WHERE author = ? AND target = ?", arguments: [author, hash])
+            return true
         case .edit(let target, let body) where target.author == entry.author:
             try db.execute(
                 sql: "INSERT OR IGNORE INTO revision (author, edit, target, seq, ts, body) VALUES (?, ?, ?, ?, ?, ?)",
@@ -160,6 +173,7 @@ extension EntryStore {
         default:
             break
         }
+        return false
     }
 
     /// Incomplete entries kept per author at most.
@@ -177,9 +191,11 @@ extension EntryStore {
     private static func batch(of author: AuthorID, _ db: Database) throws -> AuthorBatch {
         let tips = try Row.fetchAll(db, sql: "SELECT hash, seq FROM tip WHERE author = ?", arguments: [author.blob])
         let waiting = try Bool.fetchOne(db, sql: "SELECT 1 FROM entry WHERE author = ? AND complete = 0 LIMIT 1", arguments: [author.blob]) != nil
+        let retractions = try Bool.fetchOne(db, sql: "SELECT 1 FROM retraction WHERE author = ? LIMIT 1", arguments: [author.blob]) != nil
+        let highest = try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM entry WHERE author = ?", arguments: [author.blob]) ?? 0
         return AuthorBatch(
             tips: Dictionary(uniqueKeysWithValues: try tips.map { (try EntryHash(bytes: Array($0["hash"] as Data)), UInt64($0["seq"] as Int64)) }),
-            hasWaiting: waiting)
+            hasWaiting: waiting, hasRetractions: retractions, highestSeq: UInt64(highest))
     }
 
     /// Whether an entry linking these would stay within the bound of tips kept per author: it replaces
@@ -239,7 +255,7 @@ extension EntryStore {
     private static func forget(_ author: Data, _ hash: EntryHash, _ db: Database) throws {
         try db.execute(sql: "DELETE FROM entry WHERE author = ? AND hash = ?", arguments: [author, Data(hash.bytes)])
         try db.execute(sql: "DELETE FROM link WHERE author = ? AND hash = ?", arguments: [author, Data(hash.bytes)])
-        try db.execute(sql: "UPDATE author SET refused_branches = refused_branches + 1 WHERE id = ?", arguments: [author])
+        try db.execute(sql: "UPDATE author SET refused_branches = refused_branches + 1, entries = entries - 1 WHERE id = ?", arguments: [author])
     }
 
     /// Records that the author's log forked if this entry shares its seq with another; true the first time.

@@ -227,7 +227,7 @@ public final class EntryStore: Sendable {
     }
 
     public func entryCount() async throws -> Int {
-        try await pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM entry") ?? 0 }
+        try await pool.read { db in try Int.fetchOne(db, sql: "SELECT COALESCE(SUM(entries), 0) FROM author") ?? 0 }
     }
 
     // MARK: Rows

@@ -86,6 +86,14 @@ enum Schema {
                 ALTER TABLE author ADD COLUMN payloads_dropped INTEGER NOT NULL DEFAULT 0;
                 """)
         }
+        migrator.registerMigration("v2-entry-counts") { db in
+            // Entries held per author, kept as they are stored and forgotten: `status` reads a sum over
+            // authors instead of counting every entry, which cost a full index scan per call.
+            try db.execute(sql: """
+                ALTER TABLE author ADD COLUMN entries INTEGER NOT NULL DEFAULT 0;
+                UPDATE author SET entries = (SELECT COUNT(*) FROM entry WHERE entry.author = author.id);
+                """)
+        }
         return migrator
     }
 

@@ -91,6 +91,8 @@ struct ForkTests {
             let result = try await store.insert([withheld])
             #expect(try await store.tips(of: alice.id).count == SyncVector.maxTipsPerAuthor)
             #expect(result.refusedBranches == 1)
+            // The refused child is forgotten, and no longer counted among the entries held.
+            #expect(try await store.entryCount() == 1 + tips.count + 1 + 1)
         }
     }
 
