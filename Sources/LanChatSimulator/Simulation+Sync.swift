@@ -153,13 +153,15 @@ extension Simulation {
         guard let connection = connections[id], let end = connection[side], !end.finished, let result = end.result else { return }
         connections[id]?[side]?.finished = true
         allowWrites(end.node)
-        switch side {
-        case .initiator:
-            nodes[end.node].replicator?.syncFinished(with: connection.responderAddress, outcome: .completed(result), now: now)
-        case .responder:
-            let host = nodes[connection.initiator.node].address.host
-            nodes[end.node].replicator?.inboundSyncEnded(from: host, result: result, now: now)
-        }
+        let initiatorHost = nodes[connection.initiator.node].address.host
+        let directives: [Replicator.Directive]? =
+            switch side {
+            case .initiator:
+                nodes[end.node].replicator?.syncFinished(with: connection.responderAddress, outcome: .completed(result), now: now)
+            case .responder:
+                nodes[end.node].replicator?.inboundSyncEnded(from: initiatorHost, result: result, now: now)
+            }
+        interpret(directives ?? [], at: end.node)
         guard let initiator = connections[id]?.initiator.result, connections[id]?.initiator.finished == true,
             let responder = connections[id]?.responder, responder.finished, let other = responder.result
         else { return }

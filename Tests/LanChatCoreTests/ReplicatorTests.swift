@@ -59,6 +59,17 @@ struct ReplicatorTests {
         #expect(instance.vector.tips[me.id] == [big.tip])
     }
 
+    @Test func aProbedPeerThatAnswersIsSyncedAtOnce() throws {
+        var instance = try makeReplicator()
+        instance.discovered(peerAddress, source: .configured)
+        let pings = instance.tick(now: 0).sent.filter { $0.to == peerAddress }
+        guard case .ping(let probe)? = pings.first?.body else {
+            Issue.record("expected a ping to the configured peer, got \(pings)")
+            return
+        }
+        #expect(instance.deliver(.ack(instance.probe(id: probe.id)), from: peer.id, at: peerAddress, now: 5).syncs == [peerAddress])
+    }
+
     @Test func aFailedSyncMakesALivePeerSuspect() throws {
         var instance = try makeReplicator()
         instance.hear(peer.id, at: peerAddress, now: 10)
@@ -70,8 +81,10 @@ struct ReplicatorTests {
     @Test func aPeerThatStoppedAtItsBoundIsSyncedAgainAtOnce() throws {
         var instance = try makeReplicator()
         instance.hear(peer.id, at: peerAddress, now: 10)
-        instance.syncFinished(with: peerAddress, outcome: .completed(syncResult(peer.id, more: true)), now: 20)
-        // Verified and in agreement, within the cooldown: only the peer's "more" asks for another round.
-        #expect(instance.tick(now: 30).syncs == [peerAddress])
+        // Verified and in agreement, within the cooldown: only the peer's "more" asks for another round,
+        // and it starts as the last one ends, not at the next period.
+        #expect(instance.syncFinished(with: peerAddress, outcome: .completed(syncResult(peer.id, more: true)), now: 20).syncs == [peerAddress])
+        #expect(instance.syncFinished(with: peerAddress, outcome: .completed(syncResult(peer.id)), now: 25).syncs.isEmpty)
+        #expect(instance.tick(now: 30).syncs.isEmpty)
     }
 }

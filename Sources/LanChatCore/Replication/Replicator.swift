@@ -185,6 +185,8 @@ public struct Replicator: Sendable {
                 }
             }
             observe(probe, from: address, now: now)
+            // A peer this node chose to probe answered: the first sync need not wait for the next period.
+            considerSync(with: address, now: now, &out)
         case .pingRequest(let probeID, let named):
             guard let target = admitted(named, from: address), !selfAddresses.contains(target),
                 outstanding.count < Footprint.maxOutstandingProbes
@@ -250,8 +252,10 @@ public struct Replicator: Sendable {
         case failed
     }
 
-    /// A sync this node opened (after a `.sync` directive) has ended.
-    public mutating func syncFinished(with address: PeerAddress, outcome: SyncOutcome, now: UInt64) {
+    /// A sync this node opened (after a `.sync` directive) has ended. If the peer stopped at its
+    /// per-session bound, the next sync starts at once: a catch-up does not idle until the next period.
+    @discardableResult
+    public mutating func syncFinished(with address: PeerAddress, outcome: SyncOutcome, now: UInt64) -> [Directive] {
         switch outcome {
         case .failed: counters.syncsFailed += 1
         case .completed(let result): counted(result)
@@ -271,7 +275,11 @@ public struct Replicator: Sendable {
                 record.mismatchSince = nil
             }
         }
-        if case .completed(let result) = outcome { table.dropStale(result.peer, keeping: address) }
+        guard case .completed(let result) = outcome else { return [] }
+        table.dropStale(result.peer, keeping: address)
+        var out: [Directive] = []
+        considerSync(with: address, now: now, &out)
+        return out
     }
 
     /// A peer opens a TCP connection to us from `host`: whether to serve it. At most
@@ -292,17 +300,18 @@ public struct Replicator: Sendable {
 
     /// An admitted inbound connection closed. With a result, the peer proved its ID in the handshake:
     /// its listening address (the connection's host and the port from its hello) is verified too, and
-    /// if it stopped at its bound we come back for the rest.
-    public mutating func inboundSyncEnded(from host: String?, result: SyncResult?, now: UInt64) {
+    /// if it stopped at its bound we come back for the rest, at once.
+    @discardableResult
+    public mutating func inboundSyncEnded(from host: String?, result: SyncResult?, now: UInt64) -> [Directive] {
         // Never below zero, whatever a caller does: a negative count would admit more than the bound.
         inboundSessions = max(0, inboundSessions - 1)
         if let host, let count = inboundByHost[host] { inboundByHost[host] = count > 1 ? count - 1 : nil }
-        guard let result else { return }
+        guard let result else { return [] }
         counted(result)
         counters.inboundSyncs += 1
-        guard let host, result.peerPort > 0 else { return }
+        guard let host, result.peerPort > 0 else { return [] }
         let address = PeerAddress(host: host, port: result.peerPort)
-        guard !selfAddresses.contains(address), table.learn(address, source: .inbound) else { return }
+        guard !selfAddresses.contains(address), table.learn(address, source: .inbound) else { return [] }
         heard(from: address, claiming: result.peer, now: now)
         table.update(address) { record in
             record.verifiedID = result.peer
@@ -310,6 +319,9 @@ public struct Replicator: Sendable {
             record.resyncRequested = record.resyncRequested || result.peerHasMore
         }
         table.dropStale(result.peer, keeping: address)
+        var out: [Directive] = []
+        if result.peerHasMore { considerSync(with: address, now: now, &out) }
+        return out
     }
 
     private mutating func counted(_ result: SyncResult) {
@@ -403,22 +415,26 @@ public struct Replicator: Sendable {
     }
 
     private mutating func scheduleSyncs(now: UInt64, _ out: inout [Directive]) {
-        let myTotal = total
-        for address in table.syncCandidates.sorted() {
-            guard let record = table[address], !record.syncing else { continue }
-            let cooled = isCooled(record, now)
-            var diverged = false
-            if let since = record.mismatchSince, age(of: since, now) >= configuration.mismatchGrace {
-                // The side with fewer entries asks (the sync runs both ways); a tie is broken by ID;
-                // a divergence that outlasts `stubbornMismatch` is repaired by whoever notices.
-                let theirs = record.reportedTotal ?? 0
-                let peerID = record.claimedID ?? selfID
-                let ours = theirs > myTotal || (theirs == myTotal && selfID < peerID)
-                diverged = ours || age(of: since, now) >= configuration.stubbornMismatch
-            }
-            if record.resyncRequested || (cooled && (record.verifiedID == nil || diverged)) {
-                requestSync(with: address, now: now, &out)
-            }
+        for address in table.syncCandidates.sorted() { considerSync(with: address, now: now, &out) }
+    }
+
+    /// Syncs with a peer that asked to come back for more, that was never synced with, or whose
+    /// digest has differed for too long. Also called when a probed peer answers, so a node that starts
+    /// does not wait a period for its first sync.
+    private mutating func considerSync(with address: PeerAddress, now: UInt64, _ out: inout [Directive]) {
+        guard table.syncCandidates.contains(address), let record = table[address], !record.syncing else { return }
+        let cooled = isCooled(record, now)
+        var diverged = false
+        if let since = record.mismatchSince, age(of: since, now) >= configuration.mismatchGrace {
+            // The side with fewer entries asks (the sync runs both ways); a tie is broken by ID;
+            // a divergence that outlasts `stubbornMismatch` is repaired by whoever notices.
+            let theirs = record.reportedTotal ?? 0
+            let peerID = record.claimedID ?? selfID
+            let ours = theirs > total || (theirs == total && selfID < peerID)
+            diverged = ours || age(of: since, now) >= configuration.stubbornMismatch
+        }
+        if record.resyncRequested || (cooled && (record.verifiedID == nil || diverged)) {
+            requestSync(with: address, now: now, &out)
         }
     }
 

@@ -102,9 +102,10 @@ actor ReplicationShell: Service {
 
     private nonisolated func tickLoop() async throws {
         let period = Duration.milliseconds(Int64(await configuration.protocolPeriod))
+        // The first tick at once: a node that starts pings its known peers now, not a period later.
         while true {
-            try await Task.sleep(for: period)
             await tick()
+            try await Task.sleep(for: period)
         }
     }
 
@@ -229,7 +230,7 @@ actor ReplicationShell: Service {
             logger.debug("sync with \(address) failed: \(error)")
             outcome = .failed
         }
-        replicator.syncFinished(with: address, outcome: outcome, now: clock.nowMillis())
+        await perform(replicator.syncFinished(with: address, outcome: outcome, now: clock.nowMillis()))
     }
 
     private func serveInbound(_ channel: NIOAsyncChannel<[UInt8], ByteBuffer>) async {
@@ -249,7 +250,7 @@ actor ReplicationShell: Service {
         } catch {
             logger.debug("inbound sync from \(remote.map { "\($0)" } ?? "?") failed: \(error)")
         }
-        replicator.inboundSyncEnded(from: remote?.ipAddress, result: result, now: clock.nowMillis())
+        await perform(replicator.inboundSyncEnded(from: remote?.ipAddress, result: result, now: clock.nowMillis()))
     }
 
     // MARK: Reports
