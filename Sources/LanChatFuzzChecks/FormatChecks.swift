@@ -39,7 +39,7 @@ enum FormatChecks {
         try expect(entry.signature.count == Entry.signatureBytes, "signature of \(entry.signature.count) bytes")
         try expect(Array(entry.header.suffix(Entry.signatureBytes)) == entry.signature, "the header does not end in the signature")
         try expect(entry.encoded == entry.header + (entry.payload.map { [1] + $0 } ?? [0]), "header, flag and payload do not make up the entry")
-        try expect(entry.payload.map { $0.count == entry.payloadLength && EntryHash(of: $0).bytes == entry.payloadHash } ?? true,
+        try expect(entry.payload.map { $0.count == entry.payloadLength && EntryHash(of: $0) == entry.payloadHash } ?? true,
                    "the payload does not match its signed length and hash")
         try expect(entry.links.count <= Entry.maxLinks && (entry.seq == 1) == entry.links.isEmpty, "links out of rule")
         try expect(entry.links.allSatisfy { $0.seq < entry.seq } && entry.links.last.map { $0.seq == entry.seq - 1 } ?? true, "links out of range")

@@ -51,15 +51,34 @@ public struct SyncSession: Sendable {
         }
     }
 
+    /// The frames of one read are written while the next read runs: a catch-up is not held up by the
+    /// sender's store, and at most two reads' worth of entries are in memory.
     private static func send(
         _ half: SyncOutbound, storage: any SyncStorage, _ outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>
     ) async throws -> Int {
-        var half = half
-        while true {
-            switch half.next() {
-            case .read(let author, let after, let limit): half.read(try await storage.entries(author: author, after: after, limit: limit))
-            case .send(let frame): try await outbound.write(ByteBuffer(frame: frame))
-            case .finished(let sent): return sent
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            var half = half
+            var writing = false
+            while true {
+                var frames: [SyncFrame] = []
+                var step = half.next()
+                while case .send(let frame) = step {
+                    frames.append(frame)
+                    step = half.next()
+                }
+                // In order: these follow the frames still being written.
+                if writing { try await group.next() }
+                group.addTask { [frames] in
+                    for frame in frames { try await outbound.write(ByteBuffer(frame: frame)) }
+                }
+                writing = true
+                switch step {
+                case .read(let author, let after, let limit): half.read(try await storage.entries(author: author, after: after, limit: limit))
+                case .finished(let sent):
+                    try await group.waitForAll()
+                    return sent
+                case .send: preconditionFailure("every frame was taken above")
+                }
             }
         }
     }

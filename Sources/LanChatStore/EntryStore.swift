@@ -21,8 +21,15 @@ public final class EntryStore: Sendable {
     public init(path: String) throws {
         var config = Configuration()
         config.busyMode = .timeout(5)
-        // A deleted message's text must not linger in freed pages of the file.
-        config.prepareDatabase { db in try db.execute(sql: "PRAGMA secure_delete = ON") }
+        config.prepareDatabase { db in
+            // A deleted message's text must not linger in freed pages of the file.
+            try db.execute(sql: "PRAGMA secure_delete = ON")
+            // Room for the pages one sync batch changes (entries keyed by hash land on scattered pages),
+            // so a batch does not spill to the log before it commits. SQLite takes it only as pages are used.
+            try db.execute(sql: "PRAGMA cache_size = -16384")
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = 8192")
+            try db.execute(sql: "PRAGMA journal_size_limit = 8388608")
+        }
         pool = try DatabasePool(path: path, configuration: config)
         if try pool.read({ db in try Schema.migrator.appliedIdentifiers(db).contains(Schema.formatOneMigration) }) {
             throw StoreError.formatTooOld(path)

@@ -11,6 +11,10 @@ struct CatchUpResult {
     let verificationsPerCore: Double
     /// The same entries inserted straight into a fresh store, in sync-sized batches: what catch-up can reach.
     let storeInsertsPerSecond: Double
+    /// CPU time (all threads, user + system) per entry: the newcomer's from its start until it held them
+    /// all, and the seed's over the same time. Unlike the wall-clock figure, a busy machine hardly moves it.
+    let newcomerMicrosPerEntry: Double
+    let seedMicrosPerEntry: Double
     var entriesPerSecond: Double { Double(entries) / seconds }
 }
 
@@ -25,15 +29,20 @@ enum CatchUpScenario {
         try await SyntheticHistory.make(at: seedState, authors: authors, total: total)
         let seed = try cluster.start(stateDir: seedState)
         let expected = try cluster.status(seed).entries + 1  // and the newcomer's own profile
+        let seedCPUBefore = ProcessUsage.cpuSeconds(seed.pid)
         print("catch-up: a new node joins…")
         let start = nowNanos()
         let newcomer = try cluster.start(peer: seed)
         try waitFor("the newcomer to hold \(expected) entries", timeout: 600) { try cluster.status(newcomer).entries >= expected }
         let seconds = Double(nowNanos() - start) / 1e9
+        let micros = { (cpu: Double) in cpu * 1e6 / Double(expected - 1) }
+        let newcomerCPU = micros(ProcessUsage.cpuSeconds(newcomer.pid))
+        let seedCPU = micros(ProcessUsage.cpuSeconds(seed.pid) - seedCPUBefore)
         let bytes = Double(try cluster.status(newcomer).counters.syncBytesIn)
         return CatchUpResult(
             entries: expected - 1, authors: authors, seconds: seconds, bytesPerEntry: bytes / Double(expected - 1),
-            verificationsPerCore: verificationRate(), storeInsertsPerSecond: try await insertRate(from: seedState, into: "\(cluster.root)/insert"))
+            verificationsPerCore: verificationRate(), storeInsertsPerSecond: try await insertRate(from: seedState, into: "\(cluster.root)/insert"),
+            newcomerMicrosPerEntry: newcomerCPU, seedMicrosPerEntry: seedCPU)
     }
 
     /// Reads every entry of the seed's store and inserts it into a fresh one as a sync would: by author,

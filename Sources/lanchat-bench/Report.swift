@@ -82,10 +82,10 @@ struct Report {
         ["## Catch-up", "",
          "A new node joins one that holds \(c.entries) messages from \(c.authors) authors; time from its start until it holds them all.", ""]
             + table(
-                ["entries", "seconds", "entries/s", "bytes on the wire per entry", "limit: store inserts/s (same run)"],
+                ["entries", "seconds", "entries/s", "bytes on the wire per entry", "CPU µs per entry: newcomer / seed", "limit: store inserts/s (same run)"],
                 [[
                     "\(c.entries)", format(c.seconds, 2), format(c.entriesPerSecond, 0), format(c.bytesPerEntry, 0),
-                    format(c.storeInsertsPerSecond, 0),
+                    "\(format(c.newcomerMicrosPerEntry, 1)) / \(format(c.seedMicrosPerEntry, 1))", format(c.storeInsertsPerSecond, 0),
                 ]])
             + ["A sync batch is authenticated by one signature per hash chain (the last entry of each author's run) and",
                "the hash links below it, so Ed25519 (one core verifies \(format(c.verificationsPerCore, 0)) signatures/s here) no longer",

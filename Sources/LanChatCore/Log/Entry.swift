@@ -21,15 +21,21 @@ public struct Entry: Hashable, Sendable {
     /// for a merge, every other tip the author held.
     public let links: [AuthorTip]
     public let payloadLength: Int
-    public let payloadHash: [UInt8]
+    public let payloadHash: EntryHash
     /// Typed, length-prefixed fields a later version may add; kept (and signed) as they came.
     public let extensions: [ExtensionField]
-    public let signature: [UInt8]
     /// The signed bytes and the signature, as received or signed: stored and relayed without re-encoding.
     public let header: [UInt8]
     /// Nil when this node dropped it (or never had it); the header still verifies.
     public let payload: [UInt8]?
     public let hash: EntryHash
+    /// The payload as read when the entry was decoded or signed: a sync decodes it once, to check it,
+    /// and the store reads it again for every entry it inserts. Boxed, so copying an entry copies one
+    /// reference, not each string inside.
+    private let decoded: DecodedContent?
+
+    /// The last `signatureBytes` of the header.
+    public var signature: [UInt8] { Array(header.suffix(Self.signatureBytes)) }
 
     public var key: EntryKey { EntryKey(author: author, seq: seq) }
     public var ref: EntryRef { EntryRef(author: author, seq: seq, hash: hash) }
@@ -60,20 +66,19 @@ public struct Entry: Hashable, Sendable {
             writer.raw(link.hash.bytes)
         }
         writer.u32(UInt32(payload.count))
-        let payloadHash = EntryHash(of: payload).bytes
-        writer.raw(payloadHash)
+        let payloadHash = EntryHash(of: payload)
+        writer.raw(payloadHash.bytes)
         ExtensionField.encode(extensions, into: &writer)
-        let signature = identity.sign(writer.bytes)
-        writer.raw(signature)
+        writer.raw(identity.sign(writer.bytes))
         return Entry(
             author: identity.id, seq: seq, timestamp: timestamp, kind: content.kind, links: links,
-            payloadLength: payload.count, payloadHash: payloadHash, extensions: extensions, signature: signature,
-            header: writer.bytes, payload: payload)
+            payloadLength: payload.count, payloadHash: payloadHash, extensions: extensions, header: writer.bytes, payload: payload,
+            decoded: DecodedContent(content))
     }
 
     private init(
         author: AuthorID, seq: UInt64, timestamp: HybridTimestamp, kind: EntryKind, links: [AuthorTip], payloadLength: Int,
-        payloadHash: [UInt8], extensions: [ExtensionField], signature: [UInt8], header: [UInt8], payload: [UInt8]?
+        payloadHash: EntryHash, extensions: [ExtensionField], header: [UInt8], payload: [UInt8]?, decoded: DecodedContent?
     ) {
         self.author = author
         self.seq = seq
@@ -83,9 +88,9 @@ public struct Entry: Hashable, Sendable {
         self.payloadLength = payloadLength
         self.payloadHash = payloadHash
         self.extensions = extensions
-        self.signature = signature
         self.header = header
         self.payload = payload
+        self.decoded = decoded
         hash = EntryHash(of: header)
     }
 
@@ -93,7 +98,7 @@ public struct Entry: Hashable, Sendable {
     public var withoutPayload: Entry {
         Entry(
             author: author, seq: seq, timestamp: timestamp, kind: kind, links: links, payloadLength: payloadLength,
-            payloadHash: payloadHash, extensions: extensions, signature: signature, header: header, payload: nil)
+            payloadHash: payloadHash, extensions: extensions, header: header, payload: nil, decoded: nil)
     }
 
     /// Decodes one entry in wire form (header, payload flag, payload) and checks everything but the
@@ -127,29 +132,30 @@ public struct Entry: Hashable, Sendable {
         guard payloadLength <= Limits.maxPayloadBytes else {
             throw .oversized(field: "payload", size: payloadLength, limit: Limits.maxPayloadBytes)
         }
-        let payloadHash = try reader.raw(EntryHash.byteCount, "payload hash")
+        let payloadHash = try EntryHash(bytes: reader.raw(EntryHash.byteCount, "payload hash"))
         let extensions = try ExtensionField.decode(from: &reader)
-        let signed = reader.bytes(from: start)
-        let signature = try reader.raw(signatureBytes, "signature")
+        _ = try reader.raw(signatureBytes, "signature")
+        let header = reader.bytes(from: start)
         let payload: [UInt8]?
         switch try reader.u8("payload flag") {
         case 0: payload = nil
         case 1:
             let bytes = try reader.raw(payloadLength, "payload")
-            guard EntryHash(of: bytes).bytes == payloadHash else {
+            guard EntryHash(of: bytes) == payloadHash else {
                 throw .invalid(field: "payload", reason: "does not match its signed hash")
             }
             payload = bytes
         default: throw .invalid(field: "payload flag", reason: "must be 0 or 1")
         }
+        // Known kinds must carry a valid payload; unknown kinds are kept opaque and relayed.
+        var decoded: DecodedContent?
+        if let payload { decoded = DecodedContent(try EntryContent(kind: kind, payload: payload)) }
         let entry = Entry(
             author: author, seq: seq, timestamp: timestamp, kind: kind, links: links, payloadLength: payloadLength,
-            payloadHash: payloadHash, extensions: extensions, signature: signature, header: signed + signature, payload: payload)
+            payloadHash: payloadHash, extensions: extensions, header: header, payload: payload, decoded: decoded)
         guard !verifySignature || entry.hasValidSignature else {
             throw .invalid(field: "signature", reason: "does not match the author's key")
         }
-        // Known kinds must carry a valid payload; unknown kinds are kept opaque and relayed.
-        if payload != nil { _ = try entry.content() }
         return entry
     }
 
@@ -184,7 +190,26 @@ public struct Entry: Hashable, Sendable {
     /// was dropped.
     public func content() throws(DecodeError) -> EntryContent {
         guard let payload else { throw .invalid(field: "payload", reason: "is not held") }
+        if let decoded { return decoded.content }
         return try EntryContent(kind: kind, payload: payload)
+    }
+
+    /// Two entries are equal when their bytes are: the header fixes every signed field, the payload the rest.
+    public static func == (lhs: Entry, rhs: Entry) -> Bool {
+        lhs.hash == rhs.hash && lhs.header == rhs.header && lhs.payload == rhs.payload
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(hash)
+        hasher.combine(payload)
+    }
+}
+
+private final class DecodedContent: Sendable {
+    let content: EntryContent
+
+    init(_ content: EntryContent) {
+        self.content = content
     }
 }
 
