@@ -92,6 +92,9 @@ struct ForkRecoveryTests {
         try await wait(until: { try await b.status().forks.open == 0 }, timeout: .seconds(10), "b to see the fork merged")
         #expect(try await b.status().forks.forked == 1)
         #expect(try await doctor(sandbox, b).checks.first { $0.check == "log" }?.status == .ok)
+        // Merged or not, this node's own fork needs someone to act (a restored backup, or a second machine).
+        let after = try await doctor(sandbox, a)
+        #expect(after.checks.first { $0.check == "log" }?.status == .problem && after.result.status == 1, "\(after.result)")
         let restoredID = try await a.whoami().id
         let who = try await b.withControlClient { try $0.request(.who).identities ?? [] }
         #expect(who.first { $0.id == restoredID }?.fork == .closed, "who must mark the merged fork: \(who)")
