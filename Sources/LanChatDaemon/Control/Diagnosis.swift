@@ -173,7 +173,7 @@ public enum Diagnosis {
         if forks.twin {
             return DoctorCheck(
                 check: "log", status: .problem,
-                detail: "entries of this identity arrive that this daemon did not write: the same identity runs on another machine (a copied state directory)",
+                detail: "this identity runs on another machine too (a copied state directory): entries of it arrived that this daemon did not write, or a daemon proved it in a sync handshake with another start token",
                 fix: "stop lanchatd on the other machine, or move its state directory away so it makes its own identity; to use one identity on two devices, link them instead of copying")
         }
         if forks.refusedBranches > 0 {
