@@ -111,8 +111,9 @@ public struct ForkReport: Codable, Sendable, Equatable {
     public var open: Int
     /// This identity's own log, if it forked.
     public var own: ForkState?
-    /// Entries of this identity arrived that this daemon did not write, after it had written since its
-    /// start: the same identity runs elsewhere (a copied state directory).
+    /// The same identity runs elsewhere (a copied state directory): entries of it arrived that this
+    /// daemon did not write, after it had written since its start, or another daemon proved it in a sync
+    /// handshake with another start token.
     public var twin: Bool
     /// Entries refused because their author's log already had as many branches (8) as are kept.
     public var refusedBranches: Int

@@ -272,14 +272,24 @@ public actor Node: Service {
         }
         guard !own.isEmpty else { return }
         if wroteSinceStart, !since.isEmpty {
-            if !twinSeen {
-                logger.warning(
-                    "entries of this identity arrived that this daemon did not write: it runs on another machine too (a copied state directory); stop the other one, and use `lanchat link` for a second device")
-            }
-            twinSeen = true
+            twinFound("entries of this identity arrived that this daemon did not write")
         } else {
             logger.info("recovered \(own.count) entries of this identity from peers")
         }
+    }
+
+    /// A sync handshake with `peer` proved this identity with another start token: a twin, found even
+    /// before either of them wrote.
+    func twinProved(at peer: String) {
+        twinFound("a daemon at \(peer) proved this identity in a sync handshake, with another start token")
+    }
+
+    private func twinFound(_ evidence: String) {
+        if !twinSeen {
+            logger.warning(
+                "\(evidence): this identity runs on another machine too (a copied state directory); stop the other one, and use `lanchat link` for a second device")
+        }
+        twinSeen = true
     }
 
     private func committed(_ entries: [Entry]) {

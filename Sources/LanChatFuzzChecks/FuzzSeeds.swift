@@ -105,6 +105,8 @@ public enum FuzzSeeds {
     // MARK: Sync frames and vectors
 
     static let challenge: [UInt8] = (0..<UInt8(HandshakeTranscript.challengeBytes)).map { $0 &* 37 &+ 11 }
+    static let token: [UInt8] = (0..<UInt8(HandshakeTranscript.tokenBytes)).map { $0 &* 53 &+ 7 }
+    static let versions = HandshakeTranscript.Versions(initiator: [2], responder: [2])
 
     static func tip(_ entry: Entry) -> AuthorTip { entry.tip }
 
@@ -132,17 +134,30 @@ public enum FuzzSeeds {
     ]
 
     static let frames: [(name: String, frame: SyncFrame)] = [
-        ("hello", .hello(network: "lanchat", sender: alice.id, port: 7420, challenge: challenge)),
-        ("hello-port-zero", .hello(network: "office-2.floor_3", sender: bob.id, port: 0, challenge: challenge.reversed())),
+        ("hello", .hello(versions: [2], port: 7420, .init(network: "lanchat", sender: alice.id, challenge: challenge, token: token))),
+        (
+            "hello-port-zero",
+            .hello(versions: [2], port: 0, .init(network: "office-2.floor_3", sender: bob.id, challenge: challenge.reversed(), token: token.reversed()))
+        ),
+        // A node that speaks a later version too: the rest is still laid out as version 2's.
+        ("hello-versions-2-3", .hello(versions: [2, 3], port: 7420, .init(network: "lanchat", sender: alice.id, challenge: challenge, token: token))),
+        // Only versions this build does not speak: nothing after the list and port is read.
+        ("hello-version-3", .hello(versions: [3], port: 7420, nil)),
         (
             "hello-reply",
             .helloReply(
-                sender: bob.id, challenge: challenge.reversed(),
-                signature: HandshakeTranscript.sign(bob, role: .responder, network: "lanchat", challenge: challenge, other: alice.id))
+                versions: [2],
+                .init(
+                    sender: bob.id, challenge: challenge.reversed(), token: token.reversed(),
+                    signature: HandshakeTranscript.sign(
+                        bob, role: .responder, network: "lanchat", challenge: challenge, other: alice.id, token: token.reversed(),
+                        versions: versions)))
         ),
+        ("hello-reply-version-3", .helloReply(versions: [3], nil)),
         (
             "proof",
-            .proof(signature: HandshakeTranscript.sign(alice, role: .initiator, network: "lanchat", challenge: challenge.reversed(), other: bob.id))
+            .proof(signature: HandshakeTranscript.sign(
+                alice, role: .initiator, network: "lanchat", challenge: challenge.reversed(), other: bob.id, token: token, versions: versions))
         ),
         ("vector-empty", .vector(vectors[0].vector)),
         ("vector-three-authors", .vector(vectors[2].vector)),

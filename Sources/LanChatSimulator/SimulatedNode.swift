@@ -31,6 +31,8 @@ struct SimulatedNode {
     }
 
     var id: AuthorID { identity.id }
+    /// Its start token: another at every start, and another for a twin of its identity.
+    var token: [UInt8] { [index, incarnation].flatMap { value in (0..<8).map { UInt8(truncatingIfNeeded: value >> ($0 * 8)) } } }
     var isUp: Bool { replicator != nil }
     var isHonest: Bool { adversary == nil }
 

@@ -41,7 +41,7 @@ extension Simulation {
     private mutating func handshake(_ role: SyncHandshake.Role, at node: Int) -> SyncHandshake {
         SyncHandshake(
             role: role, identity: nodes[node].identity, network: configuration.network, listenPort: Self.port,
-            configuration: configuration.sync, challenge: random.bytes32())
+            configuration: configuration.sync, challenge: random.bytes32(), token: nodes[node].token)
     }
 
     private func isCurrent(_ end: SimulatedConnection.End) -> Bool {
@@ -91,8 +91,9 @@ extension Simulation {
                 connections[id]?[side]?.exchange = (exchange.peer, exchange.peerPort)
                 connections[id]?[side]?.inbound = exchange.inbound
                 stream(exchange.outbound, on: id, from: side)
-            case .fail:
-                reset(id, timedOut: false)
+            case .fail(let failure):
+                // What the initiator learnt (its own ID proven, other versions) tells its replicator more than a failure.
+                reset(id, timedOut: false, initiatorOutcome: side == .initiator ? .init(failure) : .failed)
             }
         }
     }
@@ -172,7 +173,7 @@ extension Simulation {
     }
 
     /// Ends the connection for both ends that have not finished: a failure, a partition, a node gone, a timeout.
-    mutating func reset(_ id: Int, timedOut: Bool) {
+    mutating func reset(_ id: Int, timedOut: Bool, initiatorOutcome: Replicator.SyncOutcome = .failed) {
         guard let connection = connections.removeValue(forKey: id) else { return }
         traffic.syncsFailed += 1
         if timedOut { traffic.syncsTimedOut += 1 }
@@ -180,7 +181,7 @@ extension Simulation {
             traffic.syncsPartitioned += 1
         }
         if !connection.initiator.finished, isCurrent(connection.initiator) {
-            nodes[connection.initiator.node].replicator?.syncFinished(with: connection.responderAddress, outcome: .failed, now: now)
+            nodes[connection.initiator.node].replicator?.syncFinished(with: connection.responderAddress, outcome: initiatorOutcome, now: now)
         }
         if let responder = connection.responder, !responder.finished, isCurrent(responder) {
             let initiatorHost = nodes[connection.initiator.node].address.host

@@ -96,16 +96,21 @@ struct DecodedFieldRangeTests {
         Self.check(row) { bytes throws(DecodeError) in _ = try Datagram.decode(bytes) }
     }
 
-    static let hello = SyncFrame.hello(network: network, sender: sender, port: 7420, challenge: Array(repeating: 9, count: 32)).encoded()
-    /// tag, version, network length, network, sender: the port follows.
-    static let helloPortOffset = 1 + 1 + 1 + network.utf8.count + AuthorID.byteCount
+    static let hello = SyncFrame.hello(
+        versions: [Datagram.protocolVersion], port: 7420,
+        .init(network: network, sender: sender, challenge: Array(repeating: 9, count: 32), token: Array(repeating: 8, count: 16))).encoded()
+    /// tag, version count, version: the port follows.
+    static let helloPortOffset = 1 + 1 + 1
 
     static let frameRows: [Row] = [
         Row(testDescription: "a valid hello", bytes: hello, outcome: .accepted),
         // Port 0 in a hello is documented: the peer does not listen (its address is not learnt).
         Row(testDescription: "hello port 0: none", bytes: patched(hello, at: helloPortOffset, [0, 0]), outcome: .accepted),
-        Row(testDescription: "hello version 0", bytes: patched(hello, at: 1, [0]), outcome: .refused("protocol version")),
-        Row(testDescription: "the next hello version", bytes: patched(hello, at: 1, [Datagram.protocolVersion + 1]), outcome: .refused("protocol version")),
+        Row(testDescription: "hello version 0", bytes: patched(hello, at: 2, [0]), outcome: .refused("protocol versions")),
+        Row(testDescription: "hello of no version", bytes: patched(hello, at: 1, [0]), outcome: .refused("protocol version count")),
+        Row(testDescription: "hello of 9 versions", bytes: patched(hello, at: 1, [9]), outcome: .refused("protocol version count")),
+        // Read as far as its port: the node answers with its own versions instead of closing silently.
+        Row(testDescription: "a hello of the next version only", bytes: patched(hello, at: 2, [Datagram.protocolVersion + 1]), outcome: .accepted),
         Row(testDescription: "frame type 0", bytes: patched(hello, at: 0, [0]), outcome: .refused("frame type")),
         Row(testDescription: "frame type 200", bytes: patched(hello, at: 0, [200]), outcome: .refused("frame type")),
         Row(testDescription: "done, more 0", bytes: SyncFrame.done(more: false).encoded(), outcome: .accepted),

@@ -89,7 +89,10 @@ struct EntryDecodeFuzzTests {
         var random = SplitMix64(seed: 11)
         let alice = try identity(1)
         let frames: [[UInt8]] = [
-            SyncFrame.hello(network: "lanchat", sender: alice.id, port: 7420, challenge: [UInt8](repeating: 3, count: 32)).encoded(),
+            SyncFrame.hello(
+                versions: [2], port: 7420,
+                .init(network: "lanchat", sender: alice.id, challenge: [UInt8](repeating: 3, count: 32), token: [UInt8](repeating: 4, count: 16))
+            ).encoded(),
             SyncFrame.vector(SyncVector(heads: [alice.id: tip(4)])).encoded(),
             SyncFrame.entries(log(of: alice, 1...3)).encoded(),
             SyncFrame.forks(Checkpoints([alice.id: [tip(1), tip(2, hash: 1), tip(2, hash: 2)]])).encoded(),
@@ -101,7 +104,17 @@ struct EntryDecodeFuzzTests {
             let bytes = round % 3 == 0
                 ? Array(frame.prefix(Int.random(in: 0...frame.count, using: &random)))
                 : Self.mutated(frame, most: 2, using: &random)
-            tally.check(bytes) { try SyncFrame.decode($0).encoded() }
+            tally.check(bytes) { bytes in
+                let frame = try SyncFrame.decode(bytes)
+                switch frame {
+                case .hello(_, _, nil), .helloReply(_, nil):
+                    // Past a list of versions this build does not speak nothing is read: what was read is a prefix.
+                    #expect(bytes.starts(with: frame.encoded()))
+                    return bytes
+                default:
+                    return frame.encoded()
+                }
+            }
         }
         #expect(tally.accepted > 0 && tally.refused > 0)
     }

@@ -5,36 +5,36 @@ import Testing
 /// peer table that makes room only from long-silent unconfigured offline peers, and nothing from other networks.
 @Suite("replicator rules: addresses")
 struct ReplicatorAddressRuleTests {
-    /// Datagrams claiming our own ID from `claims` addresses: the first `maxSelfAddresses` become ours
-    /// (rediscovering them adds nothing), the rest stay ordinary addresses.
+    /// Syncs proving our own ID at `claims` addresses: the first `maxSelfAddresses` are remembered as
+    /// ours (rediscovering them adds nothing), the rest stay ordinary addresses.
     @Test(arguments: [1, 15, 16, 17, 40])
     func ourOwnAddressesAreCapped(claims: Int) throws {
         var node = try makeReplicator()
-        let me = try identity(1).id
         let claimed = (100..<100 + claims).map(address)
-        for source in claimed { node.deliver(.ping(node.probe()), from: me, at: source, now: 10) }
+        for source in claimed { node.learnOwnAddress(source, now: 10) }
         for source in claimed { node.discovered(source, source: .configured) }
         #expect(node.footprint.selfAddresses == min(claims, Replicator.Footprint.maxSelfAddresses))
         let refused = claimed.filter { node.peer(at: $0) == nil }
         #expect(refused == Array(claimed.prefix(Replicator.Footprint.maxSelfAddresses)))
     }
 
-    /// An unverified peer's address that echoes our ID is ours (the peer was a claim); a verified peer stays.
+    /// An unverified peer's address that echoes our ID is checked by a sync like any claim; a verified
+    /// peer stays what it proved.
     @Test(arguments: [false, true])
-    func ourIDClaimedAtAPeerEvictsItOnlyIfUnverified(verified: Bool) throws {
+    func ourIDClaimedAtAPeerIsCheckedOnlyIfUnverified(verified: Bool) throws {
         var node = try makeReplicator()
-        let peer = try identity(2).id
+        let (me, peer) = (try identity(1).id, try identity(2).id)
         if verified { node.verify(peer, at: address(2), now: 10) } else { node.hear(peer, at: address(2), now: 10) }
-        #expect(node.deliver(.ping(node.probe()), from: try identity(1).id, at: address(2), now: 20).isEmpty)
+        #expect(node.deliver(.ping(node.probe()), from: me, at: address(2), now: 20).isEmpty)
         #expect(node.peer(at: address(2))?.verifiedID == (verified ? peer : nil))
-        #expect((node.peer(at: address(2)) != nil) == verified)
+        #expect(node.peer(at: address(2))?.claimedID == (verified ? peer : me))
     }
 
     /// Once the cap is reached, a claim of our ID leaves a known peer where it is.
     @Test func aClaimBeyondTheCapEvictsNoOne() throws {
         var node = try makeReplicator()
         let me = try identity(1).id
-        for n in 0..<Replicator.Footprint.maxSelfAddresses { node.deliver(.ping(node.probe()), from: me, at: address(100 + n), now: 10) }
+        for n in 0..<Replicator.Footprint.maxSelfAddresses { node.learnOwnAddress(address(100 + n), now: 10) }
         node.hear(try identity(2).id, at: address(2), now: 10)
         node.deliver(.ping(node.probe()), from: me, at: address(2), now: 20)
         #expect(node.peer(at: address(2)) != nil)

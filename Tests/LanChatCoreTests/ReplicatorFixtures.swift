@@ -49,6 +49,12 @@ extension Replicator {
         deliver(.ping(probe()), from: sender, at: address, now: now)
     }
 
+    /// Our own ping came back from `address`, and the sync it opened proved our ID with our token: it is ours.
+    mutating func learnOwnAddress(_ address: PeerAddress, now: UInt64) {
+        hear(selfID, at: address, now: now)
+        syncFinished(with: address, outcome: .itself, now: now)
+    }
+
     /// The peer answered pings and proved its ID in a sync that ended at `now`.
     mutating func verify(_ peer: AuthorID, at address: PeerAddress, now: UInt64) {
         hear(peer, at: address, now: now)

@@ -53,7 +53,7 @@ struct ReplicatorPeerRuleTests {
     func hintsAddUnknownPeersAsClaims(_ scenario: HintCase) throws {
         var node = try makeReplicator()
         let (me, peer, known) = (try identity(1).id, try identity(7).id, try identity(3).id)
-        node.deliver(.ping(node.probe()), from: me, at: address(1), now: 5)  // address 1 is ours
+        node.learnOwnAddress(address(1), now: 5)
         node.hear(known, at: address(3), now: 5)
         let hint = PeerHint(id: scenario.claimsOurID ? me : peer, address: scenario.address)
         node.deliver(.ack(node.probe(hints: [hint])), from: try identity(2).id, at: recipient, now: 10)

@@ -40,7 +40,7 @@ struct ReplicatorProbingRuleTests {
     func aProbeForAnotherIsReportedToIt(targetIsUs: Bool, answer: TargetAnswer, reported: Bool) throws {
         var node = try makeReplicator()
         let (requester, target) = (address(2), targetIsUs ? address(1) : address(3))
-        node.deliver(.ping(node.probe()), from: try identity(1).id, at: address(1), now: 0)  // address 1 is ours
+        node.learnOwnAddress(address(1), now: 0)
         let out = node.deliver(.pingRequest(probeID: 77, target: target), from: try identity(2).id, at: requester, now: 10)
         let probeIDs = out.sent.compactMap { if case .ping(let probe) = $0.body, $0.to == target { probe.id } else { nil } }
         #expect(probeIDs.count == (targetIsUs ? 0 : 1))

@@ -27,14 +27,31 @@ struct ReplicatorTests {
         #expect(instance.counters.entriesSyncedIn == 3 && instance.counters.entriesSyncedOut == 4)
     }
 
-    @Test func ourOwnEchoesAreIgnored() throws {
+    /// Our own ID from an address is only a claim: a sync settles it. Proven with our token, the address
+    /// is ours and no peer; proven with another token, a twin runs there, no peer either; not proven,
+    /// it stays a peer like any other that failed a sync.
+    @Test(arguments: [(Replicator.SyncOutcome.itself, false), (.twin, false), (.failed, true)])
+    func ourOwnIDIsCheckedByASync(outcome: Replicator.SyncOutcome, staysAPeer: Bool) throws {
         var instance = try makeReplicator()
         let mine = address(1)
         instance.discovered(mine, source: .configured)
-        #expect(instance.deliver(.ping(instance.probe()), from: me.id, at: mine, now: 100).isEmpty)
-        #expect(instance.peer(at: mine) == nil)
+        #expect(instance.deliver(.ping(instance.probe()), from: me.id, at: mine, now: 100).isEmpty, "no ack to our own ID")
+        #expect(instance.tick(now: 300).syncs == [mine])
+        instance.syncFinished(with: mine, outcome: outcome, now: 320)
+        #expect((instance.peer(at: mine) != nil) == staysAPeer)
         instance.discovered(mine, source: .configured)
-        #expect(instance.peer(at: mine) == nil)
+        #expect(instance.deliver(.ping(instance.probe()), from: me.id, at: mine, now: 2000).isEmpty)
+        #expect(instance.tick(now: 2200).syncs == (staysAPeer ? [mine] : []))
+        #expect(instance.counters.syncsFailed == 1)
+    }
+
+    /// A node that speaks only other versions: its highest version is listed, and it stays a peer.
+    @Test func aSyncWithANodeOfOtherVersionsNamesItsVersion() throws {
+        var instance = try makeReplicator()
+        instance.hear(try identity(2).id, at: address(2), now: 100)
+        instance.syncFinished(with: address(2), outcome: .init(.incompatibleVersions(theirs: [3, 4], port: 0)), now: 120)
+        #expect(instance.incompatiblePeers.map(\.address) == [address(2)] && instance.incompatiblePeers.map(\.version) == [4])
+        #expect(instance.peer(at: address(2))?.state == .suspect)
     }
 
     @Test func aLocalEntryIsPushedToLivePeersOnlyAndBigOnesAreAnnounced() throws {

@@ -8,11 +8,16 @@ struct SyncFrameTests {
     static let alice = try! identity(1), bob = try! identity(2)
     static let challenge = [UInt8](repeating: 0xC1, count: HandshakeTranscript.challengeBytes)
     static let signature = [UInt8](repeating: 0x5E, count: Entry.signatureBytes)
+    static let token = [UInt8](repeating: 0x70, count: HandshakeTranscript.tokenBytes)
+    static let hello = SyncFrame.hello(versions: [2], port: 7420, .init(network: "lanchat", sender: alice.id, challenge: challenge, token: token))
 
     static let frames: [SyncFrame] = [
-        .hello(network: "lanchat", sender: alice.id, port: 7420, challenge: challenge),
-        .hello(network: "x", sender: alice.id, port: 0, challenge: challenge),
-        .helloReply(sender: bob.id, challenge: challenge, signature: signature),
+        hello,
+        .hello(versions: [2], port: 0, .init(network: "x", sender: alice.id, challenge: challenge, token: token)),
+        .hello(versions: [1, 2, 3, 4, 5, 6, 7, 255], port: 7420, .init(network: "x", sender: alice.id, challenge: challenge, token: token)),
+        .hello(versions: [3], port: 7420, nil),
+        .helloReply(versions: [2], .init(sender: bob.id, challenge: challenge, token: token, signature: signature)),
+        .helloReply(versions: [1, 3], nil),
         .proof(signature: signature),
         .vector(SyncVector()),
         .vector(SyncVector([alice.id: [tip(1), tip(2, hash: 3)], bob.id: [tip(9)]])),
@@ -39,14 +44,26 @@ struct SyncFrameTests {
     }
 
     static let malformed: [Malformed] = {
-        let hello = SyncFrame.hello(network: "lanchat", sender: alice.id, port: 7420, challenge: challenge).encoded()
+        let hello = Self.hello.encoded()
+        let rest = Array(hello.dropFirst(3))
         let tooMany = SyncFrame.entries(log(of: bob, 1...UInt64(SyncFrame.maxEntriesPerFrame + 1))).encoded()
         return [
             Malformed(testDescription: "empty", bytes: [], error: .truncated(field: "frame type")),
             Malformed(testDescription: "unknown type", bytes: [8], error: .invalid(field: "frame type", reason: "unknown frame type 8")),
-            Malformed(testDescription: "protocol version 1", bytes: [hello[0], 1] + hello.dropFirst(2), error: .unsupportedVersion(1)),
-            Malformed(testDescription: "a later protocol version", bytes: [hello[0], 3] + hello.dropFirst(2), error: .unsupportedVersion(3)),
-            Malformed(testDescription: "a short challenge", bytes: Array(hello.dropLast()), error: .truncated(field: "challenge")),
+            Malformed(testDescription: "no version", bytes: [1, 0] + rest,
+                      error: .invalid(field: "protocol version count", reason: "must be 1 to 8, is 0")),
+            Malformed(testDescription: "more versions than a node speaks", bytes: [1, 9] + (1...9) + rest,
+                      error: .invalid(field: "protocol version count", reason: "must be 1 to 8, is 9")),
+            Malformed(testDescription: "version 0", bytes: [1, 2, 0, 2] + rest,
+                      error: .invalid(field: "protocol versions", reason: "must be above 0 and rise strictly")),
+            Malformed(testDescription: "versions repeated", bytes: [1, 2, 2, 2] + rest,
+                      error: .invalid(field: "protocol versions", reason: "must be above 0 and rise strictly")),
+            Malformed(testDescription: "versions falling", bytes: [1, 2, 3, 2] + rest,
+                      error: .invalid(field: "protocol versions", reason: "must be above 0 and rise strictly")),
+            Malformed(testDescription: "a list cut short", bytes: [1, 3, 1, 2], error: .truncated(field: "protocol versions")),
+            Malformed(testDescription: "a hello reply without its list", bytes: [2], error: .truncated(field: "protocol version count")),
+            Malformed(testDescription: "a short token", bytes: Array(hello.dropLast()), error: .truncated(field: "token")),
+            Malformed(testDescription: "a version-2 hello without its rest", bytes: Array(hello.prefix(5)), error: .truncated(field: "network length")),
             Malformed(testDescription: "trailing bytes", bytes: hello + [0], error: .trailingBytes(count: 1)),
             Malformed(testDescription: "done with more = 2", bytes: [6, 2], error: .invalid(field: "more", reason: "must be 0 or 1")),
             Malformed(testDescription: "more entries than a frame holds", bytes: tooMany,
@@ -61,6 +78,14 @@ struct SyncFrameTests {
                       error: .oversized(field: "tips", size: Checkpoints.maxPerAuthor + 1, limit: Checkpoints.maxPerAuthor)),
         ]
     }()
+
+    /// A hello of versions this build does not speak is read as far as its list and port, whatever
+    /// follows: a later version lays out the rest as it likes.
+    @Test(arguments: [[UInt8](), [0xff], [UInt8](repeating: 7, count: 5000)])
+    func aHelloOfOtherVersionsIsReadUpToItsPort(rest: [UInt8]) throws {
+        #expect(try SyncFrame.decode([1, 2, 3, 9, 0x1c, 0xfc] + rest) == .hello(versions: [3, 9], port: 7420, nil))
+        #expect(try SyncFrame.decode([2, 1, 3] + rest) == .helloReply(versions: [3], nil))
+    }
 
     /// A forks frame of one author with `count` positions at seqs 1, 2, ….
     static func forks(count: Int) -> [UInt8] {

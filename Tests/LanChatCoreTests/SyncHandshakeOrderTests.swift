@@ -103,11 +103,9 @@ struct SyncHandshakeOrderTests {
 
     /// One well-formed frame of each type, signed as the happy path signs them.
     static let genuine: [SyncFrame] = [
-        .hello(network: testNetwork, sender: Fixture.alice.id, port: 7420, challenge: Fixture.aliceChallenge),
-        .helloReply(sender: Fixture.bob.id, challenge: Fixture.bobChallenge, signature: HandshakeTranscript.sign(
-            Fixture.bob, role: .responder, network: testNetwork, challenge: Fixture.aliceChallenge, other: Fixture.alice.id)),
-        .proof(signature: HandshakeTranscript.sign(
-            Fixture.alice, role: .initiator, network: testNetwork, challenge: Fixture.bobChallenge, other: Fixture.bob.id)),
+        Fixture.aliceHello(),
+        Fixture.bobReply,
+        Fixture.aliceProof,
         .vector(Fixture.bobVector),
         .forks(Checkpoints()),
         .entries([]),

@@ -104,9 +104,12 @@ struct SyncInboundTests {
     }
 
     static let otherFrames: [SyncFrame] = [
-        .hello(network: testNetwork, sender: alice.id, port: 1, challenge: [UInt8](repeating: 1, count: HandshakeTranscript.challengeBytes)),
-        .helloReply(sender: alice.id, challenge: [UInt8](repeating: 1, count: HandshakeTranscript.challengeBytes),
-                    signature: [UInt8](repeating: 2, count: Entry.signatureBytes)),
+        .hello(versions: [2], port: 1, .init(
+            network: testNetwork, sender: alice.id, challenge: [UInt8](repeating: 1, count: HandshakeTranscript.challengeBytes),
+            token: [UInt8](repeating: 3, count: HandshakeTranscript.tokenBytes))),
+        .helloReply(versions: [2], .init(
+            sender: alice.id, challenge: [UInt8](repeating: 1, count: HandshakeTranscript.challengeBytes),
+            token: [UInt8](repeating: 3, count: HandshakeTranscript.tokenBytes), signature: [UInt8](repeating: 2, count: Entry.signatureBytes))),
         .proof(signature: [UInt8](repeating: 2, count: Entry.signatureBytes)),
         .vector(SyncVector()),
         .forks(Checkpoints()),

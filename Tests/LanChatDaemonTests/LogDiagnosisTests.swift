@@ -3,8 +3,8 @@ import LanChatCore
 @testable import LanChatDaemon
 import Testing
 
-/// What `doctor` says of forked logs: this identity's own fork or twin, or one never merged, is a
-/// problem; others' merged forks only a note, so one restored laptop does not fail every doctor.
+/// What `doctor` says of forked logs: this identity's own fork (open or merged) or twin, or one never
+/// merged, is a problem with its cause and fix; others' merged forks only a note, so one restored laptop does not fail every doctor.
 @Suite("lanchat doctor on forked logs")
 struct LogDiagnosisTests {
     struct Case: Sendable, CustomTestStringConvertible {
@@ -18,7 +18,10 @@ struct LogDiagnosisTests {
         Case(testDescription: "no fork", forks: ForkReport(), status: .ok, mentions: "no forked log"),
         Case(testDescription: "a twin", forks: ForkReport(forked: 1, open: 1, own: .open, twin: true), status: .problem, mentions: "another machine"),
         Case(testDescription: "own fork open", forks: ForkReport(forked: 1, open: 1, own: .open), status: .problem, mentions: "restored from an older backup"),
-        Case(testDescription: "own fork merged", forks: ForkReport(forked: 1, open: 0, own: .closed), status: .warning, mentions: "merged since"),
+        Case(testDescription: "own fork merged", forks: ForkReport(forked: 1, open: 0, own: .closed), status: .problem, mentions: "merged since"),
+        Case(testDescription: "own fork merged: the cause", forks: ForkReport(forked: 1, open: 0, own: .closed), status: .problem, mentions: "restored from an older backup"),
+        Case(testDescription: "own fork merged: the fix", forks: ForkReport(forked: 1, open: 0, own: .closed), status: .problem, mentions: "stop it there"),
+        Case(testDescription: "own fork merged among others' open", forks: ForkReport(forked: 2, open: 1, own: .closed), status: .problem, mentions: "this identity's log forked"),
         Case(testDescription: "another's fork open", forks: ForkReport(forked: 2, open: 1), status: .problem, mentions: "not merged yet"),
         Case(testDescription: "others' forks merged", forks: ForkReport(forked: 3, open: 0), status: .ok, mentions: "3 identities forked and merged"),
         Case(testDescription: "branches refused", forks: ForkReport(forked: 1, open: 1, refusedBranches: 2), status: .problem, mentions: "2 entries were refused"),

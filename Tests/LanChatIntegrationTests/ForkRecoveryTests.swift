@@ -92,9 +92,36 @@ struct ForkRecoveryTests {
         try await wait(until: { try await b.status().forks.open == 0 }, timeout: .seconds(10), "b to see the fork merged")
         #expect(try await b.status().forks.forked == 1)
         #expect(try await doctor(sandbox, b).checks.first { $0.check == "log" }?.status == .ok)
+        // Merged or not, this node's own fork needs someone to act (a restored backup, or a second machine).
+        let after = try await doctor(sandbox, a)
+        #expect(after.checks.first { $0.check == "log" }?.status == .problem && after.result.status == 1, "\(after.result)")
         let restoredID = try await a.whoami().id
         let who = try await b.withControlClient { try $0.request(.who).identities ?? [] }
         #expect(who.first { $0.id == restoredID }?.fork == .closed, "who must mark the merged fork: \(who)")
+    }
+
+    @Test("two copies of one state directory find each other by their sync handshake alone, before either writes")
+    func twinsAreFoundByTheHandshake() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.cleanup() }
+        var a = try await sandbox.startNode("a")
+        let entries = try await a.status().entries
+        try await stop(a)
+        let twinPaths = sandbox.nodePaths("twin")
+        try copyStateDirectory(a.stateDir, to: twinPaths.stateDir)
+        a = try await sandbox.startDaemon(stateDir: a.stateDir, socket: a.socketPath)
+        let twin = try await sandbox.startDaemon(
+            stateDir: twinPaths.stateDir, socket: twinPaths.socket, extraArguments: ["--peer", "127.0.0.1:\(try await a.port())"])
+
+        for node in [a, twin] {
+            try await wait(until: { try await node.status().forks.twin }, timeout: .seconds(20), "\(node.stateDir) to see its twin")
+            let report = try await doctor(sandbox, node)
+            #expect(report.checks.contains { $0.check == "log" && $0.status == .problem && $0.detail.contains("another machine") }, "\(report.result)")
+            #expect(report.result.status == 1)
+            // Found, the twin is no peer: not synced with again and again.
+            try await wait(until: { try await node.peers().isEmpty }, "\(node.stateDir) to drop its twin from its peers")
+            #expect(try await node.status().entries == entries, "nothing was written: the handshake alone told")
+        }
     }
 
     @Test("one identity on two machines: every message of both reaches everyone, and doctor names the twin")

@@ -31,6 +31,7 @@ public struct Replicator: Sendable {
     /// Kept up to date one author at a time, not computed per ping.
     private var digest: UInt64
     private var total: UInt64
+    /// Addresses where a handshake proved this node's own ID: its own, or a twin's. Never peers.
     private var selfAddresses: Set<PeerAddress> = []
     /// A node has a few addresses at most; the set must not grow on claims from others.
     static let maxSelfAddresses = 16
@@ -139,10 +140,9 @@ public struct Replicator: Sendable {
         do {
             return receive(try Datagram.decode(bytes, verifier: verifier), from: address, now: now)
         } catch .unsupportedVersion(let version) {
-            // Another lanchat version: not an attack, and worth saying in `peers` and `doctor`.
             counters.datagramsIn += 1
             counters.otherVersion += 1
-            if otherVersions[address] != nil || otherVersions.count < Self.maxOtherVersions { otherVersions[address] = version }
+            speaksOtherVersions([version], at: address)
             return []
         } catch {
             counters.datagramsIn += 1
@@ -151,7 +151,15 @@ public struct Replicator: Sendable {
         }
     }
 
-    /// Addresses that sent datagrams of another protocol version, with that version (bounded).
+    /// A node at `address` speaks only these protocol versions, none of this node's (its datagrams, or
+    /// its sync hello or reply, said so): not an attack, and worth saying in `peers` and `doctor`. Its
+    /// highest version is kept, for a bounded number of addresses.
+    public mutating func speaksOtherVersions(_ versions: [UInt8], at address: PeerAddress) {
+        guard let highest = versions.max(), otherVersions[address] != nil || otherVersions.count < Self.maxOtherVersions else { return }
+        otherVersions[address] = highest
+    }
+
+    /// Addresses of nodes that speak other protocol versions, with the highest they speak (bounded).
     public var incompatiblePeers: [(address: PeerAddress, version: UInt8)] {
         otherVersions.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
     }
@@ -163,12 +171,11 @@ public struct Replicator: Sendable {
             return []
         }
         if datagram.sender == selfID {
-            // Our own packet came back: that address is us; never probe it again. The sender field is
-            // only a claim, so a peer whose ID was proven at that address is never dropped for it.
-            if table[address]?.verifiedID == nil, selfAddresses.count < Self.maxSelfAddresses {
-                selfAddresses.insert(address)
-                table.remove(address)
-            }
+            // Our own ID from an address not known to carry it: our own packet come back, or a twin (this
+            // identity on another machine). Only a handshake tells which (`syncFinished`), so the address
+            // is synced with like any unverified peer. The sender field is only a claim, so a peer whose
+            // ID was proven at that address is never dropped for it.
+            if !selfAddresses.contains(address), table[address]?.verifiedID == nil { heard(from: address, claiming: selfID, now: now) }
             return []
         }
         var out: [Directive] = []
@@ -250,6 +257,22 @@ public struct Replicator: Sendable {
         /// The peer proved its ID; `result.peerHasMore` if it stopped at its per-session bound.
         case completed(SyncResult)
         case failed
+        /// The peer proved this node's own ID with this node's start token: the address is this node's.
+        case itself
+        /// The peer proved this node's own ID with another start token: a twin runs at the address.
+        case twin
+        /// The peer speaks none of this node's protocol versions, but these.
+        case otherVersions([UInt8])
+
+        /// What a sync that ended in `failure` tells the replicator.
+        public init(_ failure: SyncFailure) {
+            switch failure {
+            case .itself: self = .itself
+            case .twin: self = .twin
+            case .incompatibleVersions(let theirs, _): self = .otherVersions(theirs)
+            default: self = .failed
+            }
+        }
     }
 
     /// A sync this node opened (after a `.sync` directive) has ended. If the peer stopped at its
@@ -257,23 +280,31 @@ public struct Replicator: Sendable {
     @discardableResult
     public mutating func syncFinished(with address: PeerAddress, outcome: SyncOutcome, now: UInt64) -> [Directive] {
         switch outcome {
-        case .failed: counters.syncsFailed += 1
         case .completed(let result): counted(result)
+        case .itself, .twin:
+            // This node's own ID, proven there: never a peer, never synced with again.
+            counters.syncsFailed += 1
+            table.remove(address)
+            if selfAddresses.count < Self.maxSelfAddresses { selfAddresses.insert(address) }
+            return
+        case .otherVersions(let versions):
+            counters.syncsFailed += 1
+            speaksOtherVersions(versions, at: address)
+        case .failed: counters.syncsFailed += 1
         }
         table.update(address) { record in
             record.syncing = false
             record.lastSyncAt = now
-            switch outcome {
-            case .failed:
-                // It answered pings but not TCP: it may be gone; let the probes decide.
+            guard case .completed(let result) = outcome else {
+                // It answered pings but no sync: it may be gone (or speak another version); let the probes decide.
                 if record.state == .alive { record.state = .suspect }
-            case .completed(let result):
-                record.verifiedID = result.peer
-                record.claimedID = result.peer
-                record.resyncRequested = result.peerHasMore
-                // The sync just reconciled us; a stale mismatch must not trigger another.
-                record.mismatchSince = nil
+                return
             }
+            record.verifiedID = result.peer
+            record.claimedID = result.peer
+            record.resyncRequested = result.peerHasMore
+            // The sync just reconciled us; a stale mismatch must not trigger another.
+            record.mismatchSince = nil
         }
         guard case .completed(let result) = outcome else { return [] }
         table.dropStale(result.peer, keeping: address)

@@ -5,8 +5,12 @@ public enum SyncFrame: Equatable, Sendable {
     /// Entries per `entries` frame; a full frame of the largest entries still fits `maxBytes`.
     public static let maxEntriesPerFrame = 40
 
-    case hello(network: String, sender: AuthorID, port: UInt16, challenge: [UInt8])
-    case helloReply(sender: AuthorID, challenge: [UInt8], signature: [UInt8])
+    /// Every protocol version the sender speaks and the port it listens on (0: none), which every
+    /// version reads, then the rest, which only a node that speaks one of those versions reads (nil otherwise).
+    case hello(versions: [UInt8], port: UInt16, Hello?)
+    /// The responder's versions, then the rest; nil when the two share no version: the responder
+    /// sends only its list, so that the initiator learns why, and closes.
+    case helloReply(versions: [UInt8], HelloReply?)
     case proof(signature: [UInt8])
     case vector(SyncVector)
     /// Sent twice by both sides after the vectors: first for each author whose log this side found
@@ -27,18 +31,15 @@ public enum SyncFrame: Equatable, Sendable {
     public func encoded() -> [UInt8] {
         var writer = ByteWriter()
         switch self {
-        case .hello(let network, let sender, let port, let challenge):
+        case .hello(let versions, let port, let hello):
             writer.u8(Tag.hello.rawValue)
-            writer.u8(Datagram.protocolVersion)
-            writer.shortString(network)
-            writer.raw(sender.bytes)
+            ProtocolVersions.encode(versions, into: &writer)
             writer.u16(port)
-            writer.raw(challenge)
-        case .helloReply(let sender, let challenge, let signature):
+            hello?.encode(into: &writer)
+        case .helloReply(let versions, let reply):
             writer.u8(Tag.helloReply.rawValue)
-            writer.raw(sender.bytes)
-            writer.raw(challenge)
-            writer.raw(signature)
+            ProtocolVersions.encode(versions, into: &writer)
+            reply?.encode(into: &writer)
         case .proof(let signature):
             writer.u8(Tag.proof.rawValue)
             writer.raw(signature)
@@ -68,16 +69,15 @@ public enum SyncFrame: Equatable, Sendable {
         let frame: SyncFrame
         switch Tag(rawValue: tag) {
         case .hello:
-            let version = try reader.u8("protocol version")
-            guard version == Datagram.protocolVersion else { throw .unsupportedVersion(version) }
-            let network = try reader.utf8(Int(try reader.u8("network length")), limit: NetworkName.maxBytes, "network")
-            let sender = try AuthorID(bytes: reader.raw(AuthorID.byteCount, "sender"))
+            let versions = try ProtocolVersions.decode(from: &reader)
             let port = try reader.u16("port")
-            frame = .hello(network: network, sender: sender, port: port, challenge: try reader.raw(HandshakeTranscript.challengeBytes, "challenge"))
+            // The rest is laid out as a version this node does not speak defines it: not read at all.
+            guard ProtocolVersions.readable(versions) else { return .hello(versions: versions, port: port, nil) }
+            frame = .hello(versions: versions, port: port, try Hello.decode(from: &reader))
         case .helloReply:
-            let sender = try AuthorID(bytes: reader.raw(AuthorID.byteCount, "sender"))
-            let challenge = try reader.raw(HandshakeTranscript.challengeBytes, "challenge")
-            frame = .helloReply(sender: sender, challenge: challenge, signature: try reader.raw(Entry.signatureBytes, "signature"))
+            let versions = try ProtocolVersions.decode(from: &reader)
+            guard ProtocolVersions.readable(versions) else { return .helloReply(versions: versions, nil) }
+            frame = .helloReply(versions: versions, try HelloReply.decode(from: &reader))
         case .proof:
             frame = .proof(signature: try reader.raw(Entry.signatureBytes, "signature"))
         case .vector:

@@ -58,7 +58,8 @@ public struct SyncHandshake: Sendable {
         case idle
         case awaitingHelloReply
         case awaitingHello
-        case awaitingProof(peer: AuthorID, peerPort: UInt16)
+        /// What the initiator's hello said, for checking its proof.
+        case awaitingProof(peer: AuthorID, peerPort: UInt16, token: [UInt8], versions: [UInt8])
         case negotiating(Negotiation)
         case over
     }
@@ -69,13 +70,15 @@ public struct SyncHandshake: Sendable {
     private let listenPort: UInt16
     private let configuration: SyncConfiguration
     private let challenge: [UInt8]
+    private let token: [UInt8]
     private var state = State.idle
 
     /// `challenge`: fresh random bytes (`HandshakeTranscript.randomChallenge()`), given so tests and
-    /// the simulator can repeat a run.
+    /// the simulator can repeat a run. `token`: this node's start token (`HandshakeTranscript.randomToken()`,
+    /// drawn once per start), which tells this node from a twin of its identity.
     public init(
         role: Role, identity: LocalIdentity, network: String, listenPort: UInt16, configuration: SyncConfiguration,
-        challenge: [UInt8]
+        challenge: [UInt8], token: [UInt8]
     ) {
         self.role = role
         self.identity = identity
@@ -83,6 +86,7 @@ public struct SyncHandshake: Sendable {
         self.listenPort = listenPort
         self.configuration = configuration
         self.challenge = challenge
+        self.token = token
     }
 
     public mutating func start() -> [Action] {
@@ -90,7 +94,8 @@ public struct SyncHandshake: Sendable {
         switch role {
         case .initiator:
             state = .awaitingHelloReply
-            return [.send(.hello(network: network, sender: identity.id, port: listenPort, challenge: challenge))]
+            let hello = SyncFrame.Hello(network: network, sender: identity.id, challenge: challenge, token: token)
+            return [.send(.hello(versions: ProtocolVersions.spoken, port: listenPort, hello))]
         case .responder:
             state = .awaitingHello
             return []
@@ -99,27 +104,45 @@ public struct SyncHandshake: Sendable {
 
     public mutating func receive(_ frame: SyncFrame) -> [Action] {
         switch (state, frame) {
-        case (.awaitingHelloReply, .helloReply(let peer, let theirChallenge, let signature)):
+        case (.awaitingHelloReply, .helloReply(let theirVersions, let reply)):
+            guard let reply, ProtocolVersions.agreed(ProtocolVersions.spoken, theirVersions) != nil else {
+                return fail(.incompatibleVersions(theirs: theirVersions, port: 0))
+            }
+            let peer = reply.sender
             if case .initiator(let expected?) = role, expected != peer {
                 return fail(.authentication("peer is \(peer.short), expected \(expected.short)"))
             }
-            guard peer != identity.id else { return fail(.authentication("connected to ourselves")) }
+            let versions = HandshakeTranscript.Versions(initiator: ProtocolVersions.spoken, responder: theirVersions)
             guard HandshakeTranscript.verify(
-                signature, by: peer, role: .responder, network: network, challenge: challenge, other: identity.id)
+                reply.signature, by: peer, role: .responder, network: network, challenge: challenge, other: identity.id,
+                token: reply.token, versions: versions)
             else { return fail(.authentication("peer's signature does not verify")) }
+            let proof = HandshakeTranscript.sign(
+                identity, role: .initiator, network: network, challenge: reply.challenge, other: peer, token: token, versions: versions)
+            // This node's own ID, proven: the proof still goes out, so that the other end can tell too.
+            guard peer != identity.id else { return [.send(.proof(signature: proof))] + fail(reply.token == token ? .itself : .twin) }
             state = .negotiating(Negotiation(peer: peer, peerPort: 0))
-            let proof = HandshakeTranscript.sign(identity, role: .initiator, network: network, challenge: theirChallenge, other: peer)
             return [.send(.proof(signature: proof)), .readVector]
-        case (.awaitingHello, .hello(let theirNetwork, let peer, let port, let theirChallenge)):
-            guard theirNetwork == network else { return fail(.authentication("peer is on network '\(theirNetwork)'")) }
-            guard peer != identity.id else { return fail(.authentication("connected to ourselves")) }
-            state = .awaitingProof(peer: peer, peerPort: port)
-            let signature = HandshakeTranscript.sign(identity, role: .responder, network: network, challenge: theirChallenge, other: peer)
-            return [.send(.helloReply(sender: identity.id, challenge: challenge, signature: signature))]
-        case (.awaitingProof(let peer, let port), .proof(let signature)):
+        case (.awaitingHello, .hello(let theirVersions, let port, let hello)):
+            guard let hello, ProtocolVersions.agreed(ProtocolVersions.spoken, theirVersions) != nil else {
+                // Only the list, so that the initiator learns why; then close.
+                return [.send(.helloReply(versions: ProtocolVersions.spoken, nil))]
+                    + fail(.incompatibleVersions(theirs: theirVersions, port: port))
+            }
+            guard hello.network == network else { return fail(.authentication("peer is on network '\(hello.network)'")) }
+            // A hello with this node's own ID goes on too: only the proof tells this node from a twin.
+            state = .awaitingProof(peer: hello.sender, peerPort: port, token: hello.token, versions: theirVersions)
+            let signature = HandshakeTranscript.sign(
+                identity, role: .responder, network: network, challenge: hello.challenge, other: hello.sender, token: token,
+                versions: HandshakeTranscript.Versions(initiator: theirVersions, responder: ProtocolVersions.spoken))
+            let reply = SyncFrame.HelloReply(sender: identity.id, challenge: challenge, token: token, signature: signature)
+            return [.send(.helloReply(versions: ProtocolVersions.spoken, reply))]
+        case (.awaitingProof(let peer, let port, let peerToken, let peerVersions), .proof(let signature)):
             guard HandshakeTranscript.verify(
-                signature, by: peer, role: .initiator, network: network, challenge: challenge, other: identity.id)
+                signature, by: peer, role: .initiator, network: network, challenge: challenge, other: identity.id, token: peerToken,
+                versions: HandshakeTranscript.Versions(initiator: peerVersions, responder: ProtocolVersions.spoken))
             else { return fail(.authentication("peer's proof does not verify")) }
+            guard peer != identity.id else { return fail(peerToken == token ? .itself : .twin) }
             state = .negotiating(Negotiation(peer: peer, peerPort: port))
             return [.readVector]
         case (.negotiating(var negotiation), .vector(let theirs)) where negotiation.theirs == nil:

@@ -165,14 +165,15 @@ public enum Diagnosis {
             items: seen.sorted { $0.key < $1.key }.map { "\($0.key) speaks protocol \($0.value)" })
     }
 
-    /// Forked logs: this identity's own, or one never merged, is a problem with its likely cause; other
-    /// people's forks that were merged since are only a note (one restored laptop must not make every
-    /// machine's doctor fail for ever).
+    /// Forked logs: this identity's own (open or merged: either way a backup was restored or the identity
+    /// runs twice, which needs someone to act) or one never merged is a problem with its likely cause;
+    /// other people's forks that were merged since are only a note (one restored laptop must not make
+    /// every machine's doctor fail for ever).
     static func log(_ forks: ForkReport) -> DoctorCheck {
         if forks.twin {
             return DoctorCheck(
                 check: "log", status: .problem,
-                detail: "entries of this identity arrive that this daemon did not write: the same identity runs on another machine (a copied state directory)",
+                detail: "this identity runs on another machine too (a copied state directory): entries of it arrived that this daemon did not write, or a daemon proved it in a sync handshake with another start token",
                 fix: "stop lanchatd on the other machine, or move its state directory away so it makes its own identity; to use one identity on two devices, link them instead of copying")
         }
         if forks.refusedBranches > 0 {
@@ -181,23 +182,20 @@ public enum Diagnosis {
                 detail: "\(forks.refusedBranches) entr\(forks.refusedBranches == 1 ? "y was" : "ies were") refused: an author's log forked into more branches than the 8 kept",
                 fix: "an identity that forks that often is run on many machines at once, or is hostile; `lanchat who` marks it")
         }
-        if forks.own == .open {
+        if let own = forks.own {
             return DoctorCheck(
                 check: "log", status: .problem,
-                detail: "this identity's log forked: two of its entries share a seq",
-                fix: "likely cause: this state directory was restored from an older backup while no peer could be reached, or it runs on two machines; the next message you send merges the fork (send one); if it forks again, stop the other copy")
+                detail: own == .open
+                    ? "this identity's log forked: two of its entries share a seq"
+                    : "this identity's log forked (two of its entries share a seq) and was merged since: every message of both sides is kept",
+                fix: "likely cause: this state directory was restored from an older backup while no peer could be reached, or it runs on two machines. "
+                    + (own == .open ? "The next message you send merges the fork (send one). " : "")
+                    + "If a copy of this state directory runs on another machine, stop it there (or move its state directory away so it makes its own identity); when restoring a backup, keep the daemon's peers reachable")
         }
-        let othersOpen = forks.open - (forks.own == .open ? 1 : 0)
-        if othersOpen > 0 {
+        if forks.open > 0 {
             return DoctorCheck(
-                check: "log", status: .problem, detail: "\(othersOpen) other identit\(othersOpen == 1 ? "y has a forked log" : "ies have forked logs") not merged yet",
+                check: "log", status: .problem, detail: "\(forks.open) other identit\(forks.open == 1 ? "y has a forked log" : "ies have forked logs") not merged yet",
                 fix: "the owner's next message merges it; a log that stays forked means that identity runs on two machines: tell its owner (`lanchat who` marks it)")
-        }
-        if forks.own == .closed {
-            return DoctorCheck(
-                check: "log", status: .warning,
-                detail: "this identity's log forked once and was merged since: every message of both sides is kept",
-                fix: "nothing to do now; it happens when a state directory is restored from an older backup while no peer can be reached, so keep the daemon's peers reachable when restoring")
         }
         if forks.forked > 0 {
             return DoctorCheck(

@@ -28,6 +28,9 @@ actor ReplicationShell: Service {
     /// Configured peers whose names did not resolve yet (DNS may come up after us); retried now and then.
     private var unresolved: [(text: String, source: PeerSource)] = []
     private var ticks: UInt64 = 0
+    /// Drawn at each start and shown in every handshake: another daemon proving this identity with
+    /// another token is a twin, one with this token is this daemon at another address.
+    private let startToken = HandshakeTranscript.randomToken()
     static let resolveRetryTicks: UInt64 = 50
     static let maxPendingStore = 10_000
 
@@ -209,7 +212,7 @@ actor ReplicationShell: Service {
     private func handshake(_ role: SyncHandshake.Role) -> SyncHandshake {
         SyncHandshake(
             role: role, identity: node.identity, network: configuration.network, listenPort: transport.port,
-            configuration: configuration.sync, challenge: HandshakeTranscript.randomChallenge())
+            configuration: configuration.sync, challenge: HandshakeTranscript.randomChallenge(), token: startToken)
     }
 
     private var sessionTimeout: Duration { .milliseconds(Int64(configuration.sync.sessionTimeout)) }
@@ -228,7 +231,9 @@ actor ReplicationShell: Service {
             try? await node.store.rememberPeer(address, id: result.peer, seenAtMillis: WallClock.nowMillis())
         } catch {
             logger.debug("sync with \(address) failed: \(error)")
-            outcome = .failed
+            let failure = error as? SyncFailure
+            outcome = failure.map(Replicator.SyncOutcome.init) ?? .failed
+            if failure == .twin { await node.twinProved(at: "\(address)") }
         }
         await perform(replicator.syncFinished(with: address, outcome: outcome, now: clock.nowMillis()))
     }
@@ -249,6 +254,12 @@ actor ReplicationShell: Service {
             await node.allowWrites(because: "a peer synced with this node")
         } catch {
             logger.debug("inbound sync from \(remote.map { "\($0)" } ?? "?") failed: \(error)")
+            switch error as? SyncFailure {
+            case .incompatibleVersions(let theirs, let port)?:
+                if let host = remote?.ipAddress, port > 0 { replicator.speaksOtherVersions(theirs, at: PeerAddress(host: host, port: port)) }
+            case .twin?: await node.twinProved(at: remote.map { "\($0)" } ?? "?")
+            default: break
+            }
         }
         await perform(replicator.inboundSyncEnded(from: remote?.ipAddress, result: result, now: clock.nowMillis()))
     }

@@ -116,6 +116,29 @@ enum Crafted {
         guard sent == bytes.count else { throw HarnessError("sendto: \(String(cString: strerror(errno)))") }
     }
 
+    /// Sends one sync frame (type and body) on a connected TCP socket, behind its length.
+    static func sendFrame(_ frame: [UInt8], on descriptor: Int32) throws {
+        let bytes = withUnsafeBytes(of: UInt32(frame.count).bigEndian, Array.init) + frame
+        guard Glibc.send(descriptor, bytes, bytes.count, Int32(MSG_NOSIGNAL)) == bytes.count else {
+            throw HarnessError("send: \(String(cString: strerror(errno)))")
+        }
+    }
+
+    /// Reads one sync frame (type and body) from a connected TCP socket, waiting at most `timeout` seconds.
+    static func receiveFrame(on descriptor: Int32, timeout: Int = 10) throws -> [UInt8] {
+        var limit = timeval(tv_sec: timeout, tv_usec: 0)
+        setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
+        func read(_ count: Int) throws -> [UInt8] {
+            var bytes = [UInt8](repeating: 0, count: count)
+            guard recv(descriptor, &bytes, count, Int32(MSG_WAITALL)) == count else {
+                throw HarnessError("recv of \(count) bytes: \(String(cString: strerror(errno)))")
+            }
+            return bytes
+        }
+        let length = try read(4).reduce(0) { $0 << 8 | Int($1) }
+        return try read(length)
+    }
+
     /// Connects a TCP socket (already bound) to `host:port` and leaves it idle.
     static func connect(_ descriptor: Int32, to port: Int, host: String = "127.0.0.1") throws {
         var address = try LoopbackNamespace.inet(host, port: port)
