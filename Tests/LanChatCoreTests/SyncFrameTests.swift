@@ -43,7 +43,7 @@ struct SyncFrameTests {
         let tooMany = SyncFrame.entries(log(of: bob, 1...UInt64(SyncFrame.maxEntriesPerFrame + 1))).encoded()
         return [
             Malformed(testDescription: "empty", bytes: [], error: .truncated(field: "frame type")),
-            Malformed(testDescription: "unknown type", bytes: [8], error: .invalid(field: "frame type", reason: "unknown frame type 8")),
+            Malformed(testDescription: "unknown type", bytes: [9], error: .invalid(field: "frame type", reason: "unknown frame type 9")),
             Malformed(testDescription: "protocol version 1", bytes: [hello[0], 1] + hello.dropFirst(2), error: .unsupportedVersion(1)),
             Malformed(testDescription: "a later protocol version", bytes: [hello[0], 3] + hello.dropFirst(2), error: .unsupportedVersion(3)),
             Malformed(testDescription: "a short challenge", bytes: Array(hello.dropLast()), error: .truncated(field: "challenge")),

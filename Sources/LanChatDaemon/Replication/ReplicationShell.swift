@@ -28,6 +28,8 @@ actor ReplicationShell: Service {
     /// Configured peers whose names did not resolve yet (DNS may come up after us); retried now and then.
     private var unresolved: [(text: String, source: PeerSource)] = []
     private var ticks: UInt64 = 0
+    /// The last entry asked for whole (`missingPayloads`): the next sync asks for those after it.
+    private var fetchCursor: EntryRef?
     static let resolveRetryTicks: UInt64 = 50
     static let maxPendingStore = 10_000
 
@@ -323,6 +325,20 @@ extension ReplicationShell: SyncStorage {
 
     func ingest(_ entries: [Entry]) async throws {
         replicator.tipsChanged(try await node.ingest(entries))
+    }
+
+    func missingPayloads(limit: Int) async throws -> [EntryRef] {
+        let refs = try await node.store.missingPayloads(after: fetchCursor, limit: limit)
+        fetchCursor = refs.last ?? fetchCursor
+        return refs
+    }
+
+    nonisolated func wholeEntries(_ refs: [EntryRef]) async throws -> [Entry] {
+        try await node.store.wholeEntries(refs)
+    }
+
+    func payloadsFetched(_ refs: [EntryRef]) async throws {
+        replicator.countTraffic(payloadsFetched: try await node.store.payloadsFetched(refs))
     }
 }
 
