@@ -59,7 +59,8 @@ public enum HumanFormat {
                 + (status.forks.twin ? "; this identity also runs on another machine" : "")
                 + (status.forks.refusedBranches > 0 ? "; \(status.forks.refusedBranches) branch(es) refused (over 8 per author)" : ""),
             "storage:  text kept " + (status.storage.retainDays.map { "\($0) days" } ?? "for ever")
-                + ", \(status.storage.authorQuotaBytes >> 20) MB per author; \(status.storage.payloadsDropped) message text(s) dropped",
+                + ", \(status.storage.authorQuotaBytes >> 20) MB per author; \(status.storage.payloadsDropped) message text(s) dropped"
+                + (status.storage.payloadsMissing > 0 ? "; \(status.storage.payloadsMissing) text(s) missing, asked of peers" : ""),
             "uptime:   \(Int(status.uptimeSeconds)) s",
             "counters: " + StatusInfo.Counters.named.map { "\($0.name)=\(status.counters[keyPath: $0.value])" }.joined(separator: " "),
         ].joined(separator: "\n")

@@ -96,11 +96,14 @@ public struct StorageReport: Codable, Sendable, Equatable {
     public var authorQuotaBytes: Int
     /// Messages whose text retention or a quota dropped so far (their headers stay).
     public var payloadsDropped: Int
+    /// Entries held without a payload nobody deleted (it came header-only from a relay): asked of peers.
+    public var payloadsMissing: Int
 
-    public init(retainDays: Int? = nil, authorQuotaBytes: Int = 64 << 20, payloadsDropped: Int = 0) {
+    public init(retainDays: Int? = nil, authorQuotaBytes: Int = 64 << 20, payloadsDropped: Int = 0, payloadsMissing: Int = 0) {
         self.retainDays = retainDays
         self.authorQuotaBytes = authorQuotaBytes
         self.payloadsDropped = payloadsDropped
+        self.payloadsMissing = payloadsMissing
     }
 }
 
@@ -263,6 +266,7 @@ public struct StatusInfo: Codable, Sendable, Equatable {
         public var entriesSyncedIn: UInt64 = 0
         public var entriesSyncedOut: UInt64 = 0
         public var syncBytesIn: UInt64 = 0
+        public var payloadsFetched: UInt64 = 0
 
         public init() {}
 
@@ -272,7 +276,8 @@ public struct StatusInfo: Codable, Sendable, Equatable {
             ("dropped", \.dropped), ("duplicates", \.duplicates), ("entriesPushedIn", \.entriesPushedIn),
             ("entriesSyncedIn", \.entriesSyncedIn), ("entriesSyncedOut", \.entriesSyncedOut),
             ("inboundSyncs", \.inboundSyncs), ("inboundSyncsRefused", \.inboundSyncsRefused),
-            ("otherNetwork", \.otherNetwork), ("otherVersion", \.otherVersion), ("pushesOut", \.pushesOut), ("rateLimited", \.rateLimited),
+            ("otherNetwork", \.otherNetwork), ("otherVersion", \.otherVersion), ("payloadsFetched", \.payloadsFetched), ("pushesOut", \.pushesOut),
+            ("rateLimited", \.rateLimited),
             ("sendErrors", \.sendErrors), ("syncBytesIn", \.syncBytesIn), ("syncsCompleted", \.syncsCompleted), ("syncsFailed", \.syncsFailed),
             ("syncsStarted", \.syncsStarted),
         ]

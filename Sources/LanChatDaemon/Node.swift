@@ -363,7 +363,8 @@ public actor Node: Service {
             peersByState: network.peersByState, uptimeSeconds: Date().timeIntervalSince(startedAt), mdns: network.mdns,
             counters: network.counters, forks: try await forkReport(),
             storage: StorageReport(
-                retainDays: limits.retainDays, authorQuotaBytes: limits.authorQuotaBytes, payloadsDropped: try await store.payloadsDropped()))
+                retainDays: limits.retainDays, authorQuotaBytes: limits.authorQuotaBytes, payloadsDropped: try await store.payloadsDropped(),
+                payloadsMissing: try await store.missingPayloadCount()))
     }
 
     func forkReport() async throws -> ForkReport {

@@ -132,6 +132,10 @@ enum FormatChecks {
         case .forks(let checkpoints):
             try expect(checkpoints.positions.count <= Checkpoints.maxAuthors, "\(checkpoints.positions.count) authors in a forks frame")
             try expect(checkpoints.positions.values.allSatisfy { !$0.isEmpty && $0.count <= Checkpoints.maxPerAuthor }, "positions out of bounds")
+        case .fetch(let refs):
+            try expect(refs.count <= PayloadFetch.maxRefs, "\(refs.count) entries in a fetch frame")
+            try expect(zip(refs, refs.dropFirst()).allSatisfy { $0 < $1 }, "fetch frame not strictly ascending")
+            try expect(refs.allSatisfy { $0.seq >= 1 && $0.seq < 1 << 63 }, "fetched seq out of range")
         case .proof, .done:
             break
         }

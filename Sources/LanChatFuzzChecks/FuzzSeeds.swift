@@ -168,6 +168,8 @@ public enum FuzzSeeds {
         ("entries-mixed", .entries([entries[1].entry, entries[2].entry, entries[5].entry, entries[9].entry, entries[10].entry])),
         ("done", .done(more: false)),
         ("done-more", .done(more: true)),
+        ("fetch", .fetch([entries[0].entry.ref, entries[1].entry.ref, entries[2].entry.ref].sorted())),
+        ("fetch-none", .fetch([])),
     ]
 
     // MARK: Control requests

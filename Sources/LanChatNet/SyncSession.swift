@@ -39,7 +39,9 @@ public struct SyncSession: Sendable {
                 switch actions.removeFirst() {
                 case .send(let frame): try await outbound.write(ByteBuffer(frame: frame))
                 case .readVector:
-                    actions += handshake.vectorRead(try await storage.syncVector(), forked: try await storage.forkedAuthors())
+                    actions += handshake.vectorRead(
+                        try await storage.syncVector(), forked: try await storage.forkedAuthors(),
+                        missing: try await storage.missingPayloads(limit: PayloadFetch.maxRefs))
                 case .lookUp(let positions): actions += handshake.found(try await storage.held(positions))
                 case .readCheckpoints(let authors): actions += handshake.checkpointsRead(try await storage.checkpoints(of: authors))
                 case .findForkPoints(let searches): actions += handshake.forkPointsFound(try await storage.forkPoints(searches))
@@ -74,6 +76,7 @@ public struct SyncSession: Sendable {
                 writing = true
                 switch step {
                 case .read(let author, let after, let limit): half.read(try await storage.entries(author: author, after: after, limit: limit))
+                case .readWhole(let refs): half.readWhole(try await storage.wholeEntries(refs))
                 case .finished(let sent):
                     try await group.waitForAll()
                     return sent
@@ -106,6 +109,7 @@ public struct SyncSession: Sendable {
                         }
                         group.addTask { try await storage.ingest(batch) }
                         storing = true
+                    case .fetched(let refs): try await storage.payloadsFetched(refs)
                     case .finished(let received, let more): return (received, more)
                     case .fail(let failure): throw failure
                     }

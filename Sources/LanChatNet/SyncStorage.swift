@@ -15,4 +15,10 @@ public protocol SyncStorage: Sendable {
     func entries(author: AuthorID, after seq: UInt64, limit: Int) async throws -> [Entry]
     /// Verified entries from a peer, to store (in one transaction per call).
     func ingest(_ entries: [Entry]) async throws
+    /// Entries held without the payload they should have (`PayloadFetch`), at most `limit`: what to ask a peer for.
+    func missingPayloads(limit: Int) async throws -> [EntryRef]
+    /// Of these entries, the ones held with their payload.
+    func wholeEntries(_ refs: [EntryRef]) async throws -> [Entry]
+    /// These entries came whole as asked and were stored: which payloads does the store hold now.
+    func payloadsFetched(_ refs: [EntryRef]) async throws
 }

@@ -109,6 +109,9 @@ extension Simulation {
                 store(batch, at: node, by: .sync)
                 guard let more = connections[id]?[side]?.inbound?.stored() else { return }
                 perform(more, on: id, at: side)
+            // Simulated stores hold every payload, so no node asks for one (`PayloadFetch`).
+            case .fetched:
+                break
             case .finished(let received, let peerHasMore):
                 connections[id]?[side]?.received = (received, peerHasMore)
                 finishIfDone(id, side)
@@ -128,6 +131,8 @@ extension Simulation {
             switch half.next() {
             case .read(let author, let after, let limit):
                 half.read(nodes[node].store.entries(author: author, after: after, limit: limit))
+            case .readWhole:
+                half.readWhole([])
             case .send(let frame):
                 if case .done = frame, adversary == .forger, let forgery = forgedEntry(by: node, claimedIn: true) {
                     sendFrame(.entries([forgery]), on: id, from: side)

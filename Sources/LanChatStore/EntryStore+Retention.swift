@@ -19,7 +19,15 @@ extension EntryStore {
             try db.execute(
                 sql: "UPDATE entry SET payload = NULL WHERE kind = ? AND payload IS NOT NULL AND arrived < ?",
                 arguments: [Int64(EntryKind.message.rawValue), Int64(arrivedBefore)])
-            return db.changesCount
+            let dropped = db.changesCount
+            // Text that came header-only and is older than what this node keeps is not asked for either.
+            try db.execute(
+                sql: """
+                    DELETE FROM payload_missing WHERE EXISTS (
+                        SELECT 1 FROM entry e WHERE e.author = payload_missing.author AND e.hash = payload_missing.hash AND e.kind = ? AND e.arrived < ?)
+                    """,
+                arguments: [Int64(EntryKind.message.rawValue), Int64(arrivedBefore)])
+            return dropped
         }
         if dropped > 0 { try await purgeLog() }
         return dropped

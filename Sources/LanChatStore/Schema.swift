@@ -94,6 +94,42 @@ enum Schema {
                 UPDATE author SET entries = (SELECT COUNT(*) FROM entry WHERE entry.author = author.id);
                 """)
         }
+        migrator.registerMigration("v2-payload-fetch") { db in
+            // Entries stored without their payload although nobody deleted it (it came header-only from a
+            // relay that had dropped it): asked of peers until one sends it. Kept by triggers, so every
+            // path that stores, fills, forgets or retracts an entry keeps it true. What this node drops
+            // itself (a delete, retention, a quota) had its payload, so it never enters. A database from
+            // before counts an entry as missing only where this node never dropped that author's text.
+            try db.execute(sql: """
+                CREATE TABLE payload_missing (
+                    author BLOB NOT NULL,
+                    seq INTEGER NOT NULL,
+                    hash BLOB NOT NULL,
+                    PRIMARY KEY (author, seq, hash)
+                ) WITHOUT ROWID;
+                CREATE TRIGGER payload_missing_stored AFTER INSERT ON entry
+                WHEN NEW.payload IS NULL AND NOT EXISTS (SELECT 1 FROM retraction WHERE author = NEW.author AND target = NEW.hash)
+                BEGIN
+                    INSERT OR IGNORE INTO payload_missing (author, seq, hash) VALUES (NEW.author, NEW.seq, NEW.hash);
+                END;
+                CREATE TRIGGER payload_missing_filled AFTER UPDATE OF payload ON entry WHEN NEW.payload IS NOT NULL
+                BEGIN
+                    DELETE FROM payload_missing WHERE author = NEW.author AND seq = NEW.seq AND hash = NEW.hash;
+                END;
+                CREATE TRIGGER payload_missing_forgotten AFTER DELETE ON entry
+                BEGIN
+                    DELETE FROM payload_missing WHERE author = OLD.author AND seq = OLD.seq AND hash = OLD.hash;
+                END;
+                CREATE TRIGGER payload_missing_retracted AFTER INSERT ON retraction
+                BEGIN
+                    DELETE FROM payload_missing WHERE author = NEW.author AND hash = NEW.target;
+                END;
+                INSERT INTO payload_missing (author, seq, hash)
+                    SELECT e.author, e.seq, e.hash FROM entry e JOIN author a ON a.id = e.author
+                    WHERE e.payload IS NULL AND a.payloads_dropped = 0
+                        AND NOT EXISTS (SELECT 1 FROM retraction r WHERE r.author = e.author AND r.target = e.hash);
+                """)
+        }
         return migrator
     }
 

@@ -50,7 +50,7 @@ struct MemoryHolding: Sendable {
     /// The answer to a store question of the handshake; nil for any other action.
     func answer(_ action: SyncHandshake.Action, _ machine: inout SyncHandshake) -> [SyncHandshake.Action]? {
         switch action {
-        case .readVector: machine.vectorRead(vector)
+        case .readVector: machine.vectorRead(vector, missing: entries.filter { $0.payload == nil }.map(\.ref))
         case .lookUp(let positions): machine.found(held(positions))
         case .readCheckpoints(let authors): machine.checkpointsRead(checkpoints(of: authors))
         case .findForkPoints(let searches): machine.forkPointsFound(forkPoints(searches))

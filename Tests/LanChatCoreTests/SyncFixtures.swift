@@ -32,6 +32,8 @@ func decodeVector(_ bytes: [UInt8]) throws(DecodeError) -> SyncVector {
 /// What an outbound half did, run to the end against a store.
 struct OutboundRun {
     var reads: [(author: AuthorID, after: UInt64, limit: Int)] = []
+    /// The entries asked for whole (the peer's `fetch` frame), as the half asked the store for them.
+    var wholeReads: [[EntryRef]] = []
     var frames: [SyncFrame] = []
     var sent = 0
 
@@ -57,6 +59,9 @@ func run(_ outbound: SyncOutbound, store: [Entry]) -> OutboundRun {
         case .read(let author, let after, let limit):
             result.reads.append((author, after, limit))
             outbound.read(Array(store.filter { $0.author == author && $0.seq > after }.sorted { $0.tip < $1.tip }.prefix(limit)))
+        case .readWhole(let refs):
+            result.wholeReads.append(refs)
+            outbound.readWhole(store.filter { refs.contains($0.ref) })
         case .send(let frame):
             result.frames.append(frame)
         case .finished(let sent):

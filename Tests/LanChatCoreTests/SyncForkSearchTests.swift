@@ -31,7 +31,7 @@ struct SyncForkSearchTests {
             var failures: [SyncFailure] = []
             for side in 0...1 {
                 let frames = run(exchanges[side].outbound, store: holdings[side].entries).frames
-                let (stored, failure) = deliver(frames, to: exchanges[1 - side].inbound)
+                let (stored, _, failure) = deliver(frames, to: exchanges[1 - side].inbound)
                 holds[1 - side].formUnion(stored)
                 failures += failure.map { [$0] } ?? []
             }
@@ -134,10 +134,11 @@ struct SyncForkSearchTests {
 }
 
 /// Feeds what a peer's outbound half sent into this side's inbound half, verifying and storing every
-/// batch it hands out: the entries stored, and the failure if it refused them.
-func deliver(_ frames: [SyncFrame], to inbound: SyncInbound) -> (stored: [Entry], failure: SyncFailure?) {
+/// batch it hands out: the entries stored, those it reported fetched whole, and the failure if it refused them.
+func deliver(_ frames: [SyncFrame], to inbound: SyncInbound) -> (stored: [Entry], fetched: [EntryRef], failure: SyncFailure?) {
     var inbound = inbound
     var stored: [Entry] = []
+    var fetched: [EntryRef] = []
     var pending = frames.flatMap { inbound.receive($0) }
     while !pending.isEmpty {
         switch pending.removeFirst() {
@@ -145,9 +146,10 @@ func deliver(_ frames: [SyncFrame], to inbound: SyncInbound) -> (stored: [Entry]
         case .store(let batch):
             stored += batch
             pending += inbound.stored()
-        case .fail(let failure): return (stored, failure)
+        case .fetched(let refs): fetched += refs
+        case .fail(let failure): return (stored, fetched, failure)
         case .finished: break
         }
     }
-    return (stored, nil)
+    return (stored, fetched, nil)
 }

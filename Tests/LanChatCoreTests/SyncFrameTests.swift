@@ -49,7 +49,7 @@ struct SyncFrameTests {
         let tooMany = SyncFrame.entries(log(of: bob, 1...UInt64(SyncFrame.maxEntriesPerFrame + 1))).encoded()
         return [
             Malformed(testDescription: "empty", bytes: [], error: .truncated(field: "frame type")),
-            Malformed(testDescription: "unknown type", bytes: [8], error: .invalid(field: "frame type", reason: "unknown frame type 8")),
+            Malformed(testDescription: "unknown type", bytes: [9], error: .invalid(field: "frame type", reason: "unknown frame type 9")),
             Malformed(testDescription: "no version", bytes: [1, 0] + rest,
                       error: .invalid(field: "protocol version count", reason: "must be 1 to 8, is 0")),
             Malformed(testDescription: "more versions than a node speaks", bytes: [1, 9] + (1...9) + rest,

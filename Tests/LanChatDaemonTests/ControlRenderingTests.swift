@@ -79,7 +79,7 @@ struct ControlRenderingTests {
         let fields: [WritableKeyPath<ReplicationCounters, UInt64>] = [
             \.datagramsIn, \.datagramsOut, \.datagramBytesOut, \.pushesOut, \.entriesPushedIn, \.duplicates, \.dropped,
             \.otherNetwork, \.otherVersion, \.rateLimited, \.syncsStarted, \.syncsFailed, \.syncsCompleted, \.inboundSyncs,
-            \.inboundSyncsRefused, \.entriesSyncedIn, \.entriesSyncedOut, \.syncBytesIn, \.addressesRefused, \.sendErrors,
+            \.inboundSyncsRefused, \.entriesSyncedIn, \.entriesSyncedOut, \.syncBytesIn, \.addressesRefused, \.sendErrors, \.payloadsFetched,
         ]
         for (value, field) in fields.enumerated() { counters[keyPath: field] = UInt64(value + 1) }
         let status = StatusInfo.Counters(counters)

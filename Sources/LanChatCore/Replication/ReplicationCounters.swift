@@ -25,6 +25,8 @@ public struct ReplicationCounters: Sendable, Equatable {
     public var entriesSyncedOut: UInt64 = 0
     public var datagramBytesOut: UInt64 = 0
     public var syncBytesIn: UInt64 = 0
+    /// Payloads of entries held without them, fetched from peers in syncs (`PayloadFetch`).
+    public var payloadsFetched: UInt64 = 0
 
     public init() {}
 }

@@ -286,7 +286,7 @@ public struct Replicator: Sendable {
             counters.syncsFailed += 1
             table.remove(address)
             if selfAddresses.count < Self.maxSelfAddresses { selfAddresses.insert(address) }
-            return
+            return []
         case .otherVersions(let versions):
             counters.syncsFailed += 1
             speaksOtherVersions(versions, at: address)
@@ -362,7 +362,8 @@ public struct Replicator: Sendable {
     }
 
     /// Bytes the shell moved, so one counters value reports everything.
-    public mutating func countTraffic(datagramBytesOut: Int = 0, syncBytesIn: Int = 0, sendErrors: Int = 0) {
+    public mutating func countTraffic(datagramBytesOut: Int = 0, syncBytesIn: Int = 0, sendErrors: Int = 0, payloadsFetched: Int = 0) {
+        counters.payloadsFetched += UInt64(payloadsFetched)
         counters.datagramBytesOut += UInt64(datagramBytesOut)
         counters.sendErrors += UInt64(sendErrors)
         counters.syncBytesIn += UInt64(syncBytesIn)

@@ -22,9 +22,11 @@ public enum SyncFrame: Equatable, Sendable {
     case entries([Entry])
     /// The sender has sent all it will in this session; `more` says it stopped at its per-session bound.
     case done(more: Bool)
+    /// Entries the sender holds without their payload, asked for whole (`PayloadFetch`).
+    case fetch([EntryRef])
 
     private enum Tag: UInt8 {
-        case hello = 1, helloReply, proof, vector, entries, done, forks
+        case hello = 1, helloReply, proof, vector, entries, done, forks, fetch
     }
 
     /// Type byte and body, without the length prefix (the transport adds it).
@@ -56,6 +58,9 @@ public enum SyncFrame: Equatable, Sendable {
         case .forks(let checkpoints):
             writer.u8(Tag.forks.rawValue)
             TipsCodec.encode(checkpoints.positions, into: &writer)
+        case .fetch(let refs):
+            writer.u8(Tag.fetch.rawValue)
+            PayloadFetch.encode(refs, into: &writer)
         }
         return writer.bytes
     }
@@ -98,6 +103,8 @@ public enum SyncFrame: Equatable, Sendable {
         case .forks:
             frame = .forks(Checkpoints(try TipsCodec.decode(
                 from: &reader, maxAuthors: Checkpoints.maxAuthors, maxPerAuthor: Checkpoints.maxPerAuthor)))
+        case .fetch:
+            frame = .fetch(try PayloadFetch.decode(from: &reader))
         case nil:
             throw .invalid(field: "frame type", reason: "unknown frame type \(tag)")
         }
@@ -115,6 +122,7 @@ public enum SyncFrame: Equatable, Sendable {
         case .entries: "entries"
         case .done: "done"
         case .forks: "forks"
+        case .fetch: "fetch"
         }
     }
 }

@@ -14,7 +14,8 @@ public struct SyncHandshake: Sendable {
 
     public enum Action: Equatable, Sendable {
         case send(SyncFrame)
-        /// Read this node's sync vector and which authors' logs it holds forked; answer with `vectorRead(_:forked:)`.
+        /// Read this node's sync vector, which authors' logs it holds forked and which entries it holds
+        /// without a payload it should have (`PayloadFetch`); answer with `vectorRead(_:forked:missing:)`.
         case readVector
         /// Which of these entries does this node hold? Answer with `found(_:)`.
         case lookUp([AuthorID: [AuthorTip]])
@@ -45,6 +46,9 @@ public struct SyncHandshake: Sendable {
         var theirReply: Checkpoints?
         /// The store question this side is waiting for.
         var asked: Question?
+        /// Entries this side asked for whole, and those the peer asked for (it sends none when it lacks none).
+        var myFetch: [EntryRef] = []
+        var theirFetch: [EntryRef]?
     }
 
     private enum Question: Sendable {
@@ -158,6 +162,12 @@ public struct SyncHandshake: Sendable {
                 negotiation.theirReply = checkpoints
             }
             return advance(negotiation)
+        // At most one, between the peer's vector and its first forks frame.
+        case (.negotiating(var negotiation), .fetch(let refs))
+        where negotiation.theirs != nil && negotiation.theirForks == nil && negotiation.theirFetch == nil:
+            negotiation.theirFetch = refs
+            state = .negotiating(negotiation)
+            return []
         case (.over, _):
             return []
         default:
@@ -165,11 +175,13 @@ public struct SyncHandshake: Sendable {
         }
     }
 
-    public mutating func vectorRead(_ mine: SyncVector, forked: Set<AuthorID> = []) -> [Action] {
+    public mutating func vectorRead(_ mine: SyncVector, forked: Set<AuthorID> = [], missing: [EntryRef] = []) -> [Action] {
         guard case .negotiating(var negotiation) = state, negotiation.mine == nil else { return [] }
         negotiation.mine = mine
         negotiation.forkedHere = forked
-        return [.send(.vector(mine))] + advance(negotiation)
+        negotiation.myFetch = PayloadFetch.request(missing)
+        let fetch: [Action] = negotiation.myFetch.isEmpty ? [] : [.send(.fetch(negotiation.myFetch))]
+        return [.send(.vector(mine))] + fetch + advance(negotiation)
     }
 
     public mutating func found(_ held: Set<EntryHash>) -> [Action] {
@@ -273,8 +285,9 @@ public struct SyncHandshake: Sendable {
         }
         return [.established(SyncExchange(
             peer: negotiation.peer, peerPort: negotiation.peerPort,
-            outbound: SyncOutbound(plan: plan.sorted { $0.author < $1.author }, bound: configuration.maxEntriesPerSession),
-            inbound: SyncInbound(mine: mine, offered: theirs, forked: forked, configuration: configuration)))]
+            outbound: SyncOutbound(
+                plan: plan.sorted { $0.author < $1.author }, bound: configuration.maxEntriesPerSession, fetch: negotiation.theirFetch ?? []),
+            inbound: SyncInbound(mine: mine, offered: theirs, forked: forked, requested: negotiation.myFetch, configuration: configuration)))]
     }
 
     private mutating func fail(_ failure: SyncFailure) -> [Action] {

@@ -7,6 +7,9 @@ public struct SyncInbound: Equatable, Sendable {
         case verify([Entry])
         /// Verified entries to store; answer with `stored()`.
         case store([Entry])
+        /// These entries, held here without their payload, came whole as asked and are stored: the
+        /// store notes which payloads it holds now. No answer.
+        case fetched([EntryRef])
         case finished(received: Int, peerHasMore: Bool)
         case fail(SyncFailure)
     }
@@ -23,14 +26,20 @@ public struct SyncInbound: Equatable, Sendable {
     /// Set when `done` arrived: whether the peer stopped at its bound.
     private var peerHasMore: Bool?
     private var failed = false
+    /// Entries this node asked for whole (its `fetch` frame) that have not come yet.
+    private var requested: Set<EntryRef>
+    private var fetched: [EntryRef] = []
 
     /// `mine` is what this node sent, `offered` the peer's vector: the peer may send only entries
     /// of authors it offered, up to what it offered, and above what this node holds unless the
-    /// author's log forked.
-    public init(mine: SyncVector, offered: SyncVector, forked: Set<AuthorID> = [], configuration: SyncConfiguration) {
+    /// author's log forked; and, once each and with their payload, the entries this node `requested`.
+    public init(
+        mine: SyncVector, offered: SyncVector, forked: Set<AuthorID> = [], requested: [EntryRef] = [], configuration: SyncConfiguration
+    ) {
         self.mine = mine
         self.offered = offered
         self.forked = forked
+        self.requested = Set(requested)
         self.configuration = configuration
     }
 
@@ -40,6 +49,12 @@ public struct SyncInbound: Equatable, Sendable {
         switch frame {
         case .entries(let entries):
             for entry in entries {
+                // The hash names the exact header this node holds; the payload was checked against the
+                // signed hash as the frame was decoded, and the signature is checked with the batch.
+                if entry.payload != nil, requested.remove(entry.ref) != nil {
+                    fetched.append(entry.ref)
+                    continue
+                }
                 let top = offered.highestSeq(of: entry.author)
                 guard entry.seq <= top else {
                     return fail(.outOfBounds(top == 0 ? "entries of an author the peer did not offer" : "entries beyond what the peer offered"))
@@ -57,7 +72,7 @@ public struct SyncInbound: Equatable, Sendable {
         case .done(let more):
             peerHasMore = more
             return flush() + finishIfComplete()
-        case .hello, .helloReply, .proof, .vector, .forks:
+        case .hello, .helloReply, .proof, .vector, .forks, .fetch:
             return fail(.protocolViolation("unexpected \(frame.name) while receiving entries"))
         }
     }
@@ -86,7 +101,7 @@ public struct SyncInbound: Equatable, Sendable {
 
     private func finishIfComplete() -> [Action] {
         guard let peerHasMore, inFlight == 0 else { return [] }
-        return [.finished(received: received, peerHasMore: peerHasMore)]
+        return (fetched.isEmpty ? [] : [.fetched(fetched)]) + [.finished(received: received, peerHasMore: peerHasMore)]
     }
 
     private mutating func fail(_ failure: SyncFailure) -> [Action] {

@@ -5,6 +5,8 @@ public struct SyncOutbound: Equatable, Sendable {
     public enum Step: Equatable, Sendable {
         /// Read the author's entries after `after`, in seq order, at most `limit`; answer with `read(_:)`.
         case read(author: AuthorID, after: UInt64, limit: Int)
+        /// Read these entries, those held with their payload; answer with `readWhole(_:)`.
+        case readWhole([EntryRef])
         case send(SyncFrame)
         /// `done` was sent; nothing more to do.
         case finished(sent: Int)
@@ -29,11 +31,14 @@ public struct SyncOutbound: Equatable, Sendable {
     private var awaitingRead = false
     private var requestedLimit = 0
     private var doneSent = false
+    /// What the peer holds without its payload and asked for whole (its `fetch` frame): served first.
+    private var fetch: [EntryRef]
 
-    /// Sends what `plan` names, up to `bound` entries.
-    init(plan: [Want], bound: Int) {
+    /// Sends the entries of `fetch` this node holds whole, then what `plan` names, up to `bound` entries.
+    init(plan: [Want], bound: Int, fetch: [EntryRef] = []) {
         wants = plan
         self.bound = bound
+        self.fetch = fetch
     }
 
     public mutating func next() -> Step {
@@ -44,6 +49,10 @@ public struct SyncOutbound: Equatable, Sendable {
             queued.removeFirst(chunk.count)
             sent += chunk.count
             return .send(.entries(chunk))
+        }
+        if !fetch.isEmpty {
+            awaitingRead = true
+            return .readWhole(fetch)
         }
         guard current < wants.count, sent < bound else {
             doneSent = true
@@ -72,5 +81,15 @@ public struct SyncOutbound: Equatable, Sendable {
         let whole = offered.filter { $0.seq < lastSeq }
         queued = whole.isEmpty ? offered : whole
         wants[current].after = queued.last!.seq  // never empty: the read was full
+    }
+
+    /// The store's answer to `readWhole`: only the entries asked for, each once, with their payload (a
+    /// store that lacks it too sends nothing for it), within the session's bound.
+    public mutating func readWhole(_ entries: [Entry]) {
+        precondition(awaitingRead, "no read was asked for")
+        awaitingRead = false
+        var asked = Set(fetch)
+        fetch = []
+        queued = Array(entries.filter { $0.payload != nil && asked.remove($0.ref) != nil }.prefix(bound))
     }
 }

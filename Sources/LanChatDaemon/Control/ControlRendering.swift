@@ -81,6 +81,7 @@ extension StatusInfo.Counters {
         entriesSyncedIn = counters.entriesSyncedIn
         entriesSyncedOut = counters.entriesSyncedOut
         syncBytesIn = counters.syncBytesIn
+        payloadsFetched = counters.payloadsFetched
     }
 }
 

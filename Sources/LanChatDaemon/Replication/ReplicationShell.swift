@@ -31,6 +31,8 @@ actor ReplicationShell: Service {
     /// Drawn at each start and shown in every handshake: another daemon proving this identity with
     /// another token is a twin, one with this token is this daemon at another address.
     private let startToken = HandshakeTranscript.randomToken()
+    /// The last entry asked for whole (`missingPayloads`): the next sync asks for those after it.
+    private var fetchCursor: EntryRef?
     static let resolveRetryTicks: UInt64 = 50
     static let maxPendingStore = 10_000
 
@@ -335,6 +337,20 @@ extension ReplicationShell: SyncStorage {
 
     func ingest(_ entries: [Entry]) async throws {
         replicator.tipsChanged(try await node.ingest(entries))
+    }
+
+    func missingPayloads(limit: Int) async throws -> [EntryRef] {
+        let refs = try await node.store.missingPayloads(after: fetchCursor, limit: limit)
+        fetchCursor = refs.last ?? fetchCursor
+        return refs
+    }
+
+    nonisolated func wholeEntries(_ refs: [EntryRef]) async throws -> [Entry] {
+        try await node.store.wholeEntries(refs)
+    }
+
+    func payloadsFetched(_ refs: [EntryRef]) async throws {
+        replicator.countTraffic(payloadsFetched: try await node.store.payloadsFetched(refs))
     }
 }
 
