@@ -14,12 +14,16 @@ public struct SyncSession: Sendable {
     }
 
     /// Runs the session to its end; throws a `SyncFailure` (or the transport's error) if it does not complete.
-    /// `bytesReceived` counts everything read from the peer, framing included.
-    public func run(_ opening: SyncHandshake) async throws -> (result: SyncResult, bytesReceived: Int) {
+    /// `bytesReceived` counts everything read from the peer, framing included. `established` hears who
+    /// the peer is (and the port it listens on) once the handshake proved it, before any entry moves.
+    public func run(
+        _ opening: SyncHandshake, established: @Sendable (_ peer: AuthorID, _ peerPort: UInt16) async -> Void = { _, _ in }
+    ) async throws -> (result: SyncResult, bytesReceived: Int) {
         try await channel.executeThenClose { inbound, outbound in
             var frames = FrameReader(inbound.makeAsyncIterator())
             let exchange = try await open(opening, &frames, outbound)
             await PeerTransport.handshakeCompleted(on: channel)
+            await established(exchange.peer, exchange.peerPort)
             // Both halves at once: neither side's sending may wait on the other's reading.
             async let sent = Self.send(exchange.outbound, storage: storage, outbound)
             let (received, more) = try await receive(exchange.inbound, &frames)

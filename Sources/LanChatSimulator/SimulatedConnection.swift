@@ -15,6 +15,8 @@ struct SimulatedConnection {
         let incarnation: Int
         var handshake: SyncHandshake?
         var exchange: (peer: AuthorID, peerPort: UInt16)?
+        /// The responder's replicator holds this address while the session runs (`inboundSyncEstablished`).
+        var held: PeerAddress?
         var inbound: SyncInbound?
         /// Set when its outbound half sent `done`.
         var sent: Int?

@@ -89,6 +89,10 @@ extension Simulation {
             case .established(let exchange):
                 connections[id]?[side]?.handshake = nil
                 connections[id]?[side]?.exchange = (exchange.peer, exchange.peerPort)
+                if side == .responder, let initiator = connections[id]?.initiator.node {
+                    let host = nodes[initiator].address.host
+                    connections[id]?[side]?.held = nodes[node].replicator?.inboundSyncEstablished(from: host, port: exchange.peerPort)
+                }
                 connections[id]?[side]?.inbound = exchange.inbound
                 stream(exchange.outbound, on: id, from: side)
             case .fail(let failure):
@@ -165,7 +169,7 @@ extension Simulation {
             case .initiator:
                 nodes[end.node].replicator?.syncFinished(with: connection.responderAddress, outcome: .completed(result), now: now)
             case .responder:
-                nodes[end.node].replicator?.inboundSyncEnded(from: initiatorHost, result: result, now: now)
+                nodes[end.node].replicator?.inboundSyncEnded(from: initiatorHost, held: end.held, result: result, now: now)
             }
         interpret(directives ?? [], at: end.node)
         guard let initiator = connections[id]?.initiator.result, connections[id]?.initiator.finished == true,
@@ -190,7 +194,7 @@ extension Simulation {
         }
         if let responder = connection.responder, !responder.finished, isCurrent(responder) {
             let initiatorHost = nodes[connection.initiator.node].address.host
-            nodes[responder.node].replicator?.inboundSyncEnded(from: initiatorHost, result: nil, now: now)
+            nodes[responder.node].replicator?.inboundSyncEnded(from: initiatorHost, held: responder.held, result: nil, now: now)
         }
     }
 }

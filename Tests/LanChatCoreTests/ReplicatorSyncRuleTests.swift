@@ -35,6 +35,21 @@ struct ReplicatorSyncRuleTests {
         #expect(node.counters.syncsStarted == (scenario.syncs ? 1 : 0))
     }
 
+    /// Two nodes that meet each open a sync at first; while the one the peer opened runs, this node opens
+    /// none of its own (both would carry the same entries), and it may once that one ends.
+    @Test func aPeerSyncingWithUsIsNotSyncedWithTwice() throws {
+        var node = try makeReplicator()
+        let peer = try identity(2).id
+        node.hear(peer, at: peerAddress, now: 0)
+        let held = node.inboundSyncEstablished(from: peerAddress.host, port: peerAddress.port)
+        #expect(held == peerAddress)
+        #expect(node.tick(now: 200).syncs.isEmpty)
+        // A second inbound session from the same peer holds nothing more.
+        #expect(node.inboundSyncEstablished(from: peerAddress.host, port: peerAddress.port) == nil)
+        node.inboundSyncEnded(from: peerAddress.host, held: held, result: nil, now: 300)
+        #expect(node.tick(now: 400).syncs == [peerAddress])
+    }
+
     @Test func anAnnounceDuringASyncOpensNoSecond() throws {
         let author = try identity(3).id
         var node = try makeReplicator()

@@ -38,6 +38,8 @@ public struct Replicator: Sendable {
     private var limiter: RateLimiter
     private var inboundSessions = 0
     private var otherVersions: [PeerAddress: UInt8] = [:]
+    /// Peers syncing with this node over a connection they opened (`inboundSyncEstablished`).
+    private var heldByInbound: Set<PeerAddress> = []
     static let maxOtherVersions = 64
     /// Admitted inbound connections per remote host; holds only hosts with one or more, so at most
     /// `sync.maxInboundSessions` entries.
@@ -329,14 +331,28 @@ public struct Replicator: Sendable {
         return true
     }
 
-    /// An admitted inbound connection closed. With a result, the peer proved its ID in the handshake:
-    /// its listening address (the connection's host and the port from its hello) is verified too, and
-    /// if it stopped at its bound we come back for the rest, at once.
+    /// An admitted inbound sync passed its handshake: the peer listens at `port` on `host`. While it runs,
+    /// this node opens no sync of its own to that address: two nodes that meet would otherwise each open
+    /// one, and both would carry the same entries. Returns the address held, for `inboundSyncEnded`.
+    public mutating func inboundSyncEstablished(from host: String?, port: UInt16) -> PeerAddress? {
+        guard let host, port > 0 else { return nil }
+        let address = PeerAddress(host: host, port: port)
+        guard let record = table[address], !record.syncing else { return nil }
+        table.update(address) { $0.syncing = true }
+        heldByInbound.insert(address)
+        return address
+    }
+
+    /// An admitted inbound connection closed; `held` is what `inboundSyncEstablished` returned, if it
+    /// was called. With a result, the peer proved its ID in the handshake: its listening address (the
+    /// connection's host and the port from its hello) is verified too, and if it stopped at its bound
+    /// we come back for the rest, at once.
     @discardableResult
-    public mutating func inboundSyncEnded(from host: String?, result: SyncResult?, now: UInt64) -> [Directive] {
+    public mutating func inboundSyncEnded(from host: String?, held: PeerAddress? = nil, result: SyncResult?, now: UInt64) -> [Directive] {
         // Never below zero, whatever a caller does: a negative count would admit more than the bound.
         inboundSessions = max(0, inboundSessions - 1)
         if let host, let count = inboundByHost[host] { inboundByHost[host] = count > 1 ? count - 1 : nil }
+        if let held, heldByInbound.remove(held) != nil { table.update(held) { $0.syncing = false } }
         guard let result else { return [] }
         counted(result)
         counters.inboundSyncs += 1

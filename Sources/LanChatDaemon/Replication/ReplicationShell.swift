@@ -4,6 +4,7 @@ import LanChatControl
 import LanChatCore
 import LanChatNet
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 import ServiceLifecycle
 
@@ -247,9 +248,13 @@ actor ReplicationShell: Service {
             return
         }
         var result: SyncResult?
+        let held = NIOLockedValueBox<PeerAddress?>(nil)
         do {
             let (completed, bytes) = try await withDeadline(sessionTimeout) { [opening = handshake(.responder)] in
-                try await SyncSession(storage: self, channel: channel).run(opening)
+                try await SyncSession(storage: self, channel: channel).run(opening) { [host = remote?.ipAddress] _, port in
+                    let address = await self.holdForInbound(from: host, port: port)
+                    held.withLockedValue { $0 = address }
+                }
             }
             replicator.countTraffic(syncBytesIn: bytes)
             result = completed
@@ -263,7 +268,11 @@ actor ReplicationShell: Service {
             default: break
             }
         }
-        await perform(replicator.inboundSyncEnded(from: remote?.ipAddress, result: result, now: clock.nowMillis()))
+        await perform(replicator.inboundSyncEnded(from: remote?.ipAddress, held: held.withLockedValue { $0 }, result: result, now: clock.nowMillis()))
+    }
+
+    private func holdForInbound(from host: String?, port: UInt16) -> PeerAddress? {
+        replicator.inboundSyncEstablished(from: host, port: port)
     }
 
     // MARK: Reports
