@@ -50,6 +50,28 @@ struct ReplicatorSyncRuleTests {
         #expect(node.tick(now: 400).syncs == [peerAddress])
     }
 
+    /// A node lacking payloads asks its verified peers in turn, one sync per `payloadRetry`, though
+    /// every digest agrees; once the store says nothing is missing, it stops.
+    @Test func aNodeLackingPayloadsAsksPeersInTurn() throws {
+        var node = try makeReplicator()
+        let (first, second) = (address(2), address(3))
+        node.verify(try identity(2).id, at: first, now: 0)
+        node.verify(try identity(3).id, at: second, now: 0)
+        #expect(node.tick(now: 5000).syncs.isEmpty)
+        node.payloadsMissing(true)
+        let asked = node.tick(now: 5200).syncs
+        #expect(asked.count == 1)
+        for peer in asked { node.syncFinished(with: peer, outcome: .completed(syncResult(peer == first ? try identity(2).id : try identity(3).id)), now: 5300) }
+        node.hear(try identity(2).id, at: first, now: 14_000)
+        node.hear(try identity(3).id, at: second, now: 14_000)
+        #expect(node.tick(now: 14_100).syncs.isEmpty)  // within payloadRetry
+        let next = node.tick(now: 5200 + 10_000).syncs
+        #expect(next.count == 1 && next != asked)
+        for peer in next { node.syncFinished(with: peer, outcome: .completed(syncResult(peer == first ? try identity(2).id : try identity(3).id)), now: 15_300) }
+        node.payloadsMissing(false)
+        #expect(node.tick(now: 40_000).syncs.isEmpty)
+    }
+
     @Test func anAnnounceDuringASyncOpensNoSecond() throws {
         let author = try identity(3).id
         var node = try makeReplicator()

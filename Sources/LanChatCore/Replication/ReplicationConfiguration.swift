@@ -10,6 +10,9 @@ public struct ReplicationConfiguration: Equatable, Sendable {
     public var syncCooldown: UInt64 = 1000
     /// After this long, a node syncs even when the peer has more entries and should have come to it.
     public var stubbornMismatch: UInt64 = 5000
+    /// While this node lacks payloads it should have, it syncs with one peer after another this often,
+    /// digests agreeing or not, to ask for them: a quiet network would otherwise never open a sync.
+    public var payloadRetry: UInt64 = 10_000
     public var hintsPerProbe = 6
     /// Datagrams accepted per second from one address (and as a burst); beyond, they are dropped unread.
     public var datagramsPerPeerPerSecond = 20_000.0

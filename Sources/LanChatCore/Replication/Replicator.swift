@@ -40,6 +40,11 @@ public struct Replicator: Sendable {
     private var otherVersions: [PeerAddress: UInt8] = [:]
     /// Peers syncing with this node over a connection they opened (`inboundSyncEstablished`).
     private var heldByInbound: Set<PeerAddress> = []
+    /// Whether the store lacks payloads it should have (`payloadsMissing`), when a sync last went to ask
+    /// for them, and how many verified peers were asked so far (the next one is asked next).
+    private var lacksPayloads = false
+    private var payloadSyncAt: UInt64?
+    private var payloadSyncsAsked = 0
     static let maxOtherVersions = 64
     /// Admitted inbound connections per remote host; holds only hosts with one or more, so at most
     /// `sync.maxInboundSessions` entries.
@@ -128,7 +133,23 @@ public struct Replicator: Sendable {
             send(.ping(makeProbe(id: id, for: target)), to: target, &out)
         }
         scheduleSyncs(now: now, &out)
+        askForPayloads(now: now, &out)
         return out
+    }
+
+    /// What the store said when a sync last asked it: whether it lacks payloads it should have (held
+    /// header-only, never deleted). Until it says no more, this node keeps asking peers in turn.
+    public mutating func payloadsMissing(_ missing: Bool) {
+        lacksPayloads = missing
+    }
+
+    private mutating func askForPayloads(now: UInt64, _ out: inout [Directive]) {
+        guard lacksPayloads, payloadSyncAt.map({ age(of: $0, now) >= configuration.payloadRetry }) ?? true else { return }
+        let peers = table.inRotationOrder.filter { $0.verifiedID != nil && $0.state != .offline && !$0.syncing }
+        guard !peers.isEmpty else { return }
+        payloadSyncAt = now
+        payloadSyncsAsked += 1
+        requestSync(with: peers[payloadSyncsAsked % peers.count].address, now: now, &out)
     }
 
     /// Decodes (verifying any entry inside) and handles a datagram; malformed input is counted and dropped.

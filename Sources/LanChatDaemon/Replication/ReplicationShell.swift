@@ -351,6 +351,7 @@ extension ReplicationShell: SyncStorage {
     func missingPayloads(limit: Int) async throws -> [EntryRef] {
         let refs = try await node.store.missingPayloads(after: fetchCursor, limit: limit)
         fetchCursor = refs.last ?? fetchCursor
+        replicator.payloadsMissing(!refs.isEmpty)
         return refs
     }
 
