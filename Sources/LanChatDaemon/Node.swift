@@ -287,7 +287,7 @@ public actor Node: Service {
     private func twinFound(_ evidence: String) {
         if !twinSeen {
             logger.warning(
-                "\(evidence): this identity runs on another machine too (a copied state directory); stop the other one, and use `lanchat link` for a second device")
+                "\(evidence): this identity runs on another machine too (a copied state directory); stop the other one (a second device needs its own state directory, and so its own identity)")
         }
         twinSeen = true
     }
