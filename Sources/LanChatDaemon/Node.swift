@@ -248,14 +248,15 @@ public actor Node: Service {
         return entries
     }
 
-    /// Entries from peers, already verified. Stores them, tells followers about the new ones and
-    /// returns the new tips of their authors.
+    /// Entries from peers, already verified. Stores them, tells followers about the new ones and those
+    /// whose text came only now, and returns the new tips of their authors.
     func ingest(_ entries: [Entry]) async throws -> [AuthorID: [AuthorTip]] {
         let result = try await store.insert(entries, durable: false)
         let now = WallClock.nowMillis()
         for entry in result.fresh { clock.observe(entry.timestamp, wallMillis: now) }
+        // Filled entries were held already: neither a twin's nor a restore's evidence.
         noticeOwnEntries(result)
-        committed(result.fresh)
+        committed(result.fresh + result.filled)
         return result.tips
     }
 

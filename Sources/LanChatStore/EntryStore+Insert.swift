@@ -6,6 +6,9 @@ import LanChatCore
 public struct InsertResult: Sendable, Equatable {
     /// The entries that were new, in the order given.
     public var fresh: [Entry] = []
+    /// Entries held without their text since they came (a relay dropped it) that this insert gave their
+    /// text, in the order given: not new, but what they say (a profile, a delete, a message) takes effect now.
+    public var filled: [Entry] = []
     /// The tips of every author an entry was stored for: what replication reports onward.
     public var tips: [AuthorID: [AuthorTip]] = [:]
     /// Authors whose log this insert showed forked (two entries at one seq) for the first time.
@@ -42,6 +45,7 @@ extension EntryStore {
         let insertLink = try RawStatement(db, sql: "INSERT OR IGNORE INTO link (author, target, hash) VALUES (?, ?, ?)")
         var result = InsertResult()
         var stored: Set<EntryHash> = []
+        var filled: Set<EntryHash> = []
         var messages: [AuthorID: Int] = [:]
         var counts: [AuthorID: Int] = [:]
         var rooms: [String: (count: Int, last: Int64)] = [:]
@@ -56,7 +60,7 @@ extension EntryStore {
             let content = try? entry.content()
             var room: String?
             if case .message(let message) = content { room = message.room }
-            let shown = shownAt(entry, arrivedMillis: arrivedMillis)
+            var shown = shownAt(entry, arrivedMillis: arrivedMillis)
             let complete = try entry.links.allSatisfy { try isComplete(author, $0.hash, in: batches[entry.author]!, db) }
             if complete, !fitsBound(entry.links.map(\.hash), batches[entry.author]!) {
                 try db.execute(sql: "UPDATE author SET refused_branches = refused_branches + 1 WHERE id = ?", arguments: [author])
@@ -80,29 +84,30 @@ extension EntryStore {
                 .int(Int64(bitPattern: shown.rawValue)), .int(Int64(arrivedMillis)), .int(Int64(entry.kind.rawValue)), room.map { .text($0) } ?? .null,
                 .blob(entry.header), retracted ? .null : entry.payload.map { .blob($0) } ?? .null, .int(complete ? 1 : 0),
             ])
-            guard db.changesCount == 1 else {
-                // Held without its text (a relay dropped it, or retention): the text that arrives now is
-                // checked against the signed hash, and taken unless the author deleted the message.
-                if !retracted, let payload = entry.payload {
-                    try db.cachedStatement(sql: "UPDATE entry SET payload = ?, room = ? WHERE author = ? AND hash = ? AND payload IS NULL")
-                        .execute(arguments: [Data(payload), room, author, Data(entry.hash.bytes)])
-                }
-                continue
+            let isNew = db.changesCount == 1
+            if !isNew {
+                // Held: its text, if it comes now, takes effect as it would have had the entry come whole.
+                guard !retracted, let payload = entry.payload, let heldShown = try fill(entry, payload: payload, room: room, db) else { continue }
+                shown = heldShown
+                filled.insert(entry.hash)
             }
             if !retracted, try apply(content, of: entry, db) { batches[entry.author]!.hasRetractions = true }
-            for link in entry.links {
-                try insertLink.execute([.blob(entry.author.bytes), .blob(link.hash.bytes), .blob(entry.hash.bytes)])
+            if isNew {
+                for link in entry.links {
+                    try insertLink.execute([.blob(entry.author.bytes), .blob(link.hash.bytes), .blob(entry.hash.bytes)])
+                }
+                if complete {
+                    result.refusedBranches += try completed(
+                        entry.hash, seq: entry.seq, links: entry.links.map(\.hash), author, &batches[entry.author]!, db)
+                } else {
+                    batches[entry.author]!.hasWaiting = true
+                }
+                stored.insert(entry.hash)
+                if entry.seq <= batches[entry.author]!.highestSeq, try noteFork(of: entry, db) { result.newlyForked.append(entry.author) }
+                batches[entry.author]!.highestSeq = max(batches[entry.author]!.highestSeq, entry.seq)
+                counts[entry.author, default: 0] += 1
             }
-            if complete {
-                result.refusedBranches += try completed(entry.hash, seq: entry.seq, links: entry.links.map(\.hash), author, &batches[entry.author]!, db)
-            } else {
-                batches[entry.author]!.hasWaiting = true
-            }
-            stored.insert(entry.hash)
-            if entry.seq <= batches[entry.author]!.highestSeq, try noteFork(of: entry, db) { result.newlyForked.append(entry.author) }
-            batches[entry.author]!.highestSeq = max(batches[entry.author]!.highestSeq, entry.seq)
             messages[entry.author, default: 0] += room == nil ? 0 : 1
-            counts[entry.author, default: 0] += 1
             if let room {
                 let previous = rooms[room] ?? (0, Int64(bitPattern: shown.rawValue))
                 rooms[room] = (previous.count + 1, max(previous.last, Int64(bitPattern: shown.rawValue)))
@@ -112,10 +117,11 @@ extension EntryStore {
             }
         }
         result.fresh = entries.filter { stored.remove($0.hash) != nil }
-        for (author, count) in counts {
+        result.filled = entries.filter { filled.remove($0.hash) != nil }
+        for (author, messageCount) in messages {
             try db.execute(
                 sql: "UPDATE author SET entries = entries + ?, messages = messages + ? WHERE id = ?",
-                arguments: [count, messages[author] ?? 0, author.blob])
+                arguments: [counts[author] ?? 0, messageCount, author.blob])
         }
         for (room, change) in rooms {
             try db.execute(
@@ -137,7 +143,7 @@ extension EntryStore {
                     Int64(profile.tip.seq), Data(profile.tip.hash.bytes),
                 ])
         }
-        for (author, batch) in batches where messages[author] != nil || !batch.completed.isEmpty {
+        for (author, batch) in batches where counts[author] != nil || !batch.completed.isEmpty {
             try db.execute(sql: "DELETE FROM tip WHERE author = ?", arguments: [author.blob])
             for (hash, seq) in batch.tips {
                 try db.execute(sql: "INSERT INTO tip (author, hash, seq) VALUES (?, ?, ?)", arguments: [author.blob, Data(hash.bytes), Int64(seq)])
@@ -145,6 +151,19 @@ extension EntryStore {
             result.tips[author] = batch.tips.map { AuthorTip(seq: $0.value, hash: $0.key) }.sorted()
         }
         return result
+    }
+
+    /// Gives an entry held without its text since it came (a relay dropped it) the text that arrived,
+    /// checked against the signed hash. Text this node dropped itself is not taken back: retention and
+    /// quotas drop only messages' text, and a message that came whole keeps its room, which a message
+    /// that came header-only lacks (its room is in the text). Returns when the held entry is shown.
+    private static func fill(_ entry: Entry, payload: [UInt8], room: String?, _ db: Database) throws -> HybridTimestamp? {
+        try Int64.fetchOne(
+            try db.cachedStatement(sql: """
+                UPDATE entry SET payload = ?, room = ? WHERE author = ? AND hash = ? AND payload IS NULL AND room IS NULL RETURNING sort_ts
+                """),
+            arguments: [Data(payload), room, entry.author.blob, Data(entry.hash.bytes)]
+        ).map { HybridTimestamp(rawValue: UInt64(bitPattern: $0)) }
     }
 
     /// Deletes and edits take effect only on the author's own messages; anyone else's is kept and
