@@ -250,14 +250,16 @@ public actor Node: Service {
 
     /// Entries from peers, already verified. Stores them, tells followers about the new ones and those
     /// whose text came only now, and returns the new tips of their authors.
-    func ingest(_ entries: [Entry]) async throws -> [AuthorID: [AuthorTip]] {
+    /// Stores verified entries from a peer; returns the tips they changed and how many held entries took
+    /// their payload (fetched: asked for, or resent).
+    func ingest(_ entries: [Entry]) async throws -> (tips: [AuthorID: [AuthorTip]], filled: Int) {
         let result = try await store.insert(entries, durable: false)
         let now = WallClock.nowMillis()
         for entry in result.fresh { clock.observe(entry.timestamp, wallMillis: now) }
         // Filled entries were held already: neither a twin's nor a restore's evidence.
         noticeOwnEntries(result)
         committed(result.fresh + result.filled)
-        return result.tips
+        return (result.tips, result.filled.count)
     }
 
     /// Entries of this identity that this daemon did not write. Written before it started: what a

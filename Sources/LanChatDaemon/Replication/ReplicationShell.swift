@@ -203,7 +203,7 @@ actor ReplicationShell: Service {
             let batch = pendingStore
             pendingStore.removeAll(keepingCapacity: true)
             do {
-                replicator.tipsChanged(try await node.ingest(batch))
+                replicator.tipsChanged(try await node.ingest(batch).tips)
             } catch {
                 logger.error("could not store \(batch.count) pushed entries: \(error)")
             }
@@ -345,7 +345,10 @@ extension ReplicationShell: SyncStorage {
     }
 
     func ingest(_ entries: [Entry]) async throws {
-        replicator.tipsChanged(try await node.ingest(entries))
+        let (tips, filled) = try await node.ingest(entries)
+        replicator.tipsChanged(tips)
+        // Counted where the payload is filled: two sessions that fetched the same one count it once.
+        replicator.countTraffic(payloadsFetched: filled)
     }
 
     func missingPayloads(limit: Int) async throws -> [EntryRef] {
@@ -360,7 +363,8 @@ extension ReplicationShell: SyncStorage {
     }
 
     func payloadsFetched(_ refs: [EntryRef]) async throws {
-        replicator.countTraffic(payloadsFetched: try await node.store.payloadsFetched(refs))
+        // Only to stop asking for what the store refused; fetches are counted as they are stored.
+        _ = try await node.store.payloadsFetched(refs)
     }
 }
 
