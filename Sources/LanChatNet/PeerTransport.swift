@@ -69,7 +69,8 @@ public struct PeerTransport: Sendable {
             IdleStateHandler(allTimeout: idleTimeout), CloseWhenIdle(),
             ByteToMessageHandler(FrameDecoder(maxBytes: SyncFrame.maxBytes)))
         try channel.pipeline.syncOperations.addHandler(HandshakeDeadline(limit: idleTimeout), name: handshakeDeadlineName)
-        return try NIOAsyncChannel(wrappingChannelSynchronously: channel)
+        // Finishing the writer half-closes the connection once every frame is written (see `SyncSession`).
+        return try NIOAsyncChannel(wrappingChannelSynchronously: channel, configuration: .init(isOutboundHalfClosureEnabled: true))
     }
 
     /// The handshake on this connection is over: the session's own deadline governs it from now on.

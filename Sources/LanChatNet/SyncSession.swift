@@ -29,6 +29,10 @@ public struct SyncSession: Sendable {
             let (received, more) = try await receive(exchange.inbound, &frames)
             let result = SyncResult(
                 peer: exchange.peer, peerPort: exchange.peerPort, received: received, sent: try await sent, peerHasMore: more)
+            // Closing now would drop frames still queued for the socket (the peer would see the session cut
+            // short). Half-close once they are written, and close when the peer does: it has read them all.
+            outbound.finish()
+            try await frames.peerClosed()
             return (result, frames.bytesRead)
         }
     }
@@ -130,6 +134,11 @@ struct FrameReader {
 
     init(_ iterator: NIOAsyncChannelInboundStream<[UInt8]>.AsyncIterator) {
         self.iterator = iterator
+    }
+
+    /// The peer closed its side after its last frame; a frame instead breaks the protocol.
+    mutating func peerClosed() async throws {
+        guard try await iterator.next() == nil else { throw SyncFailure.protocolViolation("a frame after done") }
     }
 
     mutating func next() async throws -> SyncFrame {
