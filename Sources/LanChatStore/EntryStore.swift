@@ -24,9 +24,9 @@ public final class EntryStore: Sendable {
         config.prepareDatabase { db in
             // A deleted message's text must not linger in freed pages of the file.
             try db.execute(sql: "PRAGMA secure_delete = ON")
-            // Room for the pages one sync batch changes (entries keyed by hash land on scattered pages),
-            // so a batch does not spill to the log before it commits. SQLite takes it only as pages are used.
-            try db.execute(sql: "PRAGMA cache_size = -16384")
+            // Checkpoint every 32 MB of log, not SQLite's 4 MB: one sync batch writes more than 4 MB, and
+            // a checkpoint (with its disk flushes) after nearly every batch held catch-up back. The log file
+            // is cut back to 8 MB after a checkpoint.
             try db.execute(sql: "PRAGMA wal_autocheckpoint = 8192")
             try db.execute(sql: "PRAGMA journal_size_limit = 8388608")
         }
@@ -106,6 +106,10 @@ public final class EntryStore: Sendable {
     private func write<T: Sendable>(durable: Bool, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
         try await pool.writeWithoutTransaction { db in
             try db.execute(sql: durable ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL")
+            // A sync batch changes pages all over the file (entries are keyed by hash): room for them, so it
+            // does not spill to the log before it commits; given back after, so an idle daemon keeps little.
+            if !durable { try db.execute(sql: "PRAGMA cache_size = -16384") }
+            defer { if !durable { try? db.execute(sql: "PRAGMA cache_size = -2000") } }
             var result: T?
             try db.inTransaction {
                 result = try body(db)
