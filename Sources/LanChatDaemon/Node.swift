@@ -249,9 +249,8 @@ public actor Node: Service {
     }
 
     /// Entries from peers, already verified. Stores them, tells followers about the new ones and those
-    /// whose text came only now, and returns the new tips of their authors.
-    /// Stores verified entries from a peer; returns the tips they changed and how many held entries took
-    /// their payload (fetched: asked for, or resent).
+    /// whose text came only now, and returns the new tips of their authors and how many held entries
+    /// took their payload (fetched: asked for, or resent).
     func ingest(_ entries: [Entry]) async throws -> (tips: [AuthorID: [AuthorTip]], filled: Int) {
         let result = try await store.insert(entries, durable: false)
         let now = WallClock.nowMillis()

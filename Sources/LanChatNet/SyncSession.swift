@@ -32,7 +32,7 @@ public struct SyncSession: Sendable {
             // Closing now would drop frames still queued for the socket (the peer would see the session cut
             // short). Half-close once they are written, and close when the peer does: it has read them all.
             outbound.finish()
-            try await frames.peerClosed()
+            await frames.peerClosed()
             return (result, frames.bytesRead)
         }
     }
@@ -136,9 +136,10 @@ struct FrameReader {
         self.iterator = iterator
     }
 
-    /// The peer closed its side after its last frame; a frame instead breaks the protocol.
-    mutating func peerClosed() async throws {
-        guard try await iterator.next() == nil else { throw SyncFailure.protocolViolation("a frame after done") }
+    /// Returns when the peer closes its side, which it does once it has read everything this side sent.
+    /// A stray frame or a reset ends the wait too: the sync is complete either way.
+    mutating func peerClosed() async {
+        _ = try? await iterator.next()
     }
 
     mutating func next() async throws -> SyncFrame {

@@ -62,14 +62,16 @@ extension EntryStore {
             if case .message(let message) = content { room = message.room }
             var shown = shownAt(entry, arrivedMillis: arrivedMillis)
             let complete = try entry.links.allSatisfy { try isComplete(author, $0.hash, in: batches[entry.author]!, db) }
-            if complete, !fitsBound(entry.links.map(\.hash), batches[entry.author]!) {
+            // An entry held already may come again with the text a relay dropped: no bound applies to it.
+            let held = try entry.seq <= batches[entry.author]!.highestSeq && isHeld(author, entry.hash, db)
+            if !held, complete, !fitsBound(entry.links.map(\.hash), batches[entry.author]!) {
                 try db.execute(sql: "UPDATE author SET refused_branches = refused_branches + 1 WHERE id = ?", arguments: [author])
                 result.refusedBranches += 1
                 continue
             }
             // Entries linking what nobody sent are kept (it may come), but not without bound: a peer could
             // otherwise fill the disk with headers that never complete.
-            if !complete, try waitingCount(author, db) >= maxWaitingPerAuthor {
+            if !held, !complete, try waitingCount(author, db) >= maxWaitingPerAuthor {
                 result.refusedWaiting += 1
                 continue
             }
@@ -93,6 +95,12 @@ extension EntryStore {
             }
             if !retracted, try apply(content, of: entry, db) { batches[entry.author]!.hasRetractions = true }
             if isNew {
+                // Came without its text, which nobody deleted: asked of peers (`missingPayloads`). What this
+                // node withholds itself (a deleted message, an edit of one) is not missing.
+                if entry.payload == nil, !retracted {
+                    try db.cachedStatement(sql: "INSERT OR IGNORE INTO payload_missing (author, seq, hash) VALUES (?, ?, ?)")
+                        .execute(arguments: [author, Int64(entry.seq), Data(entry.hash.bytes)])
+                }
                 for link in entry.links {
                     try insertLink.execute([.blob(entry.author.bytes), .blob(link.hash.bytes), .blob(entry.hash.bytes)])
                 }
@@ -200,6 +208,11 @@ extension EntryStore {
 
     private static func waitingCount(_ author: Data, _ db: Database) throws -> Int {
         try Int.fetchOne(try db.cachedStatement(sql: "SELECT COUNT(*) FROM entry WHERE author = ? AND complete = 0"), arguments: [author]) ?? 0
+    }
+
+    private static func isHeld(_ author: Data, _ hash: EntryHash, _ db: Database) throws -> Bool {
+        try Bool.fetchOne(
+            try db.cachedStatement(sql: "SELECT 1 FROM entry WHERE author = ? AND hash = ?"), arguments: [author, Data(hash.bytes)]) != nil
     }
 
     private static func isRetracted(_ author: Data, _ hash: EntryHash, _ db: Database) throws -> Bool {

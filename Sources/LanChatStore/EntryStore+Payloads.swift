@@ -5,18 +5,32 @@ import LanChatCore
 /// Payloads missing without a signed delete (table `payload_missing`, kept by triggers, see `Schema`):
 /// a sync asks a peer for them (`PayloadFetch`), and a peer serves what it holds whole.
 extension EntryStore {
-    /// Up to `limit` entries held without the payload they should have, in author, seq, hash order,
-    /// starting after `cursor` and wrapping round: a caller that passes the last one it got asks for
-    /// the whole backlog over successive calls, also where one peer lacks the first ones too.
+    /// Sessions that may ask for one missing payload. Beyond, nobody is taken to hold it (every relay
+    /// dropped it, or its author never published it): it stays counted as missing but is no longer
+    /// asked for, or a node would sync every `payloadRetry` for ever.
+    public static let maxFetchAsks = 8
+
+    /// Up to `limit` entries held without the payload they should have and asked for fewer than
+    /// `maxFetchAsks` times, in author, seq, hash order, starting after `cursor` and wrapping round: a
+    /// caller that passes the last one it got asks for the whole backlog over successive calls, also
+    /// where one peer lacks the first ones too. Each one returned counts as asked once more.
     public func missingPayloads(after cursor: EntryRef?, limit: Int) async throws -> [EntryRef] {
-        try await pool.read { db in
-            let select = "SELECT author, seq, hash FROM payload_missing"
+        try await pool.write { db in
+            let select = "SELECT author, seq, hash FROM payload_missing WHERE asked < \(Self.maxFetchAsks)"
             let order = "ORDER BY author, seq, hash LIMIT ?"
-            guard let cursor else { return try Self.refs(db, sql: "\(select) \(order)", [limit]) }
-            let position: [any DatabaseValueConvertible] = [cursor.author.blob, Int64(cursor.seq), Data(cursor.hash.bytes)]
-            let after = try Self.refs(db, sql: "\(select) WHERE (author, seq, hash) > (?, ?, ?) \(order)", position + [limit])
-            guard after.count < limit else { return after }
-            return after + (try Self.refs(db, sql: "\(select) WHERE (author, seq, hash) <= (?, ?, ?) \(order)", position + [limit - after.count]))
+            var refs: [EntryRef]
+            if let cursor {
+                let position: [any DatabaseValueConvertible] = [cursor.author.blob, Int64(cursor.seq), Data(cursor.hash.bytes)]
+                refs = try Self.refs(db, sql: "\(select) AND (author, seq, hash) > (?, ?, ?) \(order)", position + [limit])
+                if refs.count < limit {
+                    refs += try Self.refs(db, sql: "\(select) AND (author, seq, hash) <= (?, ?, ?) \(order)", position + [limit - refs.count])
+                }
+            } else {
+                refs = try Self.refs(db, sql: "\(select) \(order)", [limit])
+            }
+            let asked = try db.cachedStatement(sql: "UPDATE payload_missing SET asked = asked + 1 WHERE author = ? AND seq = ? AND hash = ?")
+            for ref in refs { try asked.execute(arguments: [ref.author.blob, Int64(ref.seq), Data(ref.hash.bytes)]) }
+            return refs
         }
     }
 
@@ -35,25 +49,19 @@ extension EntryStore {
         }
     }
 
-    /// These entries came whole from a peer, as asked, and were stored. Returns how many hold their
-    /// payload now. One that still lacks it was refused by the store (its author deleted the message,
-    /// which the text itself revealed: an edit of it): it is not asked for again.
-    public func payloadsFetched(_ refs: [EntryRef]) async throws -> Int {
+    /// A session that asked for these entries whole completed. One that still lacks its payload came and
+    /// was refused by the store (its author deleted the message, which the text itself revealed: an edit
+    /// of it): it is not asked for again. Fetched payloads are counted where they are filled.
+    public func settleFetch(_ refs: [EntryRef]) async throws {
         try await pool.write { db in
-            var filled = 0
             for ref in refs {
-                let held = try Bool.fetchOne(
-                    db, sql: "SELECT payload IS NOT NULL FROM entry WHERE author = ? AND hash = ?",
-                    arguments: [ref.author.blob, Data(ref.hash.bytes)])
-                if held == true {
-                    filled += 1
-                } else {
-                    try db.execute(
-                        sql: "DELETE FROM payload_missing WHERE author = ? AND seq = ? AND hash = ?",
-                        arguments: [ref.author.blob, Int64(ref.seq), Data(ref.hash.bytes)])
-                }
+                try db.execute(
+                    sql: """
+                        DELETE FROM payload_missing WHERE author = ? AND seq = ? AND hash = ?
+                        AND EXISTS (SELECT 1 FROM entry WHERE author = ? AND hash = ? AND payload IS NULL)
+                        """,
+                    arguments: [ref.author.blob, Int64(ref.seq), Data(ref.hash.bytes), ref.author.blob, Data(ref.hash.bytes)])
             }
-            return filled
         }
     }
 

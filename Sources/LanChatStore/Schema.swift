@@ -96,22 +96,19 @@ enum Schema {
         }
         migrator.registerMigration("v2-payload-fetch") { db in
             // Entries stored without their payload although nobody deleted it (it came header-only from a
-            // relay that had dropped it): asked of peers until one sends it. Kept by triggers, so every
-            // path that stores, fills, forgets or retracts an entry keeps it true. What this node drops
-            // itself (a delete, retention, a quota) had its payload, so it never enters. A database from
-            // before counts an entry as missing only where this node never dropped that author's text.
+            // relay that had dropped it): asked of peers until one sends it, or `asked` sessions in a row
+            // found none that held it. The insert adds a row; triggers remove it on every path that fills,
+            // forgets or retracts the entry. What this node drops itself (a delete, retention, a quota) had
+            // its payload, so it never enters. A database from before counts an entry as missing only where
+            // this node never dropped that author's text.
             try db.execute(sql: """
                 CREATE TABLE payload_missing (
                     author BLOB NOT NULL,
                     seq INTEGER NOT NULL,
                     hash BLOB NOT NULL,
+                    asked INTEGER NOT NULL DEFAULT 0,
                     PRIMARY KEY (author, seq, hash)
                 ) WITHOUT ROWID;
-                CREATE TRIGGER payload_missing_stored AFTER INSERT ON entry
-                WHEN NEW.payload IS NULL AND NOT EXISTS (SELECT 1 FROM retraction WHERE author = NEW.author AND target = NEW.hash)
-                BEGIN
-                    INSERT OR IGNORE INTO payload_missing (author, seq, hash) VALUES (NEW.author, NEW.seq, NEW.hash);
-                END;
                 CREATE TRIGGER payload_missing_filled AFTER UPDATE OF payload ON entry WHEN NEW.payload IS NOT NULL
                 BEGIN
                     DELETE FROM payload_missing WHERE author = NEW.author AND seq = NEW.seq AND hash = NEW.hash;

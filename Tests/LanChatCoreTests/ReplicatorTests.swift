@@ -85,6 +85,8 @@ struct ReplicatorTests {
             return
         }
         #expect(instance.deliver(.ack(instance.probe(id: probe.id)), from: peer.id, at: peerAddress, now: 5).syncs == [peerAddress])
+        // An ack that answers no probe of this node opens nothing before the next period.
+        #expect(instance.deliver(.ack(instance.probe(id: probe.id &+ 1)), from: try identity(3).id, at: address(3), now: 6).syncs.isEmpty)
     }
 
     @Test func aFailedSyncMakesALivePeerSuspect() throws {

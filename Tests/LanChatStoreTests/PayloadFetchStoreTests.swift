@@ -7,6 +7,14 @@ import Testing
 /// from a relay), never what this node dropped itself or what its author deleted.
 @Suite("payloads to fetch from peers")
 struct PayloadFetchStoreTests {
+    /// Alice's message, her edit of it, and her delete of it.
+    static func editedThenDeleted() throws -> (message: Entry, edit: Entry, delete: Entry) {
+        let alice = try identity(1)
+        let message = try messageEntry(alice)
+        let edit = entry(alice, after: message, at: 1_500, try .edit(of: message.ref, validating: "edited"))
+        return (message, edit, entry(alice, after: edit, at: 2_000, .delete(target: message.ref)))
+    }
+
     @Test func onlyTextARelayDroppedIsAskedFor() async throws {
         try await withStore { store in
             let (alice, bob) = (try identity(1), try identity(2))
@@ -25,9 +33,9 @@ struct PayloadFetchStoreTests {
             #expect(try await store.missingPayloadCount() == 1)
             #expect(try await store.wholeEntries(log.map(\.ref)) == [log[4]], "only what it holds whole is served")
 
-            _ = try await store.insert([log[2]])
-            #expect(try await store.payloadsFetched([log[2].ref]) == 1)
-            #expect(try await store.missingPayloads(after: nil, limit: 10).isEmpty)
+            #expect(try await store.insert([log[2]]).filled == [log[2]])
+            try await store.settleFetch([log[2].ref])
+            #expect(try await store.missingPayloadCount() == 0)
         }
     }
 
@@ -35,16 +43,13 @@ struct PayloadFetchStoreTests {
     /// (it names the deleted message), and the edit is not asked for again.
     @Test func textTheStoreRefusesIsNotAskedForAgain() async throws {
         try await withStore { store in
-            let alice = try identity(1)
-            let message = try messageEntry(alice)
-            let edit = entry(alice, after: message, at: 1_500, try .edit(of: message.ref, validating: "edited"))
-            let delete = entry(alice, after: edit, at: 2_000, .delete(target: message.ref))
+            let (message, edit, delete) = try Self.editedThenDeleted()
             _ = try await store.insert([message, edit.withoutPayload, delete])
             #expect(try await store.missingPayloads(after: nil, limit: 10) == [edit.ref])
 
-            _ = try await store.insert([edit])
-            #expect(try await store.payloadsFetched([edit.ref]) == 0)
-            #expect(try await store.missingPayloads(after: nil, limit: 10).isEmpty)
+            #expect(try await store.insert([edit]).filled.isEmpty)
+            try await store.settleFetch([edit.ref])
+            #expect(try await store.missingPayloadCount() == 0)
         }
     }
 
@@ -58,6 +63,46 @@ struct PayloadFetchStoreTests {
             #expect(try await store.missingPayloads(after: refs[1], limit: 2) == [refs[2], refs[3]])
             #expect(try await store.missingPayloads(after: refs[3], limit: 2) == [refs[4], refs[0]])
             #expect(try await store.missingPayloads(after: refs[0], limit: 10) == Array(refs[1...]) + [refs[0]])
+        }
+    }
+
+    /// Text nobody holds (every relay dropped it) is asked for in `maxFetchAsks` sessions, then no more:
+    /// it stays counted as missing, but a node does not sync for it for ever.
+    @Test func textNobodyHoldsIsGivenUpAfterItsAsks() async throws {
+        try await withStore { store in
+            let message = try messageEntry(try identity(1))
+            _ = try await store.insert([message.withoutPayload])
+            for _ in 0..<EntryStore.maxFetchAsks {
+                #expect(try await store.missingPayloads(after: nil, limit: 10) == [message.ref])
+            }
+            #expect(try await store.missingPayloads(after: nil, limit: 10).isEmpty)
+            #expect(try await store.missingPayloadCount() == 1)
+        }
+    }
+
+    /// An edit that arrives whole after its message's delete is stored without its text on purpose:
+    /// this node withholds it, so it is not missing.
+    @Test func anEditOfADeletedMessageIsNotMissing() async throws {
+        try await withStore { store in
+            let (message, edit, delete) = try Self.editedThenDeleted()
+            _ = try await store.insert([message, delete])
+            _ = try await store.insert([edit])
+            #expect(try await store.missingPayloadCount() == 0)
+        }
+    }
+
+    /// A held entry that comes again with its text is filled even where its author's log holds as many
+    /// branches as are kept: the bound is for new branches, not for text.
+    @Test func textIsFilledAtTheBranchBound() async throws {
+        try await withStore { store in
+            let alice = try identity(1)
+            let first = try messageEntry(alice)
+            let branches = try (1...SyncVector.maxTipsPerAuthor).map { try messageEntry(alice, after: first, body: "branch \($0)") }
+            _ = try await store.insert([first] + branches.dropLast() + [branches.last!.withoutPayload])
+            let result = try await store.insert([branches.last!])
+            #expect(result.refusedBranches == 0)
+            #expect(result.filled == [branches.last!])
+            #expect(try await store.missingPayloadCount() == 0)
         }
     }
 

@@ -208,15 +208,13 @@ public struct Replicator: Sendable {
             send(.ack(makeProbe(id: probe.id, for: address)), to: address, &out)
             observe(probe, from: address, now: now)
         case .ack(let probe):
-            if let pending = outstanding[probe.id], pending.target == address {
-                outstanding[probe.id] = nil
-                if let origin = pending.onBehalfOf {
-                    send(.indirectAck(probeID: origin.probeID, target: address), to: origin.requester, &out)
-                }
+            let answered = outstanding[probe.id].map { $0.target == address } ?? false
+            if answered, let pending = outstanding.removeValue(forKey: probe.id), let origin = pending.onBehalfOf {
+                send(.indirectAck(probeID: origin.probeID, target: address), to: origin.requester, &out)
             }
             observe(probe, from: address, now: now)
             // A peer this node chose to probe answered: the first sync need not wait for the next period.
-            considerSync(with: address, now: now, &out)
+            if answered { considerSync(with: address, now: now, &out) }
         case .pingRequest(let probeID, let named):
             guard let target = admitted(named, from: address), !selfAddresses.contains(target),
                 outstanding.count < Footprint.maxOutstandingProbes
@@ -515,7 +513,8 @@ public struct Replicator: Sendable {
     }
 
     private mutating func requestSync(with address: PeerAddress, now: UInt64, _ out: inout [Directive]) {
-        guard let record = table[address], !record.syncing else { return }
+        // Also where the record was dropped and learnt again while the peer's inbound sync runs.
+        guard let record = table[address], !record.syncing, !heldByInbound.contains(address) else { return }
         table.update(address) { record in
             record.syncing = true
             record.resyncRequested = false

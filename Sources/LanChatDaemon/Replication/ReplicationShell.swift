@@ -363,8 +363,7 @@ extension ReplicationShell: SyncStorage {
     }
 
     func payloadsFetched(_ refs: [EntryRef]) async throws {
-        // Only to stop asking for what the store refused; fetches are counted as they are stored.
-        _ = try await node.store.payloadsFetched(refs)
+        try await node.store.settleFetch(refs)
     }
 }
 
