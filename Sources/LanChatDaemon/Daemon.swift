@@ -64,7 +64,9 @@ public enum Daemon {
                 facts.forks = (try? await node.forkReport()) ?? ForkReport()
                 return Diagnosis.checks(facts)
             })
-        let control = ControlServer(path: config.socketPath, channel: controlChannel, dispatcher: dispatcher, logger: logger)
+        let control = ControlServer(
+            path: config.socketPath, channel: controlChannel, dispatcher: dispatcher,
+            policy: CallerPolicy(socketPath: config.socketPath, mode: config.socketMode), logger: logger)
 
         // Shutdown runs in reverse order: the node, which commits writes, stops after everything that writes.
         let group = ServiceGroup(

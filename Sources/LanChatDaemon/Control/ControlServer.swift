@@ -13,6 +13,7 @@ struct ControlServer: Service {
     private let path: String
     private let channel: NIOAsyncChannel<NIOAsyncChannel<ControlLine, ByteBuffer>, Never>
     private let dispatcher: ControlDispatcher
+    private let policy: CallerPolicy
     private let logger: Logger
 
     static func bind(path: String, mode: UInt16) async throws -> NIOAsyncChannel<NIOAsyncChannel<ControlLine, ByteBuffer>, Never> {
@@ -32,27 +33,40 @@ struct ControlServer: Service {
 
     init(
         path: String, channel: NIOAsyncChannel<NIOAsyncChannel<ControlLine, ByteBuffer>, Never>,
-        dispatcher: ControlDispatcher, logger: Logger
+        dispatcher: ControlDispatcher, policy: CallerPolicy, logger: Logger
     ) {
         self.path = path
         self.channel = channel
         self.dispatcher = dispatcher
+        self.policy = policy
         self.logger = logger
     }
 
     func run() async throws {
         defer { unlink(path) }
-        try await untilShutdown { [channel, dispatcher, logger] in
+        try await untilShutdown { [channel, dispatcher, policy, logger] in
             try await withThrowingDiscardingTaskGroup { group in
                 try await channel.executeThenClose { inbound in
                     for try await connection in inbound {
                         group.addTask {
+                            guard let caller = await CallerPolicy.caller(of: connection.channel), policy.allows(caller) else {
+                                await Self.refuse(connection, policy: policy, logger: logger)
+                                return
+                            }
                             await Self.serve(connection, dispatcher: dispatcher, logger: logger)
                         }
                     }
                 }
             }
         }
+    }
+
+    /// One line saying why and what to do, then the connection closes, whatever was asked.
+    private static func refuse(_ connection: NIOAsyncChannel<ControlLine, ByteBuffer>, policy: CallerPolicy, logger: Logger) async {
+        let caller = await CallerPolicy.caller(of: connection.channel)
+        let failure = caller.map(policy.refusal(of:)) ?? ControlFailure(.noPermission, "the caller's credentials could not be read")
+        logger.notice("refused a control connection: \(failure.message)")
+        try? await connection.executeThenClose { _, outbound in try await send(ControlResponse(failure), outbound) }
     }
 
     private static func serve(

@@ -1,0 +1,51 @@
+import Foundation
+import LanChatControl
+import Testing
+
+/// The daemon asks the kernel who connected to its control socket and serves only its own user, root
+/// and, where the socket's mode lets its group in, members of that group; anyone else reads one line
+/// naming the fix, also where the socket's mode was loosened by hand. Root: the CLI runs as another
+/// user (`setpriv`); runs with the LAN tests.
+@Suite("control socket callers, as other users", .serialized, .timeLimit(.minutes(1)))
+struct ControlSocketCallerLANTests {
+    private static let nobody = "65534"
+    private static let group = "4242"
+
+    /// `lanchat --socket SOCKET status` as `nobody`, with these extra `setpriv` options.
+    private func statusAsNobody(_ sandbox: Sandbox, groups: [String]) async throws -> ProcessResult {
+        guard geteuid() == 0 else { throw HarnessError("the control socket caller tests need root (they run the CLI as another user): run `make test` as root") }
+        let identity = ["--reuid", Self.nobody, "--regid", Self.nobody] + (groups.isEmpty ? ["--clear-groups"] : ["--groups", groups.joined(separator: ",")])
+        return try await ChildProcess.run(
+            URL(fileURLWithPath: "/usr/bin/setpriv"), identity + [try Binaries.lanchat().path, "--socket", sandbox.socketPath, "status"])
+    }
+
+    @Test("another user is refused by the daemon with the fix, even through a socket whose mode was loosened by hand")
+    func anotherUserIsRefused() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.cleanup() }
+        _ = try await sandbox.startDaemon()
+        // What a careless admin might do: let everyone reach the socket.
+        #expect(chmod(sandbox.root, 0o755) == 0 && chmod(sandbox.socketPath, 0o666) == 0)
+        let refused = try await statusAsNobody(sandbox, groups: [])
+        #expect(refused.status == ClientExitStatus.noPermission.rawValue, "\(refused)")
+        #expect(refused.stderr.contains("uid 65534 may not use this daemon's control socket"), "\(refused)")
+        #expect(refused.stdout.isEmpty)
+        #expect(try await sandbox.lanchat("status").status == 0, "its own user is served")
+    }
+
+    @Test("a member of the socket's group is served (the system service), by a supplementary group too")
+    func aMemberOfTheSocketsGroupIsServed() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.cleanup() }
+        // As under the system unit: the daemon runs with the service's group, which owns the socket's
+        // directory and so the socket.
+        #expect(chown(sandbox.root, 0, gid_t(Self.group)!) == 0 && chmod(sandbox.root, 0o750) == 0)
+        _ = try await sandbox.startDaemon(
+            extraArguments: ["--socket-mode", "0660"], launcher: ["/usr/bin/setpriv", "--regid", Self.group, "--clear-groups"])
+        let member = try await statusAsNobody(sandbox, groups: [Self.group])
+        #expect(member.status == 0, "\(member)")
+        // Not a member: the socket's mode refuses first, and the CLI says so.
+        let stranger = try await statusAsNobody(sandbox, groups: [])
+        #expect(stranger.status == ClientExitStatus.noPermission.rawValue, "\(stranger)")
+    }
+}
