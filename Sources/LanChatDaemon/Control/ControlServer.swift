@@ -8,7 +8,8 @@ import ServiceLifecycle
 
 /// The Unix socket through which `lanchat` acts as this identity. Only its owner (and, for the
 /// system service, the `lanchat` group) may connect: the socket's mode is set right after bind,
-/// inside a runtime directory nobody else can enter.
+/// inside a runtime directory nobody else can enter, and each caller's credentials are checked
+/// (`CallerPolicy`) before anything it sends is read.
 struct ControlServer: Service {
     private let path: String
     private let channel: NIOAsyncChannel<NIOAsyncChannel<ControlLine, ByteBuffer>, Never>
