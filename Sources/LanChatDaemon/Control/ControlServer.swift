@@ -62,12 +62,20 @@ struct ControlServer: Service {
         }
     }
 
-    /// One line saying why and what to do, then the connection closes, whatever was asked.
+    /// One line saying why and what to do, then the connection closes, whatever was asked. The request
+    /// is read first (for a few seconds at most): a client still writing it when the connection closed
+    /// would see a broken pipe instead of the reason.
     private static func refuse(_ connection: NIOAsyncChannel<ControlLine, ByteBuffer>, policy: CallerPolicy, logger: Logger) async {
         let caller = await CallerPolicy.caller(of: connection.channel)
         let failure = caller.map(policy.refusal(of:)) ?? ControlFailure(.noPermission, "the caller's credentials could not be read")
         logger.notice("refused a control connection: \(failure.message)")
-        try? await connection.executeThenClose { _, outbound in try await send(ControlResponse(failure), outbound) }
+        try? await connection.executeThenClose { inbound, outbound in
+            _ = try? await withDeadline(.seconds(2)) {
+                var lines = inbound.makeAsyncIterator()
+                _ = try await lines.next()
+            }
+            try await send(ControlResponse(failure), outbound)
+        }
     }
 
     private static func serve(

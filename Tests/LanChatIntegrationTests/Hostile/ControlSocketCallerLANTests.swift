@@ -15,8 +15,13 @@ struct ControlSocketCallerLANTests {
     private func statusAsNobody(_ sandbox: Sandbox, groups: [String]) async throws -> ProcessResult {
         guard geteuid() == 0 else { throw HarnessError("the control socket caller tests need root (they run the CLI as another user): run `make test` as root") }
         let identity = ["--reuid", Self.nobody, "--regid", Self.nobody] + (groups.isEmpty ? ["--clear-groups"] : ["--groups", groups.joined(separator: ",")])
-        return try await ChildProcess.run(
-            URL(fileURLWithPath: "/usr/bin/setpriv"), identity + [try Binaries.lanchat().path, "--socket", sandbox.socketPath, "status"])
+        // A copy beside the socket: the build directory may sit where only root may enter (/root).
+        let client = "\(sandbox.root)/lanchat"
+        if !FileManager.default.fileExists(atPath: client) {
+            try FileManager.default.copyItem(atPath: try Binaries.lanchat().path, toPath: client)
+            #expect(chmod(client, 0o755) == 0)
+        }
+        return try await ChildProcess.run(URL(fileURLWithPath: "/usr/bin/setpriv"), identity + [client, "--socket", sandbox.socketPath, "status"])
     }
 
     @Test("another user is refused by the daemon with the fix, even through a socket whose mode was loosened by hand")
