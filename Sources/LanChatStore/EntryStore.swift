@@ -24,10 +24,7 @@ public final class EntryStore: Sendable {
         config.prepareDatabase { db in
             // A deleted message's text must not linger in freed pages of the file.
             try db.execute(sql: "PRAGMA secure_delete = ON")
-            // Checkpoint every 32 MB of log, not SQLite's 4 MB: one sync batch writes more than 4 MB, and
-            // a checkpoint (with its disk flushes) after nearly every batch held catch-up back. The log file
-            // is cut back to 8 MB after a checkpoint.
-            try db.execute(sql: "PRAGMA wal_autocheckpoint = 8192")
+            // The log file is cut back to 8 MB after a checkpoint (a bulk write lets it grow, see `write`).
             try db.execute(sql: "PRAGMA journal_size_limit = 8388608")
         }
         pool = try DatabasePool(path: path, configuration: config)
@@ -90,7 +87,8 @@ public final class EntryStore: Sendable {
     public func insert(_ entries: [Entry], durable: Bool = true) async throws -> InsertResult {
         guard !entries.isEmpty else { return InsertResult() }
         let now = WallClock.nowMillis()
-        let result = try await write(durable: durable) { db in try Self.insert(entries, arrivedMillis: now, db) }
+        let bulk = !durable && entries.count >= Self.bulkEntries
+        let result = try await write(durable: durable, bulk: bulk) { db in try Self.insert(entries, arrivedMillis: now, db) }
         if entries.contains(where: { $0.kind == .delete }) { try await purgeLog() }
         return result
     }
@@ -101,15 +99,21 @@ public final class EntryStore: Sendable {
         try await pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
     }
 
+    /// Inserts of at least this many entries (a sync's batches, pushes piled up under load) are bulk writes.
+    static let bulkEntries = 1000
+
     /// One transaction, flushed to disk at commit only when `durable`: the writer connection is
-    /// shared, so each write sets the mode it needs.
-    private func write<T: Sendable>(durable: Bool, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+    /// shared, so each write sets the mode it needs. A `bulk` write changes pages all over the file
+    /// (entries are keyed by hash): it gets room for them, so it does not spill to the log before it
+    /// commits, and a checkpoint only every 32 MB of log instead of SQLite's 4 MB, which a sync batch
+    /// would pass every time (a checkpoint with its disk flushes after nearly every batch held catch-up
+    /// back). Both are given back after it: an idle daemon keeps little memory, and small writes keep
+    /// small checkpoints (the first one after a catch-up takes what the catch-up left in the log).
+    private func write<T: Sendable>(durable: Bool, bulk: Bool = false, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
         try await pool.writeWithoutTransaction { db in
             try db.execute(sql: durable ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL")
-            // A sync batch changes pages all over the file (entries are keyed by hash): room for them, so it
-            // does not spill to the log before it commits; given back after, so an idle daemon keeps little.
-            if !durable { try db.execute(sql: "PRAGMA cache_size = -16384") }
-            defer { if !durable { try? db.execute(sql: "PRAGMA cache_size = -2000") } }
+            if bulk { try db.execute(sql: "PRAGMA cache_size = -16384; PRAGMA wal_autocheckpoint = 8192") }
+            defer { if bulk { try? db.execute(sql: "PRAGMA cache_size = -2000; PRAGMA wal_autocheckpoint = 1000") } }
             var result: T?
             try db.inTransaction {
                 result = try body(db)
