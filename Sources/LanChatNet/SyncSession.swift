@@ -117,7 +117,7 @@ public struct SyncSession: Sendable {
                         }
                         group.addTask { try await storage.ingest(batch) }
                         storing = true
-                    case .fetched(let refs): try await storage.payloadsFetched(refs)
+                    case .fetched(let refs): try await storage.settleFetch(refs)
                     case .finished(let received, let more): return (received, more)
                     case .fail(let failure): throw failure
                     }

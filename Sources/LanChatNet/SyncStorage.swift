@@ -19,6 +19,6 @@ public protocol SyncStorage: Sendable {
     func missingPayloads(limit: Int) async throws -> [EntryRef]
     /// Of these entries, the ones held with their payload.
     func wholeEntries(_ refs: [EntryRef]) async throws -> [Entry]
-    /// These entries came whole as asked and were stored: which payloads does the store hold now.
-    func payloadsFetched(_ refs: [EntryRef]) async throws
+    /// The session that asked for these entries whole completed: stop asking for any the store refused.
+    func settleFetch(_ refs: [EntryRef]) async throws
 }

@@ -15,7 +15,8 @@ extension EntryStore {
     /// caller that passes the last one it got asks for the whole backlog over successive calls, also
     /// where one peer lacks the first ones too. Each one returned counts as asked once more.
     public func missingPayloads(after cursor: EntryRef?, limit: Int) async throws -> [EntryRef] {
-        try await pool.write { db in
+        // Read first: nearly always nothing is missing, and a sync's start need not wait for the writer.
+        let refs = try await pool.read { db in
             let select = "SELECT author, seq, hash FROM payload_missing WHERE asked < \(Self.maxFetchAsks)"
             let order = "ORDER BY author, seq, hash LIMIT ?"
             var refs: [EntryRef]
@@ -28,10 +29,14 @@ extension EntryStore {
             } else {
                 refs = try Self.refs(db, sql: "\(select) \(order)", [limit])
             }
-            let asked = try db.cachedStatement(sql: "UPDATE payload_missing SET asked = asked + 1 WHERE author = ? AND seq = ? AND hash = ?")
-            for ref in refs { try asked.execute(arguments: [ref.author.blob, Int64(ref.seq), Data(ref.hash.bytes)]) }
             return refs
         }
+        guard !refs.isEmpty else { return [] }
+        try await pool.write { db in
+            let asked = try db.cachedStatement(sql: "UPDATE payload_missing SET asked = asked + 1 WHERE author = ? AND seq = ? AND hash = ?")
+            for ref in refs { try asked.execute(arguments: [ref.author.blob, Int64(ref.seq), Data(ref.hash.bytes)]) }
+        }
+        return refs
     }
 
     /// How many entries are held without the payload they should have.

@@ -194,14 +194,7 @@ public struct SyncHandshake: Sendable {
         // (the merge alone would not complete there).
         let unheld = asked.filter { _, tips in tips.contains { !held.contains($0.hash) } }.keys
         let differing = negotiation.forkedHere.filter { (mine.tips[$0] ?? []) != (theirs.tips[$0] ?? []) }
-        let forked = Set(unheld).union(differing).sorted()
-        guard !forked.isEmpty else {
-            negotiation.myForks = Checkpoints()
-            return [.send(.forks(Checkpoints()))] + advance(negotiation)
-        }
-        negotiation.asked = .checkpoints
-        state = .negotiating(negotiation)
-        return [.readCheckpoints(forked)]
+        return readCheckpoints(of: Set(unheld).union(differing).sorted(), for: .checkpoints, negotiation)
     }
 
     public mutating func checkpointsRead(_ checkpoints: Checkpoints) -> [Action] {
@@ -218,6 +211,15 @@ public struct SyncHandshake: Sendable {
     public mutating func forkPointsFound(_ points: [AuthorID: UInt64]) -> [Action] {
         guard case .negotiating(let negotiation) = state, case .forkPoints? = negotiation.asked else { return [] }
         return establish(negotiation, forkPoints: points)
+    }
+
+    /// Asks the store for these authors' checkpoints, to send in a `forks` frame; with no author to ask
+    /// about, answers at once with none.
+    private mutating func readCheckpoints(of authors: [AuthorID], for question: Question, _ negotiation: Negotiation) -> [Action] {
+        var negotiation = negotiation
+        negotiation.asked = question
+        state = .negotiating(negotiation)
+        return authors.isEmpty ? checkpointsRead(Checkpoints()) : [.readCheckpoints(authors)]
     }
 
     /// Takes the negotiation as far as what is known allows.
@@ -244,13 +246,7 @@ public struct SyncHandshake: Sendable {
         guard negotiation.myReply != nil else {
             // Authors only the peer found forked: it needs this node's checkpoints of them too.
             let onlyTheirs = theirForks.positions.keys.filter { myForks.positions[$0] == nil }.sorted()
-            guard !onlyTheirs.isEmpty else {
-                negotiation.myReply = Checkpoints()
-                return [.send(.forks(Checkpoints()))] + advance(negotiation)
-            }
-            negotiation.asked = .reply
-            state = .negotiating(negotiation)
-            return [.readCheckpoints(onlyTheirs)]
+            return readCheckpoints(of: onlyTheirs, for: .reply, negotiation)
         }
         guard let theirReply = negotiation.theirReply else { return [] }
         // For every forked author: from each of this node's tips the peer does not have as a tip, down

@@ -50,8 +50,11 @@ struct ControlServer: Service {
                 try await channel.executeThenClose { inbound in
                     for try await connection in inbound {
                         group.addTask {
-                            guard let caller = await CallerPolicy.caller(of: connection.channel), policy.allows(caller) else {
-                                await Self.refuse(connection, policy: policy, logger: logger)
+                            let caller = await CallerPolicy.caller(of: connection.channel)
+                            guard let caller, policy.allows(caller) else {
+                                let failure = caller.map(policy.refusal(of:))
+                                    ?? ControlFailure(.noPermission, "the caller's credentials could not be read")
+                                await Self.refuse(connection, failure, logger: logger)
                                 return
                             }
                             await Self.serve(connection, dispatcher: dispatcher, logger: logger)
@@ -65,9 +68,7 @@ struct ControlServer: Service {
     /// One line saying why and what to do, then the connection closes, whatever was asked. The request
     /// is read first (for a few seconds at most): a client still writing it when the connection closed
     /// would see a broken pipe instead of the reason.
-    private static func refuse(_ connection: NIOAsyncChannel<ControlLine, ByteBuffer>, policy: CallerPolicy, logger: Logger) async {
-        let caller = await CallerPolicy.caller(of: connection.channel)
-        let failure = caller.map(policy.refusal(of:)) ?? ControlFailure(.noPermission, "the caller's credentials could not be read")
+    private static func refuse(_ connection: NIOAsyncChannel<ControlLine, ByteBuffer>, _ failure: ControlFailure, logger: Logger) async {
         logger.notice("refused a control connection: \(failure.message)")
         try? await connection.executeThenClose { inbound, outbound in
             _ = try? await withDeadline(.seconds(2)) {
