@@ -50,6 +50,9 @@ public enum HumanFormat {
             "id:       \(status.id)",
             "version:  \(status.version)",
             "network:  \(status.network) (port \(status.port))",
+            "access:   " + (status.networkKeys.isEmpty
+                ? "open: anyone on this LAN can join and read (close it with a network key: lanchat keygen)"
+                : "closed by network key " + status.networkKeys.map { $0.fingerprint + ($0.sending ? " (sends)" : " (opens)") }.joined(separator: ", ")),
             "mdns:     \(status.mdns)",
             "entries:  \(status.entries) from \(status.authors) authors in \(status.rooms) rooms",
             "peers:    \(status.peers) ("

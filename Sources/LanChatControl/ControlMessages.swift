@@ -267,6 +267,8 @@ public struct StatusInfo: Codable, Sendable, Equatable {
         public var entriesSyncedOut: UInt64 = 0
         public var syncBytesIn: UInt64 = 0
         public var payloadsFetched: UInt64 = 0
+        public var unauthenticated: UInt64 = 0
+        public var replayed: UInt64 = 0
 
         public init() {}
 
@@ -277,9 +279,9 @@ public struct StatusInfo: Codable, Sendable, Equatable {
             ("entriesSyncedIn", \.entriesSyncedIn), ("entriesSyncedOut", \.entriesSyncedOut),
             ("inboundSyncs", \.inboundSyncs), ("inboundSyncsRefused", \.inboundSyncsRefused),
             ("otherNetwork", \.otherNetwork), ("otherVersion", \.otherVersion), ("payloadsFetched", \.payloadsFetched), ("pushesOut", \.pushesOut),
-            ("rateLimited", \.rateLimited),
+            ("rateLimited", \.rateLimited), ("replayed", \.replayed),
             ("sendErrors", \.sendErrors), ("syncBytesIn", \.syncBytesIn), ("syncsCompleted", \.syncsCompleted), ("syncsFailed", \.syncsFailed),
-            ("syncsStarted", \.syncsStarted),
+            ("syncsStarted", \.syncsStarted), ("unauthenticated", \.unauthenticated),
         ]
     }
 
@@ -296,14 +298,17 @@ public struct StatusInfo: Codable, Sendable, Equatable {
     public var uptimeSeconds: Double
     public var mdns: MDNSState
     public var counters: Counters
+    /// The network keys this node holds, the one it seals with first; none on an open network.
+    public var networkKeys: [NetworkKeyInfo]
     public var forks: ForkReport
     public var storage: StorageReport
 
     public init(
         id: String, name: String, version: String, network: String, port: Int, entries: Int, authors: Int,
         rooms: Int, peersByState: PeersByState, uptimeSeconds: Double, mdns: MDNSState, counters: Counters,
-        forks: ForkReport = ForkReport(), storage: StorageReport = StorageReport()
+        networkKeys: [NetworkKeyInfo] = [], forks: ForkReport = ForkReport(), storage: StorageReport = StorageReport()
     ) {
+        self.networkKeys = networkKeys
         self.forks = forks
         self.storage = storage
         self.id = id
@@ -319,6 +324,18 @@ public struct StatusInfo: Codable, Sendable, Equatable {
         self.uptimeSeconds = uptimeSeconds
         self.mdns = mdns
         self.counters = counters
+    }
+}
+
+/// A network key, by its fingerprint (never the key).
+public struct NetworkKeyInfo: Codable, Sendable, Equatable {
+    public var fingerprint: String
+    /// This node seals with it; it opens with every key it holds.
+    public var sending: Bool
+
+    public init(fingerprint: String, sending: Bool) {
+        self.fingerprint = fingerprint
+        self.sending = sending
     }
 }
 

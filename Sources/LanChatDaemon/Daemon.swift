@@ -15,6 +15,7 @@ public enum Daemon {
         DaemonLogHandler.bootstrap(level: config.logLevel)
         let logger = Logger(label: "lanchatd")
 
+        let keys = try NetworkKeyFile.load(config.networkKeyFiles)
         let state = try StateDirectory(path: config.stateDirectory)
         defer { state.releaseLock() }
         let (identity, created) = try state.loadOrCreateIdentity()
@@ -39,17 +40,22 @@ public enum Daemon {
             throw DaemonError.configuration("cannot listen on \(config.bindAddress):\(config.port) (UDP and TCP): \(error)")
         }
         let replication = try await ReplicationShell(
-            node: node, transport: transport, configuration: ReplicationConfiguration(network: config.network), logger: logger)
+            node: node, transport: transport, configuration: ReplicationConfiguration(network: config.network), keys: keys,
+            logger: logger)
         await replication.addPeers(config.peers, source: .configured)
         await replication.addPeers(remembered.map(\.description), source: .remembered)
 
         var services: [any Service] = [replication]
         let discovery = config.mdnsEnabled
-            ? ServiceDiscovery(advert: ServiceAdvert(network: config.network, id: identity.id), port: transport.port, displayName: name)
+            ? ServiceDiscovery(
+                advert: keys.map { ServiceAdvert(key: $0.sending.fingerprint) } ?? ServiceAdvert(network: config.network, id: identity.id),
+                port: transport.port, displayName: name)
             : nil
         if let discovery {
             await node.onOwnRename { discovery.rename(to: $0) }
-            services.append(DiscoveryService(discovery: discovery, replication: replication, network: config.network, logger: logger))
+            services.append(DiscoveryService(
+                discovery: discovery, replication: replication, network: config.network,
+                keys: Set((keys?.accepted ?? []).map(\.fingerprint)), logger: logger))
         }
 
         let socketDirectory = (config.socketPath as NSString).deletingLastPathComponent

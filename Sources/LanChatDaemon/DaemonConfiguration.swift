@@ -1,3 +1,4 @@
+import Foundation
 import LanChatControl
 import LanChatCore
 import Logging
@@ -18,12 +19,16 @@ public struct DaemonConfiguration: Sendable, Equatable {
     /// Beyond this much message text from one author, that author's oldest is dropped.
     public var authorQuotaBytes: Int
     public static let defaultAuthorQuotaMB = 64
+    /// Files holding the network keys (`NetworkKeyFile`); none: an open network.
+    public var networkKeyFiles: [String]
 
     public init(
         stateDirectory: String, socketPath: String, socketMode: UInt16 = 0o600, port: Int = 7420,
         bindAddress: String = "0.0.0.0", peers: [String] = [], mdnsEnabled: Bool = true, network: String = "lanchat",
-        logLevel: Logger.Level = .info, retainDays: Int? = nil, authorQuotaBytes: Int = defaultAuthorQuotaMB << 20
+        logLevel: Logger.Level = .info, retainDays: Int? = nil, authorQuotaBytes: Int = defaultAuthorQuotaMB << 20,
+        networkKeyFiles: [String] = []
     ) {
+        self.networkKeyFiles = networkKeyFiles
         self.retainDays = retainDays
         self.authorQuotaBytes = authorQuotaBytes
         self.stateDirectory = stateDirectory
@@ -52,12 +57,14 @@ public struct DaemonOptions: Sendable, Equatable {
     public var logLevel: String?
     public var retainDays: Int?
     public var authorQuotaMB: Int?
+    public var networkKeyFiles: [String]
 
     public init(
         stateDirectory: String? = nil, socket: String? = nil, socketMode: String? = nil, port: Int? = nil,
         bind: String? = nil, peers: [String] = [], noMDNS: Bool = false, network: String? = nil, logLevel: String? = nil,
-        retainDays: Int? = nil, authorQuotaMB: Int? = nil
+        retainDays: Int? = nil, authorQuotaMB: Int? = nil, networkKeyFiles: [String] = []
     ) {
+        self.networkKeyFiles = networkKeyFiles
         self.retainDays = retainDays
         self.authorQuotaMB = authorQuotaMB
         self.stateDirectory = stateDirectory
@@ -75,7 +82,7 @@ public struct DaemonOptions: Sendable, Equatable {
     public static let environmentVariables = [
         "LANCHAT_STATE_DIR", "LANCHAT_SOCKET", "LANCHAT_SOCKET_MODE", "LANCHAT_PORT", "LANCHAT_BIND",
         "LANCHAT_PEERS (comma separated)", "LANCHAT_NO_MDNS=1", "LANCHAT_NETWORK", "LANCHAT_LOG_LEVEL",
-        "LANCHAT_RETAIN_DAYS", "LANCHAT_AUTHOR_QUOTA_MB",
+        "LANCHAT_RETAIN_DAYS", "LANCHAT_AUTHOR_QUOTA_MB", "LANCHAT_NETWORK_KEY_FILE (comma separated)",
     ]
 
     /// Flag, else environment, else default. An invalid value is reported with where it came from.
@@ -122,6 +129,11 @@ public struct DaemonOptions: Sendable, Equatable {
             throw .configuration("\(peers.source): '\(candidate)' is not HOST:PORT")
         }
 
+        var keyFiles = networkKeyFiles
+        if keyFiles.isEmpty, let text = environment["LANCHAT_NETWORK_KEY_FILE"] {
+            keyFiles = text.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        }
+
         var mdnsEnabled = true
         if noMDNS {
             mdnsEnabled = false
@@ -147,7 +159,7 @@ public struct DaemonOptions: Sendable, Equatable {
             ).value,
             socketMode: socketMode, port: port.value, bindAddress: pick(bind, "--bind", "LANCHAT_BIND", default: "0.0.0.0").value,
             peers: peers.list, mdnsEnabled: mdnsEnabled, network: network.value, logLevel: logLevel, retainDays: retainDays,
-            authorQuotaBytes: quota << 20)
+            authorQuotaBytes: quota << 20, networkKeyFiles: keyFiles)
     }
 
     /// A whole number of at least 1 from the flag, else the variable; nil if neither is given.

@@ -363,7 +363,7 @@ public actor Node: Service {
             network: network.name, port: network.port, entries: try await store.entryCount(),
             authors: try await store.authors().count, rooms: try await store.rooms().count,
             peersByState: network.peersByState, uptimeSeconds: Date().timeIntervalSince(startedAt), mdns: network.mdns,
-            counters: network.counters, forks: try await forkReport(),
+            counters: network.counters, networkKeys: network.keys, forks: try await forkReport(),
             storage: StorageReport(
                 retainDays: limits.retainDays, authorQuotaBytes: limits.authorQuotaBytes, payloadsDropped: try await store.payloadsDropped(),
                 payloadsMissing: try await store.missingPayloadCount()))
@@ -421,6 +421,7 @@ struct NetworkStatus: Sendable {
     var peersByState: StatusInfo.PeersByState
     var mdns: MDNSState
     var counters: StatusInfo.Counters
+    var keys: [NetworkKeyInfo]
 }
 
 

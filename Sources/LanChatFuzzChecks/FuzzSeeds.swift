@@ -107,6 +107,7 @@ public enum FuzzSeeds {
     static let challenge: [UInt8] = (0..<UInt8(HandshakeTranscript.challengeBytes)).map { $0 &* 37 &+ 11 }
     static let token: [UInt8] = (0..<UInt8(HandshakeTranscript.tokenBytes)).map { $0 &* 53 &+ 7 }
     static let versions = HandshakeTranscript.Versions(initiator: [2], responder: [2])
+    static let binding = ConnectionBinding(responder: PeerAddress(host: "10.0.0.2", port: 7420))!
 
     static func tip(_ entry: Entry) -> AuthorTip { entry.tip }
 
@@ -151,13 +152,14 @@ public enum FuzzSeeds {
                     sender: bob.id, challenge: challenge.reversed(), token: token.reversed(),
                     signature: HandshakeTranscript.sign(
                         bob, role: .responder, network: "lanchat", challenge: challenge, other: alice.id, token: token.reversed(),
-                        versions: versions)))
+                        versions: versions, binding: binding)))
         ),
         ("hello-reply-version-3", .helloReply(versions: [3], nil)),
         (
             "proof",
             .proof(signature: HandshakeTranscript.sign(
-                alice, role: .initiator, network: "lanchat", challenge: challenge.reversed(), other: bob.id, token: token, versions: versions))
+                alice, role: .initiator, network: "lanchat", challenge: challenge.reversed(), other: bob.id, token: token, versions: versions,
+                binding: binding))
         ),
         ("vector-empty", .vector(vectors[0].vector)),
         ("vector-three-authors", .vector(vectors[2].vector)),

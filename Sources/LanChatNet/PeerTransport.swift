@@ -67,7 +67,7 @@ public struct PeerTransport: Sendable {
     private static func framed(_ channel: any Channel) throws -> NIOAsyncChannel<[UInt8], ByteBuffer> {
         try channel.pipeline.syncOperations.addHandlers(
             IdleStateHandler(allTimeout: idleTimeout), CloseWhenIdle(),
-            ByteToMessageHandler(FrameDecoder(maxBytes: SyncFrame.maxBytes)))
+            ByteToMessageHandler(FrameDecoder()))
         try channel.pipeline.syncOperations.addHandler(HandshakeDeadline(limit: idleTimeout), name: handshakeDeadlineName)
         // Finishing the writer half-closes the connection once every frame is written (see `SyncSession`).
         return try NIOAsyncChannel(wrappingChannelSynchronously: channel, configuration: .init(isOutboundHalfClosureEnabled: true))

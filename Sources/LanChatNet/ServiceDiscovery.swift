@@ -24,6 +24,8 @@ public final class ServiceDiscovery: @unchecked Sendable {
     private let advert: ServiceAdvert
     private let port: UInt16
     private var displayName: String
+    /// A closed network's instance name (`ServiceAdvert.opaqueInstanceName()`), drawn once per start.
+    private let opaqueName = ServiceAdvert.opaqueInstanceName()
     private var registration: DNSServiceOperation?
     private var browse: DNSServiceOperation?
     private var resolving: [String: Lookup] = [:]
@@ -77,9 +79,14 @@ public final class ServiceDiscovery: @unchecked Sendable {
     public func snapshot() -> Snapshot {
         queue.sync {
             Snapshot(
-                state: currentState, announcedAs: ServiceAdvert.instanceName(displayName: displayName, id: advert.id),
+                state: currentState, announcedAs: instanceName,
                 seesItself: seesItself, services: visible.sorted { $0.key < $1.key }.map { ($0.key, $0.value.0, $0.value.1) })
         }
+    }
+
+    /// What this node announces itself as: its name on an open network, nothing on a closed one.
+    private var instanceName: String {
+        advert.id.map { ServiceAdvert.instanceName(displayName: displayName, id: $0) } ?? opaqueName
     }
 
     public func start() {
@@ -90,6 +97,7 @@ public final class ServiceDiscovery: @unchecked Sendable {
         queue.async {
             guard name != self.displayName else { return }
             self.displayName = name
+            guard self.advert.id != nil else { return }
             guard self.registration != nil else { return }
             self.registration?.cancel()
             self.registration = nil
@@ -120,7 +128,7 @@ public final class ServiceDiscovery: @unchecked Sendable {
     private func register() -> DNSServiceErrorType? {
         var ref: DNSServiceRef?
         let txt = advert.txtRecord
-        let name = ServiceAdvert.instanceName(displayName: displayName, id: advert.id)
+        let name = instanceName
         let context = Unmanaged.passUnretained(self).toOpaque()
         let status = txt.withUnsafeBytes { buffer in
             DNSServiceRegister(
@@ -193,8 +201,11 @@ public final class ServiceDiscovery: @unchecked Sendable {
             resolveOperation?.cancel()
             withExtendedLifetime(lookup) {}
         }
-        guard let advert = ServiceAdvert(txtRecord: txt), advert.id != self.advert.id else {
-            if ServiceAdvert(txtRecord: txt)?.id == self.advert.id { seesItself = true }
+        // Itself: by its ID on an open network, by its opaque instance name on a closed one.
+        let advert = ServiceAdvert(txtRecord: txt)
+        let itself = lookup.instance == instanceName || (advert?.id != nil && advert?.id == self.advert.id)
+        guard let advert, !itself else {
+            if itself { seesItself = true }
             resolving[lookup.instance] = nil
             return
         }

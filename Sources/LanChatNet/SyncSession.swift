@@ -7,10 +7,15 @@ import NIOCore
 public struct SyncSession: Sendable {
     let storage: any SyncStorage
     let channel: NIOAsyncChannel<[UInt8], ByteBuffer>
+    let keys: NetworkKeyRing?
+    let network: String
 
-    public init(storage: any SyncStorage, channel: NIOAsyncChannel<[UInt8], ByteBuffer>) {
+    /// `keys`: the network keys on a closed network: every frame both ways is sealed (`StreamSealer`).
+    public init(storage: any SyncStorage, channel: NIOAsyncChannel<[UInt8], ByteBuffer>, keys: NetworkKeyRing?, network: String) {
         self.storage = storage
         self.channel = channel
+        self.keys = keys
+        self.network = network
     }
 
     /// Runs the session to its end; throws a `SyncFailure` (or the transport's error) if it does not complete.
@@ -20,12 +25,14 @@ public struct SyncSession: Sendable {
         _ opening: SyncHandshake, established: @Sendable (_ peer: AuthorID, _ peerPort: UInt16) async -> Void = { _, _ in }
     ) async throws -> (result: SyncResult, bytesReceived: Int) {
         try await channel.executeThenClose { inbound, outbound in
-            var frames = FrameReader(inbound.makeAsyncIterator())
-            let exchange = try await open(opening, &frames, outbound)
+            var frames = FrameReader(inbound.makeAsyncIterator(), gate: StreamGate(ring: keys, network: network))
+            var writer = FrameWriter(sealer: keys.map { StreamSealer(ring: $0, network: network) })
+            if let preamble = writer.preamble { try await outbound.write(preamble) }
+            let exchange = try await open(opening, &frames, &writer, outbound)
             await PeerTransport.handshakeCompleted(on: channel)
             await established(exchange.peer, exchange.peerPort)
             // Both halves at once: neither side's sending may wait on the other's reading.
-            async let sent = Self.send(exchange.outbound, storage: storage, outbound)
+            async let sent = Self.send(exchange.outbound, storage: storage, writer, outbound)
             let (received, more) = try await receive(exchange.inbound, &frames)
             let result = SyncResult(
                 peer: exchange.peer, peerPort: exchange.peerPort, received: received, sent: try await sent, peerHasMore: more)
@@ -38,14 +45,16 @@ public struct SyncSession: Sendable {
     }
 
     private func open(
-        _ opening: SyncHandshake, _ frames: inout FrameReader, _ outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>
+        _ opening: SyncHandshake, _ frames: inout FrameReader, _ writer: inout FrameWriter,
+        _ outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>
     ) async throws -> SyncExchange {
         var handshake = opening
         var actions = handshake.start()
+        var first = true
         while true {
             while !actions.isEmpty {
                 switch actions.removeFirst() {
-                case .send(let frame): try await outbound.write(ByteBuffer(frame: frame))
+                case .send(let frame): try await outbound.write(writer.buffer(frame))
                 case .readVector:
                     actions += handshake.vectorRead(
                         try await storage.syncVector(), forked: try await storage.forkedAuthors(),
@@ -57,17 +66,22 @@ public struct SyncSession: Sendable {
                 case .fail(let failure): throw failure
                 }
             }
-            actions = handshake.receive(try await frames.next())
+            let frame = try await frames.next()
+            // The peer's preamble came before its first frame: both keys are known, and the proofs bind them.
+            if first, let mine = writer.key, let theirs = frames.peerKey { handshake.sealed(mine: mine, theirs: theirs) }
+            first = false
+            actions = handshake.receive(frame)
         }
     }
 
     /// The frames of one read are written while the next read runs: a catch-up is not held up by the
     /// sender's store, and at most two reads' worth of entries are in memory.
     private static func send(
-        _ half: SyncOutbound, storage: any SyncStorage, _ outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>
+        _ half: SyncOutbound, storage: any SyncStorage, _ writer: FrameWriter, _ outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>
     ) async throws -> Int {
         try await withThrowingTaskGroup(of: Void.self) { group in
             var half = half
+            var writer = writer
             var writing = false
             while true {
                 var frames: [SyncFrame] = []
@@ -76,10 +90,11 @@ public struct SyncSession: Sendable {
                     frames.append(frame)
                     step = half.next()
                 }
-                // In order: these follow the frames still being written.
+                // Sealed here, in order; written in order too: these follow the frames still being written.
+                let buffers = frames.map { writer.buffer($0) }
                 if writing { try await group.next() }
-                group.addTask { [frames] in
-                    for frame in frames { try await outbound.write(ByteBuffer(frame: frame)) }
+                group.addTask {
+                    for buffer in buffers { try await outbound.write(buffer) }
                 }
                 writing = true
                 switch step {
@@ -127,14 +142,18 @@ public struct SyncSession: Sendable {
     }
 }
 
-/// Reads decoded frames from a connection.
+/// Reads frames from a connection: opened (on a closed network) and decoded.
 struct FrameReader {
     private var iterator: NIOAsyncChannelInboundStream<[UInt8]>.AsyncIterator
+    private var gate: StreamGate
     private(set) var bytesRead = 0
 
-    init(_ iterator: NIOAsyncChannelInboundStream<[UInt8]>.AsyncIterator) {
+    init(_ iterator: NIOAsyncChannelInboundStream<[UInt8]>.AsyncIterator, gate: StreamGate) {
         self.iterator = iterator
+        self.gate = gate
     }
+
+    var peerKey: KeyFingerprint? { gate.peerKey }
 
     /// Returns when the peer closes its side, which it does once it has read everything this side sent.
     /// A stray frame or a reset ends the wait too: the sync is complete either way.
@@ -143,12 +162,21 @@ struct FrameReader {
     }
 
     mutating func next() async throws -> SyncFrame {
-        guard let bytes = try await iterator.next() else { throw SyncFailure.closed }
-        bytesRead += 4 + bytes.count
-        do {
-            return try SyncFrame.decode(bytes)
-        } catch {
-            throw SyncFailure.protocolViolation("bad frame: \(error)")
+        while true {
+            guard let sealed = try await iterator.next() else { throw SyncFailure.closed }
+            bytesRead += 4 + sealed.count
+            let opened: [UInt8]?
+            do {
+                opened = try gate.open(sealed)
+            } catch {
+                throw SyncFailure.unauthenticated(error)
+            }
+            guard let bytes = opened else { continue }
+            do {
+                return try SyncFrame.decode(bytes)
+            } catch {
+                throw SyncFailure.protocolViolation("bad frame: \(error)")
+            }
         }
     }
 }

@@ -27,8 +27,9 @@ extension Simulation {
             reset(id, timedOut: false)
             return
         }
-        let responding = handshake(.responder, at: responder)
-        let initiating = handshake(.initiator(expecting: nil), at: connection.initiator.node)
+        // No relays here: both ends see the responder at the address dialled.
+        let responding = handshake(.responder, at: responder, reached: connection.responderAddress)
+        let initiating = handshake(.initiator(expecting: nil), at: connection.initiator.node, reached: connection.responderAddress)
         connections[id]?.responder = .init(node: responder, incarnation: nodes[responder].incarnation, handshake: responding)
         connections[id]?.initiator.handshake = initiating
         schedule(.syncDeadline(connection: id), at: now + configuration.sync.sessionTimeout)
@@ -38,10 +39,11 @@ extension Simulation {
         }
     }
 
-    private mutating func handshake(_ role: SyncHandshake.Role, at node: Int) -> SyncHandshake {
+    private mutating func handshake(_ role: SyncHandshake.Role, at node: Int, reached responder: PeerAddress) -> SyncHandshake {
         SyncHandshake(
             role: role, identity: nodes[node].identity, network: configuration.network, listenPort: Self.port,
-            configuration: configuration.sync, challenge: random.bytes32(), token: nodes[node].token)
+            configuration: configuration.sync, challenge: random.bytes32(), token: nodes[node].token,
+            binding: ConnectionBinding(responder: responder)!)
     }
 
     private func isCurrent(_ end: SimulatedConnection.End) -> Bool {

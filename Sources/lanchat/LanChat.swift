@@ -51,7 +51,7 @@ struct Root: ParsableCommand {
         commandName: "lanchat",
         abstract: "Chat with everyone on your office network, through the local lanchatd.",
         discussion: "Exit status: 0 ok, 1 failure (or doctor found a problem), 2 bad argument or request, 3 daemon not running, 4 no permission, 5 not found, 6 busy (try again later).",
-        subcommands: [Send.self, Edit.self, Delete.self, History.self, Follow.self, Name.self, WhoAmI.self, Who.self, Rooms.self, Status.self, Peers.self, Doctor.self])
+        subcommands: [Send.self, Edit.self, Delete.self, History.self, Follow.self, Name.self, WhoAmI.self, Who.self, Rooms.self, Status.self, Peers.self, Doctor.self, Keygen.self])
 }
 
 struct Send: ParsableCommand {
@@ -157,4 +157,12 @@ struct Doctor: ParsableCommand {
     @OptionGroup var options: Options
 
     func run() throws { try options.run(.doctor) }
+}
+
+struct Keygen: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Print a new random network key: give the same key file to every lanchatd (--network-key-file) to close the network.",
+        discussion: "Example: (umask 077; lanchat keygen > network.key). Without a key, anyone on the LAN can join and read.")
+
+    func run() throws { print(NetworkKeyText.generate()) }
 }

@@ -24,6 +24,9 @@ struct LanChatD: AsyncParsableCommand {
     @Option(help: "trace, debug, info, notice, warning, error or critical.") var logLevel: String?
     @Option(help: "Drop messages' text this many days after it arrived (default: keep it).") var retainDays: Int?
     @Option(help: "Message text kept per author, in MB, beyond which the oldest is dropped (default 64).") var authorQuotaMb: Int?
+    @Option(
+        help: "A file of network keys (make one with `lanchat keygen`): the network is closed to nodes without one. Repeatable; the first key sends, all open.")
+    var networkKeyFile: [String] = []
 
     /// ArgumentParser's own `main` exits 64 on a bad option; lanchatd, like lanchat, exits 2 with one line.
     static func main() async {
@@ -44,7 +47,8 @@ struct LanChatD: AsyncParsableCommand {
     func run() async throws {
         let options = DaemonOptions(
             stateDirectory: stateDir, socket: socket, socketMode: socketMode, port: port, bind: bind, peers: peer,
-            noMDNS: noMdns, network: network, logLevel: logLevel, retainDays: retainDays, authorQuotaMB: authorQuotaMb)
+            noMDNS: noMdns, network: network, logLevel: logLevel, retainDays: retainDays, authorQuotaMB: authorQuotaMb,
+            networkKeyFiles: networkKeyFile)
         let config: DaemonConfiguration
         do {
             config = try options.configuration(environment: ProcessInfo.processInfo.environment)

@@ -16,19 +16,21 @@ struct SyncHandshakeTests {
     static let aliceVector = SyncVector(heads: [alice.id: tip(3)])
     static let bobVector = SyncVector(heads: [bob.id: tip(5), carol.id: tip(1)])
     static let configuration = SyncConfiguration()
+    /// Bob as Alice's connection reaches him.
+    static let binding = ConnectionBinding(responder: PeerAddress(host: "10.0.0.2", port: 7421))!
 
     static func initiator(
         expecting: AuthorID? = nil, network: String = testNetwork, identity: LocalIdentity = alice, token: [UInt8] = aliceToken
     ) -> SyncHandshake {
         SyncHandshake(
             role: .initiator(expecting: expecting), identity: identity, network: network, listenPort: 7420,
-            configuration: configuration, challenge: aliceChallenge, token: token)
+            configuration: configuration, challenge: aliceChallenge, token: token, binding: binding)
     }
 
     static func responder(identity: LocalIdentity = bob, token: [UInt8] = bobToken) -> SyncHandshake {
         SyncHandshake(
             role: .responder, identity: identity, network: testNetwork, listenPort: 7421, configuration: configuration,
-            challenge: bobChallenge, token: token)
+            challenge: bobChallenge, token: token, binding: binding)
     }
 
     /// Alice's hello as her initiator sends it, but for the versions it lists and the ID and token it claims.
@@ -40,11 +42,11 @@ struct SyncHandshakeTests {
     static let bobReply = SyncFrame.helloReply(versions: ProtocolVersions.spoken, .init(
         sender: bob.id, challenge: bobChallenge, token: bobToken,
         signature: HandshakeTranscript.sign(
-            bob, role: .responder, network: testNetwork, challenge: aliceChallenge, other: alice.id, token: bobToken, versions: versions)))
+            bob, role: .responder, network: testNetwork, challenge: aliceChallenge, other: alice.id, token: bobToken, versions: versions, binding: Self.binding)))
 
     /// Alice's proof, answering Bob's reply.
     static let aliceProof = SyncFrame.proof(signature: HandshakeTranscript.sign(
-        alice, role: .initiator, network: testNetwork, challenge: bobChallenge, other: bob.id, token: aliceToken, versions: versions))
+        alice, role: .initiator, network: testNetwork, challenge: bobChallenge, other: bob.id, token: aliceToken, versions: versions, binding: Self.binding))
 
     /// Alice and Bob holding `aliceVector` and `bobVector` (no author in common: no fork to look for).
     static let holdings = [MemoryHolding(vector: aliceVector), MemoryHolding(vector: bobVector)]
@@ -90,7 +92,10 @@ struct SyncHandshakeTests {
 
     /// Ways a signature can be wrong; `.none` is the genuine one, so each table has its control case.
     enum Forgery: CaseIterable, Sendable {
-        case none, otherKey, otherRole, otherNetwork, otherChallenge, otherRecipient, otherToken, otherVersions, flippedBit
+        /// `relayed`: signed for the address the signer's own connection reaches it at, while the other side
+        /// dialled a relay; `otherStreamKeys`: signed over a stream sealed with other network keys.
+        case none, otherKey, otherRole, otherNetwork, otherChallenge, otherRecipient, otherToken, otherVersions, relayed,
+            otherStreamKeys, flippedBit
 
         func signature(
             by signer: LocalIdentity, role: HandshakeTranscript.Role, challenge: [UInt8], for other: AuthorID, token: [UInt8]
@@ -102,9 +107,20 @@ struct SyncHandshakeTests {
                 challenge: self == .otherChallenge ? [UInt8](repeating: 0x77, count: challenge.count) : challenge,
                 other: self == .otherRecipient ? carol.id : other,
                 token: self == .otherToken ? [UInt8](repeating: 0x66, count: token.count) : token,
-                versions: self == .otherVersions ? .init(initiator: [2], responder: [2, 3]) : versions)
+                versions: self == .otherVersions ? .init(initiator: [2], responder: [2, 3]) : versions, binding: binding)
             if self == .flippedBit { signature[10] ^= 0x04 }
             return signature
+        }
+
+        private var binding: ConnectionBinding {
+            switch self {
+            case .relayed: return ConnectionBinding(responder: PeerAddress(host: "10.0.0.9", port: 7421))!
+            case .otherStreamKeys:
+                var binding = SyncHandshakeTests.binding
+                binding.sealed(initiator: KeyFingerprint(value: 1), responder: KeyFingerprint(value: 2))
+                return binding
+            default: return SyncHandshakeTests.binding
+            }
         }
     }
 

@@ -32,7 +32,7 @@ struct SyncHandshakeTwinTests {
         _ = responder.receive(Fixture.aliceHello(token: Fixture.bobToken))
         let proof = HandshakeTranscript.sign(
             Fixture.carol, role: .initiator, network: testNetwork, challenge: Fixture.bobChallenge, other: Fixture.alice.id,
-            token: Fixture.bobToken, versions: Fixture.versions)
+            token: Fixture.bobToken, versions: Fixture.versions, binding: Fixture.binding)
         #expect(responder.receive(.proof(signature: proof)) == [.fail(.authentication("peer's proof does not verify"))])
     }
 
@@ -43,7 +43,7 @@ struct SyncHandshakeTwinTests {
         _ = initiator.start()
         let signature = HandshakeTranscript.sign(
             Fixture.alice, role: .responder, network: testNetwork, challenge: Fixture.aliceChallenge, other: Fixture.alice.id,
-            token: Fixture.aliceToken, versions: Fixture.versions)
+            token: Fixture.aliceToken, versions: Fixture.versions, binding: Fixture.binding)
         let reply = SyncFrame.helloReply(
             versions: ProtocolVersions.spoken,
             .init(sender: Fixture.alice.id, challenge: Fixture.bobChallenge, token: Fixture.bobToken, signature: signature))

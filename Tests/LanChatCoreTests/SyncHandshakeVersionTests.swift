@@ -45,12 +45,12 @@ struct SyncHandshakeVersionTests {
         let actions = responder.receive(try SyncFrame.decode(Fixture.aliceHello(versions: [2, 3]).encoded()))
         let signature = HandshakeTranscript.sign(
             Fixture.bob, role: .responder, network: testNetwork, challenge: Fixture.aliceChallenge, other: Fixture.alice.id,
-            token: Fixture.bobToken, versions: versions)
+            token: Fixture.bobToken, versions: versions, binding: Fixture.binding)
         #expect(actions == [.send(.helloReply(versions: ProtocolVersions.spoken, .init(
             sender: Fixture.bob.id, challenge: Fixture.bobChallenge, token: Fixture.bobToken, signature: signature)))])
         let proof = HandshakeTranscript.sign(
             Fixture.alice, role: .initiator, network: testNetwork, challenge: Fixture.bobChallenge, other: Fixture.bob.id,
-            token: Fixture.aliceToken, versions: versions)
+            token: Fixture.aliceToken, versions: versions, binding: Fixture.binding)
         #expect(responder.receive(.proof(signature: proof)) == [.readVector])
     }
 

@@ -80,6 +80,7 @@ struct ControlRenderingTests {
             \.datagramsIn, \.datagramsOut, \.datagramBytesOut, \.pushesOut, \.entriesPushedIn, \.duplicates, \.dropped,
             \.otherNetwork, \.otherVersion, \.rateLimited, \.syncsStarted, \.syncsFailed, \.syncsCompleted, \.inboundSyncs,
             \.inboundSyncsRefused, \.entriesSyncedIn, \.entriesSyncedOut, \.syncBytesIn, \.addressesRefused, \.sendErrors, \.payloadsFetched,
+            \.unauthenticated, \.replayed,
         ]
         for (value, field) in fields.enumerated() { counters[keyPath: field] = UInt64(value + 1) }
         let status = StatusInfo.Counters(counters)

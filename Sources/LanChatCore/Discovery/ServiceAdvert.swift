@@ -1,19 +1,35 @@
 /// What a node announces over DNS-SD: the `_lanchat._tcp` instance name people see, and the TXT
-/// record that lets others skip services of other networks or versions before they connect.
+/// record that lets others skip services of other networks, keys or versions before they connect.
+///
+/// On an open network the TXT record names the network and the node's ID, and the instance is called
+/// `Name (short ID)`. On a closed one (a network key) mDNS is still plaintext multicast, so it says
+/// nothing of either: an opaque instance name, and only the protocol version and the key's fingerprint.
 public struct ServiceAdvert: Equatable, Sendable {
     public static let serviceType = "_lanchat._tcp"
     /// DNS labels hold at most 63 bytes.
     static let maxInstanceBytes = 63
 
+    public enum Announced: Equatable, Sendable {
+        case open(network: String, id: AuthorID)
+        case closed(key: KeyFingerprint)
+    }
+
     public let protocolVersion: UInt8
-    public let network: String
-    public let id: AuthorID
+    public let announced: Announced
 
     public init(protocolVersion: UInt8 = Datagram.protocolVersion, network: String, id: AuthorID) {
         self.protocolVersion = protocolVersion
-        self.network = network
-        self.id = id
+        announced = .open(network: network, id: id)
     }
+
+    public init(protocolVersion: UInt8 = Datagram.protocolVersion, key: KeyFingerprint) {
+        self.protocolVersion = protocolVersion
+        announced = .closed(key: key)
+    }
+
+    public var network: String? { if case .open(let network, _) = announced { network } else { nil } }
+    public var id: AuthorID? { if case .open(_, let id) = announced { id } else { nil } }
+    public var key: KeyFingerprint? { if case .closed(let key) = announced { key } else { nil } }
 
     /// `Alice (k3j4m2)`: the display name, shortened on a character boundary to fit one DNS label.
     public static func instanceName(displayName: String, id: AuthorID) -> String {
@@ -23,10 +39,20 @@ public struct ServiceAdvert: Equatable, Sendable {
         return name + suffix
     }
 
+    /// `lanchat 3f9a2c1e07bd`: random at each start, so it names no one and links no two starts.
+    public static func opaqueInstanceName() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return "lanchat " + Hex.encode((0..<6).map { _ in UInt8.random(in: 0...255, using: &generator) })
+    }
+
     /// DNS-SD TXT record data: length-prefixed `key=value` strings.
     public var txtRecord: [UInt8] {
+        let items = switch announced {
+        case .open(let network, let id): ["v=\(protocolVersion)", "net=\(network)", "id=\(id.text)"]
+        case .closed(let key): ["v=\(protocolVersion)", "kf=\(key)"]
+        }
         var bytes: [UInt8] = []
-        for item in ["v=\(protocolVersion)", "net=\(network)", "id=\(id.text)"] {
+        for item in items {
             bytes.append(UInt8(item.utf8.count))
             bytes += item.utf8
         }
@@ -35,7 +61,8 @@ public struct ServiceAdvert: Equatable, Sendable {
 
     /// Parses a TXT record; nil when a field lanchat needs is missing or malformed. As RFC 6763 §6.4
     /// says, keys are case-insensitive and only the first occurrence of a key counts; a string that is
-    /// not UTF-8 counts as absent. The version is 1 to 3 decimal digits of a `u8`.
+    /// not UTF-8 counts as absent. The version is 1 to 3 decimal digits of a `u8`. A key fingerprint
+    /// (`kf`) makes it a closed network's, whatever else the record holds.
     public init?(txtRecord bytes: [UInt8]) {
         var fields: [String: String] = [:]
         var index = 0
@@ -52,8 +79,14 @@ public struct ServiceAdvert: Equatable, Sendable {
             index = end
         }
         guard let versionText = fields["v"], (1...3).contains(versionText.utf8.count),
-            versionText.utf8.allSatisfy({ (0x30...0x39).contains($0) }), let version = UInt8(versionText), let network = fields["net"],
-            NetworkName.isValid(network), let idText = fields["id"], let id = AuthorID(text: idText)
+            versionText.utf8.allSatisfy({ (0x30...0x39).contains($0) }), let version = UInt8(versionText)
+        else { return nil }
+        if let keyText = fields["kf"] {
+            guard let key = KeyFingerprint(text: keyText) else { return nil }
+            self.init(protocolVersion: version, key: key)
+            return
+        }
+        guard let network = fields["net"], NetworkName.isValid(network), let idText = fields["id"], let id = AuthorID(text: idText)
         else { return nil }
         self.init(protocolVersion: version, network: network, id: id)
     }

@@ -56,6 +56,9 @@ enum NumericHost: Equatable, CustomStringConvertible {
 
     var isIPv6: Bool { if case .v6 = self { true } else { false } }
 
+    /// An IPv4-mapped IPv6 address as the IPv4 address it is; any other as it is.
+    var unmapped: NumericHost { mappedIPv4.map(NumericHost.v4) ?? self }
+
     /// The IPv4 address inside `::ffff:a.b.c.d`.
     private var mappedIPv4: UInt32? {
         guard case .v6(let groups) = self, groups[0..<5].allSatisfy({ $0 == 0 }), groups[5] == 0xffff else { return nil }

@@ -10,6 +10,11 @@ public struct ReplicationCounters: Sendable, Equatable {
     public var otherNetwork: UInt64 = 0
     /// Datagrams of another protocol version: a node running another lanchat release.
     public var otherVersion: UInt64 = 0
+    /// Datagrams refused before reading: unsealed where a network key is required, sealed under a key
+    /// this node lacks, or forged. Sync connections refused for the same reasons count here too.
+    public var unauthenticated: UInt64 = 0
+    /// Sealed datagrams whose counter this node had already accepted: a capture played back.
+    public var replayed: UInt64 = 0
     /// Datagrams dropped unread because their sender exceeded its rate.
     public var rateLimited: UInt64 = 0
     /// Addresses named by peers (hints, ping requests, indirect acks) that `AddressPolicy` refused.

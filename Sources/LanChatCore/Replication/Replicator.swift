@@ -38,6 +38,11 @@ public struct Replicator: Sendable {
     private var limiter: RateLimiter
     private var inboundSessions = 0
     private var otherVersions: [PeerAddress: UInt8] = [:]
+    /// Opens sealed datagrams (with a network key), or lets plain ones through (without).
+    private var opener: DatagramOpener
+    /// What sealing adds to each datagram this node sends: none without a network key.
+    private let sealOverhead: Int
+    private var keyMismatches: [PeerAddress: SealRefusal] = [:]
     /// Peers syncing with this node over a connection they opened (`inboundSyncEstablished`).
     private var heldByInbound: Set<PeerAddress> = []
     /// Whether the store lacks payloads it should have (`payloadsMissing`), when a sync last went to ask
@@ -60,11 +65,14 @@ public struct Replicator: Sendable {
         var onBehalfOf: (requester: PeerAddress, probeID: UInt32)?
     }
 
-    /// `seed` drives every random choice (probe helpers, hints); `verifier` checks pushed entries.
+    /// `seed` drives every random choice (probe helpers, hints); `verifier` checks pushed entries;
+    /// `keys`, the network keys, if the network is closed (the shell seals what this node sends).
     public init(
         configuration: ReplicationConfiguration, selfID: AuthorID, seed: UInt64, vector: SyncVector = SyncVector(),
-        verifier: any EntryVerifying = SignatureVerifier()
+        verifier: any EntryVerifying = SignatureVerifier(), keys: NetworkKeyRing? = nil
     ) {
+        opener = DatagramOpener(ring: keys, network: configuration.network)
+        sealOverhead = keys == nil ? 0 : DatagramSealer.overhead
         self.configuration = configuration
         self.selfID = selfID
         self.verifier = verifier
@@ -92,13 +100,15 @@ public struct Replicator: Sendable {
         public let rateLimitedSources: Int
         public let inboundSessions: Int
         public let inboundHosts: Int
+        /// Sending sessions whose subkey and replay window are kept (`DatagramOpener.maxSessions`).
+        public let sealedSessions: Int
     }
 
     public var footprint: Footprint {
         Footprint(
             peers: table.records.count, selfAddresses: selfAddresses.count, outstandingProbes: outstanding.count,
             rateLimitedSources: limiter.tracked, inboundSessions: inboundSessions,
-            inboundHosts: inboundByHost.count)
+            inboundHosts: inboundByHost.count, sealedSessions: opener.footprint)
     }
 
     public func peer(at address: PeerAddress) -> PeerRecord? { table[address] }
@@ -152,8 +162,25 @@ public struct Replicator: Sendable {
         requestSync(with: peers[payloadSyncsAsked % peers.count].address, now: now, &out)
     }
 
-    /// Decodes (verifying any entry inside) and handles a datagram; malformed input is counted and dropped.
-    public mutating func receive(_ bytes: [UInt8], from address: PeerAddress, now: UInt64) -> [Directive] {
+    /// Opens (with a network key), decodes (verifying any entry inside) and handles a datagram;
+    /// malformed input is counted and dropped.
+    public mutating func receive(_ sealed: [UInt8], from address: PeerAddress, now: UInt64) -> [Directive] {
+        // Before anything else: without the key, a datagram costs one failed tag check and changes nothing.
+        let bytes: [UInt8]
+        switch opener.open(sealed) {
+        case .opened(let plain): bytes = plain
+        case .refused(let refusal):
+            counters.datagramsIn += 1
+            if refusal == .replayed {
+                counters.replayed += 1
+            } else {
+                counters.unauthenticated += 1
+                if refusal != .forged, keyMismatches[address] != nil || keyMismatches.count < Self.maxOtherVersions {
+                    keyMismatches[address] = refusal
+                }
+            }
+            return []
+        }
         // Before decoding: a flood costs the flooder's budget, not a signature check per datagram.
         guard limiter.allow(address, now: now) else {
             counters.datagramsIn += 1
@@ -185,6 +212,12 @@ public struct Replicator: Sendable {
     /// Addresses of nodes that speak other protocol versions, with the highest they speak (bounded).
     public var incompatiblePeers: [(address: PeerAddress, version: UInt8)] {
         otherVersions.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+    }
+
+    /// Addresses whose datagrams were refused for their key: sent unsealed where this node requires a
+    /// key, or sealed under a key this node lacks (bounded, like `incompatiblePeers`).
+    public var keyMismatchedPeers: [(address: PeerAddress, refusal: SealRefusal)] {
+        keyMismatches.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
     }
 
     private mutating func receive(_ datagram: Datagram, from address: PeerAddress, now: UInt64) -> [Directive] {
@@ -251,7 +284,7 @@ public struct Replicator: Sendable {
     public mutating func published(_ entry: Entry, now: UInt64) -> [Directive] {
         // A local entry links every tip its author had: it is the one tip now.
         tipsChanged([entry.author: [entry.tip]])
-        let fits = entry.encoded.count + Datagram.pushOverhead(network: configuration.network) <= Datagram.maxBytes
+        let fits = entry.encoded.count + Datagram.pushOverhead(network: configuration.network) + sealOverhead <= Datagram.maxBytes
         let datagram = Datagram(
             network: configuration.network, sender: selfID, body: fits ? .push(entry) : .announce(entry.key))
         var out: [Directive] = []
@@ -397,7 +430,10 @@ public struct Replicator: Sendable {
     }
 
     /// Bytes the shell moved, so one counters value reports everything.
-    public mutating func countTraffic(datagramBytesOut: Int = 0, syncBytesIn: Int = 0, sendErrors: Int = 0, payloadsFetched: Int = 0) {
+    public mutating func countTraffic(
+        datagramBytesOut: Int = 0, syncBytesIn: Int = 0, sendErrors: Int = 0, payloadsFetched: Int = 0, unauthenticatedSyncs: Int = 0
+    ) {
+        counters.unauthenticated += UInt64(unauthenticatedSyncs)
         counters.payloadsFetched += UInt64(payloadsFetched)
         counters.datagramBytesOut += UInt64(datagramBytesOut)
         counters.sendErrors += UInt64(sendErrors)

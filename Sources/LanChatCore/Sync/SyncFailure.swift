@@ -19,6 +19,8 @@ public enum SyncFailure: Error, Equatable, Sendable, CustomStringConvertible {
     case timedOut
     /// The node refused the connection: too many sessions at once.
     case refused
+    /// The stream is not sealed with a key of this node's network (or this node has none and it is).
+    case unauthenticated(SealRefusal)
 
     public var description: String {
         switch self {
@@ -33,6 +35,9 @@ public enum SyncFailure: Error, Equatable, Sendable, CustomStringConvertible {
         case .closed: "connection closed"
         case .timedOut: "timed out"
         case .refused: "refused: too many sessions"
+        case .unauthenticated(.unsealed): "the peer does not seal with a network key, and this node requires one"
+        case .unauthenticated(.otherKey(let fingerprint)): "the peer seals with another network key (\(fingerprint))"
+        case .unauthenticated: "a frame does not authenticate under the network key"
         }
     }
 }

@@ -75,15 +75,19 @@ public struct SyncHandshake: Sendable {
     private let configuration: SyncConfiguration
     private let challenge: [UInt8]
     private let token: [UInt8]
+    private var binding: ConnectionBinding
     private var state = State.idle
 
     /// `challenge`: fresh random bytes (`HandshakeTranscript.randomChallenge()`), given so tests and
     /// the simulator can repeat a run. `token`: this node's start token (`HandshakeTranscript.randomToken()`,
-    /// drawn once per start), which tells this node from a twin of its identity.
+    /// drawn once per start), which tells this node from a twin of its identity. `binding`: the
+    /// responder's address as this connection reaches it (the address dialled, or the one accepted on);
+    /// the stream keys join it through `sealed(mine:theirs:)`.
     public init(
         role: Role, identity: LocalIdentity, network: String, listenPort: UInt16, configuration: SyncConfiguration,
-        challenge: [UInt8], token: [UInt8]
+        challenge: [UInt8], token: [UInt8], binding: ConnectionBinding
     ) {
+        self.binding = binding
         self.role = role
         self.identity = identity
         self.network = network
@@ -91,6 +95,14 @@ public struct SyncHandshake: Sendable {
         self.configuration = configuration
         self.challenge = challenge
         self.token = token
+    }
+
+    /// The keys both directions are sealed with, once the peer's preamble was read (before its first frame).
+    public mutating func sealed(mine: KeyFingerprint, theirs: KeyFingerprint) {
+        switch role {
+        case .initiator: binding.sealed(initiator: mine, responder: theirs)
+        case .responder: binding.sealed(initiator: theirs, responder: mine)
+        }
     }
 
     public mutating func start() -> [Action] {
@@ -119,10 +131,11 @@ public struct SyncHandshake: Sendable {
             let versions = HandshakeTranscript.Versions(initiator: ProtocolVersions.spoken, responder: theirVersions)
             guard HandshakeTranscript.verify(
                 reply.signature, by: peer, role: .responder, network: network, challenge: challenge, other: identity.id,
-                token: reply.token, versions: versions)
+                token: reply.token, versions: versions, binding: binding)
             else { return fail(.authentication("peer's signature does not verify")) }
             let proof = HandshakeTranscript.sign(
-                identity, role: .initiator, network: network, challenge: reply.challenge, other: peer, token: token, versions: versions)
+                identity, role: .initiator, network: network, challenge: reply.challenge, other: peer, token: token, versions: versions,
+                binding: binding)
             // This node's own ID, proven: the proof still goes out, so that the other end can tell too.
             guard peer != identity.id else { return [.send(.proof(signature: proof))] + fail(reply.token == token ? .itself : .twin) }
             state = .negotiating(Negotiation(peer: peer, peerPort: 0))
@@ -138,13 +151,13 @@ public struct SyncHandshake: Sendable {
             state = .awaitingProof(peer: hello.sender, peerPort: port, token: hello.token, versions: theirVersions)
             let signature = HandshakeTranscript.sign(
                 identity, role: .responder, network: network, challenge: hello.challenge, other: hello.sender, token: token,
-                versions: HandshakeTranscript.Versions(initiator: theirVersions, responder: ProtocolVersions.spoken))
+                versions: HandshakeTranscript.Versions(initiator: theirVersions, responder: ProtocolVersions.spoken), binding: binding)
             let reply = SyncFrame.HelloReply(sender: identity.id, challenge: challenge, token: token, signature: signature)
             return [.send(.helloReply(versions: ProtocolVersions.spoken, reply))]
         case (.awaitingProof(let peer, let port, let peerToken, let peerVersions), .proof(let signature)):
             guard HandshakeTranscript.verify(
                 signature, by: peer, role: .initiator, network: network, challenge: challenge, other: identity.id, token: peerToken,
-                versions: HandshakeTranscript.Versions(initiator: peerVersions, responder: ProtocolVersions.spoken))
+                versions: HandshakeTranscript.Versions(initiator: peerVersions, responder: ProtocolVersions.spoken), binding: binding)
             else { return fail(.authentication("peer's proof does not verify")) }
             guard peer != identity.id else { return fail(peerToken == token ? .itself : .twin) }
             state = .negotiating(Negotiation(peer: peer, peerPort: port))

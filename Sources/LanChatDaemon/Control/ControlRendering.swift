@@ -82,6 +82,8 @@ extension StatusInfo.Counters {
         entriesSyncedOut = counters.entriesSyncedOut
         syncBytesIn = counters.syncBytesIn
         payloadsFetched = counters.payloadsFetched
+        unauthenticated = counters.unauthenticated
+        replayed = counters.replayed
     }
 }
 

@@ -6,15 +6,20 @@ public struct NetworkFacts: Sendable {
     public struct Service: Sendable {
         public let instance: String
         public let address: PeerAddress
-        public let network: String
+        /// What an open network's node announces; a closed network's says only its key's fingerprint.
+        public let network: String?
+        public let key: String?
         public let protocolVersion: UInt8
 
-        public init(instance: String, address: PeerAddress, network: String, protocolVersion: UInt8) {
+        public init(instance: String, address: PeerAddress, network: String?, key: String? = nil, protocolVersion: UInt8) {
             self.instance = instance
             self.address = address
             self.network = network
+            self.key = key
             self.protocolVersion = protocolVersion
         }
+
+        var describedNetwork: String { network.map { "network \($0)" } ?? "a closed network (key \(key ?? "?"))" }
     }
 
     public struct Peer: Sendable {
@@ -46,14 +51,21 @@ public struct NetworkFacts: Sendable {
     /// Nodes heard speaking another protocol version: by datagrams, and by their mDNS announcements.
     public var otherVersions: [(address: PeerAddress, version: UInt8)] = []
     public var ownProtocolVersion: UInt8 = Datagram.protocolVersion
+    /// Fingerprints of the network keys this node holds, the sending one first; empty on an open network.
+    public var keys: [String] = []
+    /// Nodes whose datagrams were refused for their key: the fingerprint they seal with, nil if none.
+    public var keyMismatches: [(address: PeerAddress, key: String?)] = []
 
     /// `mdnsState` as `ServiceDiscovery` reports it: `active`, `unavailable: <reason>`…, or `disabled`.
     public init(
         network: String, port: UInt16, mdnsState: String, announcedAs: String?, seesItself: Bool, services: [Service],
         peers: [Peer], datagramsIn: UInt64, inboundSyncs: UInt64, syncsCompleted: UInt64,
-        otherVersions: [(address: PeerAddress, version: UInt8)] = []
+        otherVersions: [(address: PeerAddress, version: UInt8)] = [], keys: [String] = [],
+        keyMismatches: [(address: PeerAddress, key: String?)] = []
     ) {
         self.otherVersions = otherVersions
+        self.keys = keys
+        self.keyMismatches = keyMismatches
         self.network = network
         self.port = port
         self.mdnsState = MDNSState(mdnsState)
@@ -67,10 +79,18 @@ public struct NetworkFacts: Sendable {
     }
 }
 
+extension NetworkFacts {
+    /// A service of this node's network: the same key on a closed network, the same name on an open one.
+    func isOurs(_ service: Service) -> Bool {
+        service.key.map(keys.contains) ?? (keys.isEmpty && service.network == network)
+    }
+}
+
 /// Turns network facts into plain-words findings with fixes. Pure, so every branch is testable.
 public enum Diagnosis {
     public static func checks(_ facts: NetworkFacts) -> [DoctorCheck] {
-        [avahi(facts), ownAnnouncement(facts), services(facts), reachability(facts), ports(facts), versions(facts), log(facts.forks)].compactMap { $0 }
+        [avahi(facts), ownAnnouncement(facts), services(facts), reachability(facts), ports(facts), versions(facts), access(facts), log(facts.forks)]
+            .compactMap { $0 }
     }
 
     static func avahi(_ facts: NetworkFacts) -> DoctorCheck {
@@ -101,14 +121,15 @@ public enum Diagnosis {
 
     static func services(_ facts: NetworkFacts) -> DoctorCheck? {
         guard facts.mdnsState == .active else { return nil }
-        let ours = facts.services.filter { $0.network == facts.network }
-        let items = facts.services.map { "\($0.instance) at \($0.address), network \($0.network)" }
+        let ours = facts.services.filter(facts.isOurs)
+        let items = facts.services.map { "\($0.instance) at \($0.address), \($0.describedNetwork)" }
         if !ours.isEmpty {
             return DoctorCheck(
                 check: "services", status: .ok, detail: "\(ours.count) other lanchat node(s) visible on network \(facts.network)", items: items)
         }
-        if !facts.services.isEmpty {
-            let others = Set(facts.services.map(\.network)).sorted().joined(separator: ", ")
+        // Nodes of a closed network that is not ours: the access check says what to do.
+        if !facts.services.isEmpty, facts.services.allSatisfy({ $0.network != nil }) {
+            let others = Set(facts.services.compactMap(\.network)).sorted().joined(separator: ", ")
             return DoctorCheck(
                 check: "services", status: .warning, detail: "lanchat nodes are visible, but only on other networks (\(others)); this node is on \(facts.network)",
                 fix: "use the same --network (LANCHAT_NETWORK) on every node that should talk", items: items)
@@ -163,6 +184,38 @@ public enum Diagnosis {
             detail: "\(seen.count) node(s) speak another lanchat protocol version than this one (\(facts.ownProtocolVersion)) and cannot exchange messages with it",
             fix: "run the same lanchat release on every machine: upgrade the older ones",
             items: seen.sorted { $0.key < $1.key }.map { "\($0.key) speaks protocol \($0.value)" })
+    }
+
+    /// A network key this node lacks, or lacks where others have one: nodes that cannot talk to each
+    /// other, and nothing in their logs says why.
+    static func access(_ facts: NetworkFacts) -> DoctorCheck {
+        var seen: [PeerAddress: String?] = [:]
+        for (address, key) in facts.keyMismatches { seen[address] = key }
+        for service in facts.services where !facts.isOurs(service) && (service.key != nil || !facts.keys.isEmpty) {
+            seen[service.address] = service.key
+        }
+        let items = seen.sorted { $0.key < $1.key }.map { address, key in
+            "a node at \(address.host) " + (key.map { "uses another network key (fingerprint \($0))" } ?? "uses no network key")
+        }
+        let keys = facts.keys.enumerated().map { $0.offset == 0 ? "\($0.element) (sends)" : $0.element }.joined(separator: ", ")
+        guard items.isEmpty else {
+            let open = facts.keys.isEmpty
+            return DoctorCheck(
+                check: "access", status: .problem,
+                detail: open
+                    ? "\(items.count) node(s) here seal with a network key and this node has none: they cannot talk to it"
+                    : "\(items.count) node(s) here use another network key, or none: they cannot talk to this node (key \(keys))",
+                fix: open
+                    ? "get the network key file from whoever runs them and start lanchatd with --network-key-file FILE (README: \"Closing the network\")"
+                    : "give every node the same key file (--network-key-file); while rotating keys, list both keys on every node first",
+                items: items)
+        }
+        if facts.keys.isEmpty {
+            return DoctorCheck(
+                check: "access", status: .ok,
+                detail: "the network is open: anyone on this LAN can join it and read every message (close it with a network key: lanchat keygen)")
+        }
+        return DoctorCheck(check: "access", status: .ok, detail: "the network is closed by network key \(keys)")
     }
 
     /// Forked logs: this identity's own (open or merged: either way a backup was restored or the identity

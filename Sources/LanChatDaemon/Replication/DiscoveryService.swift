@@ -9,17 +9,21 @@ struct DiscoveryService: Service {
     let discovery: ServiceDiscovery
     let replication: ReplicationShell
     let network: String
+    /// Fingerprints of the network keys this node holds; empty on an open network.
+    let keys: Set<KeyFingerprint>
     let logger: Logger
 
     func run() async throws {
         discovery.start()
         defer { discovery.stop() }
-        try await untilShutdown { [discovery, replication, network, logger] in
+        try await untilShutdown { [discovery, replication, network, keys, logger] in
             for await event in discovery.events {
                 switch event {
                 case .found(let instance, let address, let advert):
-                    guard advert.network == network, advert.protocolVersion == Datagram.protocolVersion else {
-                        logger.debug("ignoring \(instance): network \(advert.network), protocol \(advert.protocolVersion)")
+                    // A closed network's node shows only its key; an open one's, its network.
+                    let ours = advert.key.map(keys.contains) ?? (keys.isEmpty && advert.network == network)
+                    guard ours, advert.protocolVersion == Datagram.protocolVersion else {
+                        logger.debug("ignoring \(instance): \(advert.announced), protocol \(advert.protocolVersion)")
                         continue
                     }
                     logger.debug("mDNS found \(instance) at \(address)")

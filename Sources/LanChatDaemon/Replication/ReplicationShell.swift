@@ -34,16 +34,25 @@ actor ReplicationShell: Service {
     private let startToken = HandshakeTranscript.randomToken()
     /// The last entry asked for whole (`missingPayloads`): the next sync asks for those after it.
     private var fetchCursor: EntryRef?
+    /// On a closed network: the keys, and the sealer of this start's datagrams.
+    let keys: NetworkKeyRing?
+    let network: String
+    private var sealer: DatagramSealer?
     static let resolveRetryTicks: UInt64 = 50
     static let maxPendingStore = 10_000
 
-    init(node: Node, transport: PeerTransport, configuration: ReplicationConfiguration, logger: Logger) async throws {
+    init(
+        node: Node, transport: PeerTransport, configuration: ReplicationConfiguration, keys: NetworkKeyRing?, logger: Logger
+    ) async throws {
         self.node = node
         self.transport = transport
         self.logger = logger
+        self.keys = keys
+        network = configuration.network
+        sealer = keys.map { DatagramSealer(ring: $0, network: configuration.network) }
         replicator = Replicator(
             configuration: configuration, selfID: node.identity.id, seed: UInt64.random(in: .min ... .max),
-            vector: try await node.store.syncVector())
+            vector: try await node.store.syncVector(), keys: keys)
     }
 
     var port: UInt16 { transport.port }
@@ -149,7 +158,8 @@ actor ReplicationShell: Service {
         for directive in directives {
             switch directive {
             case .send(let datagram, let address):
-                let bytes = datagram.encoded()
+                let plain = datagram.encoded()
+                let bytes = sealer?.seal(plain) ?? plain
                 // A failed send costs that datagram only: the socket stays open (see `DatagramSender`).
                 guard let socket = socketAddress(of: address) else {
                     failures += 1
@@ -212,10 +222,15 @@ actor ReplicationShell: Service {
 
     // MARK: Sync
 
-    private func handshake(_ role: SyncHandshake.Role) -> SyncHandshake {
-        SyncHandshake(
+    private func handshake(_ role: SyncHandshake.Role, responder: PeerAddress?) throws -> SyncHandshake {
+        guard let responder, let binding = ConnectionBinding(responder: responder) else { throw SyncFailure.closed }
+        return SyncHandshake(
             role: role, identity: node.identity, network: configuration.network, listenPort: transport.port,
-            configuration: configuration.sync, challenge: HandshakeTranscript.randomChallenge(), token: startToken)
+            configuration: configuration.sync, challenge: HandshakeTranscript.randomChallenge(), token: startToken, binding: binding)
+    }
+
+    private nonisolated func session(on channel: NIOAsyncChannel<[UInt8], ByteBuffer>) -> SyncSession {
+        SyncSession(storage: self, channel: channel, keys: keys, network: network)
     }
 
     private var sessionTimeout: Duration { .milliseconds(Int64(configuration.sync.sessionTimeout)) }
@@ -225,8 +240,8 @@ actor ReplicationShell: Service {
         do {
             guard let socket = socketAddress(of: address) else { throw SyncFailure.closed }
             let channel = try await PeerTransport.connect(to: socket)
-            let (result, bytes) = try await withDeadline(sessionTimeout) { [opening = handshake(.initiator(expecting: nil))] in
-                try await SyncSession(storage: self, channel: channel).run(opening)
+            let (result, bytes) = try await withDeadline(sessionTimeout) { [opening = try handshake(.initiator(expecting: nil), responder: address)] in
+                try await self.session(on: channel).run(opening)
             }
             replicator.countTraffic(syncBytesIn: bytes)
             outcome = .completed(result)
@@ -237,6 +252,7 @@ actor ReplicationShell: Service {
             let failure = error as? SyncFailure
             outcome = failure.map(Replicator.SyncOutcome.init) ?? .failed
             if failure == .twin { await node.twinProved(at: "\(address)") }
+            if case .unauthenticated? = failure { replicator.countTraffic(unauthenticatedSyncs: 1) }
         }
         await perform(replicator.syncFinished(with: address, outcome: outcome, now: clock.nowMillis()))
     }
@@ -250,8 +266,9 @@ actor ReplicationShell: Service {
         var result: SyncResult?
         let held = NIOLockedValueBox<PeerAddress?>(nil)
         do {
-            let (completed, bytes) = try await withDeadline(sessionTimeout) { [opening = handshake(.responder)] in
-                try await SyncSession(storage: self, channel: channel).run(opening) { [host = remote?.ipAddress] _, port in
+            let local = channel.channel.localAddress.flatMap(PeerAddress.init)
+            let (completed, bytes) = try await withDeadline(sessionTimeout) { [opening = try handshake(.responder, responder: local)] in
+                try await self.session(on: channel).run(opening) { [host = remote?.ipAddress] _, port in
                     let address = await self.holdForInbound(from: host, port: port)
                     held.withLockedValue { $0 = address }
                 }
@@ -265,6 +282,7 @@ actor ReplicationShell: Service {
             case .incompatibleVersions(let theirs, let port)?:
                 if let host = remote?.ipAddress, port > 0 { replicator.speaksOtherVersions(theirs, at: PeerAddress(host: host, port: port)) }
             case .twin?: await node.twinProved(at: remote.map { "\($0)" } ?? "?")
+            case .unauthenticated?: replicator.countTraffic(unauthenticatedSyncs: 1)
             default: break
             }
         }
@@ -282,7 +300,8 @@ actor ReplicationShell: Service {
         for peer in replicator.peers { byState[PeerInfo.State(peer.state)] += 1 }
         return NetworkStatus(
             name: configuration.network, port: Int(transport.port), peersByState: byState, mdns: MDNSState(mdns),
-            counters: StatusInfo.Counters(replicator.counters))
+            counters: StatusInfo.Counters(replicator.counters),
+            keys: (keys?.accepted ?? []).map { NetworkKeyInfo(fingerprint: "\($0.fingerprint)", sending: $0.fingerprint == keys?.sending.fingerprint) })
     }
 
     func facts(mdns: ServiceDiscovery.Snapshot?, names: IdentityDirectory) -> NetworkFacts {
@@ -290,13 +309,19 @@ actor ReplicationShell: Service {
             network: configuration.network, port: transport.port, mdnsState: mdns?.state ?? "disabled", announcedAs: mdns?.announcedAs,
             seesItself: mdns?.seesItself ?? false,
             services: (mdns?.services ?? []).map {
-                .init(instance: $0.instance, address: $0.address, network: $0.advert.network, protocolVersion: $0.advert.protocolVersion)
+                .init(
+                    instance: $0.instance, address: $0.address, network: $0.advert.network, key: $0.advert.key.map { "\($0)" },
+                    protocolVersion: $0.advert.protocolVersion)
             },
             peers: replicator.peers.map {
                 .init(address: $0.address, state: $0.state, sources: $0.sources, name: $0.verifiedID.map(names.displayName(of:)))
             },
             datagramsIn: replicator.counters.datagramsIn, inboundSyncs: replicator.counters.inboundSyncs,
-            syncsCompleted: replicator.counters.syncsCompleted, otherVersions: replicator.incompatiblePeers)
+            syncsCompleted: replicator.counters.syncsCompleted, otherVersions: replicator.incompatiblePeers,
+            keys: (keys?.accepted ?? []).map { "\($0.fingerprint)" },
+            keyMismatches: replicator.keyMismatchedPeers.map { address, refusal in
+                if case .otherKey(let key) = refusal { (address, "\(key)") } else { (address, nil) }
+            })
     }
 
     func peerInfos(names: IdentityDirectory) -> [PeerInfo] {

@@ -66,11 +66,11 @@ struct LoopbackNamespace: Sendable {
     }()
     private static let cloneNewNet: Int32 = 0x4000_0000
 
-    /// A socket bound to `host`:0 in the calling thread's own network namespace.
-    static func boundSocket(_ type: __socket_type, _ host: String) throws -> Int32 {
+    /// A socket bound to `host`:`port` (0: any free one) in the calling thread's own network namespace.
+    static func boundSocket(_ type: __socket_type, _ host: String, port: Int = 0) throws -> Int32 {
         let descriptor = Glibc.socket(AF_INET, Int32(type.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard descriptor >= 0 else { throw HarnessError("socket: \(String(cString: strerror(errno)))") }
-        var address = try inet(host, port: 0)
+        var address = try inet(host, port: port)
         let bound = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }

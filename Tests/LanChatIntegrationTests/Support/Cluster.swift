@@ -9,14 +9,30 @@ extension Sandbox {
         ("\(root)/\(name)/state", "\(root)/\(name).sock")
     }
 
-    /// Starts a node named `name`, optionally pointed at peers, on another network, or on a fixed port.
-    func startNode(_ name: String, peers: [Daemon] = [], network: String? = nil, port: Int? = nil) async throws -> Daemon {
+    /// Starts a node named `name`, optionally pointed at peers, on another network, on a fixed port, or
+    /// with network key files.
+    func startNode(
+        _ name: String, peers: [Daemon] = [], network: String? = nil, port: Int? = nil, keyFiles: [String] = [],
+        logLevel: String? = nil
+    ) async throws -> Daemon {
         var arguments: [String] = []
+        for file in keyFiles { arguments += ["--network-key-file", file] }
+        if let logLevel { arguments += ["--log-level", logLevel] }
         for peer in peers { arguments += ["--peer", "127.0.0.1:\(try await peer.port())"] }
         if let network { arguments += ["--network", network] }
         if let port { arguments += ["--port", String(port)] }
         let paths = nodePaths(name)
         return try await startDaemon(stateDir: paths.stateDir, socket: paths.socket, extraArguments: arguments)
+    }
+
+    /// A new network key (`lanchat keygen`) in a file of its own, mode 0600.
+    func keyFile(_ name: String) async throws -> String {
+        let generated = try await lanchatRaw(["keygen"])
+        guard generated.succeeded else { throw HarnessError("lanchat keygen failed: \(generated)") }
+        let path = "\(root)/\(name).key"
+        guard FileManager.default.createFile(atPath: path, contents: Data(generated.stdout.utf8), attributes: [.posixPermissions: 0o600])
+        else { throw HarnessError("cannot write \(path)") }
+        return path
     }
 
     /// `count` nodes in a chain: each knows only the one before it.

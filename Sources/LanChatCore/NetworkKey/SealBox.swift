@@ -1,0 +1,76 @@
+import Crypto
+import Foundation
+
+/// ChaCha20-Poly1305 under a session subkey with a counter nonce: four zero bytes, then the counter
+/// big-endian. A subkey belongs to one session and its counter only grows, so no nonce repeats.
+enum SealBox {
+    static let tagBytes = 16
+
+    static func seal(_ plain: [UInt8], key: SymmetricKey, counter: UInt64, header: [UInt8]) -> [UInt8] {
+        // Cannot throw: the nonce has the right length and ChaCha20-Poly1305 takes any plaintext size we send.
+        let box = try! ChaChaPoly.seal(plain, using: key, nonce: nonce(counter), authenticating: header)
+        return Array(box.ciphertext) + Array(box.tag)
+    }
+
+    /// Nil when the bytes, the header or the counter are not what was sealed.
+    static func open(_ sealed: ArraySlice<UInt8>, key: SymmetricKey, counter: UInt64, header: [UInt8]) -> [UInt8]? {
+        guard sealed.count >= tagBytes,
+            let box = try? ChaChaPoly.SealedBox(
+                nonce: nonce(counter), ciphertext: sealed.dropLast(tagBytes), tag: sealed.suffix(tagBytes)),
+            let plain = try? ChaChaPoly.open(box, using: key, authenticating: header)
+        else { return nil }
+        return Array(plain)
+    }
+
+    private static func nonce(_ counter: UInt64) -> ChaChaPoly.Nonce {
+        try! ChaChaPoly.Nonce(data: [0, 0, 0, 0] + withUnsafeBytes(of: counter.bigEndian) { Array($0) })
+    }
+}
+
+/// What opens every sealed packet and stream, in clear: `LS`, the protocol version, the fingerprint
+/// of the key it is sealed with, and the sending session's ID (27 bytes).
+struct SealHeader: Equatable {
+    static let magic: [UInt8] = [0x4C, 0x53]  // "LS"
+    static let byteCount = magic.count + 1 + KeyFingerprint.byteCount + SessionID.byteCount
+
+    let fingerprint: KeyFingerprint
+    let session: SessionID
+
+    static func isSealed(_ bytes: [UInt8]) -> Bool { bytes.starts(with: magic) }
+
+    var encoded: [UInt8] {
+        var writer = ByteWriter(capacity: Self.byteCount)
+        writer.raw(Self.magic)
+        writer.u8(Datagram.protocolVersion)
+        writer.u64(fingerprint.value)
+        writer.raw(session.bytes)
+        return writer.bytes
+    }
+
+    /// The header at the start of `bytes`; nil unless it is one of this protocol version.
+    init?(_ bytes: [UInt8]) {
+        var reader = ByteReader(bytes.prefix(Self.byteCount))
+        guard (try? reader.raw(2, "magic")) == Self.magic, (try? reader.u8("version")) == Datagram.protocolVersion,
+            let fingerprint = try? reader.u64("fingerprint"), let session = try? reader.raw(SessionID.byteCount, "session")
+        else { return nil }
+        self.fingerprint = KeyFingerprint(value: fingerprint)
+        self.session = SessionID(bytes: session)!
+    }
+
+    init(fingerprint: KeyFingerprint, session: SessionID) {
+        self.fingerprint = fingerprint
+        self.session = session
+    }
+}
+
+/// Why a sealed (or unsealed) packet or stream was refused before anything else looked at it.
+public enum SealRefusal: Error, Equatable, Sendable {
+    /// Not sealed, where this node requires a network key.
+    case unsealed
+    /// Sealed under a key this node does not hold (or this node has none): its fingerprint.
+    case otherKey(KeyFingerprint)
+    /// Does not authenticate: altered, truncated or forged.
+    case forged
+    /// A datagram counter this node already accepted (or older than its window).
+    case replayed
+}
