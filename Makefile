@@ -8,7 +8,7 @@ DEBUG_FLAGS := -Xcc -O2
 # What building needs, and what the tests need on top (the virtual LAN and its selftest's probes,
 # unit checks, the benchmark peer, the shell script check).
 BUILD_PACKAGES := libavahi-compat-libdnssd-dev libsqlite3-dev pkg-config
-TEST_PACKAGES  := $(BUILD_PACKAGES) avahi-daemon avahi-utils dbus iproute2 iputils-ping nftables systemd procps util-linux shellcheck
+TEST_PACKAGES  := $(BUILD_PACKAGES) avahi-daemon avahi-utils dbus iproute2 iputils-ping nftables systemd procps util-linux shellcheck tcpdump
 # The shell scripts: scripts/* with a sh or bash #! line, and the files scripts/lan sources.
 SHELL_SCRIPTS   = $(shell grep -lsE '^#!.*[/ ](ba)?sh$$' scripts/*) $(wildcard scripts/lan.d/*.sh)
 
@@ -96,6 +96,8 @@ install: release
 	sed 's|@BINDIR@|$(PREFIX)/bin|g' systemd/user/lanchatd.service > $(DESTDIR)/etc/systemd/user/lanchatd.service
 	install -m 0644 systemd/lanchatd.sysusers $(DESTDIR)/usr/lib/sysusers.d/lanchat.conf 2>/dev/null || \
 		(install -d $(DESTDIR)/usr/lib/sysusers.d && install -m 0644 systemd/lanchatd.sysusers $(DESTDIR)/usr/lib/sysusers.d/lanchat.conf)
+	install -d $(DESTDIR)$(PREFIX)/share/lanchat
+	install -m 0644 systemd/network-key.conf $(DESTDIR)$(PREFIX)/share/lanchat/network-key.conf
 	@echo "installed; system service: systemd-sysusers && systemctl enable --now lanchatd"
 	@echo "           per-user:       systemctl --user enable --now lanchatd"
 
@@ -103,6 +105,7 @@ uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/lanchatd $(DESTDIR)$(PREFIX)/bin/lanchat
 	rm -f $(DESTDIR)/etc/systemd/system/lanchatd.service $(DESTDIR)/etc/systemd/user/lanchatd.service
 	rm -f $(DESTDIR)/usr/lib/sysusers.d/lanchat.conf
+	rm -rf $(DESTDIR)$(PREFIX)/share/lanchat
 
 clean:
 	rm -rf $(BUILD_DIR) $(FUZZ_BUILD)

@@ -23,7 +23,7 @@ struct LANTests {
 
             var ids: Set<String> = []
             for host in hosts { ids.insert(try await host.send("hello from \(host.name)").id ?? "") }
-            try await expectEverywhere(hosts, hold: ids)
+            try await VirtualLAN.expectEverywhere(hosts, hold: ids)
 
             let renamedID = try await hosts[1].whoami().id
             try await hosts[1].rename(to: "Bob")
@@ -42,7 +42,7 @@ struct LANTests {
             let late = try await lan.startDaemon(4)
             try await wait(until: { try await late.verifiedPeers().count == 3 }, timeout: .seconds(5),
                            "the late host to discover the other three")
-            try await expectEverywhere([late], hold: ids)
+            try await VirtualLAN.expectEverywhere([late], hold: ids)
             #expect(try await late.history().filter { $0.author.id == renamedID }.map(\.author.name) == ["Bob"])
         }
     }
@@ -50,13 +50,13 @@ struct LANTests {
     @Test("with 20% loss on every link, all of 200 messages arrive everywhere")
     func lossyLinks() async throws {
         try await VirtualLAN.with(3, prefix: "lt2") { lan in
-            let hosts = try await startMeshed(lan, 3)
+            let hosts = try await lan.startMeshed(3)
             for number in 1...3 { try await lan.netem(number, "loss", "20%") }
             var ids: Set<String> = []
             for index in 0..<200 {
                 ids.insert(try await hosts[index % 3].send("lossy \(index)").id ?? "")
             }
-            try await expectEverywhere(hosts, hold: ids, timeout: .seconds(30))
+            try await VirtualLAN.expectEverywhere(hosts, hold: ids, timeout: .seconds(30))
             let lost = try await hosts[0].status().counters
             print("20% loss: host 1 counters \(ControlJSON.encode(lost))")
         }
@@ -65,7 +65,7 @@ struct LANTests {
     @Test("a host cut off for 20 s has everything within 5 s of reconnecting, and its own news spreads")
     func partitionHeals() async throws {
         try await VirtualLAN.with(3, prefix: "lt3") { lan in
-            let hosts = try await startMeshed(lan, 3)
+            let hosts = try await lan.startMeshed(3)
             try await lan.cut(3)
             let clock = ContinuousClock()
             let cutAt = clock.now
@@ -81,7 +81,7 @@ struct LANTests {
             #expect(try await hosts[2].history(limit: 1000).count < ids.count)
             try await lan.reconnect(3)
             let reconnectedAt = clock.now
-            try await expectEverywhere(hosts, hold: ids, timeout: .seconds(5))
+            try await VirtualLAN.expectEverywhere(hosts, hold: ids, timeout: .seconds(5))
             print("partition healed: all \(ids.count) messages everywhere \(clock.now - reconnectedAt) after reconnecting")
         }
     }
@@ -129,8 +129,8 @@ struct LANTests {
             }
             let redID = try await red[0].send("red only").id ?? ""
             let blueID = try await blue[0].send("blue only").id ?? ""
-            try await expectEverywhere(red, hold: [redID])
-            try await expectEverywhere(blue, hold: [blueID])
+            try await VirtualLAN.expectEverywhere(red, hold: [redID])
+            try await VirtualLAN.expectEverywhere(blue, hold: [blueID])
             // Each side sees the other's mDNS services (so the test really shares one LAN) and ignores them.
             let doctor = try await lan.lanchat(1, "doctor", "--json")
             let items = try doctor.decoded(DoctorCheck.self).first { $0.check == "services" }?.items ?? []
@@ -138,24 +138,6 @@ struct LANTests {
             for host in red { #expect(try await !host.history().contains { $0.id == blueID }) }
             for host in blue { #expect(try await !host.history().contains { $0.id == redID }) }
             for host in red + blue { #expect(try await host.verifiedPeers().count == 1) }
-        }
-    }
-
-    /// Starts lanchatd on hosts 1…count and waits until each has found all the others over mDNS.
-    private func startMeshed(_ lan: VirtualLAN, _ count: Int) async throws -> [VirtualLAN.Host] {
-        var hosts: [VirtualLAN.Host] = []
-        for number in 1...count { hosts.append(try await lan.startDaemon(number)) }
-        for host in hosts {
-            try await wait(until: { try await host.verifiedPeers().count == count - 1 }, timeout: .seconds(10),
-                           "\(host.name) to find its peers (log:\n\(host.log))")
-        }
-        return hosts
-    }
-
-    private func expectEverywhere(_ hosts: [VirtualLAN.Host], hold ids: Set<String>, timeout: Duration = .seconds(10)) async throws {
-        for host in hosts {
-            try await wait(until: { Set(try await host.history(limit: ControlLimits.maxHistory).compactMap(\.id)).isSuperset(of: ids) },
-                           timeout: timeout, "\(host.name) to hold all \(ids.count) messages")
         }
     }
 }

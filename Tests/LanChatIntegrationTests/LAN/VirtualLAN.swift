@@ -1,6 +1,7 @@
 import Foundation
 import LanChatControl
 import LanChatCore
+import Testing
 
 /// A virtual office LAN made by `scripts/lan`: hosts in their own network, mount and UTS namespaces
 /// on one bridge, each with its own D-Bus, Avahi and lanchatd. Needs root. `down()` (call it from
@@ -105,5 +106,25 @@ final class VirtualLAN: Sendable {
     private func script(_ arguments: [String], timeout: Duration = .seconds(30)) async throws -> ProcessResult {
         try await ChildProcess.run(
             URL(fileURLWithPath: "/bin/bash"), [script, "--prefix", prefix] + arguments, timeout: timeout, environment: environment)
+    }
+}
+
+extension VirtualLAN {
+    /// Starts lanchatd on hosts 1…count (with `arguments`) and waits until each has proven all the others.
+    func startMeshed(_ count: Int, _ arguments: [String] = []) async throws -> [Host] {
+        var hosts: [Host] = []
+        for number in 1...count { hosts.append(try await startDaemon(number, arguments)) }
+        for host in hosts {
+            try await wait(until: { try await host.verifiedPeers().count == count - 1 }, timeout: .seconds(10),
+                           "\(host.name) to find its peers (log:\n\(host.log))")
+        }
+        return hosts
+    }
+
+    static func expectEverywhere(_ hosts: [Host], hold ids: Set<String>, timeout: Duration = .seconds(10)) async throws {
+        for host in hosts {
+            try await wait(until: { Set(try await host.history(limit: ControlLimits.maxHistory).compactMap(\.id)).isSuperset(of: ids) },
+                           timeout: timeout, "\(host.name) to hold all \(ids.count) messages")
+        }
     }
 }

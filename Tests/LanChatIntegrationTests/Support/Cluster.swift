@@ -27,12 +27,7 @@ extension Sandbox {
 
     /// A new network key (`lanchat keygen`) in a file of its own, mode 0600.
     func keyFile(_ name: String) async throws -> String {
-        let generated = try await lanchatRaw(["keygen"])
-        guard generated.succeeded else { throw HarnessError("lanchat keygen failed: \(generated)") }
-        let path = "\(root)/\(name).key"
-        guard FileManager.default.createFile(atPath: path, contents: Data(generated.stdout.utf8), attributes: [.posixPermissions: 0o600])
-        else { throw HarnessError("cannot write \(path)") }
-        return path
+        try await newKeyFile(at: "\(root)/\(name).key")
     }
 
     /// `count` nodes in a chain: each knows only the one before it.
@@ -110,4 +105,13 @@ extension ControlEndpoint {
             }
         }
     }
+}
+
+/// Writes what `lanchat keygen` prints to a new file, mode 0600, and returns its path.
+func newKeyFile(at path: String) async throws -> String {
+    let generated = try await ChildProcess.run(try Binaries.lanchat(), ["keygen"])
+    guard generated.succeeded else { throw HarnessError("lanchat keygen failed: \(generated)") }
+    guard FileManager.default.createFile(atPath: path, contents: Data(generated.stdout.utf8), attributes: [.posixPermissions: 0o600])
+    else { throw HarnessError("cannot write \(path)") }
+    return path
 }
