@@ -86,7 +86,8 @@ public final class ServiceDiscovery: @unchecked Sendable {
 
     /// What this node announces itself as: its name on an open network, nothing on a closed one.
     private var instanceName: String {
-        advert.id.map { ServiceAdvert.instanceName(displayName: displayName, id: $0) } ?? opaqueName
+        if let id = advert.id { return ServiceAdvert.instanceName(displayName: displayName, id: id) }
+        return opaqueName
     }
 
     public func start() {

@@ -46,9 +46,10 @@ final class BenchCluster: @unchecked Sendable {
         return node
     }
 
-    /// Starts `count` nodes, each seeded with node 0, and waits until every node knows every other.
-    func startMesh(_ count: Int) throws {
-        for _ in 0..<count { try start(peer: nodes.first) }
+    /// Starts `count` nodes, each seeded with node 0 and given `extra` arguments, and waits until every
+    /// node knows every other.
+    func startMesh(_ count: Int, extra: [String] = []) throws {
+        for _ in 0..<count { try start(peer: nodes.first, extra: extra) }
         try waitUntilMeshed()
     }
 

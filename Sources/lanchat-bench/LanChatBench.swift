@@ -10,8 +10,8 @@ struct LanChatBench: AsyncParsableCommand {
     @Flag(help: "The same scenarios, made smaller (under 2 minutes).") var quick = false
     @Option(help: "Directory with release builds of lanchatd and lanchat.") var binaries = ".build/release"
     @Option(help: "Markdown report to write.") var output = "docs/BENCHMARKS.md"
-    @Option(help: "Scenarios to run (comma separated): latency, throughput, catchup, footprint, simulation.")
-    var only: String = "latency,throughput,catchup,footprint,simulation"
+    @Option(help: "Scenarios to run (comma separated): latency, throughput, catchup, footprint, simulation, keycost.")
+    var only: String = "latency,throughput,catchup,footprint,simulation,keycost"
     @Option(help: "Network sizes for the latency runs (comma separated).") var latencyNodes = "10,30"
     @Option(help: "Messages per latency run (default 200, or 50 with --quick).") var messages: Int?
 
@@ -46,6 +46,10 @@ struct LanChatBench: AsyncParsableCommand {
         if scenarios.contains("footprint") {
             report.footprint = try await FootprintScenario.run(
                 binaries: binaries, largeEntries: quick ? 50_000 : 1_000_000, idleNodes: 10, idleSeconds: quick ? 5 : 60)
+        }
+        if scenarios.contains("keycost") {
+            report.keyCost = try KeyCostScenario.run(
+                binaries: binaries, nodes: 10, messages: quick ? 50 : 100, rate: 1000, duration: quick ? 3 : 5, rounds: quick ? 1 : 2)
         }
         if scenarios.contains("simulation") {
             print("simulation: dissemination by network size…")

@@ -13,10 +13,11 @@ struct LatencyResult {
 }
 
 enum LatencyScenario {
-    static func run(binaries: String, nodes: Int, messages: Int, interval: Double) throws -> LatencyResult {
+    /// `nodeArguments`: given to every daemon (a network key, for the key's cost).
+    static func run(binaries: String, nodes: Int, messages: Int, interval: Double, nodeArguments: [String] = []) throws -> LatencyResult {
         let cluster = try BenchCluster(binaries: binaries)
         defer { cluster.stop() }
-        try cluster.startMesh(nodes)
+        try cluster.startMesh(nodes, extra: nodeArguments)
         try cluster.followAll()
         let sender = try Sender(cluster.nodes[0])
         try sender.send("warm-up")

@@ -12,6 +12,7 @@ struct Report {
     var catchUp: CatchUpResult?
     var footprint: FootprintResult?
     var dissemination: [DisseminationResult] = []
+    var keyCost: KeyCostResult?
 
     func write(to path: String) throws {
         var lines = [
@@ -23,6 +24,7 @@ struct Report {
         if let catchUp { lines += catchUpSection(catchUp) }
         if let footprint { lines += footprintSection(footprint) }
         if !dissemination.isEmpty { lines += disseminationSection() }
+        if let keyCost { lines += keyCostSection(keyCost) }
         try lines.joined(separator: "\n").write(toFile: path, atomically: true, encoding: .utf8)
     }
 
@@ -76,6 +78,24 @@ struct Report {
                "receiver a signature check and a commit, so the network's capacity here is the machine's CPU divided",
                "by nine deliveries per message. \"Lost\" counts messages not everywhere when the run ended, or sends",
                "that failed. Target: ≥ 5,000 messages/s with zero loss at 10 nodes, p99 ≤ 100 ms.", ""]
+    }
+
+    private func keyCostSection(_ k: KeyCostResult) -> [String] {
+        func median(_ values: [Double]) -> Double { Distribution(values).p50 }
+        func row(_ name: String, _ side: KeyCostResult.Side) -> [String] {
+            let d = Distribution(side.latency)
+            return [name, format(d.p50, 2), format(d.p99, 2), format(median(side.delivered), 0), format(median(side.p99), 1), format(median(side.cpuPerNode), 0)]
+        }
+        return ["## Cost of the network key", "",
+                "10 nodes on loopback, \(k.rounds) round(s), each running the latency scenario (one message every 100 ms) and one sender at",
+                "\(k.rate)/s, first on an open network, then with every daemon given one `--network-key-file`. Throughput columns are the",
+                "median over the rounds.", ""]
+            + table(
+                ["network", "latency p50 ms", "latency p99 ms", "delivered /s at \(k.rate)/s", "load p99 ms", "CPU per node %"],
+                [row("open", k.open), row("closed (key)", k.closed)])
+            + ["Sealing and opening one datagram in one process (ChaCha20-Poly1305 under a session subkey, the replay window",
+               "included; no key derivation per datagram):", ""]
+            + table(["datagram bytes", "µs to seal and open"], k.sealMicros.map { ["\($0.bytes)", format($0.micros, 2)] })
     }
 
     private func catchUpSection(_ c: CatchUpResult) -> [String] {

@@ -17,10 +17,13 @@ enum ThroughputScenario {
     /// Connections per sending node: enough concurrent requests for group commit to batch them.
     static let connectionsPerSender = 8
 
-    static func run(binaries: String, nodes: Int, rates: [Int], senders: [Int], duration: Double) throws -> [ThroughputResult] {
+    /// `nodeArguments`: given to every daemon (a network key, for the key's cost).
+    static func run(
+        binaries: String, nodes: Int, rates: [Int], senders: [Int], duration: Double, nodeArguments: [String] = []
+    ) throws -> [ThroughputResult] {
         let cluster = try BenchCluster(binaries: binaries)
         defer { cluster.stop() }
-        try cluster.startMesh(nodes)
+        try cluster.startMesh(nodes, extra: nodeArguments)
         try cluster.followAll()
         var results: [ThroughputResult] = []
         for rate in rates {

@@ -9,27 +9,26 @@ public struct ServiceAdvert: Equatable, Sendable {
     /// DNS labels hold at most 63 bytes.
     static let maxInstanceBytes = 63
 
-    public enum Announced: Equatable, Sendable {
-        case open(network: String, id: AuthorID)
-        case closed(key: KeyFingerprint)
-    }
-
     public let protocolVersion: UInt8
-    public let announced: Announced
+    /// An open network's node: its network and ID. Nil for a closed network's.
+    public let network: String?
+    public let id: AuthorID?
+    /// A closed network's node: the fingerprint of its sending key. Nil for an open network's.
+    public let key: KeyFingerprint?
 
     public init(protocolVersion: UInt8 = Datagram.protocolVersion, network: String, id: AuthorID) {
         self.protocolVersion = protocolVersion
-        announced = .open(network: network, id: id)
+        self.network = network
+        self.id = id
+        key = nil
     }
 
     public init(protocolVersion: UInt8 = Datagram.protocolVersion, key: KeyFingerprint) {
         self.protocolVersion = protocolVersion
-        announced = .closed(key: key)
+        self.key = key
+        network = nil
+        id = nil
     }
-
-    public var network: String? { if case .open(let network, _) = announced { network } else { nil } }
-    public var id: AuthorID? { if case .open(_, let id) = announced { id } else { nil } }
-    public var key: KeyFingerprint? { if case .closed(let key) = announced { key } else { nil } }
 
     /// `Alice (k3j4m2)`: the display name, shortened on a character boundary to fit one DNS label.
     public static func instanceName(displayName: String, id: AuthorID) -> String {
@@ -47,10 +46,9 @@ public struct ServiceAdvert: Equatable, Sendable {
 
     /// DNS-SD TXT record data: length-prefixed `key=value` strings.
     public var txtRecord: [UInt8] {
-        let items = switch announced {
-        case .open(let network, let id): ["v=\(protocolVersion)", "net=\(network)", "id=\(id.text)"]
-        case .closed(let key): ["v=\(protocolVersion)", "kf=\(key)"]
-        }
+        var items = ["v=\(protocolVersion)"]
+        if let key { items.append("kf=\(key)") }
+        if let network, let id { items += ["net=\(network)", "id=\(id.text)"] }
         var bytes: [UInt8] = []
         for item in items {
             bytes.append(UInt8(item.utf8.count))

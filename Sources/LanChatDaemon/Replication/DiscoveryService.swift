@@ -21,9 +21,9 @@ struct DiscoveryService: Service {
                 switch event {
                 case .found(let instance, let address, let advert):
                     // A closed network's node shows only its key; an open one's, its network.
-                    let ours = advert.key.map(keys.contains) ?? (keys.isEmpty && advert.network == network)
+                    let ours = if let key = advert.key { keys.contains(key) } else { keys.isEmpty && advert.network == network }
                     guard ours, advert.protocolVersion == Datagram.protocolVersion else {
-                        logger.debug("ignoring \(instance): \(advert.announced), protocol \(advert.protocolVersion)")
+                        logger.debug("ignoring \(instance): network \(advert.network ?? "closed"), protocol \(advert.protocolVersion)")
                         continue
                     }
                     logger.debug("mDNS found \(instance) at \(address)")
