@@ -29,10 +29,12 @@ public struct CommandRunner {
         }
         let response = try connect().request(command)
         switch command {
-        case .send, .delete, .edit:
+        case .send, .delete, .edit, .dm:
             if json, let message = response.message { write(ControlJSON.encode(message)) }
-        case .history:
+        case .history, .conversation:
             (response.messages ?? []).forEach(show)
+        case .dms:
+            list(response.conversations ?? [], HumanFormat.conversations)
         case .name:
             if let identity = response.identity { write(json ? ControlJSON.encode(identity) : identity.name) }
         case .whoami:

@@ -10,6 +10,11 @@ public enum HumanFormat {
             "\(clock(event.sentAt))\(event.clockAhead == true ? "*" : "") \(event.author.name): "
                 + (event.deleted == true ? "(message deleted)" : (event.body ?? "") + (event.editedAt == nil ? "" : " (edited)"))
         case .profile: "* \(shortID(event.author.id)) is now known as \(event.author.name)"
+        case .dm:
+            // Marked, so a direct message never passes for a room's; mine name whom they went to.
+            event.author.id == event.with?.id
+                ? "\(clock(event.sentAt)) [dm] \(event.author.name): \(event.body ?? "")"
+                : "\(clock(event.sentAt)) [dm to \(event.with?.name ?? "?")] \(event.author.name): \(event.body ?? "")"
         }
     }
 
@@ -30,6 +35,12 @@ public enum HumanFormat {
 
     public static func rooms(_ rooms: [RoomInfo]) -> String {
         table(["ROOM", "MESSAGES", "LAST"], rooms.map { [$0.name, "\($0.messages)", localTime($0.lastAt)] })
+    }
+
+    public static func conversations(_ conversations: [ConversationInfo]) -> String {
+        table(["WITH", "ID", "MESSAGES", "UNREAD", "LAST"], conversations.map {
+            [$0.with.name, shortID($0.with.id), "\($0.messages)", "\($0.unread)", localTime($0.lastAt)]
+        })
     }
 
     public static func peers(_ peers: [PeerInfo]) -> String {

@@ -26,6 +26,12 @@ public enum ControlCommand: Sendable, Equatable {
     case whoami
     case who
     case rooms
+    /// A direct message to one person, named by ID, short ID or display name.
+    case dm(to: String, body: String)
+    /// The direct messages with one person, oldest first; reading them marks them read for the caller.
+    case conversation(with: String, limit: Int? = nil)
+    /// Every conversation of direct messages, with its unread count for the caller.
+    case dms
     case status
     case peers
     case doctor
@@ -41,6 +47,7 @@ extension ControlCommand: Codable {
         var name: String?
         var replyTo: String?
         var id: String?
+        var to: String?
     }
 
     /// A line that is not an object of well-typed fields throws a `DecodingError` (the daemon answers
@@ -63,6 +70,13 @@ extension ControlCommand: Codable {
         case "whoami": self = .whoami
         case "who": self = .who
         case "rooms": self = .rooms
+        case "dm":
+            guard let to = fields.to, let body = fields.body else { throw ControlFailure(.badRequest, "dm needs to and a body") }
+            self = .dm(to: to, body: body)
+        case "conversation":
+            guard let to = fields.to else { throw ControlFailure(.badRequest, "conversation needs to") }
+            self = .conversation(with: to, limit: fields.limit)
+        case "dms": self = .dms
         case "status": self = .status
         case "peers": self = .peers
         case "doctor": self = .doctor
@@ -85,6 +99,9 @@ extension ControlCommand: Codable {
         case .whoami: Fields(cmd: "whoami")
         case .who: Fields(cmd: "who")
         case .rooms: Fields(cmd: "rooms")
+        case .dm(let to, let body): Fields(cmd: "dm", body: body, to: to)
+        case .conversation(let with, let limit): Fields(cmd: "conversation", limit: limit, to: with)
+        case .dms: Fields(cmd: "dms")
         case .status: Fields(cmd: "status")
         case .peers: Fields(cmd: "peers")
         case .doctor: Fields(cmd: "doctor")

@@ -23,7 +23,8 @@ public struct AuthorRef: Codable, Sendable, Equatable {
 /// A message or a rename, as `history` returns it and `follow` streams it.
 public struct ChatEvent: Codable, Sendable, Equatable {
     public enum Kind: String, Codable, Sendable {
-        case message, profile
+        /// `dm`: a direct message to or from this node's identity, opened here (`with` names the other person).
+        case message, profile, dm
     }
 
     public var type: Kind
@@ -39,11 +40,15 @@ public struct ChatEvent: Codable, Sendable, Equatable {
     public var editedAt: String?
     /// Set when the author deleted it; `body` is then absent.
     public var deleted: Bool?
+    /// A direct message's other person: its recipient when this identity wrote it, else its author.
+    public var with: AuthorRef?
 
     public init(
         type: Kind, id: String? = nil, author: AuthorRef, room: String? = nil, body: String? = nil,
-        sentAt: String? = nil, replyTo: String? = nil, clockAhead: Bool? = nil, editedAt: String? = nil, deleted: Bool? = nil
+        sentAt: String? = nil, replyTo: String? = nil, clockAhead: Bool? = nil, editedAt: String? = nil, deleted: Bool? = nil,
+        with: AuthorRef? = nil
     ) {
+        self.with = with
         self.editedAt = editedAt
         self.deleted = deleted
         self.type = type
@@ -327,6 +332,22 @@ public struct StatusInfo: Codable, Sendable, Equatable {
     }
 }
 
+/// One conversation of direct messages, as `lanchat dms` lists them.
+public struct ConversationInfo: Codable, Sendable, Equatable {
+    public var with: AuthorRef
+    public var messages: Int
+    /// Messages from them after where the caller (the local Unix user) stopped reading.
+    public var unread: Int
+    public var lastAt: String
+
+    public init(with: AuthorRef, messages: Int, unread: Int, lastAt: String) {
+        self.with = with
+        self.messages = messages
+        self.unread = unread
+        self.lastAt = lastAt
+    }
+}
+
 /// A network key, by its fingerprint (never the key).
 public struct NetworkKeyInfo: Codable, Sendable, Equatable {
     public var fingerprint: String
@@ -348,6 +369,7 @@ public struct ControlResponse: Codable, Sendable, Equatable {
     public var identity: IdentityInfo?
     public var identities: [IdentityInfo]?
     public var rooms: [RoomInfo]?
+    public var conversations: [ConversationInfo]?
     public var peers: [PeerInfo]?
     public var status: StatusInfo?
     public var checks: [DoctorCheck]?

@@ -11,6 +11,8 @@ import ServiceLifecycle
 /// commits local writes; the daemon runs it first, so it stops last, after every writer.
 public actor Node: Service {
     public let identity: LocalIdentity
+    /// The private half of the key this identity's profile publishes for direct messages.
+    let dmKey: DirectMessagePrivateKey
     let store: EntryStore
     private let logger: Logger
     private var clock: HybridClock
@@ -59,6 +61,7 @@ public actor Node: Service {
         identity: LocalIdentity, store: EntryStore, waitForPeers: Bool = false, limits: StorageLimits = StorageLimits(), logger: Logger
     ) async throws {
         self.identity = identity
+        dmKey = identity.directMessageKey
         self.store = store
         self.limits = limits
         self.logger = logger
@@ -75,7 +78,18 @@ public actor Node: Service {
     func ensureProfile() async throws {
         guard directory.name(of: identity.id) == nil else { return }
         let name = "User \(String(format: "%04d", Int.random(in: 0...9999)))"
-        _ = try await commitLocal([.profile(name: name)])
+        _ = try await commitLocal([.profile(name: name, dmKey: dmKey.publicKey)])
+    }
+
+    /// An identity whose profile predates direct messages publishes its key, once writes are allowed
+    /// (through the write gate: a restored backup must not fork its log for it).
+    private func publishDirectMessageKey() async {
+        guard let name = directory.name(of: identity.id), directory.dmKey(of: identity.id) != dmKey.publicKey else { return }
+        do {
+            _ = try await appendLocal(.profile(name: name, dmKey: dmKey.publicKey))
+        } catch {
+            logger.error("could not publish the key for direct messages: \(error.message)")
+        }
     }
 
     /// Commits local writes until shutdown. Writes that arrive while a commit is under way are
@@ -90,6 +104,7 @@ public actor Node: Service {
                     }
                 }
                 group.addTask { await self.maintainStorage() }
+                group.addTask { await self.publishDirectMessageKey() }
                 for await _ in self.wakeups {
                     await self.writeLocal()
                 }
@@ -147,7 +162,7 @@ public actor Node: Service {
     func rename(to name: String) async throws(ControlFailure) -> IdentityInfo {
         let content: EntryContent
         do {
-            content = try EntryContent.profile(validating: name)
+            content = try EntryContent.profile(validating: name, dmKey: dmKey.publicKey)
         } catch {
             throw ControlFailure(.invalid, describe(error))
         }
@@ -209,6 +224,10 @@ public actor Node: Service {
     }
 
     /// Appends to this node's log once committed, through the write loop of `run()`.
+    func appendLocalEntry(_ content: EntryContent) async throws(ControlFailure) -> Entry {
+        try await appendLocal(content)
+    }
+
     private func appendLocal(_ content: EntryContent) async throws(ControlFailure) -> Entry {
         guard !stopped else { throw ControlFailure(.unavailable, "the daemon is stopping") }
         guard pendingLocal.count < Self.maxPendingLocal else {
@@ -297,14 +316,17 @@ public actor Node: Service {
     private func committed(_ entries: [Entry]) {
         let following = followers.withLockedValue { Array($0.values) }
         for entry in entries {
-            if case .profile(let name)? = try? entry.content(),
-                directory.apply(author: entry.author, record: .init(name: name, profileSeq: entry.seq)),
+            if case .profile(let name, let key)? = try? entry.content(),
+                directory.apply(author: entry.author, record: .init(name: name, profileSeq: entry.seq, dmKey: key)),
                 entry.author == identity.id
             {
                 renameHandler?(name)
             }
-            guard !following.isEmpty, let event = ChatEvent(entry: entry, shownAt: EntryStore.shownAt(entry, arrivedMillis: WallClock.nowMillis()), directory: directory) else { continue }
-            for follower in following where follower.room == nil || follower.room == event.room || event.type == .profile {
+            guard !following.isEmpty else { continue }
+            let shownAt = EntryStore.shownAt(entry, arrivedMillis: WallClock.nowMillis())
+            guard let event = ChatEvent(entry: entry, shownAt: shownAt, directory: directory) ?? directEvent(for: entry, shownAt: shownAt)
+            else { continue }
+            for follower in following where follower.room == nil || follower.room == event.room || event.type != .message {
                 follower.continuation.yield(event)
             }
         }

@@ -61,8 +61,10 @@ enum FormatChecks {
         case .message(let message):
             let again = try? EntryContent.Message(room: message.room, body: message.body, replyTo: message.replyTo)
             try expect(again == message, "received message breaks the rules for writing one")
-        case .profile(let name):
-            try expect((try? EntryContent.profile(validating: name)) == content, "received name breaks the rules for a name")
+        case .profile(let name, let dmKey):
+            try expect((try? EntryContent.profile(validating: name, dmKey: dmKey)) == content, "received name breaks the rules for a name")
+        case .directMessage(let sealed):
+            try expect(!sealed.recipients.isEmpty && sealed.recipients.count <= SealedDirectMessage.maxRecipients, "direct message recipients out of range")
         case .delete(let target):
             try expect(target.seq >= 1 && target.seq < 1 << 63, "deleted seq \(target.seq) out of range")
         case .edit(let target, let body):

@@ -68,6 +68,13 @@ public enum FuzzSeeds {
         ("profile-emoji", entry(bob, 3, .profile(name: "Bob 🚲 Rider"))),
         ("unknown-kind", entry(carol, 1, .unknown(kind: EntryKind(rawValue: 9), payload: [0, 1, 2, 3, 0xFF]))),
         ("unknown-kind-empty", entry(carol, 2, .unknown(kind: EntryKind(rawValue: 0), payload: []))),
+        ("profile-dm-key", entry(carol, 5, .profile(name: "Carol", dmKey: carol.directMessageKey.publicKey))),
+        (
+            "direct-message",
+            entry(alice, 5, .directMessage(try! SealedDirectMessage.seal(
+                "just for you", from: alice.id, to: [bob.directMessageKey.publicKey, alice.directMessageKey.publicKey],
+                randomness: .init(ephemeral: Array(repeating: 7, count: 32), messageKey: Array(repeating: 0x0C, count: 32)))))
+        ),
     ]
 
     // MARK: Datagrams

@@ -49,7 +49,7 @@ extension EntryStore {
         var messages: [AuthorID: Int] = [:]
         var counts: [AuthorID: Int] = [:]
         var rooms: [String: (count: Int, last: Int64)] = [:]
-        var profiles: [AuthorID: (name: String, tip: AuthorTip)] = [:]
+        var profiles: [AuthorID: (name: String, dmKey: DirectMessageKey?, tip: AuthorTip)] = [:]
         var batches: [AuthorID: AuthorBatch] = [:]
         for entry in entries.sorted(by: { ($0.author, $0.seq) < ($1.author, $1.seq) }) {
             let author = entry.author.blob
@@ -120,8 +120,8 @@ extension EntryStore {
                 let previous = rooms[room] ?? (0, Int64(bitPattern: shown.rawValue))
                 rooms[room] = (previous.count + 1, max(previous.last, Int64(bitPattern: shown.rawValue)))
             }
-            if case .profile(let name) = content, entry.tip > profiles[entry.author]?.tip ?? AuthorTip.none {
-                profiles[entry.author] = (name, entry.tip)
+            if case .profile(let name, let dmKey) = content, entry.tip > profiles[entry.author]?.tip ?? AuthorTip.none {
+                profiles[entry.author] = (name, dmKey, entry.tip)
             }
         }
         result.fresh = entries.filter { stored.remove($0.hash) != nil }
@@ -143,11 +143,11 @@ extension EntryStore {
         for (author, profile) in profiles {
             try db.execute(
                 sql: """
-                    UPDATE author SET name = ?, profile_seq = ?, profile_hash = ?
+                    UPDATE author SET name = ?, dm_key = ?, profile_seq = ?, profile_hash = ?
                     WHERE id = ? AND (profile_seq < ? OR (profile_seq = ? AND profile_hash < ?))
                     """,
                 arguments: [
-                    profile.name, Int64(profile.tip.seq), Data(profile.tip.hash.bytes), author.blob, Int64(profile.tip.seq),
+                    profile.name, profile.dmKey.map { Data($0.bytes) }, Int64(profile.tip.seq), Data(profile.tip.hash.bytes), author.blob, Int64(profile.tip.seq),
                     Int64(profile.tip.seq), Data(profile.tip.hash.bytes),
                 ])
         }

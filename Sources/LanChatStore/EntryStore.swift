@@ -159,9 +159,11 @@ public final class EntryStore: Sendable {
     public func identityRecords() async throws -> [AuthorID: IdentityDirectory.Record] {
         try await pool.read { db in
             var records: [AuthorID: IdentityDirectory.Record] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT id, name, profile_seq FROM author WHERE name IS NOT NULL") {
+            for row in try Row.fetchAll(db, sql: "SELECT id, name, profile_seq, dm_key FROM author WHERE name IS NOT NULL") {
                 let author = try AuthorID(bytes: Array(row["id"] as Data))
-                records[author] = IdentityDirectory.Record(name: row["name"], profileSeq: UInt64(row["profile_seq"] as Int64))
+                records[author] = IdentityDirectory.Record(
+                    name: row["name"], profileSeq: UInt64(row["profile_seq"] as Int64),
+                    dmKey: (row["dm_key"] as Data?).flatMap { DirectMessageKey(bytes: Array($0)) })
             }
             return records
         }

@@ -127,6 +127,22 @@ enum Schema {
                         AND NOT EXISTS (SELECT 1 FROM retraction r WHERE r.author = e.author AND r.target = e.hash);
                 """)
         }
+        migrator.registerMigration("v2-direct-messages") { db in
+            // The key direct messages to an author are sealed to, from its newest profile (NULL: it published
+            // none; no profile held before this migration had one).
+            // Direct messages in the order shown, for the conversations of this node's identity (they have no room).
+            // Where each local Unix user stopped reading each conversation: this machine's, never synced.
+            try db.execute(sql: """
+                ALTER TABLE author ADD COLUMN dm_key BLOB;
+                CREATE INDEX entry_direct ON entry(sort_ts, author, seq) WHERE kind = 5;
+                CREATE TABLE dm_read (
+                    uid INTEGER NOT NULL,
+                    peer BLOB NOT NULL,
+                    read_ts INTEGER NOT NULL,
+                    PRIMARY KEY (uid, peer)
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 

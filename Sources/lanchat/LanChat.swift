@@ -51,7 +51,7 @@ struct Root: ParsableCommand {
         commandName: "lanchat",
         abstract: "Chat with everyone on your office network, through the local lanchatd.",
         discussion: "Exit status: 0 ok, 1 failure (or doctor found a problem), 2 bad argument or request, 3 daemon not running, 4 no permission, 5 not found, 6 busy (try again later).",
-        subcommands: [Send.self, Edit.self, Delete.self, History.self, Follow.self, Name.self, WhoAmI.self, Who.self, Rooms.self, Status.self, Peers.self, Doctor.self, Keygen.self])
+        subcommands: [Send.self, Edit.self, Delete.self, History.self, Follow.self, Name.self, WhoAmI.self, Who.self, Rooms.self, DM.self, DMs.self, Status.self, Peers.self, Doctor.self, Keygen.self])
 }
 
 struct Send: ParsableCommand {
@@ -135,6 +135,31 @@ struct Rooms: ParsableCommand {
     @OptionGroup var options: Options
 
     func run() throws { try options.run(.rooms) }
+}
+
+struct DM: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dm",
+        abstract: "Send a direct message only that person can read (text from the arguments, or stdin if given \"-\"); without text, show your conversation with them.")
+    @OptionGroup var options: Options
+    @Option(help: "How many messages to show.") var limit = ControlLimits.defaultHistory
+    @Argument(help: "Who: a display name, an ID or a short ID (see lanchat who).") var person: String
+    @Argument(help: "The message text.") var text: [String] = []
+
+    func run() throws {
+        guard !text.isEmpty else { return try options.run(.conversation(with: person, limit: limit)) }
+        let body = try CommandRunner.messageBody(arguments: text == ["-"] ? [] : text) {
+            String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+        }
+        try options.run(.dm(to: person, body: body))
+    }
+}
+
+struct DMs: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "dms", abstract: "List your conversations of direct messages, with unread counts.")
+    @OptionGroup var options: Options
+
+    func run() throws { try options.run(.dms) }
 }
 
 struct Status: ParsableCommand {

@@ -88,7 +88,7 @@ struct EntryFormatTests {
     }
 
     @Test func goldenBytesOfAProfilePayload() throws {
-        let entry = signedEntry(by: try identity(5), content: try EntryContent.profile(validating: "Bé"))
+        let entry = signedEntry(by: try identity(5), content: try EntryContent.profile(validating: "Bé", dmKey: nil))
         #expect(entry.kind == .profile)
         #expect(entry.kind.rawValue == 2)
         #expect(entry.payload == [0x03, 0x42, 0xc3, 0xa9])  // name: u8 length 3, "Bé" in UTF-8

@@ -194,7 +194,7 @@ struct EntryRejectionTests {
         #expect(throws: DecodeError.oversized(field: "body", size: Limits.maxBodyBytes + 1, limit: Limits.maxBodyBytes)) {
             try EntryContent.Message(room: "general", body: String(repeating: "x", count: Limits.maxBodyBytes + 1))
         }
-        #expect(throws: DecodeError.self) { try EntryContent.profile(validating: " Alice") }
-        #expect(throws: DecodeError.self) { try EntryContent.profile(validating: "A\nB") }
+        #expect(throws: DecodeError.self) { try EntryContent.profile(validating: " Alice", dmKey: nil) }
+        #expect(throws: DecodeError.self) { try EntryContent.profile(validating: "A\nB", dmKey: nil) }
     }
 }

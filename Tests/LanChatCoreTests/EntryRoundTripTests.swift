@@ -46,7 +46,7 @@ struct EntryRoundTripTests {
     }
 
     @Test func profile() throws {
-        try roundTrip(try EntryContent.profile(validating: "Zoë (ops) 🚀"))
+        try roundTrip(try EntryContent.profile(validating: "Zoë (ops) 🚀", dmKey: nil))
     }
 
     @Test func unknownKindIsKeptOpaqueAndReencodedIdentically() throws {
@@ -63,7 +63,7 @@ struct EntryRoundTripTests {
 
     @Test func decodeFromAStreamReadsEntriesOneAfterAnother() throws {
         let first = signedEntry(by: try identity(1), seq: 1, content: try message(body: "one"))
-        let second = signedEntry(by: try identity(2), seq: 9, links: [tip(8)], content: try EntryContent.profile(validating: "Bo"))
+        let second = signedEntry(by: try identity(2), seq: 9, links: [tip(8)], content: try EntryContent.profile(validating: "Bo", dmKey: nil))
         var reader = ByteReader(first.encoded + second.encoded)
         #expect(try Entry.decode(from: &reader) == first)
         #expect(try Entry.decode(from: &reader) == second)

@@ -50,7 +50,7 @@ struct ControlRenderingTests {
 
     @Test func profileAndUnknownKinds() throws {
         let author = try identity(1)
-        let profile = signedEntry(by: author, content: try EntryContent.profile(validating: "Alice"))
+        let profile = signedEntry(by: author, content: try EntryContent.profile(validating: "Alice", dmKey: nil))
         let directory = IdentityDirectory(records: [author.id: .init(name: "Alice", profileSeq: 1)])
         #expect(ChatEvent(entry: profile, directory: directory) == ChatEvent(
             type: .profile, author: AuthorRef(id: author.id.text, name: "Alice")))

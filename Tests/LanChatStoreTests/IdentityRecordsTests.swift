@@ -43,8 +43,8 @@ struct IdentityRecordsTests {
     @Test func aLocalRenameIsARecord() async throws {
         try await withStore { store in
             let me = try identity(1)
-            _ = try await store.appendLocal(identity: me, content: try .profile(validating: "User 0001"), timestamp: stamp(1))
-            _ = try await store.appendLocal(identity: me, content: try .profile(validating: "Alice"), timestamp: stamp(2))
+            _ = try await store.appendLocal(identity: me, content: try .profile(validating: "User 0001", dmKey: nil), timestamp: stamp(1))
+            _ = try await store.appendLocal(identity: me, content: try .profile(validating: "Alice", dmKey: nil), timestamp: stamp(2))
             #expect(try await store.identityRecords() == [me.id: IdentityDirectory.Record(name: "Alice", profileSeq: 2)])
         }
     }

@@ -52,7 +52,7 @@ func messageEntry(
 }
 
 func profileEntry(_ author: LocalIdentity, after previous: Entry? = nil, name: String, at millis: UInt64 = 1_000) throws -> Entry {
-    entry(author, after: previous, at: millis, try .profile(validating: name))
+    entry(author, after: previous, at: millis, try .profile(validating: name, dmKey: nil))
 }
 
 /// `count` messages of `author`'s log after `base` (from seq 1 without it), each linking the one

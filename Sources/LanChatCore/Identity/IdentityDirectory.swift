@@ -5,10 +5,13 @@ public struct IdentityDirectory: Sendable {
         public let name: String
         /// Seq of the profile entry the name came from; only a higher one replaces it.
         public let profileSeq: UInt64
+        /// The key direct messages to this author are sealed to; nil if its profile names none.
+        public let dmKey: DirectMessageKey?
 
-        public init(name: String, profileSeq: UInt64) {
+        public init(name: String, profileSeq: UInt64, dmKey: DirectMessageKey? = nil) {
             self.name = name
             self.profileSeq = profileSeq
+            self.dmKey = dmKey
         }
     }
 
@@ -31,6 +34,24 @@ public struct IdentityDirectory: Sendable {
     }
 
     public func name(of author: AuthorID) -> String? { records[author]?.name }
+
+    public func dmKey(of author: AuthorID) -> DirectMessageKey? { records[author]?.dmKey }
+
+    /// The authors a person may mean by `text`: the ID, a prefix of it of at least the short ID's
+    /// length, or a display name (either form, any case). Several when it is ambiguous.
+    public func find(_ text: String) -> [AuthorID] {
+        if let id = AuthorID(text: text) { return [id] }
+        let lowered = text.lowercased()
+        let byName = records.keys.filter { records[$0]?.name.lowercased() == lowered || displayName(of: $0).lowercased() == lowered }
+        if !byName.isEmpty { return byName.sorted() }
+        guard lowered.count >= AuthorID.shortLength else { return [] }
+        return records.keys.filter { $0.text.hasPrefix(lowered) }.sorted()
+    }
+
+    /// The author whose profile publishes this key ID (for the recipients of a direct message).
+    public func author(ofKeyID keyID: UInt64) -> AuthorID? {
+        records.first { $0.value.dmKey?.keyID == keyID }?.key
+    }
 
     /// The name to show: the profile name, with the short ID added when someone else has the same name;
     /// the short ID alone when no profile has arrived yet.

@@ -278,4 +278,5 @@ public struct EntryKind: RawRepresentable, Hashable, Sendable {
     public static let profile = EntryKind(rawValue: 2)
     public static let delete = EntryKind(rawValue: 3)
     public static let edit = EntryKind(rawValue: 4)
+    public static let directMessage = EntryKind(rawValue: 5)
 }

@@ -1,7 +1,10 @@
 /// What an entry says, by kind. Validation lives here so local writes and received entries obey the same rules.
 public enum EntryContent: Hashable, Sendable {
     case message(Message)
-    case profile(name: String)
+    /// `dmKey`: the key direct messages to this author are sealed to (an extension field, type 1).
+    case profile(name: String, dmKey: DirectMessageKey?)
+    /// Text for a few people only: stored and relayed by everyone, readable by its recipients.
+    case directMessage(SealedDirectMessage)
     /// The author withdraws one of its own messages: every node drops that message's payload.
     case delete(target: EntryRef)
     /// The author replaces the text of one of its own messages; the newest edit (highest seq) is shown.
@@ -35,6 +38,7 @@ public enum EntryContent: Hashable, Sendable {
         case .profile: .profile
         case .delete: .delete
         case .edit: .edit
+        case .directMessage: .directMessage
         case .unknown(let kind, _): kind
         }
     }
@@ -80,7 +84,11 @@ public enum EntryContent: Hashable, Sendable {
         case .profile:
             let name = try reader.utf8(Int(try reader.u8("name length")), limit: Limits.maxNameBytes, "name")
             try Self.validate(name: name)
-            self = .profile(name: name)
+            let fields = try ExtensionField.decodeFields(from: &reader)
+            self = .profile(name: name, dmKey: fields.first { $0.type == ProfileField.dmKey }.flatMap { DirectMessageKey(bytes: $0.value) })
+            return
+        case .directMessage:
+            self = .directMessage(try SealedDirectMessage.decode(from: &reader))
         case .delete:
             self = .delete(target: try EntryRef.decode(from: &reader, "target"))
         case .edit:
@@ -105,8 +113,11 @@ public enum EntryContent: Hashable, Sendable {
             message.replyTo?.encode(into: &writer)
             writer.u16(UInt16(message.body.utf8.count))
             writer.raw(message.body.utf8)
-        case .profile(let name):
+        case .profile(let name, let dmKey):
             writer.shortString(name)
+            if let dmKey { ExtensionField.encodeFields([ExtensionField(type: ProfileField.dmKey, value: dmKey.bytes)], into: &writer) }
+        case .directMessage(let sealed):
+            sealed.encode(into: &writer)
         case .delete(let target):
             target.encode(into: &writer)
         case .edit(let target, let body):
@@ -118,6 +129,10 @@ public enum EntryContent: Hashable, Sendable {
         }
         return writer.bytes
     }
+}
+
+private enum ProfileField {
+    static let dmKey: UInt8 = 1
 }
 
 private enum MessageFlags {
@@ -142,9 +157,12 @@ extension EntryContent {
         return .edit(target: target, body: body)
     }
 
+    /// A profile that publishes no direct-message key (as profiles did before there were direct messages).
+    public static func profile(name: String) -> EntryContent { .profile(name: name, dmKey: nil) }
+
     /// A profile entry for a name a person typed, checked against the same rules receivers apply.
-    public static func profile(validating name: String) throws(DecodeError) -> EntryContent {
+    public static func profile(validating name: String, dmKey: DirectMessageKey?) throws(DecodeError) -> EntryContent {
         try validate(name: name)
-        return .profile(name: name)
+        return .profile(name: name, dmKey: dmKey)
     }
 }

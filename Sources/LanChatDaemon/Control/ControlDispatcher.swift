@@ -7,9 +7,10 @@ struct ControlDispatcher: Sendable {
     let peers: @Sendable () async -> [PeerInfo]
     let diagnose: @Sendable () async -> [DoctorCheck]
 
-    func handle(_ command: ControlCommand) async -> ControlResponse {
+    /// `uid`: the caller's (from the kernel); read markers are kept per local user.
+    func handle(_ command: ControlCommand, uid: UInt32) async -> ControlResponse {
         do {
-            return try await respond(to: command)
+            return try await respond(to: command, uid: uid)
         } catch let failure as ControlFailure {
             return ControlResponse(failure)
         } catch {
@@ -17,7 +18,7 @@ struct ControlDispatcher: Sendable {
         }
     }
 
-    private func respond(to command: ControlCommand) async throws -> ControlResponse {
+    private func respond(to command: ControlCommand, uid: UInt32) async throws -> ControlResponse {
         var response = ControlResponse()
         switch command {
         case .send(let body, let room, let replyTo):
@@ -45,6 +46,16 @@ struct ControlDispatcher: Sendable {
             }
         case .rooms:
             response.rooms = try await node.rooms()
+        case .dm(let to, let body):
+            response.message = try await node.sendDirect(to: to, body: body)
+        case .conversation(let with, let limit):
+            let limit = limit ?? ControlLimits.defaultHistory
+            guard (1...ControlLimits.maxHistory).contains(limit) else {
+                throw ControlFailure(.badRequest, "limit must be 1 to \(ControlLimits.maxHistory)")
+            }
+            response.messages = try await node.conversation(with: with, limit: limit, uid: uid)
+        case .dms:
+            response.conversations = try await node.conversations(uid: uid)
         case .status:
             response.status = try await node.status(network: networkStatus())
         case .peers:

@@ -24,7 +24,7 @@ extension ChatEvent {
             self.init(type: .message, id: target.key.text, author: author, sentAt: Timestamps.rfc3339(millis: shownAt.wallMillis), deleted: true)
         case .edit(let target, let body) where target.author == entry.author:
             self.init(type: .message, id: target.key.text, author: author, body: body, editedAt: Timestamps.rfc3339(millis: shownAt.wallMillis))
-        case .delete, .edit, .unknown, nil:
+        case .delete, .edit, .directMessage, .unknown, nil:
             return nil
         }
     }

@@ -57,7 +57,7 @@ struct ControlServer: Service {
                                 await Self.refuse(connection, failure, logger: logger)
                                 return
                             }
-                            await Self.serve(connection, dispatcher: dispatcher, logger: logger)
+                            await Self.serve(connection, dispatcher: dispatcher, uid: caller.uid, logger: logger)
                         }
                     }
                 }
@@ -80,7 +80,7 @@ struct ControlServer: Service {
     }
 
     private static func serve(
-        _ connection: NIOAsyncChannel<ControlLine, ByteBuffer>, dispatcher: ControlDispatcher, logger: Logger
+        _ connection: NIOAsyncChannel<ControlLine, ByteBuffer>, dispatcher: ControlDispatcher, uid: uid_t, logger: Logger
     ) async {
         do {
             try await connection.executeThenClose { inbound, outbound in
@@ -100,7 +100,7 @@ struct ControlServer: Service {
                         }
                         return
                     }
-                    try await send(await dispatcher.handle(command), outbound)
+                    try await send(await dispatcher.handle(command, uid: uid), outbound)
                 }
             }
         } catch {
