@@ -1,7 +1,7 @@
 @testable import LanChatCore
 import Testing
 
-/// Direct messages: sealed for their recipients and author alone; PROTOCOL.md's example (§2.3.5),
+/// Direct messages: sealed for their recipients and author alone; PROTOCOL.md's example (§2.3, kind 5),
 /// computed with Python's `cryptography` (X25519, HKDF-SHA256, ChaCha20-Poly1305), not with this code.
 @Suite("direct messages: sealing")
 struct DirectMessageTests {

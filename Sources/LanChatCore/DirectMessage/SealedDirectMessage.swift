@@ -3,7 +3,7 @@ import Foundation
 
 /// A direct message as every node stores and relays it: opaque but for the recipients' key IDs.
 /// Sealed for each recipient with X25519 (an ephemeral key against the recipient's), HKDF-SHA256 and
-/// ChaCha20-Poly1305; the text is padded to a size bucket first. PROTOCOL.md §2.3.5 gives the bytes.
+/// ChaCha20-Poly1305; the text is padded to a size bucket first. PROTOCOL.md §2.3 (kind 5) gives the bytes.
 public struct SealedDirectMessage: Hashable, Sendable {
     public static let version: UInt8 = 1
     public static let maxRecipients = 16
