@@ -17,6 +17,8 @@ final class VirtualLAN: Sendable {
         let ip: String
         let socketPath: String
         let logPath: String
+        /// lanchatd's `--state-dir` on that host.
+        let stateDir: String
 
         var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
     }
@@ -74,10 +76,12 @@ final class VirtualLAN: Sendable {
             guard let equals = line.firstIndex(of: "=") else { continue }
             fields[String(line[..<equals])] = String(line[line.index(after: equals)...])
         }
-        guard let name = fields["name"], let ip = fields["ip"], let socket = fields["socket"], let log = fields["log"] else {
-            throw HarnessError("scripts/lan info gave no name, ip, socket or log: \(info)")
+        guard let name = fields["name"], let ip = fields["ip"], let socket = fields["socket"], let log = fields["log"],
+            let state = fields["lanchat_state_dir"]
+        else {
+            throw HarnessError("scripts/lan info gave no name, ip, socket, log or state directory: \(info)")
         }
-        return Host(number: number, name: name, ip: ip, socketPath: socket, logPath: log)
+        return Host(number: number, name: name, ip: ip, socketPath: socket, logPath: log, stateDir: state)
     }
 
     /// Starts lanchatd on a host (no `--peer`: discovery is mDNS's job) and waits for its socket.
