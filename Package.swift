@@ -23,6 +23,8 @@ let package = Package(
     targets: [
         .target(name: "LanChatCore", dependencies: [
             .product(name: "Crypto", package: "swift-crypto"),
+            // scrypt, for identity backups (`IdentityBackup`).
+            .product(name: "_CryptoExtras", package: "swift-crypto"),
             .product(name: "Collections", package: "swift-collections"),
             .product(name: "Logging", package: "swift-log"),
         ]),

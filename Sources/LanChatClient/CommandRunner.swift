@@ -35,6 +35,8 @@ public struct CommandRunner {
             (response.messages ?? []).forEach(show)
         case .dms:
             list(response.conversations ?? [], HumanFormat.conversations)
+        case .exportIdentity:
+            if let backup = response.backup { write(backup) }
         case .name:
             if let identity = response.identity { write(json ? ControlJSON.encode(identity) : identity.name) }
         case .whoami:
@@ -100,7 +102,8 @@ public struct CommandRunner {
 
 public enum CommandLineArguments {
     /// `--socket` is global: given before the subcommand, it is moved behind it, where each subcommand reads it.
-    public static func hoistingSocket(_ arguments: [String], subcommands: Set<String>) -> [String] {
+    /// `nested`: subcommands of a group (`identity export`), after which the socket goes.
+    public static func hoistingSocket(_ arguments: [String], subcommands: Set<String>, nested: [String: Set<String>] = [:]) -> [String] {
         var leading: [String] = []
         var rest = arguments[...]
         while let first = rest.first {
@@ -117,6 +120,8 @@ public enum CommandLineArguments {
         guard !leading.isEmpty, let subcommand = rest.first else { return arguments }
         // An unknown subcommand is reported as such, not as a misplaced --socket.
         guard subcommands.contains(subcommand) else { return Array(rest) }
-        return [subcommand] + leading + rest.dropFirst()
+        let after = rest.dropFirst()
+        if let inner = after.first, nested[subcommand]?.contains(inner) == true { return [subcommand, inner] + leading + after.dropFirst() }
+        return [subcommand] + leading + after
     }
 }

@@ -32,6 +32,8 @@ public enum ControlCommand: Sendable, Equatable {
     case conversation(with: String, limit: Int? = nil)
     /// Every conversation of direct messages, with its unread count for the caller.
     case dms
+    /// This identity's private key, encrypted under the passphrase (`IdentityBackup`).
+    case exportIdentity(passphrase: String)
     case status
     case peers
     case doctor
@@ -48,6 +50,7 @@ extension ControlCommand: Codable {
         var replyTo: String?
         var id: String?
         var to: String?
+        var passphrase: String?
     }
 
     /// A line that is not an object of well-typed fields throws a `DecodingError` (the daemon answers
@@ -77,6 +80,9 @@ extension ControlCommand: Codable {
             guard let to = fields.to else { throw ControlFailure(.badRequest, "conversation needs to") }
             self = .conversation(with: to, limit: fields.limit)
         case "dms": self = .dms
+        case "exportIdentity":
+            guard let passphrase = fields.passphrase else { throw ControlFailure(.badRequest, "exportIdentity needs a passphrase") }
+            self = .exportIdentity(passphrase: passphrase)
         case "status": self = .status
         case "peers": self = .peers
         case "doctor": self = .doctor
@@ -102,6 +108,7 @@ extension ControlCommand: Codable {
         case .dm(let to, let body): Fields(cmd: "dm", body: body, to: to)
         case .conversation(let with, let limit): Fields(cmd: "conversation", limit: limit, to: with)
         case .dms: Fields(cmd: "dms")
+        case .exportIdentity(let passphrase): Fields(cmd: "exportIdentity", passphrase: passphrase)
         case .status: Fields(cmd: "status")
         case .peers: Fields(cmd: "peers")
         case .doctor: Fields(cmd: "doctor")

@@ -370,6 +370,8 @@ public struct ControlResponse: Codable, Sendable, Equatable {
     public var identities: [IdentityInfo]?
     public var rooms: [RoomInfo]?
     public var conversations: [ConversationInfo]?
+    /// `exportIdentity`: the encrypted backup, one line of text.
+    public var backup: String?
     public var peers: [PeerInfo]?
     public var status: StatusInfo?
     public var checks: [DoctorCheck]?

@@ -29,7 +29,7 @@ public enum Daemon {
         let node = try await Node(
             identity: identity, store: store, waitForPeers: !created && !(config.peers.isEmpty && remembered.isEmpty),
             limits: StorageLimits(retainDays: config.retainDays, authorQuotaBytes: config.authorQuotaBytes), logger: logger)
-        try await node.ensureProfile()
+        try await node.ensureProfile(created: created)
         let name = await node.whoami().name
         logger.info("\(created ? "created" : "loaded") identity \(identity.id.text) as \(name)")
 

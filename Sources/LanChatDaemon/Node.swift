@@ -33,6 +33,8 @@ public actor Node: Service {
     /// Closed at start while this identity may have written elsewhere (a restored state directory):
     /// local writes wait until a sync with a peer brought its latest entries, or `restoreWait` passed.
     private var writesAllowed: Bool
+    /// Tasks waiting for the write gate to open (`waitUntilWritesAllowed`).
+    private var gateWaiters: [CheckedContinuation<Void, Never>] = []
     /// Set once this daemon has written since it started: own entries arriving after that come from a twin.
     private var wroteSinceStart = false
     private var twinSeen = false
@@ -74,22 +76,30 @@ public actor Node: Service {
     }
 
     /// A new identity announces a default name, so peers never see a node without one. Runs before
-    /// the service does, so it commits directly.
-    func ensureProfile() async throws {
-        guard directory.name(of: identity.id) == nil else { return }
-        let name = "User \(String(format: "%04d", Int.random(in: 0...9999)))"
-        _ = try await commitLocal([.profile(name: name, dmKey: dmKey.publicKey)])
+    /// the service does, so it commits directly: nothing of a new identity exists anywhere to fork from.
+    func ensureProfile(created: Bool) async throws {
+        guard created, directory.name(of: identity.id) == nil else { return }
+        _ = try await commitLocal([.profile(name: Self.defaultName(), dmKey: dmKey.publicKey)])
     }
 
-    /// An identity whose profile predates direct messages publishes its key, once writes are allowed
-    /// (through the write gate: a restored backup must not fork its log for it).
-    private func publishDirectMessageKey() async {
-        guard let name = directory.name(of: identity.id), directory.dmKey(of: identity.id) != dmKey.publicKey else { return }
+    private static func defaultName() -> String { "User \(String(format: "%04d", Int.random(in: 0...9999)))" }
+
+    /// An existing identity whose profile lacks this key for direct messages (written before there were
+    /// any), or that has none here (imported into an empty state directory), publishes one once writes
+    /// are allowed: after the write gate, its peers' copy of its log has come, its name with it.
+    private func publishProfileIfNeeded() async {
+        await waitUntilWritesAllowed()
+        guard !Task.isCancelled, directory.name(of: identity.id) == nil || directory.dmKey(of: identity.id) != dmKey.publicKey else { return }
         do {
-            _ = try await appendLocal(.profile(name: name, dmKey: dmKey.publicKey))
+            _ = try await appendLocal(.profile(name: directory.name(of: identity.id) ?? Self.defaultName(), dmKey: dmKey.publicKey))
         } catch {
-            logger.error("could not publish the key for direct messages: \(error.message)")
+            logger.error("could not publish this identity's profile: \(error.message)")
         }
+    }
+
+    private func waitUntilWritesAllowed() async {
+        guard !writesAllowed else { return }
+        await withCheckedContinuation { gateWaiters.append($0) }
     }
 
     /// Commits local writes until shutdown. Writes that arrive while a commit is under way are
@@ -104,10 +114,12 @@ public actor Node: Service {
                     }
                 }
                 group.addTask { await self.maintainStorage() }
-                group.addTask { await self.publishDirectMessageKey() }
+                group.addTask { await self.publishProfileIfNeeded() }
                 for await _ in self.wakeups {
                     await self.writeLocal()
                 }
+                // Before the group's tasks are awaited: one of them may be waiting for a write.
+                await self.stop()
                 group.cancelAll()
             }
         }
@@ -138,6 +150,8 @@ public actor Node: Service {
         writesAllowed = true
         logger.info("writing: \(reason)")
         wakeupsContinuation.yield()
+        for waiter in gateWaiters { waiter.resume() }
+        gateWaiters.removeAll()
     }
 
     // MARK: Local actions
@@ -354,6 +368,23 @@ public actor Node: Service {
                 event?.editedAt = Timestamps.rfc3339(millis: edit.at.wallMillis)
             }
             return event
+        }
+    }
+
+    /// This identity's key under a passphrase, for `lanchat identity import` on a new machine. scrypt
+    /// takes 64 MiB and a tenth of a second: off the actor's executor, on a global queue.
+    nonisolated func exportIdentity(passphrase: String) async throws(ControlFailure) -> String {
+        let result = await withCheckedContinuation { continuation in
+            DispatchQueue.global().async { [identity] in
+                continuation.resume(returning: Result { () throws(IdentityBackup.Failure) in
+                    try IdentityBackup.seal(identity, passphrase: passphrase)
+                })
+            }
+        }
+        do {
+            return try result.get()
+        } catch {
+            throw ControlFailure(.invalid, "\(error)")
         }
     }
 

@@ -24,9 +24,10 @@ struct Options: ParsableArguments {
 struct LanChat {
     static func main() {
         let subcommands = Set(Root.configuration.subcommands.map { $0._commandName })
+        let nested = ["identity": Set(Identity.configuration.subcommands.map { $0._commandName })]
         do {
             var command = try Root.parseAsRoot(
-                CommandLineArguments.hoistingSocket(Array(CommandLine.arguments.dropFirst()), subcommands: subcommands))
+                CommandLineArguments.hoistingSocket(Array(CommandLine.arguments.dropFirst()), subcommands: subcommands, nested: nested))
             try command.run()
         } catch let error as ClientError {
             fail(error.description, error.status)
@@ -51,7 +52,7 @@ struct Root: ParsableCommand {
         commandName: "lanchat",
         abstract: "Chat with everyone on your office network, through the local lanchatd.",
         discussion: "Exit status: 0 ok, 1 failure (or doctor found a problem), 2 bad argument or request, 3 daemon not running, 4 no permission, 5 not found, 6 busy (try again later).",
-        subcommands: [Send.self, Edit.self, Delete.self, History.self, Follow.self, Name.self, WhoAmI.self, Who.self, Rooms.self, DM.self, DMs.self, Status.self, Peers.self, Doctor.self, Keygen.self])
+        subcommands: [Send.self, Edit.self, Delete.self, History.self, Follow.self, Name.self, WhoAmI.self, Who.self, Rooms.self, DM.self, DMs.self, Status.self, Peers.self, Doctor.self, Keygen.self, Identity.self])
 }
 
 struct Send: ParsableCommand {
@@ -190,4 +191,51 @@ struct Keygen: ParsableCommand {
         discussion: "Example: (umask 077; lanchat keygen > network.key). Without a key, anyone on the LAN can join and read.")
 
     func run() throws { print(NetworkKeyText.generate()) }
+}
+
+struct Identity: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Move this identity to a new machine when the old one is lost: export it under a passphrase, import it there.",
+        subcommands: [Export.self, Import.self])
+
+    struct Export: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print this identity's private key, encrypted under a passphrase (asked twice; from a pipe, its first line). Keep it offline.")
+        @OptionGroup var options: Options
+
+        func run() throws {
+            let passphrase: String
+            do {
+                passphrase = try PassphraseReader.read(prompt: "passphrase for the backup: ", confirm: true)
+            } catch {
+                throw ClientError(error.description, status: .usage)
+            }
+            try options.run(.exportIdentity(passphrase: passphrase))
+        }
+    }
+
+    struct Import: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Make a backup's identity this machine's (lanchatd must be stopped). The old machine must never run it again.")
+        @Option(help: "lanchatd's state directory (default: as lanchatd finds it).") var stateDir: String?
+        @Argument(help: "The file lanchat identity export wrote.") var file: String
+
+        /// The daemon holds the crypto and the state directory's lock: lanchat hands over to it.
+        func run() throws {
+            let daemon = Self.lanchatd()
+            var arguments = [daemon, "--import-identity", file]
+            if let stateDir { arguments += ["--state-dir", stateDir] }
+            let argv = arguments.map { strdup($0) } + [nil]
+            execv(daemon, argv)
+            throw ClientError("cannot run \(daemon): \(String(cString: strerror(errno)))", status: .failure)
+        }
+
+        /// lanchatd beside this lanchat (as installed), else the one on PATH.
+        private static func lanchatd() -> String {
+            let beside = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent().appendingPathComponent("lanchatd").path
+            if FileManager.default.isExecutableFile(atPath: beside) { return beside }
+            let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin"
+            return path.split(separator: ":").map { "\($0)/lanchatd" }.first(where: FileManager.default.isExecutableFile(atPath:)) ?? "lanchatd"
+        }
+    }
 }

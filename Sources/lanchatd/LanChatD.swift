@@ -27,6 +27,9 @@ struct LanChatD: AsyncParsableCommand {
     @Option(
         help: "A file of network keys (make one with `lanchat keygen`): the network is closed to nodes without one. Repeatable; the first key sends, all open.")
     var networkKeyFile: [String] = []
+    @Option(
+        help: "Import an identity backup (lanchat identity export) into the state directory and exit; lanchatd must not be running. The passphrase is read from the terminal, or from standard input's first line.")
+    var importIdentity: String?
 
     /// ArgumentParser's own `main` exits 64 on a bad option; lanchatd, like lanchat, exits 2 with one line.
     static func main() async {
@@ -56,6 +59,10 @@ struct LanChatD: AsyncParsableCommand {
             Self.usageError(error.description)
         }
         do {
+            if let importIdentity {
+                print(try IdentityImport.run(file: importIdentity, stateDirectory: config.stateDirectory))
+                return
+            }
             try await Daemon.run(config)
         } catch let error as DaemonError {
             Self.fail("\(error)", status: 1)

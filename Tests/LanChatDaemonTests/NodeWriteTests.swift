@@ -7,7 +7,7 @@ import Testing
 struct NodeWriteTests {
     @Test func concurrentSendsGetDistinctSeqsInCommitOrder() async throws {
         try await withNode { node in
-            try await node.ensureProfile()
+            try await node.ensureProfile(created: true)
             let running = Task { try await node.run() }
             let sent = try await withThrowingTaskGroup(of: ChatEvent.self) { group in
                 for index in 0..<50 {

@@ -56,6 +56,8 @@ struct ControlDispatcher: Sendable {
             response.messages = try await node.conversation(with: with, limit: limit, uid: uid)
         case .dms:
             response.conversations = try await node.conversations(uid: uid)
+        case .exportIdentity(let passphrase):
+            response.backup = try await node.exportIdentity(passphrase: passphrase)
         case .status:
             response.status = try await node.status(network: networkStatus())
         case .peers:

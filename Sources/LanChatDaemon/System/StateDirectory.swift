@@ -50,6 +50,12 @@ struct StateDirectory {
             throw .io("cannot read \(keyPath): \(errnoText())")
         }
         let identity = LocalIdentity.generate()
+        try writeKey(of: identity)
+        return (identity, true)
+    }
+
+    /// Writes the key file to a temporary name with mode 0600 and renames it over the old one.
+    private func writeKey(of identity: LocalIdentity) throws(DaemonError) {
         let temporary = "\(keyPath).tmp"
         unlink(temporary)
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o600)
@@ -63,7 +69,24 @@ struct StateDirectory {
             unlink(temporary)
             throw .io("cannot write \(keyPath): \(reason)")
         }
-        return (identity, true)
+    }
+
+    /// Makes `identity` this directory's identity (`lanchatd --import-identity`). The key it replaces,
+    /// if any, is kept beside it as `identity.key.replaced-<unix time>`; returns that path. The database
+    /// stays: the replaced identity's entries are another author's from now on.
+    func importIdentity(_ identity: LocalIdentity) throws(DaemonError) -> String? {
+        var info = stat()
+        guard lstat(keyPath, &info) == 0 else {
+            try writeKey(of: identity)
+            return nil
+        }
+        if let current = try? LocalIdentity(seed: Array(FileManager.default.contents(atPath: keyPath) ?? Data())), current.id == identity.id {
+            throw .configuration("\(path) already holds identity \(identity.id.text)")
+        }
+        let kept = "\(keyPath).replaced-\(Int(Date().timeIntervalSince1970))"
+        guard link(keyPath, kept) == 0 else { throw .io("cannot keep the current key as \(kept): \(errnoText())") }
+        try writeKey(of: identity)
+        return kept
     }
 
     static func makeDirectory(_ path: String, mode: mode_t) throws(DaemonError) {
