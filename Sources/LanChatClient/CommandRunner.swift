@@ -37,6 +37,10 @@ public struct CommandRunner {
             list(response.conversations ?? [], HumanFormat.conversations)
         case .exportIdentity:
             if let backup = response.backup { write(backup) }
+        case .linkInvite, .linkJoin, .linkConfirm:
+            if let link = response.link { write(json ? ControlJSON.encode(link) : HumanFormat.link(link)) }
+        case .unlink:
+            if let identity = response.identity { write(json ? ControlJSON.encode(identity) : HumanFormat.identity(identity)) }
         case .name:
             if let identity = response.identity { write(json ? ControlJSON.encode(identity) : identity.name) }
         case .whoami:

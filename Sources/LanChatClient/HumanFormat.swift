@@ -19,7 +19,19 @@ public enum HumanFormat {
     }
 
     public static func identity(_ info: IdentityInfo) -> String {
-        "\(info.name)\t\(info.id)"
+        "\(info.name)\t\(info.id)" + (info.devices.map { "\ndevices: " + $0.joined(separator: ", ") } ?? "")
+    }
+
+    /// The steps of `lanchat link`, in words.
+    public static func link(_ link: LinkInfo) -> String {
+        let device = link.device.map { "\($0.name) (\(shortID($0.id)))" } ?? "the other device"
+        if let code = link.code {
+            return "on the other device, run:  lanchat link \(code)\nit shows a number: type it here with  lanchat link --confirm NUMBER  (the code works for 10 minutes)"
+        }
+        if let confirmation = link.confirmation {
+            return "asked \(device) to link. This device shows \(confirmation): on \(device), run  lanchat link --confirm \(confirmation.filter(\.isNumber))"
+        }
+        return "linked with \(device): both devices are now one person (lanchat whoami lists them)"
     }
 
     public static func who(_ identities: [IdentityInfo]) -> String {

@@ -34,6 +34,14 @@ public enum ControlCommand: Sendable, Equatable {
     case dms
     /// This identity's private key, encrypted under the passphrase (`IdentityBackup`).
     case exportIdentity(passphrase: String)
+    /// Starts linking another device to this person: answers a one-time code.
+    case linkInvite
+    /// Joins the person whose device showed `code`: answers the confirmation number to check.
+    case linkJoin(code: String)
+    /// Accepts, on the inviting device, the joining device that shows this confirmation number.
+    case linkConfirm(confirmation: String)
+    /// Removes a lost device (by ID or short ID) from this person.
+    case unlink(device: String)
     case status
     case peers
     case doctor
@@ -51,6 +59,8 @@ extension ControlCommand: Codable {
         var id: String?
         var to: String?
         var passphrase: String?
+        var code: String?
+        var confirmation: String?
     }
 
     /// A line that is not an object of well-typed fields throws a `DecodingError` (the daemon answers
@@ -83,6 +93,16 @@ extension ControlCommand: Codable {
         case "exportIdentity":
             guard let passphrase = fields.passphrase else { throw ControlFailure(.badRequest, "exportIdentity needs a passphrase") }
             self = .exportIdentity(passphrase: passphrase)
+        case "linkInvite": self = .linkInvite
+        case "linkJoin":
+            guard let code = fields.code else { throw ControlFailure(.badRequest, "linkJoin needs a code") }
+            self = .linkJoin(code: code)
+        case "linkConfirm":
+            guard let confirmation = fields.confirmation else { throw ControlFailure(.badRequest, "linkConfirm needs a confirmation") }
+            self = .linkConfirm(confirmation: confirmation)
+        case "unlink":
+            guard let id = fields.id else { throw ControlFailure(.badRequest, "unlink needs an id") }
+            self = .unlink(device: id)
         case "status": self = .status
         case "peers": self = .peers
         case "doctor": self = .doctor
@@ -109,6 +129,10 @@ extension ControlCommand: Codable {
         case .conversation(let with, let limit): Fields(cmd: "conversation", limit: limit, to: with)
         case .dms: Fields(cmd: "dms")
         case .exportIdentity(let passphrase): Fields(cmd: "exportIdentity", passphrase: passphrase)
+        case .linkInvite: Fields(cmd: "linkInvite")
+        case .linkJoin(let code): Fields(cmd: "linkJoin", code: code)
+        case .linkConfirm(let confirmation): Fields(cmd: "linkConfirm", confirmation: confirmation)
+        case .unlink(let device): Fields(cmd: "unlink", id: device)
         case .status: Fields(cmd: "status")
         case .peers: Fields(cmd: "peers")
         case .doctor: Fields(cmd: "doctor")

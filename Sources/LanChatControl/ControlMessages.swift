@@ -74,6 +74,8 @@ public struct IdentityInfo: Codable, Sendable, Equatable {
     public var messages: Int?
     /// Set when the identity's log forked: still `open`, or `closed` by a later entry that merged it.
     public var fork: ForkState?
+    /// A person with linked devices: every device's ID, the first one (`id`) first.
+    public var devices: [String]?
 
     public init(
         id: String, name: String, short: String, isSelf: Bool? = nil, online: Bool? = nil, messages: Int? = nil,
@@ -348,6 +350,22 @@ public struct ConversationInfo: Codable, Sendable, Equatable {
     }
 }
 
+/// A step of linking two devices (`lanchat link`).
+public struct LinkInfo: Codable, Sendable, Equatable {
+    /// The one-time code the inviting device shows (`linkInvite`).
+    public var code: String?
+    /// The six digits both devices show (`linkJoin`).
+    public var confirmation: String?
+    /// The other device.
+    public var device: AuthorRef?
+
+    public init(code: String? = nil, confirmation: String? = nil, device: AuthorRef? = nil) {
+        self.code = code
+        self.confirmation = confirmation
+        self.device = device
+    }
+}
+
 /// A network key, by its fingerprint (never the key).
 public struct NetworkKeyInfo: Codable, Sendable, Equatable {
     public var fingerprint: String
@@ -372,6 +390,8 @@ public struct ControlResponse: Codable, Sendable, Equatable {
     public var conversations: [ConversationInfo]?
     /// `exportIdentity`: the encrypted backup, one line of text.
     public var backup: String?
+    /// `linkInvite`: the code to type on the other device; `linkJoin`: the number to check on both screens.
+    public var link: LinkInfo?
     public var peers: [PeerInfo]?
     public var status: StatusInfo?
     public var checks: [DoctorCheck]?

@@ -14,15 +14,18 @@ extension Node {
 
     func sendDirect(to target: String, body: String) async throws(ControlFailure) -> ChatEvent {
         let peer = try person(target)
-        guard peer != identity.id else { throw ControlFailure(.badRequest, "that is you: a direct message goes to someone else") }
-        guard let key = directory.dmKey(of: peer) else {
+        guard peer != directory.person(of: identity.id) else { throw ControlFailure(.badRequest, "that is you: a direct message goes to someone else") }
+        // Every device of theirs and of this person reads it.
+        let theirs = directory.links.devices(of: peer).compactMap(directory.dmKey(of:))
+        guard !theirs.isEmpty else {
             throw ControlFailure(
                 .notFound,
                 "\(directory.displayName(of: peer)) has no key for direct messages yet (its profile has not arrived, or it runs an older lanchat)")
         }
+        let ours = [dmKey.publicKey] + directory.links.devices(of: identity.id).compactMap(directory.dmKey(of:))
         let sealed: SealedDirectMessage
         do {
-            sealed = try SealedDirectMessage.seal(body, from: identity.id, to: [key, dmKey.publicKey])
+            sealed = try SealedDirectMessage.seal(body, from: identity.id, to: Array((theirs + ours).prefix(SealedDirectMessage.maxRecipients)))
         } catch {
             throw ControlFailure(.invalid, describe(error))
         }
@@ -69,9 +72,9 @@ extension Node {
 
     private func directEvent(_ entry: Entry, shownAt: HybridTimestamp, body: String, with peer: AuthorID) -> ChatEvent {
         ChatEvent(
-            type: .dm, id: entry.key.text, author: AuthorRef(id: entry.author.text, name: directory.displayName(of: entry.author)),
-            body: body, sentAt: Timestamps.rfc3339(millis: shownAt.wallMillis),
-            with: AuthorRef(id: peer.text, name: directory.displayName(of: peer)))
+            type: .dm, id: entry.key.text,
+            author: AuthorRef(id: entry.author.text, name: directory.displayName(of: entry.author, seq: entry.seq)),
+            body: body, sentAt: Timestamps.rfc3339(millis: shownAt.wallMillis), with: ref(peer))
     }
 
     private func openedDirectMessages() async throws(ControlFailure) -> [OpenedDirectMessage] {
@@ -86,16 +89,19 @@ extension Node {
         }
     }
 
-    /// The text of a direct message addressed to this identity (one it wrote included), and the other
-    /// person: the recipient for one it wrote (identified by its key in the recipients' profiles),
-    /// else the author. A look at the recipient list first: no key agreement for others' messages.
+    /// The text of a direct message addressed to this device (one this person wrote included), and the
+    /// other person: the recipient for one this person wrote (found by its key in the recipients'
+    /// profiles), else the author's person. A look at the recipient list first: no key agreement for
+    /// others' messages.
     private func open(_ entry: Entry) -> (body: String, with: AuthorID)? {
         guard case .directMessage(let sealed)? = try? entry.content(), sealed.isAddressed(to: dmKey.publicKey),
             let body = sealed.open(with: dmKey, author: entry.author)
         else { return nil }
-        guard entry.author == identity.id else { return (body, entry.author) }
-        let recipient = sealed.recipients.lazy.filter { $0.keyID != self.dmKey.publicKey.keyID }
-            .compactMap { self.directory.author(ofKeyID: $0.keyID) }.first
+        let me = directory.person(of: identity.id)
+        let author = directory.person(of: entry.author, seq: entry.seq)
+        guard author == me else { return (body, author) }
+        let recipient = sealed.recipients.lazy.compactMap { self.directory.author(ofKeyID: $0.keyID) }
+            .map { self.directory.person(of: $0) }.first { $0 != me }
         return recipient.map { (body, $0) }
     }
 

@@ -33,6 +33,8 @@ public actor Node: Service {
     /// Closed at start while this identity may have written elsewhere (a restored state directory):
     /// local writes wait until a sync with a peer brought its latest entries, or `restoreWait` passed.
     private var writesAllowed: Bool
+    /// An open `lanchat link` (`Node+Devices`).
+    var invitation: LinkInvitation?
     /// Tasks waiting for the write gate to open (`waitUntilWritesAllowed`).
     private var gateWaiters: [CheckedContinuation<Void, Never>] = []
     /// Set once this daemon has written since it started: own entries arriving after that come from a twin.
@@ -69,7 +71,11 @@ public actor Node: Service {
         self.logger = logger
         writesAllowed = !waitForPeers
         clock = HybridClock(resuming: try await store.latestTimestamp(of: identity.id), wallMillis: WallClock.nowMillis())
-        directory = IdentityDirectory(records: try await store.identityRecords())
+        var directory = IdentityDirectory(records: try await store.identityRecords())
+        for entry in try await store.linkEntries() {
+            if let content = try? entry.content() { directory.applyLink(author: entry.author, content: content, at: entry.timestamp) }
+        }
+        self.directory = directory
         // Bounded: if replication ever fell this far behind, anti-entropy still delivers what was dropped.
         (localCommits, localCommitsContinuation) = AsyncStream.makeStream(of: Entry.self, bufferingPolicy: .bufferingNewest(100_000))
         (wakeups, wakeupsContinuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
@@ -322,7 +328,7 @@ public actor Node: Service {
     private func twinFound(_ evidence: String) {
         if !twinSeen {
             logger.warning(
-                "\(evidence): this identity runs on another machine too (a copied state directory); stop the other one (a second device needs its own state directory, and so its own identity)")
+                "\(evidence): this identity runs on another machine too (a copied state directory); stop the other one. To use one identity on two devices, give the second its own state directory and link them: lanchat link here, lanchat link CODE there")
         }
         twinSeen = true
     }
@@ -330,12 +336,14 @@ public actor Node: Service {
     private func committed(_ entries: [Entry]) {
         let following = followers.withLockedValue { Array($0.values) }
         for entry in entries {
-            if case .profile(let name, let key)? = try? entry.content(),
-                directory.apply(author: entry.author, record: .init(name: name, profileSeq: entry.seq, dmKey: key)),
+            let content = try? entry.content()
+            if case .profile(let name, let key)? = content,
+                directory.apply(author: entry.author, record: .init(name: name, profileSeq: entry.seq, dmKey: key, profileAt: entry.timestamp)),
                 entry.author == identity.id
             {
                 renameHandler?(name)
             }
+            if let content { directory.applyLink(author: entry.author, content: content, at: entry.timestamp) }
             guard !following.isEmpty else { continue }
             let shownAt = EntryStore.shownAt(entry, arrivedMillis: WallClock.nowMillis())
             guard let event = ChatEvent(entry: entry, shownAt: shownAt, directory: directory) ?? directEvent(for: entry, shownAt: shownAt)
@@ -394,12 +402,15 @@ public actor Node: Service {
         return info
     }
 
+    /// Everyone this node holds entries of, a person with linked devices once (its messages from all of them).
     func who() async throws -> [IdentityInfo] {
-        try await store.authors().map { summary in
-            var info = IdentityInfo(author: summary.id, directory: directory)
-            info.isSelf = summary.id == identity.id
-            info.messages = summary.messages
-            info.fork = summary.fork.map(ForkState.init)
+        let me = directory.person(of: identity.id)
+        let byPerson = Dictionary(grouping: try await store.authors()) { directory.person(of: $0.id) }
+        return byPerson.map { person, summaries in
+            var info = IdentityInfo(author: person, directory: directory)
+            info.isSelf = person == me
+            info.messages = summaries.reduce(0) { $0 + $1.messages }
+            info.fork = summaries.compactMap(\.fork).first.map(ForkState.init)
             return info
         }.sorted { ($0.name.lowercased(), $0.id) < ($1.name.lowercased(), $1.id) }
     }

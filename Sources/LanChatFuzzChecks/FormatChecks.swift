@@ -63,6 +63,11 @@ enum FormatChecks {
             try expect(again == message, "received message breaks the rules for writing one")
         case .profile(let name, let dmKey):
             try expect((try? EntryContent.profile(validating: name, dmKey: dmKey)) == content, "received name breaks the rules for a name")
+        case .link, .unlink:
+            // It takes a link entry from each of two devices to make them one person: one entry alone changes nothing.
+            var links = DeviceLinks()
+            let changed = links.apply(author: entry.author, content: content, at: entry.timestamp)
+            try expect(!changed, "one entry alone linked or unlinked devices")
         case .directMessage(let sealed):
             try expect(!sealed.recipients.isEmpty && sealed.recipients.count <= SealedDirectMessage.maxRecipients, "direct message recipients out of range")
         case .delete(let target):

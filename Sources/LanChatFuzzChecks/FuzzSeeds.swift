@@ -75,6 +75,8 @@ public enum FuzzSeeds {
                 "just for you", from: alice.id, to: [bob.directMessageKey.publicKey, alice.directMessageKey.publicKey],
                 randomness: .init(ephemeral: Array(repeating: 7, count: 32), messageKey: Array(repeating: 0x0C, count: 32)))))
         ),
+        ("link", entry(bob, 6, .link(device: carol.id, role: .joined))),
+        ("unlink", entry(alice, 6, .unlink(device: bob.id, lastSeq: 41))),
     ]
 
     // MARK: Datagrams

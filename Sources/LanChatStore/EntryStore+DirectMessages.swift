@@ -23,6 +23,19 @@ extension EntryStore {
         }
     }
 
+    /// Every link and unlink entry held, for `DeviceLinks` (a few per person).
+    public func linkEntries() async throws -> [Entry] {
+        try await pool.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT header, payload FROM entry
+                    WHERE kind IN (\(EntryKind.link.rawValue), \(EntryKind.unlink.rawValue)) AND payload IS NOT NULL
+                    """
+            ).map(Self.entry)
+        }
+    }
+
     /// Where `uid` stopped reading each conversation: the shown time of the newest message read, by peer.
     public func directMessageMarkers(uid: UInt32) async throws -> [AuthorID: HybridTimestamp] {
         try await pool.read { db in

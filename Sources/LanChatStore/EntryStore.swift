@@ -159,11 +159,18 @@ public final class EntryStore: Sendable {
     public func identityRecords() async throws -> [AuthorID: IdentityDirectory.Record] {
         try await pool.read { db in
             var records: [AuthorID: IdentityDirectory.Record] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT id, name, profile_seq, dm_key FROM author WHERE name IS NOT NULL") {
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT a.id, a.name, a.profile_seq, a.dm_key, e.ts FROM author a
+                    LEFT JOIN entry e ON e.author = a.id AND e.hash = a.profile_hash WHERE a.name IS NOT NULL
+                    """)
+            for row in rows {
                 let author = try AuthorID(bytes: Array(row["id"] as Data))
                 records[author] = IdentityDirectory.Record(
                     name: row["name"], profileSeq: UInt64(row["profile_seq"] as Int64),
-                    dmKey: (row["dm_key"] as Data?).flatMap { DirectMessageKey(bytes: Array($0)) })
+                    dmKey: (row["dm_key"] as Data?).flatMap { DirectMessageKey(bytes: Array($0)) },
+                    profileAt: HybridTimestamp(rawValue: UInt64(bitPattern: (row["ts"] as Int64?) ?? 0)))
             }
             return records
         }

@@ -130,11 +130,13 @@ enum Schema {
         migrator.registerMigration("v2-direct-messages") { db in
             // The key direct messages to an author are sealed to, from its newest profile (NULL: it published
             // none; no profile held before this migration had one).
-            // Direct messages in the order shown, for the conversations of this node's identity (they have no room).
+            // Direct messages in the order shown, for the conversations of this node's identity (they have no room);
+            // link and unlink entries, read at every start (`DeviceLinks`).
             // Where each local Unix user stopped reading each conversation: this machine's, never synced.
             try db.execute(sql: """
                 ALTER TABLE author ADD COLUMN dm_key BLOB;
                 CREATE INDEX entry_direct ON entry(sort_ts, author, seq) WHERE kind = 5;
+                CREATE INDEX entry_links ON entry(kind) WHERE kind IN (6, 7);
                 CREATE TABLE dm_read (
                     uid INTEGER NOT NULL,
                     peer BLOB NOT NULL,

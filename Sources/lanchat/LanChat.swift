@@ -52,7 +52,7 @@ struct Root: ParsableCommand {
         commandName: "lanchat",
         abstract: "Chat with everyone on your office network, through the local lanchatd.",
         discussion: "Exit status: 0 ok, 1 failure (or doctor found a problem), 2 bad argument or request, 3 daemon not running, 4 no permission, 5 not found, 6 busy (try again later).",
-        subcommands: [Send.self, Edit.self, Delete.self, History.self, Follow.self, Name.self, WhoAmI.self, Who.self, Rooms.self, DM.self, DMs.self, Status.self, Peers.self, Doctor.self, Keygen.self, Identity.self])
+        subcommands: [Send.self, Edit.self, Delete.self, History.self, Follow.self, Name.self, WhoAmI.self, Who.self, Rooms.self, DM.self, DMs.self, Status.self, Peers.self, Doctor.self, Keygen.self, Identity.self, Link.self, Unlink.self])
 }
 
 struct Send: ParsableCommand {
@@ -238,4 +238,27 @@ struct Identity: ParsableCommand {
             return path.split(separator: ":").map { "\($0)/lanchatd" }.first(where: FileManager.default.isExecutableFile(atPath:)) ?? "lanchatd"
         }
     }
+}
+
+struct Link: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Use your identity on another device: run it here for a code, type the code there, then confirm here the number it shows.",
+        discussion: "Each device keeps its own key and log; linked, they show as one person, with one name, and read the same direct messages.")
+    @OptionGroup var options: Options
+    @Option(help: "On the first device: the number the other device shows.") var confirm: String?
+    @Argument(help: "On the new device: the code the first device showed.") var code: String?
+
+    func run() throws {
+        if let confirm { return try options.run(.linkConfirm(confirmation: confirm)) }
+        try options.run(code.map { .linkJoin(code: $0) } ?? .linkInvite)
+    }
+}
+
+struct Unlink: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Remove a lost or stolen device from your person; what it wrote so far stays yours, anything later is its own.")
+    @OptionGroup var options: Options
+    @Argument(help: "The device's ID or short ID (lanchat whoami lists them).") var device: String
+
+    func run() throws { try options.run(.unlink(device: device)) }
 }

@@ -15,12 +15,13 @@ struct IdentityRecordsTests {
             _ = try await store.insert([new])
             _ = try await store.insert([old])
             _ = try await store.insert([after, between, bob1])
-            #expect(try await store.identityRecords() == [alice.id: IdentityDirectory.Record(name: "New", profileSeq: 3)])
+            #expect(try await store.identityRecords() == [alice.id: IdentityDirectory.Record(name: "New", profileSeq: 3, profileAt: new.timestamp)])
 
-            _ = try await store.insert([try profileEntry(alice, after: after, name: "Newest"), try profileEntry(bob, after: bob1, name: "Bob")])
+            let newest = try profileEntry(alice, after: after, name: "Newest"), bobs = try profileEntry(bob, after: bob1, name: "Bob")
+            _ = try await store.insert([newest, bobs])
             #expect(try await store.identityRecords() == [
-                alice.id: IdentityDirectory.Record(name: "Newest", profileSeq: 5),
-                bob.id: IdentityDirectory.Record(name: "Bob", profileSeq: 2),
+                alice.id: IdentityDirectory.Record(name: "Newest", profileSeq: 5, profileAt: newest.timestamp),
+                bob.id: IdentityDirectory.Record(name: "Bob", profileSeq: 2, profileAt: bobs.timestamp),
             ])
         }
     }
@@ -36,7 +37,7 @@ struct IdentityRecordsTests {
             _ = try await store.insert([first])
             for profile in reversed ? profiles.reversed() : profiles { _ = try await store.insert([profile]) }
             let name = try winner.content() == .profile(name: "Left") ? "Left" : "Right"
-            #expect(try await store.identityRecords() == [alice.id: IdentityDirectory.Record(name: name, profileSeq: 2)])
+            #expect(try await store.identityRecords() == [alice.id: IdentityDirectory.Record(name: name, profileSeq: 2, profileAt: winner.timestamp)])
         }
     }
 
@@ -45,7 +46,7 @@ struct IdentityRecordsTests {
             let me = try identity(1)
             _ = try await store.appendLocal(identity: me, content: try .profile(validating: "User 0001", dmKey: nil), timestamp: stamp(1))
             _ = try await store.appendLocal(identity: me, content: try .profile(validating: "Alice", dmKey: nil), timestamp: stamp(2))
-            #expect(try await store.identityRecords() == [me.id: IdentityDirectory.Record(name: "Alice", profileSeq: 2)])
+            #expect(try await store.identityRecords() == [me.id: IdentityDirectory.Record(name: "Alice", profileSeq: 2, profileAt: stamp(2))])
         }
     }
 }

@@ -70,10 +70,10 @@ struct PayloadFillTests {
         let first = try profileEntry(alice, name: "Alice")
         let second = try profileEntry(alice, after: first, name: "Alicia", at: 2_000)
         let newest = try await shownWholeAndFilled([first, second], headerOnly: [1])
-        #expect(newest.shown.names == [alice.id: .init(name: "Alicia", profileSeq: 2)])
+        #expect(newest.shown.names == [alice.id: .init(name: "Alicia", profileSeq: 2, profileAt: second.timestamp)])
         let older = try await shownWholeAndFilled([first, second], headerOnly: [0])
         #expect(older.filled == [first])
-        #expect(older.shown.names == [alice.id: .init(name: "Alicia", profileSeq: 2)])
+        #expect(older.shown.names == [alice.id: .init(name: "Alicia", profileSeq: 2, profileAt: second.timestamp)])
     }
 
     @Test func aFilledMessageCountsInItsRoomAndForItsAuthor() async throws {

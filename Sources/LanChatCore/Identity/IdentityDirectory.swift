@@ -7,15 +7,20 @@ public struct IdentityDirectory: Sendable {
         public let profileSeq: UInt64
         /// The key direct messages to this author are sealed to; nil if its profile names none.
         public let dmKey: DirectMessageKey?
+        /// When the profile was written: of a person's devices, the newest profile names the person.
+        public let profileAt: HybridTimestamp
 
-        public init(name: String, profileSeq: UInt64, dmKey: DirectMessageKey? = nil) {
+        public init(name: String, profileSeq: UInt64, dmKey: DirectMessageKey? = nil, profileAt: HybridTimestamp = HybridTimestamp(rawValue: 0)) {
             self.name = name
             self.profileSeq = profileSeq
             self.dmKey = dmKey
+            self.profileAt = profileAt
         }
     }
 
     public private(set) var records: [AuthorID: Record] = [:]
+    /// Which authors are one person's devices.
+    public private(set) var links = DeviceLinks()
     private var holdersByName: [String: Set<AuthorID>] = [:]
 
     public init(records: [AuthorID: Record] = [:]) {
@@ -37,15 +42,15 @@ public struct IdentityDirectory: Sendable {
 
     public func dmKey(of author: AuthorID) -> DirectMessageKey? { records[author]?.dmKey }
 
-    /// The authors a person may mean by `text`: the ID, a prefix of it of at least the short ID's
-    /// length, or a display name (either form, any case). Several when it is ambiguous.
+    /// The people someone may mean by `text` (each by its first device): a device's ID, a prefix of
+    /// one of at least the short ID's length, or a display name (either form, any case). Several when
+    /// it is ambiguous.
     public func find(_ text: String) -> [AuthorID] {
-        if let id = AuthorID(text: text) { return [id] }
+        if let id = AuthorID(text: text) { return [person(of: id)] }
         let lowered = text.lowercased()
-        let byName = records.keys.filter { records[$0]?.name.lowercased() == lowered || displayName(of: $0).lowercased() == lowered }
-        if !byName.isEmpty { return byName.sorted() }
-        guard lowered.count >= AuthorID.shortLength else { return [] }
-        return records.keys.filter { $0.text.hasPrefix(lowered) }.sorted()
+        var found = records.keys.filter { records[$0]?.name.lowercased() == lowered || displayName(of: $0).lowercased() == lowered }
+        if found.isEmpty, lowered.count >= AuthorID.shortLength { found = records.keys.filter { $0.text.hasPrefix(lowered) } }
+        return Set(found.map { person(of: $0) }).sorted()
     }
 
     /// The author whose profile publishes this key ID (for the recipients of a direct message).
@@ -53,13 +58,25 @@ public struct IdentityDirectory: Sendable {
         records.first { $0.value.dmKey?.keyID == keyID }?.key
     }
 
-    /// The name to show: the profile name, with the short ID added when someone else has the same name;
-    /// the short ID alone when no profile has arrived yet.
-    public func displayName(of author: AuthorID) -> String {
-        guard let name = records[author]?.name else { return author.short }
-        if let holders = holdersByName[name], holders.count > 1 {
-            return "\(name) (\(author.short))"
+    /// Takes in a link or unlink entry; returns whether who is whom changed.
+    @discardableResult
+    public mutating func applyLink(author: AuthorID, content: EntryContent, at timestamp: HybridTimestamp) -> Bool {
+        links.apply(author: author, content: content, at: timestamp)
+    }
+
+    /// The name to show for an author's entry (at `seq`, or now): its person's newest profile name, with
+    /// the person's short ID added when someone else has the same name; the short ID alone when no
+    /// profile has arrived yet. A person is its linked devices (`DeviceLinks`), named by the first.
+    public func displayName(of author: AuthorID, seq: UInt64? = nil) -> String {
+        let person = links.person(of: author, seq: seq)
+        let devices = links.devices(of: person)
+        guard let name = devices.compactMap({ records[$0] }).max(by: { $0.profileAt < $1.profileAt })?.name else { return person.short }
+        if let holders = holdersByName[name], !holders.subtracting(devices).isEmpty {
+            return "\(name) (\(person.short))"
         }
         return name
     }
+
+    /// The person an author's entry belongs to (at `seq`, or now): its first device's ID.
+    public func person(of author: AuthorID, seq: UInt64? = nil) -> AuthorID { links.person(of: author, seq: seq) }
 }

@@ -279,4 +279,6 @@ public struct EntryKind: RawRepresentable, Hashable, Sendable {
     public static let delete = EntryKind(rawValue: 3)
     public static let edit = EntryKind(rawValue: 4)
     public static let directMessage = EntryKind(rawValue: 5)
+    public static let link = EntryKind(rawValue: 6)
+    public static let unlink = EntryKind(rawValue: 7)
 }

@@ -5,6 +5,10 @@ public enum EntryContent: Hashable, Sendable {
     case profile(name: String, dmKey: DirectMessageKey?)
     /// Text for a few people only: stored and relayed by everyone, readable by its recipients.
     case directMessage(SealedDirectMessage)
+    /// The author and `device` are one person's devices (once `device` signs one naming the author too).
+    case link(device: AuthorID, role: DeviceLinks.Role)
+    /// `device` is no longer the author's person's; its entries after `lastSeq` are its own.
+    case unlink(device: AuthorID, lastSeq: UInt64)
     /// The author withdraws one of its own messages: every node drops that message's payload.
     case delete(target: EntryRef)
     /// The author replaces the text of one of its own messages; the newest edit (highest seq) is shown.
@@ -39,6 +43,8 @@ public enum EntryContent: Hashable, Sendable {
         case .delete: .delete
         case .edit: .edit
         case .directMessage: .directMessage
+        case .link: .link
+        case .unlink: .unlink
         case .unknown(let kind, _): kind
         }
     }
@@ -89,6 +95,15 @@ public enum EntryContent: Hashable, Sendable {
             return
         case .directMessage:
             self = .directMessage(try SealedDirectMessage.decode(from: &reader))
+        case .link:
+            let raw = try reader.u8("link role")
+            guard let role = DeviceLinks.Role(rawValue: raw) else { throw .invalid(field: "link role", reason: "unknown role \(raw)") }
+            self = .link(device: try AuthorID(bytes: reader.raw(AuthorID.byteCount, "device")), role: role)
+        case .unlink:
+            let device = try AuthorID(bytes: reader.raw(AuthorID.byteCount, "device"))
+            let lastSeq = try reader.u64("last seq")
+            guard lastSeq < 1 << 63 else { throw .invalid(field: "last seq", reason: "must be below 2^63") }
+            self = .unlink(device: device, lastSeq: lastSeq)
         case .delete:
             self = .delete(target: try EntryRef.decode(from: &reader, "target"))
         case .edit:
@@ -118,6 +133,12 @@ public enum EntryContent: Hashable, Sendable {
             if let dmKey { ExtensionField.encodeFields([ExtensionField(type: ProfileField.dmKey, value: dmKey.bytes)], into: &writer) }
         case .directMessage(let sealed):
             sealed.encode(into: &writer)
+        case .link(let device, let role):
+            writer.u8(role.rawValue)
+            writer.raw(device.bytes)
+        case .unlink(let device, let lastSeq):
+            writer.raw(device.bytes)
+            writer.u64(lastSeq)
         case .delete(let target):
             target.encode(into: &writer)
         case .edit(let target, let body):

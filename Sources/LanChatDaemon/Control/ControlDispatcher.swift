@@ -58,6 +58,14 @@ struct ControlDispatcher: Sendable {
             response.conversations = try await node.conversations(uid: uid)
         case .exportIdentity(let passphrase):
             response.backup = try await node.exportIdentity(passphrase: passphrase)
+        case .linkInvite:
+            response.link = await node.linkInvite()
+        case .linkJoin(let code):
+            response.link = try await node.linkJoin(code)
+        case .linkConfirm(let confirmation):
+            response.link = try await node.linkConfirm(confirmation)
+        case .unlink(let device):
+            response.identity = try await node.unlinkDevice(device)
         case .status:
             response.status = try await node.status(network: networkStatus())
         case .peers:

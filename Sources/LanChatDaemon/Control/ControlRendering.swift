@@ -9,7 +9,7 @@ extension ChatEvent {
     /// not from when the entry was written. Nil for kinds that are not shown. `shownAt` is when
     /// history places it (its arrival, where the author's clock ran ahead).
     init?(entry: Entry, shownAt: HybridTimestamp? = nil, directory: IdentityDirectory) {
-        let author = AuthorRef(id: entry.author.text, name: directory.displayName(of: entry.author))
+        let author = AuthorRef(id: entry.author.text, name: directory.displayName(of: entry.author, seq: entry.seq))
         let shownAt = shownAt ?? entry.timestamp
         switch try? entry.content() {
         case .message(let message):
@@ -24,15 +24,19 @@ extension ChatEvent {
             self.init(type: .message, id: target.key.text, author: author, sentAt: Timestamps.rfc3339(millis: shownAt.wallMillis), deleted: true)
         case .edit(let target, let body) where target.author == entry.author:
             self.init(type: .message, id: target.key.text, author: author, body: body, editedAt: Timestamps.rfc3339(millis: shownAt.wallMillis))
-        case .delete, .edit, .directMessage, .unknown, nil:
+        case .delete, .edit, .directMessage, .link, .unlink, .unknown, nil:
             return nil
         }
     }
 }
 
 extension IdentityInfo {
+    /// A person: by its first device's ID, with every device's when it has several.
     init(author: AuthorID, directory: IdentityDirectory) {
-        self.init(id: author.text, name: directory.displayName(of: author), short: author.short)
+        let person = directory.person(of: author)
+        let devices = directory.links.devices(of: person)
+        self.init(id: person.text, name: directory.displayName(of: person), short: person.short)
+        if devices.count > 1 { self.devices = devices.map(\.text) }
     }
 }
 

@@ -227,7 +227,7 @@ public enum Diagnosis {
             return DoctorCheck(
                 check: "log", status: .problem,
                 detail: "this identity runs on another machine too (a copied state directory): entries of it arrived that this daemon did not write, or a daemon proved it in a sync handshake with another start token",
-                fix: "stop lanchatd on the other machine, or move its state directory away so it makes its own identity; to use one identity on two devices, link them instead of copying")
+                fix: "stop lanchatd on the other machine, or move its state directory away so it makes its own identity; to use one identity on two devices, link them instead of copying: lanchat link on this one, lanchat link CODE on the other")
         }
         if forks.refusedBranches > 0 {
             return DoctorCheck(

@@ -314,7 +314,7 @@ actor ReplicationShell: Service {
                     protocolVersion: $0.advert.protocolVersion)
             },
             peers: replicator.peers.map {
-                .init(address: $0.address, state: $0.state, sources: $0.sources, name: $0.verifiedID.map(names.displayName(of:)))
+                .init(address: $0.address, state: $0.state, sources: $0.sources, name: $0.verifiedID.map { names.displayName(of: $0) })
             },
             datagramsIn: replicator.counters.datagramsIn, inboundSyncs: replicator.counters.inboundSyncs,
             syncsCompleted: replicator.counters.syncsCompleted, otherVersions: replicator.incompatiblePeers,
@@ -328,7 +328,7 @@ actor ReplicationShell: Service {
         let mine = replicator.vector.total
         let known = replicator.peers.map { peer in
             PeerInfo(
-                id: peer.verifiedID?.text, name: peer.verifiedID.map(names.displayName(of:)), address: peer.address.description,
+                id: peer.verifiedID?.text, name: peer.verifiedID.map { names.displayName(of: $0) }, address: peer.address.description,
                 state: PeerInfo.State(peer.state),
                 lastSeen: peer.lastSeen.map { Timestamps.rfc3339(millis: clock.wallMillis(ofMonotonic: $0)) },
                 // A peer reports its own total: never trust it to fit an Int.

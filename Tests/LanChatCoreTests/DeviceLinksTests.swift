@@ -1,0 +1,104 @@
+@testable import LanChatCore
+import Testing
+
+/// Who is whom: devices become one person by mutual links, leave it by unlink, and a stolen device
+/// cannot cut its owner off.
+@Suite("device links")
+struct DeviceLinksTests {
+    static let desktop = try! identity(1).id, laptop = try! identity(2).id, phone = try! identity(3).id, other = try! identity(4).id
+
+    private func at(_ millis: UInt64) -> HybridTimestamp { HybridTimestamp(wallMillis: millis, counter: 0) }
+
+    /// The desktop invited, the laptop joined: a link each way.
+    private func linked() -> DeviceLinks {
+        var links = DeviceLinks()
+        links.apply(author: Self.laptop, content: .link(device: Self.desktop, role: .joined), at: at(10))
+        links.apply(author: Self.desktop, content: .link(device: Self.laptop, role: .invited), at: at(11))
+        return links
+    }
+
+    @Test func twoLinksMakeOnePersonNamedByTheInvitingDevice() {
+        var links = DeviceLinks()
+        let oneSide = links.apply(author: Self.laptop, content: .link(device: Self.desktop, role: .joined), at: at(10))
+        #expect(!oneSide)
+        #expect(links.person(of: Self.laptop) == Self.laptop, "one side alone links nothing")
+        let bothSides = links.apply(author: Self.desktop, content: .link(device: Self.laptop, role: .invited), at: at(11))
+        #expect(bothSides)
+        #expect(links.person(of: Self.laptop) == Self.desktop && links.person(of: Self.desktop) == Self.desktop)
+        #expect(links.devices(of: Self.laptop) == [Self.desktop, Self.laptop])
+        #expect(links.person(of: Self.other) == Self.other)
+    }
+
+    @Test func anUnlinkedDeviceKeepsWhatItWroteBeforeWithThePerson() {
+        var links = linked()
+        let changed = links.apply(author: Self.desktop, content: .unlink(device: Self.laptop, lastSeq: 7), at: at(20))
+        #expect(changed)
+        #expect(links.person(of: Self.laptop, seq: 7) == Self.desktop)
+        #expect(links.person(of: Self.laptop, seq: 8) == Self.laptop)
+        #expect(links.person(of: Self.laptop) == Self.laptop)
+        #expect(links.devices(of: Self.desktop) == [Self.desktop])
+    }
+
+    /// The thief's laptop unlinks the desktop, the owner's desktop unlinks the laptop: the desktop, linked
+    /// earlier (it invited), wins, in whichever order the two entries arrive.
+    @Test(arguments: [false, true])
+    func whenTwoDevicesUnlinkEachOtherTheOneLinkedEarlierWins(ownerFirst: Bool) {
+        var links = linked()
+        let owner = (Self.desktop, EntryContent.unlink(device: Self.laptop, lastSeq: 5))
+        let thief = (Self.laptop, EntryContent.unlink(device: Self.desktop, lastSeq: 9))
+        for (author, content) in ownerFirst ? [owner, thief] : [thief, owner] { links.apply(author: author, content: content, at: at(30)) }
+        #expect(links.person(of: Self.desktop) == Self.desktop)
+        #expect(links.person(of: Self.laptop, seq: 6) == Self.laptop)
+        #expect(links.person(of: Self.laptop, seq: 5) == Self.desktop)
+    }
+
+    @Test func onlyADeviceOfThePersonMayUnlinkOne() {
+        var links = linked()
+        let changed = links.apply(author: Self.other, content: .unlink(device: Self.laptop, lastSeq: 1), at: at(30))
+        #expect(!changed)
+        #expect(links.person(of: Self.laptop) == Self.desktop)
+    }
+
+    @Test func aThirdDeviceJoinsThePersonAndRanksAfterTheOthers() {
+        var links = linked()
+        links.apply(author: Self.phone, content: .link(device: Self.laptop, role: .joined), at: at(40))
+        links.apply(author: Self.laptop, content: .link(device: Self.phone, role: .invited), at: at(41))
+        #expect(links.devices(of: Self.phone) == [Self.desktop, Self.laptop, Self.phone])
+        // The phone (joined last) and the laptop unlink each other: the laptop, linked earlier, wins.
+        links.apply(author: Self.phone, content: .unlink(device: Self.laptop, lastSeq: 3), at: at(50))
+        links.apply(author: Self.laptop, content: .unlink(device: Self.phone, lastSeq: 2), at: at(51))
+        #expect(links.devices(of: Self.desktop) == [Self.desktop, Self.laptop])
+        #expect(links.person(of: Self.phone) == Self.phone)
+    }
+
+    @Test func aPersonIsShownOnceWithItsNewestProfile() {
+        var directory = IdentityDirectory(records: [
+            Self.desktop: .init(name: "Alice", profileSeq: 1, profileAt: at(1)),
+            Self.laptop: .init(name: "Alice Smith", profileSeq: 4, profileAt: at(50)),
+            Self.other: .init(name: "Alice Smith", profileSeq: 1, profileAt: at(2)),
+        ])
+        #expect(directory.displayName(of: Self.laptop) == "Alice Smith (\(Self.laptop.short))")
+        for (author, content, time) in [
+            (Self.laptop, EntryContent.link(device: Self.desktop, role: .joined), 10),
+            (Self.desktop, .link(device: Self.laptop, role: .invited), 11),
+        ] { directory.applyLink(author: author, content: content, at: at(UInt64(time))) }
+        #expect(directory.displayName(of: Self.desktop) == "Alice Smith (\(Self.desktop.short))", "the person, renamed on the laptop; another Alice Smith exists")
+        #expect(directory.displayName(of: Self.laptop) == directory.displayName(of: Self.desktop))
+        #expect(directory.find("alice") == [Self.desktop])
+    }
+}
+
+@Suite("link codes")
+struct LinkCodeTests {
+    @Test func aCodeReadsBackAsTypedAndItsNumberDependsOnBothDevices() throws {
+        let inviter = try identity(1).id, joiner = try identity(2).id, stranger = try identity(3).id
+        let code = LinkCode.generate(for: inviter)
+        #expect(code.description.hasPrefix(inviter.short + "-") && code.description.count == 11)
+        #expect(LinkCode(text: " " + code.description.uppercased().replacingOccurrences(of: "-", with: "") + "\n") == code)
+        let number = code.confirmation(inviter: inviter, joiner: joiner)
+        #expect(number.count == 7 && number.filter(\.isNumber).count == 6)
+        #expect(number == code.confirmation(inviter: inviter, joiner: joiner))
+        #expect(number != code.confirmation(inviter: inviter, joiner: stranger))
+        #expect(LinkCode(text: "k3j4m2-7qx") == nil && LinkCode(text: "k3j4m2-7qx1") == nil)
+    }
+}
