@@ -41,7 +41,8 @@ struct ControlDispatcher: Sendable {
             let online = Set(await peers().filter { $0.state == .alive }.compactMap(\.id))
             response.identities = try await node.who().map { info in
                 var info = info
-                info.online = info.isSelf == true || online.contains(info.id)
+                // A person is online when any of its devices is.
+                info.online = info.isSelf == true || (info.devices ?? [info.id]).contains(where: online.contains)
                 return info
             }
         case .rooms:
