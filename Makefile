@@ -14,7 +14,7 @@ SHELL_SCRIPTS   = $(shell grep -lsE '^#!.*[/ ](ba)?sh$$' scripts/*) $(wildcard s
 
 # Fuzzing: the separate package Fuzz/ builds one libFuzzer executable per decoder of network and
 # control-socket input (release, with AddressSanitizer); `make test` replays its corpus and crashes.
-FUZZ_TARGETS := entry entry-signed datagram sync-frame sync-vector control-request
+FUZZ_TARGETS := entry entry-signed datagram sealed-datagram sync-frame sync-vector control-request
 FUZZ_SECONDS ?= 60
 FUZZ_BUILD   := Fuzz/.build
 FUZZ_PACKAGE := --package-path Fuzz --scratch-path $(FUZZ_BUILD)

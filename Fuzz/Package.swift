@@ -7,7 +7,7 @@ import PackageDescription
 // package: libFuzzer brings its own `main`. Built and run by `make fuzz`; see README.md ("Fuzzing").
 // What each one checks is `FuzzTarget.check` in the main package's LanChatFuzzChecks, which
 // `make test` also runs over Fuzz/corpus and Fuzz/crashes.
-let fuzzers = ["entry", "entry-signed", "datagram", "sync-frame", "sync-vector", "control-request"]
+let fuzzers = ["entry", "entry-signed", "datagram", "sealed-datagram", "sync-frame", "sync-vector", "control-request"]
 
 let checks: Target.Dependency = .product(name: "LanChatFuzzChecks", package: "lanchat")
 

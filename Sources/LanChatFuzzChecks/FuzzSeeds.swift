@@ -15,6 +15,7 @@ public enum FuzzSeeds {
         switch target {
         case .entry, .entrySigned: entries.map { FuzzSeed(name: $0.name, bytes: $0.entry.encoded) }
         case .datagram: datagrams.map { FuzzSeed(name: $0.name, bytes: $0.datagram.encoded()) }
+        case .sealedDatagram: sealedDatagrams()
         case .syncFrame: frames.map { FuzzSeed(name: $0.name, bytes: $0.frame.encoded()) }
         case .syncVector:
             vectors.map { name, vector in
@@ -86,6 +87,16 @@ public enum FuzzSeeds {
         PeerHint(id: carol.id, address: PeerAddress(host: "fe80::1", port: 7421)),
         PeerHint(id: alice.id, address: PeerAddress(host: "laptop.local", port: 1)),
     ]
+
+    /// The network key of the sealed-datagram target (bytes 0…31; PROTOCOL.md §8's example key).
+    public static let networkKeys = NetworkKeyRing([NetworkKey(bytes: Array(0..<32))!])!
+
+    /// Every datagram seed sealed, in one session with a fixed ID, so the corpus is the same every time.
+    static func sealedDatagrams() -> [FuzzSeed] {
+        var sealer = DatagramSealer(ring: networkKeys, network: "lanchat", session: SessionID(bytes: Array(0xA0...0xAF))!)
+        return datagrams.filter { $0.datagram.encoded().count + DatagramSealer.overhead <= Datagram.maxBytes }
+            .map { FuzzSeed(name: "sealed-" + $0.name, bytes: sealer.seal($0.datagram.encoded())) }
+    }
 
     static let datagrams: [(name: String, datagram: Datagram)] = [
         ("ping", Datagram(network: "lanchat", sender: alice.id, body: .ping(.init(id: 1, digest: 0, total: 0, hints: [])))),

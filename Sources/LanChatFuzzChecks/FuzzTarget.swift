@@ -7,6 +7,8 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     case entrySigned = "entry-signed"
     /// `Datagram.decode`: every UDP packet.
     case datagram
+    /// `DatagramOpener.open` on a closed network (and on an open one), then the datagram inside.
+    case sealedDatagram = "sealed-datagram"
     /// `SyncFrame.decode`: every TCP sync frame (type byte and body).
     case syncFrame = "sync-frame"
     /// `SyncVector.decode`: the body of a vector frame, directly and inside the frame.
@@ -25,6 +27,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         case .entry: try FormatChecks.entry(bytes)
         case .entrySigned: try FormatChecks.signedEntry(bytes)
         case .datagram: try FormatChecks.datagram(bytes)
+        case .sealedDatagram: try FormatChecks.sealedDatagram(bytes)
         case .syncFrame: try FormatChecks.syncFrame(bytes)
         case .syncVector: try FormatChecks.syncVector(bytes)
         case .controlRequest: try ControlChecks.stream(bytes)
