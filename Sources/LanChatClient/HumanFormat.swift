@@ -26,10 +26,12 @@ public enum HumanFormat {
     public static func link(_ link: LinkInfo) -> String {
         let device = link.device.map { "\($0.name) (\(shortID($0.id)))" } ?? "the other device"
         if let code = link.code {
-            return "on the other device, run:  lanchat link \(code)\nit shows a number: type it here with  lanchat link --confirm NUMBER  (the code works for 10 minutes)"
+            return "on the other device, run:  lanchat link \(code)\nit shows this device's ID and a number: type the number here with  lanchat link --confirm NUMBER  (the code works for 10 minutes)"
         }
         if let confirmation = link.confirmation {
-            return "asked \(device) to link. This device shows \(confirmation): on \(device), run  lanchat link --confirm \(confirmation.filter(\.isNumber))"
+            // The whole ID: the device to check is the one whose ID this is, not merely one with that name.
+            let whole = link.device.map { "\($0.name), ID \($0.id)" } ?? "the other device"
+            return "asked \(whole) to link. This device shows \(confirmation): on that device, run  lanchat link --confirm \(confirmation.filter(\.isNumber))"
         }
         return "linked with \(device): both devices are now one person (lanchat whoami lists them)"
     }

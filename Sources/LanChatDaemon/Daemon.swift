@@ -26,8 +26,10 @@ public enum Daemon {
         let remembered = try await store.rememberedPeers()
         // An identity that has written before may have written more than this copy holds (a restored
         // backup): with peers to ask, its first write waits for their copy of its log.
+        let importing = state.wasImported ? WriteGate.Importing(synced: { [state] in state.clearImportMark() }) : nil
+        if importing != nil { logger.notice("identity imported from a backup: it writes once a peer has sent it its log") }
         let node = try await Node(
-            identity: identity, store: store, waitForPeers: !created && !(config.peers.isEmpty && remembered.isEmpty),
+            identity: identity, store: store, waitForPeers: !created && !(config.peers.isEmpty && remembered.isEmpty), importing: importing,
             limits: StorageLimits(retainDays: config.retainDays, authorQuotaBytes: config.authorQuotaBytes), logger: logger)
         try await node.ensureProfile(created: created)
         let name = await node.whoami().name

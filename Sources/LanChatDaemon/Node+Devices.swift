@@ -23,8 +23,8 @@ extension Node {
 
     /// On the new device: signs a link entry naming the inviting device and answers the number to check.
     func linkJoin(_ text: String) async throws(ControlFailure) -> LinkInfo {
-        guard let code = LinkCode(text: text) else { throw ControlFailure(.badRequest, "'\(text)' is not a link code (like k3j4m2-7qxm)") }
-        let inviters = directory.records.keys.filter { $0.short == code.inviterPrefix && $0 != identity.id }
+        guard let code = LinkCode(text: text) else { throw ControlFailure(.badRequest, "'\(text)' is not a link code (like k3j4m2xq7p-7qxm)") }
+        let inviters = directory.records.keys.filter { $0.text.hasPrefix(code.inviterPrefix) && $0 != identity.id }
         guard inviters.count == 1, let inviter = inviters.first else {
             throw ControlFailure(
                 .notFound, "no device whose ID starts with \(code.inviterPrefix) is known here yet: wait until lanchat who lists it, then try again")
@@ -44,7 +44,13 @@ extension Node {
         }
         let digits = typed.filter(\.isNumber)
         let asking = directory.records.keys.filter { directory.links.hasLinked($0, to: identity.id) && !directory.links.hasLinked(identity.id, to: $0) }
-        guard let joiner = asking.first(where: { open.code.confirmation(inviter: identity.id, joiner: $0).filter(\.isNumber) == digits }) else {
+        let matching = asking.filter { open.code.confirmation(inviter: identity.id, joiner: $0).filter(\.isNumber) == digits }
+        // Two devices showing one number: one of them is a flood of requests that got lucky; link neither.
+        guard matching.count <= 1 else {
+            invitation = nil
+            throw ControlFailure(.noPermission, "more than one device asking to link shows \(typed); the invitation is void: start again with lanchat link")
+        }
+        guard let joiner = matching.first else {
             guard !asking.isEmpty else {
                 throw ControlFailure(.notFound, "no device has asked to link yet: run lanchat link \(open.code) on it (its request arrives in a second)")
             }

@@ -57,7 +57,10 @@ extension Node {
         }
         let byPeer = Dictionary(grouping: try await openedDirectMessages(), by: \.with)
         return byPeer.map { peer, messages in
-            let unread = messages.count { $0.stored.entry.author == peer && $0.stored.shownAt > markers[peer] ?? HybridTimestamp(rawValue: 0) }
+            let unread = messages.count {
+                directory.person(of: $0.stored.entry.author, seq: $0.stored.entry.seq) == peer
+                    && $0.stored.shownAt > markers[peer] ?? HybridTimestamp(rawValue: 0)
+            }
             return ConversationInfo(
                 with: AuthorRef(id: peer.text, name: directory.displayName(of: peer)), messages: messages.count, unread: unread,
                 lastAt: Timestamps.rfc3339(millis: messages.last!.stored.shownAt.wallMillis))

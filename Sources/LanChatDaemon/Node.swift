@@ -59,22 +59,25 @@ public actor Node: Service {
     /// Events a slow `follow` client may fall behind by before the oldest are dropped for it.
     static let followerBuffer = 4096
 
+    /// The write gate of an imported identity: closed until a sync, however long (`WriteGate.importing`).
+    private let importing: WriteGate.Importing?
+
     /// `waitForPeers`: an existing identity that knows peers asks them for its own latest entries before
     /// its first write, so that a restored backup does not fork its log.
     init(
-        identity: LocalIdentity, store: EntryStore, waitForPeers: Bool = false, limits: StorageLimits = StorageLimits(), logger: Logger
+        identity: LocalIdentity, store: EntryStore, waitForPeers: Bool = false, importing: WriteGate.Importing? = nil,
+        limits: StorageLimits = StorageLimits(), logger: Logger
     ) async throws {
+        self.importing = importing
         self.identity = identity
         dmKey = identity.directMessageKey
         self.store = store
         self.limits = limits
         self.logger = logger
-        writesAllowed = !waitForPeers
+        writesAllowed = !waitForPeers && importing == nil
         clock = HybridClock(resuming: try await store.latestTimestamp(of: identity.id), wallMillis: WallClock.nowMillis())
         var directory = IdentityDirectory(records: try await store.identityRecords())
-        for entry in try await store.linkEntries() {
-            if let content = try? entry.content() { directory.applyLink(author: entry.author, content: content, at: entry.timestamp) }
-        }
+        directory.applyLinks(try await store.linkEntries())
         self.directory = directory
         // Bounded: if replication ever fell this far behind, anti-entropy still delivers what was dropped.
         (localCommits, localCommitsContinuation) = AsyncStream.makeStream(of: Entry.self, bufferingPolicy: .bufferingNewest(100_000))
@@ -95,7 +98,7 @@ public actor Node: Service {
     /// are allowed: after the write gate, its peers' copy of its log has come, its name with it.
     private func publishProfileIfNeeded() async {
         await waitUntilWritesAllowed()
-        guard !Task.isCancelled, directory.name(of: identity.id) == nil || directory.dmKey(of: identity.id) != dmKey.publicKey else { return }
+        guard !stopped, directory.name(of: identity.id) == nil || directory.dmKey(of: identity.id) != dmKey.publicKey else { return }
         do {
             _ = try await appendLocal(.profile(name: directory.name(of: identity.id) ?? Self.defaultName(), dmKey: dmKey.publicKey))
         } catch {
@@ -113,7 +116,7 @@ public actor Node: Service {
     public nonisolated func run() async throws {
         try await untilShutdown {
             await withDiscardingTaskGroup { group in
-                if await !self.writesAllowed {
+                if await !self.writesAllowed, self.importing == nil {
                     group.addTask {
                         try? await Task.sleep(for: Self.restoreWait)
                         await self.allowWrites(because: "no peer answered within \(Self.restoreWait)")
@@ -155,6 +158,7 @@ public actor Node: Service {
         guard !writesAllowed else { return }
         writesAllowed = true
         logger.info("writing: \(reason)")
+        importing?.synced()
         wakeupsContinuation.yield()
         for waiter in gateWaiters { waiter.resume() }
         gateWaiters.removeAll()
@@ -250,6 +254,12 @@ public actor Node: Service {
 
     private func appendLocal(_ content: EntryContent) async throws(ControlFailure) -> Entry {
         guard !stopped else { throw ControlFailure(.unavailable, "the daemon is stopping") }
+        // Waiting would hang the caller for as long as no peer answers: say why instead.
+        guard writesAllowed || importing == nil else {
+            throw ControlFailure(
+                .unavailable,
+                "this identity was imported: it writes once a peer has sent it its log (none has yet; is a peer of your network running? lanchat doctor)")
+        }
         guard pendingLocal.count < Self.maxPendingLocal else {
             throw ControlFailure(.busy, "\(pendingLocal.count) writes are waiting to be stored; try again")
         }
@@ -335,6 +345,7 @@ public actor Node: Service {
 
     private func committed(_ entries: [Entry]) {
         let following = followers.withLockedValue { Array($0.values) }
+        directory.applyLinks(entries.filter { $0.kind == .link || $0.kind == .unlink })
         for entry in entries {
             let content = try? entry.content()
             if case .profile(let name, let key)? = content,
@@ -343,7 +354,6 @@ public actor Node: Service {
             {
                 renameHandler?(name)
             }
-            if let content { directory.applyLink(author: entry.author, content: content, at: entry.timestamp) }
             guard !following.isEmpty else { continue }
             let shownAt = EntryStore.shownAt(entry, arrivedMillis: WallClock.nowMillis())
             guard let event = ChatEvent(entry: entry, shownAt: shownAt, directory: directory) ?? directEvent(for: entry, shownAt: shownAt)
@@ -457,6 +467,9 @@ public actor Node: Service {
     /// Refuses further local writes, fails those still waiting, and ends every stream.
     private func stop() {
         stopped = true
+        // A gate that never opened (an imported identity no peer answered) releases its waiters, which see `stopped`.
+        for waiter in gateWaiters { waiter.resume() }
+        gateWaiters.removeAll()
         let waiting = pendingLocal
         pendingLocal.removeAll()
         for write in waiting { write.continuation.resume(returning: .failure(ControlFailure(.unavailable, "the daemon is stopping"))) }

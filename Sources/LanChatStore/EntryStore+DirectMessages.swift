@@ -31,6 +31,7 @@ extension EntryStore {
                 sql: """
                     SELECT header, payload FROM entry
                     WHERE kind IN (\(EntryKind.link.rawValue), \(EntryKind.unlink.rawValue)) AND payload IS NOT NULL
+                    ORDER BY author, seq
                     """
             ).map(Self.entry)
         }

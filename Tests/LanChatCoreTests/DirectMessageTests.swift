@@ -20,7 +20,7 @@ struct DirectMessageTests {
             "hi Bob", from: Self.alice.id, to: [Self.bob.directMessageKey.publicKey, Self.alice.directMessageKey.publicKey],
             randomness: Self.example)
         let payload = EntryContent.directMessage(sealed).encodedPayload()
-        #expect(Hex.encode(payload) == "0113be4feaeaf204c7fd3358fc9c00721881d174278128227ec674f37f7fe97b6d0276d7a82050c2ced63905477d1430b6ad285a4b08ab1247d2749e02a8e49f4dfd21bf27057eae4e7ea98118816e20b6c2bc59d315c97ce9d4ba8596468efecb0365d9ff0dce02e9794a821f47142ce50d0f685eeae6b90782e2fa3d8ab73e38135d8a50917f1673a9a6faf896dfcae2220050fd528226e9798ce053e3a2405e8335be58c8a62d848df03445cb0356f6986115aa3f43eeea5e1bbd16a677be72ff9bb7ccd9d11bd8f88c4dca667a1d4978f7bf03a139d3d032149f2acc5611696a8681")
+        #expect(Hex.encode(payload) == "0113be4feaeaf204c7fd3358fc9c00721881d174278128227ec674f37f7fe97b6dd45e20975bb90c62f647d269d71332ccbd34511a7fc06708882c15296c81d76e0276d7a82050c2ced63905477d1430b6ad285a4b08ab1247d2749e02a8e49f4dfd21bf27057eae4e7ee8672b85b348fe20bf34747062389bdaba8596468efecb0365d9ff0dce02e9794a821f47142ce50d0f685eeae6b90782e2fa3d8ab73e3813b5385705bc5fd214bc12423bdcd4d3120050fd528226e9798ce053e3a2405e8335be58c8a62d848df03445cb0356f6986115aa3f43eeea5e1bbd16a677be72ff9bb7ccd9d11bd8f88c4dca667a1d4978f7bf4b28c20a00e65abe02c659c07baaeca9")
         #expect(try EntryContent(kind: .directMessage, payload: payload) == .directMessage(sealed))
     }
 

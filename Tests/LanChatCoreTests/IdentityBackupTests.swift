@@ -35,6 +35,11 @@ struct IdentityBackupTests {
         #expect(throws: IdentityBackup.Failure.unsupported("scrypt parameters N=2^30 r=8 p=1")) {
             try IdentityBackup.open(IdentityBackup.prefix + Data(bytes).base64EncodedString(), passphrase: "correct horse")
         }
+        bytes[1] = 18
+        bytes[2] = 32  // 2^18 × 32 × 128 bytes: 1 GiB
+        #expect(throws: IdentityBackup.Failure.unsupported("scrypt parameters N=2^18 r=32 p=1")) {
+            try IdentityBackup.open(IdentityBackup.prefix + Data(bytes).base64EncodedString(), passphrase: "correct horse")
+        }
         #expect(throws: IdentityBackup.Failure.notABackup) { try IdentityBackup.open("lanchat-identity-v1:AAAA", passphrase: "x") }
         #expect(throws: IdentityBackup.Failure.passphraseTooShort) { try IdentityBackup.seal(Self.alice, passphrase: "short") }
     }

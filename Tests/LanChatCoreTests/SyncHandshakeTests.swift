@@ -17,7 +17,7 @@ struct SyncHandshakeTests {
     static let bobVector = SyncVector(heads: [bob.id: tip(5), carol.id: tip(1)])
     static let configuration = SyncConfiguration()
     /// Bob as Alice's connection reaches him.
-    static let binding = ConnectionBinding(responder: PeerAddress(host: "10.0.0.2", port: 7421))!
+    static let binding = ConnectionBinding(responder: PeerAddress(host: "10.0.0.2", port: 7421), initiatorPort: 7420)!
 
     static func initiator(
         expecting: AuthorID? = nil, network: String = testNetwork, identity: LocalIdentity = alice, token: [UInt8] = aliceToken
@@ -93,9 +93,10 @@ struct SyncHandshakeTests {
     /// Ways a signature can be wrong; `.none` is the genuine one, so each table has its control case.
     enum Forgery: CaseIterable, Sendable {
         /// `relayed`: signed for the address the signer's own connection reaches it at, while the other side
-        /// dialled a relay; `otherStreamKeys`: signed over a stream sealed with other network keys.
+        /// dialled a relay; `otherInitiatorPort`: signed for another listen port than the hello named (a
+        /// man in the middle rewrote it); `otherStreamKeys`: signed over a stream sealed with other network keys.
         case none, otherKey, otherRole, otherNetwork, otherChallenge, otherRecipient, otherToken, otherVersions, relayed,
-            otherStreamKeys, flippedBit
+            otherInitiatorPort, otherStreamKeys, flippedBit
 
         func signature(
             by signer: LocalIdentity, role: HandshakeTranscript.Role, challenge: [UInt8], for other: AuthorID, token: [UInt8]
@@ -114,7 +115,8 @@ struct SyncHandshakeTests {
 
         private var binding: ConnectionBinding {
             switch self {
-            case .relayed: return ConnectionBinding(responder: PeerAddress(host: "10.0.0.9", port: 7421))!
+            case .relayed: return ConnectionBinding(responder: PeerAddress(host: "10.0.0.9", port: 7421), initiatorPort: 7420)!
+            case .otherInitiatorPort: return ConnectionBinding(responder: PeerAddress(host: "10.0.0.2", port: 7421), initiatorPort: 7999)!
             case .otherStreamKeys:
                 var binding = SyncHandshakeTests.binding
                 binding.sealed(initiator: KeyFingerprint(value: 1), responder: KeyFingerprint(value: 2))

@@ -33,6 +33,14 @@ struct IdentityBackupIntegrationTests {
         #expect(imported.succeeded, "\(imported)")
         #expect(imported.stdout.contains("never run lanchatd with this identity on the old machine again"))
 
+        // No peer to get its log from (no --peer, no mDNS in these tests): it writes nothing, and says why.
+        let alone = try await sandbox.startNode("new")
+        let refused = try await sandbox.lanchat(["send", "too early"], socket: alone.socketPath)
+        #expect(refused.status == ClientExitStatus.busy.rawValue, "\(refused)")
+        #expect(refused.stderr.contains("this identity was imported: it writes once a peer has sent it its log"), "\(refused)")
+        alone.signal(SIGTERM)
+        #expect(try await alone.waitForExit().status == 0, "it stops cleanly with its gate still closed")
+
         let new = try await sandbox.startNode("new", peers: [peer])
         #expect(try await new.whoami().id == id)
         let sent = try await new.send("from the new laptop")
@@ -40,5 +48,6 @@ struct IdentityBackupIntegrationTests {
         #expect(Shapes.seq(ofMessageID: sent.id ?? "") == 3, "the new machine continued the log (profile 1, message 2)")
         #expect(try await peer.status().forks.forked == 0)
         #expect(try await new.history().map(\.body) == ["before the laptop was lost", "from the new laptop"])
+        #expect(!FileManager.default.fileExists(atPath: "\(fresh.stateDir)/identity.imported"), "the import's mark goes with the first sync")
     }
 }

@@ -18,6 +18,10 @@ public struct SealedDirectMessage: Hashable, Sendable {
     }
 
     let ephemeral: [UInt8]
+    /// SHA-256(`lanchat dm v1 key` || message key): every recipient must unwrap this one key, so the
+    /// author cannot give different recipients different texts (ChaCha20-Poly1305 does not commit to
+    /// its key).
+    let commitment: [UInt8]
     public let recipients: [Recipient]
     let ciphertext: [UInt8]
 
@@ -51,7 +55,9 @@ public struct SealedDirectMessage: Hashable, Sendable {
         }
         let ephemeral = DirectMessagePrivateKey(rawRepresentation: randomness.ephemeral)
         let messageKey = SymmetricKey(data: randomness.messageKey)
-        let context = authenticated(author: author, ephemeral: ephemeral.publicKey.bytes, keyIDs: unique.map(\.keyID))
+        let commitment = commit(randomness.messageKey)
+        let context = authenticated(
+            author: author, ephemeral: ephemeral.publicKey.bytes, commitment: commitment, keyIDs: unique.map(\.keyID))
         var recipients: [Recipient] = []
         for key in unique {
             guard let wrapping = wrappingKey(ephemeral.key, key.bytes, ephemeral: ephemeral.publicKey.bytes, recipient: key.bytes) else {
@@ -65,7 +71,8 @@ public struct SealedDirectMessage: Hashable, Sendable {
         let size = buckets.first { $0 >= plain.bytes.count } ?? plain.bytes.count
         let padded = plain.bytes + [UInt8](repeating: 0, count: size - plain.bytes.count)
         return SealedDirectMessage(
-            ephemeral: ephemeral.publicKey.bytes, recipients: recipients, ciphertext: sealBox(padded, messageKey, context))
+            ephemeral: ephemeral.publicKey.bytes, commitment: commitment, recipients: recipients,
+            ciphertext: sealBox(padded, messageKey, context))
     }
 
     /// Whether `key` is among the recipients: a look at the list, no cryptography.
@@ -78,8 +85,9 @@ public struct SealedDirectMessage: Hashable, Sendable {
         guard let recipient = recipients.first(where: { $0.keyID == key.publicKey.keyID }),
             let wrapping = Self.wrappingKey(key.key, ephemeral, ephemeral: ephemeral, recipient: key.publicKey.bytes)
         else { return nil }
-        let context = Self.authenticated(author: author, ephemeral: ephemeral, keyIDs: recipients.map(\.keyID))
+        let context = Self.authenticated(author: author, ephemeral: ephemeral, commitment: commitment, keyIDs: recipients.map(\.keyID))
         guard let messageKey = Self.openBox(recipient.wrappedKey, wrapping, context), messageKey.count == 32,
+            Self.commit(messageKey) == commitment,
             let padded = Self.openBox(ciphertext, SymmetricKey(data: messageKey), context), padded.count >= 2
         else { return nil }
         let length = Int(padded[0]) << 8 | Int(padded[1])
@@ -92,6 +100,7 @@ public struct SealedDirectMessage: Hashable, Sendable {
     func encode(into writer: inout ByteWriter) {
         writer.u8(Self.version)
         writer.raw(ephemeral)
+        writer.raw(commitment)
         writer.u8(UInt8(recipients.count))
         for recipient in recipients {
             writer.u64(recipient.keyID)
@@ -105,6 +114,7 @@ public struct SealedDirectMessage: Hashable, Sendable {
         let version = try reader.u8("dm version")
         guard version == Self.version else { throw .unsupportedVersion(version) }
         let ephemeral = try reader.raw(DirectMessageKey.byteCount, "ephemeral key")
+        let commitment = try reader.raw(32, "key commitment")
         let count = Int(try reader.u8("recipient count"))
         guard (1...maxRecipients).contains(count) else { throw .oversized(field: "recipients", size: count, limit: maxRecipients) }
         var recipients: [Recipient] = []
@@ -115,23 +125,30 @@ public struct SealedDirectMessage: Hashable, Sendable {
         guard buckets.contains(length - tagBytes) else {
             throw .invalid(field: "ciphertext length", reason: "\(length) is not a padded size plus its tag")
         }
-        return SealedDirectMessage(ephemeral: ephemeral, recipients: recipients, ciphertext: try reader.raw(length, "ciphertext"))
+        return SealedDirectMessage(
+            ephemeral: ephemeral, commitment: commitment, recipients: recipients, ciphertext: try reader.raw(length, "ciphertext"))
     }
 
     // MARK: Cryptography
 
     private static let context = Array("lanchat dm v1".utf8)
 
-    /// Authenticated with the message key and with every wrapped key: the author, the ephemeral key and
-    /// the recipient list, so a message cannot be passed off as another author's, or re-addressed.
-    private static func authenticated(author: AuthorID, ephemeral: [UInt8], keyIDs: [UInt64]) -> [UInt8] {
+    /// Authenticated with the message key and with every wrapped key: the author, the ephemeral key, the
+    /// key commitment and the recipient list, so a message cannot be passed off as another author's, or
+    /// re-addressed.
+    private static func authenticated(author: AuthorID, ephemeral: [UInt8], commitment: [UInt8], keyIDs: [UInt64]) -> [UInt8] {
         var writer = ByteWriter()
         writer.raw(context)
         writer.raw(author.bytes)
         writer.raw(ephemeral)
+        writer.raw(commitment)
         writer.u8(UInt8(keyIDs.count))
         for id in keyIDs { writer.u64(id) }
         return writer.bytes
+    }
+
+    private static func commit(_ messageKey: [UInt8]) -> [UInt8] {
+        Array(SHA256.hash(data: Array("lanchat dm v1 key".utf8) + messageKey))
     }
 
     /// HKDF-SHA256 of the X25519 shared secret, salted with both public keys.

@@ -6,10 +6,17 @@
 ///   code); a device that only ever invited is a founder. Devices are ranked by when they joined,
 ///   founders first, then by ID: that is "linked earlier".
 /// - A device of a person may **unlink** another one of it, naming the last seq of that device that
-///   still counts: the device leaves the person, and its later entries are its own. When two devices
-///   unlink each other, only the unlink by the one linked earlier counts, so a stolen device cannot
-///   cut its owner off. An unlinked device stays unlinked.
+///   still counts: the device leaves the person, and its later entries are its own. Unlinks are
+///   weighed in the order of their authors' ranks: one by a device already unlinked by an earlier one
+///   counts for nothing, so when two devices unlink each other the one linked earlier wins, and a
+///   stolen device cannot cut its owner off. An unlinked device stays unlinked.
+///
+/// The result does not depend on the order entries arrive in: of two entries one author signed about
+/// the same device, the one with the lower seq counts, and each author counts for at most
+/// `maxPerAuthor` devices (those of its lowest seqs), so no author can make this costly to work out.
 public struct DeviceLinks: Sendable, Equatable {
+    public static let maxPerAuthor = 32
+
     public enum Role: UInt8, Sendable {
         /// The writer showed the code (`lanchat link`).
         case invited = 1
@@ -17,47 +24,62 @@ public struct DeviceLinks: Sendable, Equatable {
         case joined = 2
     }
 
-    struct Link: Equatable {
+    struct Pair: Hashable {
         let author: AuthorID
         let device: AuthorID
+    }
+
+    struct Link: Equatable {
         let role: Role
         let at: HybridTimestamp
+        let seq: UInt64
     }
 
     struct Unlink: Equatable {
-        let author: AuthorID
-        let device: AuthorID
         let lastSeq: UInt64
+        let seq: UInt64
     }
 
-    private var links: [Link] = []
-    private var unlinks: [Unlink] = []
-    /// Derived from the entries, recomputed when one arrives.
+    /// By author, then by the device named: an author's own table stays within `maxPerAuthor`.
+    private var links: [AuthorID: [AuthorID: Link]] = [:]
+    private var unlinks: [AuthorID: [AuthorID: Unlink]] = [:]
+    /// Derived from the entries, recomputed when some arrive.
     private var personOf: [AuthorID: AuthorID] = [:]
     private var devicesOf: [AuthorID: [AuthorID]] = [:]
     /// An unlinked device: the person it belonged to, and its last seq that counts as that person's.
-    private var departed: [AuthorID: (person: AuthorID, lastSeq: UInt64)] = [:]
+    private var departed: [AuthorID: Departure] = [:]
+
+    struct Departure: Equatable {
+        let person: AuthorID
+        let lastSeq: UInt64
+    }
 
     public init() {}
 
     public static func == (lhs: Self, rhs: Self) -> Bool { lhs.links == rhs.links && lhs.unlinks == rhs.unlinks }
 
-    /// Takes in a link or unlink entry (anything else is ignored); returns whether who is whom changed.
+    /// Takes in link and unlink entries (anything else is ignored); returns whether who is whom changed.
     @discardableResult
-    public mutating func apply(author: AuthorID, content: EntryContent, at timestamp: HybridTimestamp) -> Bool {
-        let before = (personOf, departed.mapValues(\.person))
-        switch content {
-        case .link(let device, let role):
-            guard device != author, !links.contains(where: { $0.author == author && $0.device == device }) else { return false }
-            links.append(Link(author: author, device: device, role: role, at: timestamp))
-        case .unlink(let device, let lastSeq):
-            guard device != author, !unlinks.contains(where: { $0.author == author && $0.device == device }) else { return false }
-            unlinks.append(Unlink(author: author, device: device, lastSeq: lastSeq))
-        default:
-            return false
+    public mutating func apply(_ entries: [(author: AuthorID, content: EntryContent, at: HybridTimestamp, seq: UInt64)]) -> Bool {
+        var taken = false
+        for entry in entries {
+            switch entry.content {
+            case .link(let device, let role) where device != entry.author:
+                taken = Self.keep(device, Link(role: role, at: entry.at, seq: entry.seq), in: &links[entry.author, default: [:]], seq: \.seq) || taken
+            case .unlink(let device, let lastSeq) where device != entry.author:
+                taken = Self.keep(device, Unlink(lastSeq: lastSeq, seq: entry.seq), in: &unlinks[entry.author, default: [:]], seq: \.seq) || taken
+            default: break
+            }
         }
+        guard taken else { return false }
+        let before = (personOf, departed)
         recompute()
-        return before.0 != personOf || before.1 != departed.mapValues(\.person)
+        return before.0 != personOf || before.1 != departed
+    }
+
+    @discardableResult
+    public mutating func apply(author: AuthorID, content: EntryContent, at timestamp: HybridTimestamp, seq: UInt64 = 1) -> Bool {
+        apply([(author, content, timestamp, seq)])
     }
 
     /// The person an author's entry at `seq` belongs to: its ID, or the author's own when it is nobody
@@ -74,16 +96,35 @@ public struct DeviceLinks: Sendable, Equatable {
         devicesOf[person(of: author)] ?? [author]
     }
 
-    /// Whether this author wrote a link entry naming `device` (the other side may not have yet).
+    /// Whether this author signed a link naming `device` (the other side may not have yet).
     public func hasLinked(_ author: AuthorID, to device: AuthorID) -> Bool {
-        links.contains { $0.author == author && $0.device == device }
+        links[author]?[device] != nil
     }
 
     // MARK: Derivation
 
+    /// Keeps, of one author's entries, the lower seq for each device and the `maxPerAuthor` lowest seqs.
+    private static func keep<Value: Equatable>(
+        _ device: AuthorID, _ value: Value, in table: inout [AuthorID: Value], seq: KeyPath<Value, UInt64>
+    ) -> Bool {
+        if let held = table[device], held[keyPath: seq] <= value[keyPath: seq] { return false }
+        if table[device] == nil, table.count >= maxPerAuthor {
+            guard let highest = table.max(by: { $0.value[keyPath: seq] < $1.value[keyPath: seq] }), highest.value[keyPath: seq] > value[keyPath: seq]
+            else { return false }
+            table[highest.key] = nil
+        }
+        table[device] = value
+        return true
+    }
+
+    private static func flat<Value>(_ table: [AuthorID: [AuthorID: Value]]) -> [(pair: Pair, value: Value)] {
+        table.flatMap { author, devices in devices.map { (Pair(author: author, device: $0.key), $0.value) } }
+    }
+
     private mutating func recompute() {
-        let mutual = links.filter { link in links.contains { $0.author == link.device && $0.device == link.author } }
-        let joinedAt = Dictionary(mutual.filter { $0.role == .joined }.map { ($0.author, $0.at) }, uniquingKeysWith: min)
+        let mutual = Self.flat(links).filter { links[$0.pair.device]?[$0.pair.author] != nil }
+        var joinedAt: [AuthorID: HybridTimestamp] = [:]
+        for (pair, link) in mutual where link.role == .joined { joinedAt[pair.author] = min(joinedAt[pair.author] ?? link.at, link.at) }
         func earlier(_ a: AuthorID, _ b: AuthorID) -> Bool {
             switch (joinedAt[a], joinedAt[b]) {
             case (nil, nil): a < b
@@ -92,19 +133,17 @@ public struct DeviceLinks: Sendable, Equatable {
             case (let x?, let y?): x == y ? a < b : x < y
             }
         }
-        let before = Self.components(mutual.map { ($0.author, $0.device) })
-        // An unlink counts if both are of one person, unless the other unlinked it too and was linked earlier.
-        let valid = unlinks.filter { unlink in
-            guard let person = before[unlink.author], before[unlink.device] == person else { return false }
-            let countered = unlinks.contains { $0.author == unlink.device && $0.device == unlink.author }
-            return !countered || earlier(unlink.author, unlink.device)
+        let before = Self.components(mutual.map { ($0.pair.author, $0.pair.device) })
+        // In the order of their authors' ranks: an unlink by a device already gone counts for nothing.
+        var gone: [AuthorID: UInt64] = [:]
+        let ordered = Self.flat(unlinks).sorted {
+            earlier($0.pair.author, $1.pair.author) || ($0.pair.author == $1.pair.author && $0.pair.device < $1.pair.device)
         }
-        departed = [:]
-        for unlink in valid {
-            let groupBefore = before.filter { $0.value == before[unlink.device] }.keys
-            departed[unlink.device] = (groupBefore.min(by: earlier)!, max(departed[unlink.device]?.lastSeq ?? 0, unlink.lastSeq))
+        for (pair, unlink) in ordered where gone[pair.author] == nil && gone[pair.device] == nil {
+            guard let group = before[pair.author], before[pair.device] == group else { continue }
+            gone[pair.device] = unlink.lastSeq
         }
-        let remaining = mutual.filter { departed[$0.author] == nil && departed[$0.device] == nil }
+        let remaining = mutual.map(\.pair).filter { gone[$0.author] == nil && gone[$0.device] == nil }
         let groups = Self.components(remaining.map { ($0.author, $0.device) })
         var members: [AuthorID: [AuthorID]] = [:]
         for (device, group) in groups { members[group, default: []].append(device) }
@@ -115,8 +154,14 @@ public struct DeviceLinks: Sendable, Equatable {
             for device in sorted { personOf[device] = sorted[0] }
             devicesOf[sorted[0]] = sorted
         }
-        // A device that left keeps its old entries with the person it left, even if that person is now one device.
-        for gone in departed.values where devicesOf[gone.person] == nil { devicesOf[gone.person] = [gone.person] }
+        departed = [:]
+        for (device, lastSeq) in gone {
+            // The person it left: the earliest device of its old group that is still there.
+            let old = before.filter { $0.value == before[device] }.keys
+            let person = old.filter { gone[$0] == nil }.min(by: earlier) ?? old.min(by: earlier)!
+            departed[device] = Departure(person: personOf[person] ?? person, lastSeq: lastSeq)
+            if devicesOf[departed[device]!.person] == nil { devicesOf[departed[device]!.person] = [departed[device]!.person] }
+        }
     }
 
     /// Union-find over the edges: each node's component, named by one of its members.

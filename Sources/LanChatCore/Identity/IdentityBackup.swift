@@ -16,9 +16,10 @@ public enum IdentityBackup {
     public static let minPassphraseCharacters = 8
     static let version: UInt8 = 1
     static let logN: UInt8 = 16, blockSize: UInt8 = 8, parallelism: UInt8 = 1
-    /// What a backup may ask for: from cheap test backups to 256 MiB, and no more (a hostile file must
-    /// not make the daemon allocate gigabytes).
+    /// What a backup may ask for: from cheap test backups to 256 MiB of scrypt's 128·r·N bytes, and no
+    /// more (a hostile file must not make the daemon allocate gigabytes).
     static let acceptedLogN: ClosedRange<UInt8> = 10...18
+    static let maxMemory = 256 << 20
 
     public enum Failure: Error, Equatable, CustomStringConvertible {
         case notABackup
@@ -60,7 +61,7 @@ public enum IdentityBackup {
         else { throw .notABackup }
         let bytes = Array(data)
         guard bytes[0] == version else { throw .unsupported("format version \(bytes[0])") }
-        guard acceptedLogN.contains(bytes[1]), bytes[2] >= 1, bytes[2] <= 32, bytes[3] == 1 else {
+        guard acceptedLogN.contains(bytes[1]), bytes[2] >= 1, 128 * Int(bytes[2]) << Int(bytes[1]) <= maxMemory, bytes[3] == 1 else {
             throw .unsupported("scrypt parameters N=2^\(bytes[1]) r=\(bytes[2]) p=\(bytes[3])")
         }
         let header = Array(bytes[0..<52])

@@ -53,15 +53,19 @@ public struct IdentityDirectory: Sendable {
         return Set(found.map { person(of: $0) }).sorted()
     }
 
-    /// The author whose profile publishes this key ID (for the recipients of a direct message).
+    /// The author whose profile publishes this key ID (for the recipients of a direct message); nil when
+    /// none does, or several people do (a profile may copy another's key: it would open nothing, but
+    /// must not decide whose conversation a message shows in).
     public func author(ofKeyID keyID: UInt64) -> AuthorID? {
-        records.first { $0.value.dmKey?.keyID == keyID }?.key
+        let publishers = records.filter { $0.value.dmKey?.keyID == keyID }.keys
+        guard let first = publishers.first, publishers.allSatisfy({ person(of: $0) == person(of: first) }) else { return nil }
+        return first
     }
 
-    /// Takes in a link or unlink entry; returns whether who is whom changed.
+    /// Takes in link and unlink entries (others are ignored); returns whether who is whom changed.
     @discardableResult
-    public mutating func applyLink(author: AuthorID, content: EntryContent, at timestamp: HybridTimestamp) -> Bool {
-        links.apply(author: author, content: content, at: timestamp)
+    public mutating func applyLinks(_ entries: [Entry]) -> Bool {
+        links.apply(entries.compactMap { entry in (try? entry.content()).map { (entry.author, $0, entry.timestamp, entry.seq) } })
     }
 
     /// The name to show for an author's entry (at `seq`, or now): its person's newest profile name, with

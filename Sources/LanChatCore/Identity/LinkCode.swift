@@ -1,22 +1,24 @@
 import Crypto
 
-/// The one-time code of `lanchat link`: the inviting device's short ID, so the other device finds it
-/// among the authors it knows, and four random characters, e.g. `k3j4m2-7qxm`. The code never goes
+/// The one-time code of `lanchat link`: the first 10 characters of the inviting device's ID (50 bits:
+/// too many to grind a key that shares them), so the other device finds it among the authors it knows,
+/// and four random characters, e.g. `k3j4m2xq7p-7qxm`. The code never goes
 /// on the wire: the joining device signs a link entry naming the inviter, and both screens show a
 /// confirmation number derived from the code and both IDs, which the person types on the inviting
 /// device. Someone who does not know the code, or another device, gets another number.
 public struct LinkCode: Hashable, Sendable, CustomStringConvertible {
+    static let prefixCharacters = 10
     static let randomCharacters = 4
     private static let alphabet = Array("abcdefghijklmnopqrstuvwxyz234567")
 
-    /// The inviter's short ID.
+    /// The start of the inviter's ID.
     public let inviterPrefix: String
     let secret: String
 
     public static func generate(for inviter: AuthorID) -> LinkCode {
         var generator = SystemRandomNumberGenerator()
         let secret = String((0..<randomCharacters).map { _ in alphabet.randomElement(using: &generator)! })
-        return LinkCode(inviterPrefix: inviter.short, secret: secret)
+        return LinkCode(inviterPrefix: String(inviter.text.prefix(prefixCharacters)), secret: secret)
     }
 
     init(inviterPrefix: String, secret: String) {
@@ -27,8 +29,8 @@ public struct LinkCode: Hashable, Sendable, CustomStringConvertible {
     /// As typed: case and surrounding spaces do not matter; the dash may be left out.
     public init?(text: String) {
         let compact = text.lowercased().filter { !$0.isWhitespace && $0 != "-" }
-        guard compact.count == AuthorID.shortLength + Self.randomCharacters, compact.allSatisfy(Self.alphabet.contains) else { return nil }
-        inviterPrefix = String(compact.prefix(AuthorID.shortLength))
+        guard compact.count == Self.prefixCharacters + Self.randomCharacters, compact.allSatisfy(Self.alphabet.contains) else { return nil }
+        inviterPrefix = String(compact.prefix(Self.prefixCharacters))
         secret = String(compact.suffix(Self.randomCharacters))
     }
 

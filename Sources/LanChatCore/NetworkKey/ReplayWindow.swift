@@ -1,5 +1,5 @@
-/// Which counters of one session were accepted: the highest, and the 128 below it (as in IPsec's
-/// anti-replay window, RFC 4303 §3.4.3). A counter at or below the window's bottom, or seen before,
+/// Which counters of one session were accepted: the highest, and the 127 below it (as in IPsec's
+/// anti-replay window, RFC 4303 §3.4.3). A counter 128 or more below the highest, or seen before,
 /// is a replay. Checked before opening, recorded only after the packet authenticated.
 struct ReplayWindow: Sendable {
     static let size: UInt64 = 128

@@ -88,6 +88,7 @@ public struct SyncHandshake: Sendable {
         challenge: [UInt8], token: [UInt8], binding: ConnectionBinding
     ) {
         self.binding = binding
+        if case .initiator = role { self.binding.initiatorPort = listenPort }
         self.role = role
         self.identity = identity
         self.network = network
@@ -147,6 +148,7 @@ public struct SyncHandshake: Sendable {
                     + fail(.incompatibleVersions(theirs: theirVersions, port: port))
             }
             guard hello.network == network else { return fail(.authentication("peer is on network '\(hello.network)'")) }
+            binding.initiatorPort = port
             // A hello with this node's own ID goes on too: only the proof tells this node from a twin.
             state = .awaitingProof(peer: hello.sender, peerPort: port, token: hello.token, versions: theirVersions)
             let signature = HandshakeTranscript.sign(

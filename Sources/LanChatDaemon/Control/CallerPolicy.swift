@@ -34,6 +34,12 @@ struct CallerPolicy: Sendable {
         self.init(owner: geteuid(), group: group, groupName: group.flatMap { getgrgid($0).map { String(cString: $0.pointee.gr_name) } })
     }
 
+    /// The daemon's own user and root: the only callers that may act on the identity itself (export its
+    /// key, link or unlink devices). The group shares the identity's voice, not its key.
+    func isOwner(_ caller: Caller) -> Bool {
+        caller.uid == owner || caller.uid == 0
+    }
+
     func allows(_ caller: Caller) -> Bool {
         caller.uid == owner || caller.uid == 0 || group.map { caller.gid == $0 || caller.groups.contains($0) } ?? false
     }

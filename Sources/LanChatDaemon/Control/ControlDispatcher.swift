@@ -7,10 +7,24 @@ struct ControlDispatcher: Sendable {
     let peers: @Sendable () async -> [PeerInfo]
     let diagnose: @Sendable () async -> [DoctorCheck]
 
-    /// `uid`: the caller's (from the kernel); read markers are kept per local user.
-    func handle(_ command: ControlCommand, uid: UInt32) async -> ControlResponse {
+    /// Who called, as the kernel says: read markers are kept per local user, and only the daemon's own
+    /// user and root act on the identity itself.
+    struct Caller: Sendable {
+        let uid: UInt32
+        let isOwner: Bool
+    }
+
+    func handle(_ command: ControlCommand, caller: Caller) async -> ControlResponse {
         do {
-            return try await respond(to: command, uid: uid)
+            switch command {
+            case .exportIdentity, .linkInvite, .linkJoin, .linkConfirm, .unlink:
+                guard caller.isOwner else {
+                    throw ControlFailure(
+                        .noPermission, "only the daemon's own user or root may export this identity or link and unlink its devices")
+                }
+            default: break
+            }
+            return try await respond(to: command, uid: caller.uid)
         } catch let failure as ControlFailure {
             return ControlResponse(failure)
         } catch {

@@ -57,7 +57,8 @@ struct ControlServer: Service {
                                 await Self.refuse(connection, failure, logger: logger)
                                 return
                             }
-                            await Self.serve(connection, dispatcher: dispatcher, uid: caller.uid, logger: logger)
+                            await Self.serve(
+                                connection, dispatcher: dispatcher, caller: .init(uid: caller.uid, isOwner: policy.isOwner(caller)), logger: logger)
                         }
                     }
                 }
@@ -80,7 +81,8 @@ struct ControlServer: Service {
     }
 
     private static func serve(
-        _ connection: NIOAsyncChannel<ControlLine, ByteBuffer>, dispatcher: ControlDispatcher, uid: uid_t, logger: Logger
+        _ connection: NIOAsyncChannel<ControlLine, ByteBuffer>, dispatcher: ControlDispatcher, caller: ControlDispatcher.Caller,
+        logger: Logger
     ) async {
         do {
             try await connection.executeThenClose { inbound, outbound in
@@ -100,7 +102,7 @@ struct ControlServer: Service {
                         }
                         return
                     }
-                    try await send(await dispatcher.handle(command, uid: uid), outbound)
+                    try await send(await dispatcher.handle(command, caller: caller), outbound)
                 }
             }
         } catch {

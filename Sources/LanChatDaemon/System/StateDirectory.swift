@@ -8,6 +8,12 @@ struct StateDirectory {
     private let lockDescriptor: Int32
 
     var databasePath: String { "\(path)/lanchat.sqlite" }
+    /// Present from an import until the imported identity's first sync (`WriteGate.Importing`).
+    private var importMarkPath: String { "\(path)/identity.imported" }
+
+    var wasImported: Bool { access(importMarkPath, F_OK) == 0 }
+
+    func clearImportMark() { unlink(importMarkPath) }
     private var keyPath: String { "\(path)/identity.key" }
 
     /// Creates the directory (0700) and takes its lock, or fails if another daemon holds it.
@@ -77,6 +83,7 @@ struct StateDirectory {
     func importIdentity(_ identity: LocalIdentity) throws(DaemonError) -> String? {
         var info = stat()
         guard lstat(keyPath, &info) == 0 else {
+            try markImport()
             try writeKey(of: identity)
             return nil
         }
@@ -85,8 +92,16 @@ struct StateDirectory {
         }
         let kept = "\(keyPath).replaced-\(Int(Date().timeIntervalSince1970))"
         guard link(keyPath, kept) == 0 else { throw .io("cannot keep the current key as \(kept): \(errnoText())") }
+        try markImport()
         try writeKey(of: identity)
         return kept
+    }
+
+    /// Written before the key: a daemon never runs the imported key without the mark.
+    private func markImport() throws(DaemonError) {
+        let descriptor = open(importMarkPath, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
+        guard descriptor >= 0, fsync(descriptor) == 0 else { throw .io("cannot write \(importMarkPath): \(errnoText())") }
+        close(descriptor)
     }
 
     static func makeDirectory(_ path: String, mode: mode_t) throws(DaemonError) {

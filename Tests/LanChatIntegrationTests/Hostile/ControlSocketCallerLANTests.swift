@@ -11,8 +11,8 @@ struct ControlSocketCallerLANTests {
     private static let nobody = "65534"
     private static let group = "4242"
 
-    /// `lanchat --socket SOCKET status` as `nobody`, with these extra `setpriv` options.
-    private func statusAsNobody(_ sandbox: Sandbox, groups: [String]) async throws -> ProcessResult {
+    /// `lanchat --socket SOCKET status` (or other arguments) as `nobody`, with these extra `setpriv` options.
+    private func statusAsNobody(_ sandbox: Sandbox, groups: [String], _ arguments: [String] = ["status"], stdin: Data? = nil) async throws -> ProcessResult {
         guard geteuid() == 0 else { throw HarnessError("the control socket caller tests need root (they run the CLI as another user): run `make test` as root") }
         let identity = ["--reuid", Self.nobody, "--regid", Self.nobody] + (groups.isEmpty ? ["--clear-groups"] : ["--groups", groups.joined(separator: ",")])
         // A copy beside the socket: the build directory may sit where only root may enter (/root).
@@ -21,7 +21,8 @@ struct ControlSocketCallerLANTests {
             try FileManager.default.copyItem(atPath: try Binaries.lanchat().path, toPath: client)
             #expect(chmod(client, 0o755) == 0)
         }
-        return try await ChildProcess.run(URL(fileURLWithPath: "/usr/bin/setpriv"), identity + [client, "--socket", sandbox.socketPath, "status"])
+        return try await ChildProcess.run(
+            URL(fileURLWithPath: "/usr/bin/setpriv"), identity + [client, "--socket", sandbox.socketPath] + arguments, stdin: stdin)
     }
 
     @Test("another user is refused by the daemon with the fix, even through a socket whose mode was loosened by hand")
@@ -49,6 +50,13 @@ struct ControlSocketCallerLANTests {
             extraArguments: ["--socket-mode", "0660"], launcher: ["/usr/bin/setpriv", "--regid", Self.group, "--clear-groups"])
         let member = try await statusAsNobody(sandbox, groups: [Self.group])
         #expect(member.status == 0, "\(member)")
+        // The group speaks as the identity; it may not take its key, nor link devices to it.
+        for arguments in [["identity", "export"], ["link"]] {
+            let refused = try await statusAsNobody(sandbox, groups: [Self.group], arguments, stdin: Data("a long passphrase\n".utf8))
+            #expect(refused.status == ClientExitStatus.noPermission.rawValue, "\(refused)")
+            #expect(refused.stderr.contains("only the daemon's own user or root may"), "\(refused)")
+            #expect(refused.stdout.isEmpty)
+        }
         // Not a member: the socket's mode refuses first, and the CLI says so.
         let stranger = try await statusAsNobody(sandbox, groups: [])
         #expect(stranger.status == ClientExitStatus.noPermission.rawValue, "\(stranger)")
