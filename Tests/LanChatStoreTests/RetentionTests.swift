@@ -40,6 +40,25 @@ struct RetentionTests {
 /// a relay that dropped it cannot pass that off as a delete.
 @Suite("missing text filled in")
 struct MissingPayloadTests {
+    /// Direct messages are text someone wrote too: an author cannot fill other nodes' disks with them.
+    @Test func directMessagesCountInTheQuotaAndExpire() async throws {
+        try await withStore { store in
+            let (alice, bob) = (try identity(1), try identity(2))
+            var log: [Entry] = []
+            for index in 0..<4 {
+                let sealed = try SealedDirectMessage.seal(
+                    String(repeating: "x", count: 900), from: alice.id, to: [bob.directMessageKey.publicKey])
+                log.append(entry(alice, after: log.last, at: UInt64(1_000 + index), .directMessage(sealed)))
+            }
+            _ = try await store.insert(log)
+            let size = try #require(log[0].payload?.count)
+            #expect(try await store.enforceQuota(bytes: 2 * size) == 2)
+            #expect(try await store.directMessages().count == 2)
+            #expect(try await store.dropPayloads(arrivedBefore: WallClock.nowMillis() + 1) == 2)
+            #expect(try await store.directMessages().isEmpty)
+        }
+    }
+
     @Test func textArrivingLaterIsTakenUnlessDeleted() async throws {
         try await withStore { store in
             let alice = try identity(1)
