@@ -92,13 +92,13 @@ enum FormatChecks {
     /// What a closed network's node does first with every packet, then what an open network's does.
     static func sealedDatagram(_ bytes: [UInt8]) throws(FuzzViolation) -> FuzzOutcome {
         var keyless = DatagramOpener(ring: nil, network: "lanchat")
-        if case .opened(let plain) = keyless.open(bytes) {
+        if case .opened(let plain) = keyless.open(bytes, at: FuzzSeeds.sealedAt) {
             try expect(plain == bytes && !bytes.starts(with: [0x4C, 0x53]), "an open network's node let a sealed packet through")
         }
         var opener = DatagramOpener(ring: FuzzSeeds.networkKeys, network: "lanchat")
-        guard case .opened(let plain) = opener.open(bytes) else { return .refused }
+        guard case .opened(let plain) = opener.open(bytes, at: FuzzSeeds.sealedAt) else { return .refused }
         try expect(bytes.count <= Datagram.maxBytes && plain.count == bytes.count - DatagramSealer.overhead, "opened \(plain.count) of \(bytes.count) bytes")
-        try expect(opener.open(bytes) == .refused(.replayed), "the same sealed packet opened twice")
+        try expect(opener.open(bytes, at: FuzzSeeds.sealedAt) == .refused(.replayed), "the same sealed packet opened twice")
         _ = try datagram(plain)
         return .accepted
     }

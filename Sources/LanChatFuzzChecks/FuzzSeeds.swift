@@ -91,11 +91,14 @@ public enum FuzzSeeds {
     /// The network key of the sealed-datagram target (bytes 0…31; PROTOCOL.md §8's example key).
     public static let networkKeys = NetworkKeyRing([NetworkKey(bytes: Array(0..<32))!])!
 
+    /// The clock of the sealed seeds, and of the node that opens them: 2027-01-15.
+    public static let sealedAt: UInt64 = 1_800_000_000_000
+
     /// Every datagram seed sealed, in one session with a fixed ID, so the corpus is the same every time.
     static func sealedDatagrams() -> [FuzzSeed] {
         var sealer = DatagramSealer(ring: networkKeys, network: "lanchat", session: SessionID(bytes: Array(0xA0...0xAF))!)
         return datagrams.filter { $0.datagram.encoded().count + DatagramSealer.overhead <= Datagram.maxBytes }
-            .map { FuzzSeed(name: "sealed-" + $0.name, bytes: sealer.seal($0.datagram.encoded())) }
+            .map { FuzzSeed(name: "sealed-" + $0.name, bytes: sealer.seal($0.datagram.encoded(), at: sealedAt)) }
     }
 
     static let datagrams: [(name: String, datagram: Datagram)] = [

@@ -1,6 +1,7 @@
 import Foundation
 import LanChatControl
 import LanChatCore
+import LanChatStore
 
 /// What closing the network with a key costs: the latency and throughput runs with and without a key,
 /// alternated in one run so the machine's mood weighs on both alike, and sealing plus opening one
@@ -63,7 +64,8 @@ enum KeyCostScenario {
             var opener = DatagramOpener(ring: ring, network: "lanchat")
             let start = nowNanos()
             for _ in 0..<count {
-                guard case .opened = opener.open(sealer.seal(plain)) else { throw BenchError("a sealed datagram did not open") }
+                let now = WallClock.nowMillis()
+                guard case .opened = opener.open(sealer.seal(plain, at: now), at: now) else { throw BenchError("a sealed datagram did not open") }
             }
             timings.append(Double(nowNanos() - start) / 1e3 / Double(count))
         }

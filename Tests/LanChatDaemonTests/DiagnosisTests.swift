@@ -30,6 +30,26 @@ struct DiagnosisTests {
         #expect(check("avahi", in: facts(mdns: "disabled"))?.status == .warning)
     }
 
+    /// A closed network: nodes of another key, or none, and nodes whose clocks are off are named.
+    @Test func keysAndClocksThatKeepNodesApartAreNamed() {
+        var closed = facts()
+        closed.keys = ["c33209d11b86d25f"]
+        #expect(check("access", in: closed)?.status == .ok)
+        #expect(check("clocks", in: closed) == nil)
+        closed.keyMismatches = [(peerAddress, "0123456789abcdef"), (PeerAddress(host: "10.0.0.3", port: 7420), nil)]
+        closed.staleClocks = [PeerAddress(host: "10.0.0.4", port: 7420)]
+        let access = check("access", in: closed)
+        #expect(access?.status == .problem)
+        #expect(access?.items == [
+            "a node at 10.0.0.2 uses another network key (fingerprint 0123456789abcdef)", "a node at 10.0.0.3 uses no network key",
+        ])
+        #expect(check("clocks", in: closed)?.items == ["a node at 10.0.0.4"])
+        var open = facts()
+        open.services = [NetworkFacts.Service(instance: "lanchat 3f9a2c1e07bd", address: peerAddress, network: nil, key: "c33209d11b86d25f", protocolVersion: 2)]
+        #expect(check("access", in: open)?.status == .problem)
+        #expect(check("access", in: open)?.detail.contains("this node has none") == true)
+    }
+
     @Test func servicesOfOurNetworkAreListedOthersAreExplained() {
         let ours = NetworkFacts.Service(instance: "Bob (k3j4m2)", address: peerAddress, network: "lanchat", protocolVersion: 1)
         let theirs = NetworkFacts.Service(instance: "Eve (aaaaaa)", address: peerAddress, network: "other", protocolVersion: 1)

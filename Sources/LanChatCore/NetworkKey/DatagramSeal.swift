@@ -2,11 +2,14 @@
 /// ID, so a new subkey, every time, and the counter nonce counts up from zero under it. Nothing is
 /// persisted, so neither a restart nor a restored backup can reuse a nonce.
 ///
-/// A sealed datagram: the `SealHeader` (27 bytes), the counter (8, big-endian), the ChaCha20-Poly1305
-/// ciphertext of the plain datagram, its tag (16). The header and counter are authenticated data.
+/// A sealed datagram: the `SealHeader` (27 bytes), the counter (8, big-endian), the sender's wall clock
+/// in milliseconds (8), the ChaCha20-Poly1305 ciphertext of the plain datagram, its tag (16). All
+/// before the ciphertext is authenticated data.
 public struct DatagramSealer: Sendable {
+    /// Counter and clock.
+    static let clearBytes = SealHeader.byteCount + 8 + 8
     /// What sealing adds to a datagram.
-    public static let overhead = SealHeader.byteCount + 8 + SealBox.tagBytes
+    public static let overhead = clearBytes + SealBox.tagBytes
 
     private let header: SealHeader
     private let subkey: Subkey
@@ -17,10 +20,13 @@ public struct DatagramSealer: Sendable {
         subkey = ring.sending.subkey(session: session, purpose: .datagram, network: network)
     }
 
-    public mutating func seal(_ plain: [UInt8]) -> [UInt8] {
+    /// `wallMillis`: the sender's clock, so that a receiver refuses a capture played back later, also
+    /// after it restarted and forgot which counters it saw.
+    public mutating func seal(_ plain: [UInt8], at wallMillis: UInt64) -> [UInt8] {
         var writer = ByteWriter(capacity: Self.overhead + plain.count)
         writer.raw(header.encoded)
         writer.u64(counter)
+        writer.u64(wallMillis)
         let authenticated = writer.bytes
         writer.raw(SealBox.seal(plain, key: subkey.key, counter: counter, header: authenticated))
         counter += 1
@@ -29,7 +35,8 @@ public struct DatagramSealer: Sendable {
 }
 
 /// Opens datagrams sealed under any key of the ring, refusing replays, before anything else reads
-/// them. Without a ring, plain datagrams pass and sealed ones are refused as `otherKey`, so a node
+/// them: a counter seen before in its session, or a datagram sent more than `maxClockDifference` from
+/// this node's clock (`stale`: a capture kept for later, or a sender whose clock is off). Without a ring, plain datagrams pass and sealed ones are refused as `otherKey`, so a node
 /// can tell that others closed the network.
 ///
 /// Subkeys are derived once per session and kept with the session's replay window, for at most
@@ -38,6 +45,8 @@ public struct DatagramSealer: Sendable {
 /// again starts a new window.
 public struct DatagramOpener: Sendable {
     public static let maxSessions = 1024
+    /// As far as the hybrid clock lets an author's clock run ahead (PROTOCOL.md §2.9).
+    public static let maxClockDifference: UInt64 = 300_000
 
     public enum Outcome: Equatable, Sendable {
         case opened([UInt8])
@@ -69,7 +78,8 @@ public struct DatagramOpener: Sendable {
 
     public var footprint: Int { sessions.count }
 
-    public mutating func open(_ bytes: [UInt8]) -> Outcome {
+    /// `wallMillis`: this node's clock.
+    public mutating func open(_ bytes: [UInt8], at wallMillis: UInt64) -> Outcome {
         let header = SealHeader(bytes)
         guard let ring else {
             // "LS" cannot start a plain datagram ("LC"): one that does is sealed, or garbage.
@@ -81,13 +91,16 @@ public struct DatagramOpener: Sendable {
         guard let key = ring.key(header.fingerprint) else { return .refused(.otherKey(header.fingerprint)) }
         guard bytes.count >= DatagramSealer.overhead else { return .refused(.forged) }
         let counter = bytes[SealHeader.byteCount..<SealHeader.byteCount + 8].reduce(0) { $0 << 8 | UInt64($1) }
+        let sentAt = bytes[SealHeader.byteCount + 8..<DatagramSealer.clearBytes].reduce(0) { $0 << 8 | UInt64($1) }
         let slot = Slot(fingerprint: header.fingerprint, session: header.session)
         let known = sessions[slot]
         if let known, !known.window.isFresh(counter) { return .refused(.replayed) }
         let subkey = known?.subkey ?? key.subkey(session: header.session, purpose: .datagram, network: network)
-        let authenticated = Array(bytes[..<(SealHeader.byteCount + 8)])
-        guard let plain = SealBox.open(bytes[(SealHeader.byteCount + 8)...], key: subkey.key, counter: counter, header: authenticated)
+        let authenticated = Array(bytes[..<DatagramSealer.clearBytes])
+        guard let plain = SealBox.open(bytes[DatagramSealer.clearBytes...], key: subkey.key, counter: counter, header: authenticated)
         else { return .refused(.forged) }
+        // After it authenticated: only a key holder's own clock can be stale, not an outsider's claim.
+        guard max(sentAt, wallMillis) - min(sentAt, wallMillis) <= Self.maxClockDifference else { return .refused(.stale) }
         uses += 1
         var session = known ?? Session(subkey: subkey, lastUse: uses)
         session.window.record(counter)

@@ -73,4 +73,7 @@ public enum SealRefusal: Error, Equatable, Sendable {
     case forged
     /// A datagram counter this node already accepted (or older than its window).
     case replayed
+    /// A datagram sent more than 5 minutes from this node's clock: a capture played back later, or a
+    /// sender whose clock is off.
+    case stale
 }

@@ -163,16 +163,20 @@ public struct Replicator: Sendable {
     }
 
     /// Opens (with a network key), decodes (verifying any entry inside) and handles a datagram;
-    /// malformed input is counted and dropped.
-    public mutating func receive(_ sealed: [UInt8], from address: PeerAddress, now: UInt64) -> [Directive] {
+    /// malformed input is counted and dropped. `wallMillis`: the wall clock, against which a closed
+    /// network's datagrams must have been sent within 5 minutes.
+    public mutating func receive(_ sealed: [UInt8], from address: PeerAddress, now: UInt64, wallMillis: UInt64 = 0) -> [Directive] {
         // Before anything else: without the key, a datagram costs one failed tag check and changes nothing.
         let bytes: [UInt8]
-        switch opener.open(sealed) {
+        switch opener.open(sealed, at: wallMillis) {
         case .opened(let plain): bytes = plain
         case .refused(let refusal):
             counters.datagramsIn += 1
-            if refusal == .replayed {
+            if refusal == .replayed || refusal == .stale {
                 counters.replayed += 1
+                if refusal == .stale, keyMismatches[address] != nil || keyMismatches.count < Self.maxOtherVersions {
+                    keyMismatches[address] = refusal
+                }
             } else {
                 counters.unauthenticated += 1
                 if refusal != .forged, keyMismatches[address] != nil || keyMismatches.count < Self.maxOtherVersions {

@@ -55,14 +55,17 @@ public struct NetworkFacts: Sendable {
     public var keys: [String] = []
     /// Nodes whose datagrams were refused for their key: the fingerprint they seal with, nil if none.
     public var keyMismatches: [(address: PeerAddress, key: String?)] = []
+    /// Nodes of this closed network whose datagrams were sent more than 5 minutes from this node's clock.
+    public var staleClocks: [PeerAddress] = []
 
     /// `mdnsState` as `ServiceDiscovery` reports it: `active`, `unavailable: <reason>`…, or `disabled`.
     public init(
         network: String, port: UInt16, mdnsState: String, announcedAs: String?, seesItself: Bool, services: [Service],
         peers: [Peer], datagramsIn: UInt64, inboundSyncs: UInt64, syncsCompleted: UInt64,
         otherVersions: [(address: PeerAddress, version: UInt8)] = [], keys: [String] = [],
-        keyMismatches: [(address: PeerAddress, key: String?)] = []
+        keyMismatches: [(address: PeerAddress, key: String?)] = [], staleClocks: [PeerAddress] = []
     ) {
+        self.staleClocks = staleClocks
         self.otherVersions = otherVersions
         self.keys = keys
         self.keyMismatches = keyMismatches
@@ -89,7 +92,7 @@ extension NetworkFacts {
 /// Turns network facts into plain-words findings with fixes. Pure, so every branch is testable.
 public enum Diagnosis {
     public static func checks(_ facts: NetworkFacts) -> [DoctorCheck] {
-        [avahi(facts), ownAnnouncement(facts), services(facts), reachability(facts), ports(facts), versions(facts), access(facts), log(facts.forks)]
+        [avahi(facts), ownAnnouncement(facts), services(facts), reachability(facts), ports(facts), versions(facts), access(facts), clocks(facts), log(facts.forks)]
             .compactMap { $0 }
     }
 
@@ -216,6 +219,17 @@ public enum Diagnosis {
                 detail: "the network is open: anyone on this LAN can join it and read every message (close it with a network key: lanchat keygen)")
         }
         return DoctorCheck(check: "access", status: .ok, detail: "the network is closed by network key \(keys)")
+    }
+
+    /// A closed network refuses datagrams sent more than 5 minutes from the receiver's clock (they could be
+    /// a capture played back): a machine whose clock is that far off cannot talk, and nothing else says why.
+    static func clocks(_ facts: NetworkFacts) -> DoctorCheck? {
+        guard !facts.staleClocks.isEmpty else { return nil }
+        return DoctorCheck(
+            check: "clocks", status: .problem,
+            detail: "\(facts.staleClocks.count) node(s) send with a clock more than 5 minutes off this node's: on a closed network their datagrams are refused",
+            fix: "set the clocks right (timedatectl status; enable NTP with timedatectl set-ntp true), on those machines or on this one",
+            items: facts.staleClocks.map { "a node at \($0.host)" })
     }
 
     /// Forked logs: this identity's own (open or merged: either way a backup was restored or the identity

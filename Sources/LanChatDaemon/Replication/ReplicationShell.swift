@@ -147,7 +147,7 @@ actor ReplicationShell: Service {
     private func received(_ envelope: AddressedEnvelope<ByteBuffer>) async {
         guard let from = PeerAddress(envelope.remoteAddress) else { return }
         let bytes = Array(envelope.data.readableBytesView)
-        await perform(replicator.receive(bytes, from: from, now: clock.nowMillis()))
+        await perform(replicator.receive(bytes, from: from, now: clock.nowMillis(), wallMillis: WallClock.nowMillis()))
     }
 
     // MARK: Directives
@@ -159,7 +159,7 @@ actor ReplicationShell: Service {
             switch directive {
             case .send(let datagram, let address):
                 let plain = datagram.encoded()
-                let bytes = sealer?.seal(plain) ?? plain
+                let bytes = sealer?.seal(plain, at: WallClock.nowMillis()) ?? plain
                 // A failed send costs that datagram only: the socket stays open (see `DatagramSender`).
                 guard let socket = socketAddress(of: address) else {
                     failures += 1
@@ -319,9 +319,14 @@ actor ReplicationShell: Service {
             datagramsIn: replicator.counters.datagramsIn, inboundSyncs: replicator.counters.inboundSyncs,
             syncsCompleted: replicator.counters.syncsCompleted, otherVersions: replicator.incompatiblePeers,
             keys: (keys?.accepted ?? []).map { "\($0.fingerprint)" },
-            keyMismatches: replicator.keyMismatchedPeers.map { address, refusal in
-                if case .otherKey(let key) = refusal { (address, "\(key)") } else { (address, nil) }
-            })
+            keyMismatches: replicator.keyMismatchedPeers.compactMap { address, refusal in
+                switch refusal {
+                case .otherKey(let key): (address, "\(key)")
+                case .unsealed: (address, nil)
+                default: nil
+                }
+            },
+            staleClocks: replicator.keyMismatchedPeers.filter { $0.refusal == .stale }.map(\.address))
     }
 
     func peerInfos(names: IdentityDirectory) -> [PeerInfo] {
