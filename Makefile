@@ -8,7 +8,7 @@ DEBUG_FLAGS := -Xcc -O2
 # What building needs, and what the tests need on top (the virtual LAN and its selftest's probes,
 # unit checks, the benchmark peer, the shell script check).
 BUILD_PACKAGES := libavahi-compat-libdnssd-dev libsqlite3-dev pkg-config
-TEST_PACKAGES  := $(BUILD_PACKAGES) avahi-daemon avahi-utils dbus iproute2 iputils-ping nftables systemd procps util-linux shellcheck tcpdump
+TEST_PACKAGES  := $(BUILD_PACKAGES) avahi-daemon avahi-utils dbus iproute2 iputils-ping nftables systemd procps util-linux shellcheck tcpdump socat
 # The shell scripts: scripts/* with a sh or bash #! line, and the files scripts/lan sources.
 SHELL_SCRIPTS   = $(shell grep -lsE '^#!.*[/ ](ba)?sh$$' scripts/*) $(wildcard scripts/lan.d/*.sh)
 

@@ -107,6 +107,30 @@ final class VirtualLAN: Sendable {
         guard result.succeeded else { throw HarnessError("scripts/lan \(arguments.joined(separator: " ")) failed: \(result)") }
     }
 
+    /// Starts `command` inside a host and leaves it running (`scripts/lan exec` and nsenter exec it, so
+    /// the process is the command itself): `stop(_:)` ends it and the processes it forked.
+    func spawn(_ number: Int, _ command: [String]) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = [script, "--prefix", prefix, "exec", "h\(number)"] + command
+        process.environment = environment
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try ChildProcess.spawn { try process.run() }
+        return process
+    }
+
+    func stop(_ process: Process) {
+        let pid = process.processIdentifier
+        // Its children by PID, as the kernel lists them: a forking server leaves one per client.
+        let children = ((try? String(contentsOfFile: "/proc/\(pid)/task/\(pid)/children", encoding: .utf8)) ?? "")
+            .split(separator: " ").compactMap { pid_t($0) }
+        for child in children { kill(child, SIGTERM) }
+        kill(pid, SIGTERM)
+        process.waitUntilExit()
+    }
+
     private func script(_ arguments: [String], timeout: Duration = .seconds(30)) async throws -> ProcessResult {
         try await ChildProcess.run(
             URL(fileURLWithPath: "/bin/bash"), [script, "--prefix", prefix] + arguments, timeout: timeout, environment: environment)
