@@ -41,7 +41,8 @@ public enum HumanFormat {
             ["NAME", "ID", "ONLINE", "MESSAGES"],
             identities.map { info in
                 [
-                    info.name + (info.isSelf == true ? " (you)" : "") + (info.fork.map { " [log forked, \($0.rawValue)]" } ?? ""),
+                    info.name + (info.isSelf == true ? " (you)" : "") + (info.fork.map { " [log forked, \($0.rawValue)]" } ?? "")
+                        + (info.muted == true ? " [muted]" : ""),
                     info.short, info.online == true ? "yes" : "no", "\(info.messages ?? 0)",
                 ]
             })

@@ -42,6 +42,9 @@ public enum ControlCommand: Sendable, Equatable {
     case linkConfirm(confirmation: String)
     /// Removes a lost device (by ID or short ID) from this person.
     case unlink(device: String)
+    /// Hides a person's messages from this node's views; without an ID, lists who is muted.
+    case mute(id: String? = nil)
+    case unmute(id: String)
     case status
     case peers
     case doctor
@@ -103,6 +106,10 @@ extension ControlCommand: Codable {
         case "unlink":
             guard let id = fields.id else { throw ControlFailure(.badRequest, "unlink needs an id") }
             self = .unlink(device: id)
+        case "mute": self = .mute(id: fields.id)
+        case "unmute":
+            guard let id = fields.id else { throw ControlFailure(.badRequest, "unmute needs an id") }
+            self = .unmute(id: id)
         case "status": self = .status
         case "peers": self = .peers
         case "doctor": self = .doctor
@@ -133,6 +140,8 @@ extension ControlCommand: Codable {
         case .linkJoin(let code): Fields(cmd: "linkJoin", code: code)
         case .linkConfirm(let confirmation): Fields(cmd: "linkConfirm", confirmation: confirmation)
         case .unlink(let device): Fields(cmd: "unlink", id: device)
+        case .mute(let id): Fields(cmd: "mute", id: id)
+        case .unmute(let id): Fields(cmd: "unmute", id: id)
         case .status: Fields(cmd: "status")
         case .peers: Fields(cmd: "peers")
         case .doctor: Fields(cmd: "doctor")

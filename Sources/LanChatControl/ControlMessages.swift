@@ -76,6 +76,8 @@ public struct IdentityInfo: Codable, Sendable, Equatable {
     public var fork: ForkState?
     /// A person with linked devices: every device's ID, the first one (`id`) first.
     public var devices: [String]?
+    /// Set when this node hides the person's messages (`lanchat mute`).
+    public var muted: Bool?
 
     public init(
         id: String, name: String, short: String, isSelf: Bool? = nil, online: Bool? = nil, messages: Int? = nil,

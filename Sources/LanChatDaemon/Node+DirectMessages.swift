@@ -55,7 +55,7 @@ extension Node {
         } catch {
             throw ControlFailure(.storage, "could not read the read markers: \(error)")
         }
-        let byPeer = Dictionary(grouping: try await openedDirectMessages(), by: \.with)
+        let byPeer = Dictionary(grouping: try await openedDirectMessages().filter { !muted.contains($0.with) }, by: \.with)
         return byPeer.map { peer, messages in
             let unread = messages.count {
                 directory.person(of: $0.stored.entry.author, seq: $0.stored.entry.seq) == peer

@@ -35,6 +35,8 @@ public actor Node: Service {
     private var writesAllowed: Bool
     /// An open `lanchat link` (`Node+Devices`).
     var invitation: LinkInvitation?
+    /// People this machine's views hide (`Node+Mutes`), by person.
+    var muted: Set<AuthorID>
     /// Tasks waiting for the write gate to open (`waitUntilWritesAllowed`).
     private var gateWaiters: [CheckedContinuation<Void, Never>] = []
     /// Set once this daemon has written since it started: own entries arriving after that come from a twin.
@@ -76,6 +78,7 @@ public actor Node: Service {
         self.logger = logger
         writesAllowed = !waitForPeers && importing == nil
         clock = HybridClock(resuming: try await store.latestTimestamp(of: identity.id), wallMillis: WallClock.nowMillis())
+        muted = try await store.mutedPeople()
         var directory = IdentityDirectory(records: try await store.identityRecords())
         directory.applyLinks(try await store.linkEntries())
         self.directory = directory
@@ -358,6 +361,8 @@ public actor Node: Service {
             let shownAt = EntryStore.shownAt(entry, arrivedMillis: WallClock.nowMillis())
             guard let event = ChatEvent(entry: entry, shownAt: shownAt, directory: directory) ?? directEvent(for: entry, shownAt: shownAt)
             else { continue }
+            let other = event.with.flatMap { AuthorID(text: $0.id) }
+            if event.type != .profile, isMuted(entry.author, seq: entry.seq) || other.map({ isMuted($0) }) == true { continue }
             for follower in following where follower.room == nil || follower.room == event.room || event.type != .message {
                 follower.continuation.yield(event)
             }
@@ -369,7 +374,7 @@ public actor Node: Service {
     func history(room: String, limit: Int) async throws(ControlFailure) -> [ChatEvent] {
         let entries: [StoredEntry]
         do {
-            entries = try await store.history(room: room, limit: limit)
+            entries = try await store.history(room: room, limit: limit, hiding: hiddenAuthors)
         } catch {
             throw ControlFailure(.storage, "could not read history: \(error)")
         }
@@ -421,6 +426,7 @@ public actor Node: Service {
             info.isSelf = person == me
             info.messages = summaries.reduce(0) { $0 + $1.messages }
             info.fork = summaries.compactMap(\.fork).first.map(ForkState.init)
+            info.muted = muted.contains(person) ? true : nil
             return info
         }.sorted { ($0.name.lowercased(), $0.id) < ($1.name.lowercased(), $1.id) }
     }

@@ -128,8 +128,10 @@ public final class EntryStore: Sendable {
 
     /// The newest `limit` messages of a room, oldest first, as shown: ordered by when they are shown
     /// (their timestamp, or their arrival where the author's clock ran ahead), then author, then seq.
-    public func history(room: String, limit: Int) async throws -> [StoredEntry] {
+    /// The newest `limit` messages of a room, oldest first, without those of the `hiding` authors (muted).
+    public func history(room: String, limit: Int, hiding: Set<AuthorID> = []) async throws -> [StoredEntry] {
         try await pool.read { db in
+            let hidden = hiding.isEmpty ? "" : "AND author NOT IN (\(Array(repeating: "?", count: hiding.count).joined(separator: ", ")))"
             let rows = try Row.fetchAll(
                 db,
                 sql: """
@@ -137,13 +139,13 @@ public final class EntryStore: Sendable {
                         (SELECT body FROM revision v WHERE v.author = m.author AND v.target = m.hash ORDER BY seq DESC LIMIT 1) AS edited,
                         (SELECT ts FROM revision v WHERE v.author = m.author AND v.target = m.hash ORDER BY seq DESC LIMIT 1) AS edited_ts
                     FROM (
-                        SELECT header, payload, sort_ts, ts, author, seq, hash FROM entry WHERE room = ?
+                        SELECT header, payload, sort_ts, ts, author, seq, hash FROM entry WHERE room = ? \(hidden)
                         ORDER BY sort_ts DESC, author DESC, seq DESC, hash DESC LIMIT ?
                     ) m
                     LEFT JOIN retraction r ON r.author = m.author AND r.target = m.hash
                     ORDER BY m.sort_ts, m.author, m.seq, m.hash
                     """,
-                arguments: [room, limit])
+                arguments: StatementArguments([room] + hiding.map { Data($0.bytes) as any DatabaseValueConvertible } + [limit]))
             return try rows.map { row in
                 let shownAt = HybridTimestamp(rawValue: UInt64(bitPattern: row["sort_ts"] as Int64))
                 let edit = (row["edited"] as String?).map { body in

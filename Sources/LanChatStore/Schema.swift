@@ -145,6 +145,10 @@ enum Schema {
                 ) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("v2-mutes") { db in
+            // People whose messages this machine's views hide: local, never synced.
+            try db.execute(sql: "CREATE TABLE mute (person BLOB PRIMARY KEY) WITHOUT ROWID")
+        }
         return migrator
     }
 

@@ -52,7 +52,7 @@ struct Root: ParsableCommand {
         commandName: "lanchat",
         abstract: "Chat with everyone on your office network, through the local lanchatd.",
         discussion: "Exit status: 0 ok, 1 failure (or doctor found a problem), 2 bad argument or request, 3 daemon not running, 4 no permission, 5 not found, 6 busy (try again later).",
-        subcommands: [Send.self, Edit.self, Delete.self, History.self, Follow.self, Name.self, WhoAmI.self, Who.self, Rooms.self, DM.self, DMs.self, Status.self, Peers.self, Doctor.self, Keygen.self, Identity.self, Link.self, Unlink.self])
+        subcommands: [Send.self, Edit.self, Delete.self, History.self, Follow.self, Name.self, WhoAmI.self, Who.self, Rooms.self, DM.self, DMs.self, Status.self, Peers.self, Doctor.self, Keygen.self, Identity.self, Link.self, Unlink.self, Mute.self, Unmute.self])
 }
 
 struct Send: ParsableCommand {
@@ -261,4 +261,21 @@ struct Unlink: ParsableCommand {
     @Argument(help: "The device's ID or short ID (lanchat whoami lists them).") var device: String
 
     func run() throws { try options.run(.unlink(device: device)) }
+}
+
+struct Mute: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Hide a person's messages from your history, follow and conversations (this machine only; nothing is deleted). Without an ID, list who is muted.")
+    @OptionGroup var options: Options
+    @Argument(help: "Who: a display name, an ID or a short ID.") var person: String?
+
+    func run() throws { try options.run(.mute(id: person)) }
+}
+
+struct Unmute: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Show a muted person's messages again.")
+    @OptionGroup var options: Options
+    @Argument(help: "Who: a display name, an ID or a short ID.") var person: String
+
+    func run() throws { try options.run(.unmute(id: person)) }
 }

@@ -81,6 +81,12 @@ struct ControlDispatcher: Sendable {
             response.link = try await node.linkConfirm(confirmation)
         case .unlink(let device):
             response.identity = try await node.unlinkDevice(device)
+        case .mute(let id?):
+            response.identities = try await node.setMuted(id, true)
+        case .mute(nil):
+            response.identities = await node.mutedPeople()
+        case .unmute(let id):
+            response.identities = try await node.setMuted(id, false)
         case .status:
             response.status = try await node.status(network: networkStatus())
         case .peers:

@@ -1,0 +1,40 @@
+import Foundation
+import LanChatControl
+import Testing
+
+/// Muting hides a person from this machine's views and changes nothing the node keeps or relays.
+@Suite("lanchat mute", .timeLimit(.minutes(1)))
+struct MuteTests {
+    @Test func aMutedPersonsMessagesAreHiddenHereOnlyUntilUnmuted() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.cleanup() }
+        let alice = try await sandbox.startNode("alice")
+        let bob = try await sandbox.startNode("bob", peers: [alice])
+        try await bob.rename(to: "Bob")
+        try await bob.send("before the mute")
+        try await wait(until: { try await alice.history().contains { $0.body == "before the mute" } }, "Alice to get Bob's message")
+
+        let muted = try await sandbox.lanchat(["mute", "Bob"], socket: alice.socketPath)
+        #expect(muted.succeeded && muted.stdout.contains("Bob [muted]"), "\(muted)")
+        let follower = try sandbox.lanchatStreaming(["follow", "--json"], socket: alice.socketPath)
+        var round = 0
+        try await wait(until: {
+            if follower.events.contains(where: { $0.body?.hasPrefix("warm-up") == true }) { return true }
+            if round % 10 == 0 { try await alice.send("warm-up \(round)") }
+            round += 1
+            return false
+        }, "Alice's follow to start")
+        try await bob.send("while muted")
+        let total = try await bob.status().entries
+        try await wait(until: { try await alice.status().entries == total }, "Alice's node to store Bob's new message anyway")
+        try await alice.send("after Bob's")
+        try await wait(until: { follower.events.contains { $0.body == "after Bob's" } }, "Alice's follow to show her own message")
+        #expect(!follower.events.contains { $0.author.name == "Bob" }, "\(follower.lines)")
+        #expect(try await alice.history().allSatisfy { $0.author.name != "Bob" })
+        #expect(try await sandbox.lanchat(["mute", "--json"], socket: alice.socketPath).decoded(IdentityInfo.self).map(\.name) == ["Bob"])
+
+        #expect(try await sandbox.lanchat(["unmute", "Bob"], socket: alice.socketPath).succeeded)
+        #expect(try await alice.history().filter { $0.author.name == "Bob" }.map(\.body) == ["before the mute", "while muted"])
+        #expect(try await sandbox.lanchat(["mute", "--json"], socket: alice.socketPath).stdoutLines.isEmpty)
+    }
+}
