@@ -19,13 +19,7 @@ struct DirectMessageTests {
         }, "Alice to know Bob's and Carol's profiles")
 
         let follower = try sandbox.lanchatStreaming(["follow", "--json"], socket: bob.socketPath)
-        var round = 0
-        try await wait(until: {
-            if follower.events.contains(where: { $0.body?.hasPrefix("warm-up") == true }) { return true }
-            if round % 10 == 0 { try await bob.send("warm-up \(round)") }
-            round += 1
-            return false
-        }, "Bob's follow to start")
+        try await waitUntilFollowing(follower, sendingThrough: bob)
 
         let sent = try await sandbox.lanchat(["dm", "Bob", "the secret recipe", "--json"], socket: alice.socketPath)
         #expect(sent.succeeded, "\(sent)")

@@ -17,13 +17,7 @@ struct MuteTests {
         let muted = try await sandbox.lanchat(["mute", "Bob"], socket: alice.socketPath)
         #expect(muted.succeeded && muted.stdout.contains("Bob [muted]"), "\(muted)")
         let follower = try sandbox.lanchatStreaming(["follow", "--json"], socket: alice.socketPath)
-        var round = 0
-        try await wait(until: {
-            if follower.events.contains(where: { $0.body?.hasPrefix("warm-up") == true }) { return true }
-            if round % 10 == 0 { try await alice.send("warm-up \(round)") }
-            round += 1
-            return false
-        }, "Alice's follow to start")
+        try await waitUntilFollowing(follower, sendingThrough: alice)
         try await bob.send("while muted")
         let total = try await bob.status().entries
         try await wait(until: { try await alice.status().entries == total }, "Alice's node to store Bob's new message anyway")

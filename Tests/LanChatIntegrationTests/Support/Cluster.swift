@@ -2,6 +2,7 @@ import Foundation
 import LanChatClient
 import LanChatControl
 import LanChatCore
+import Testing
 
 /// Several daemons of one sandbox on loopback, each with its own state and socket.
 extension Sandbox {
@@ -114,4 +115,16 @@ func newKeyFile(at path: String) async throws -> String {
     guard FileManager.default.createFile(atPath: path, contents: Data(generated.stdout.utf8), attributes: [.posixPermissions: 0o600])
     else { throw HarnessError("cannot write \(path)") }
     return path
+}
+
+/// `follow` prints nothing until its subscription holds, so a test cannot tell when it listens: sends
+/// warm-up messages through `node` until the follower shows one. What is sent after that reaches it.
+func waitUntilFollowing(_ follower: StreamingProcess, sendingThrough node: ControlEndpoint) async throws {
+    var round = 0
+    try await wait(until: {
+        if follower.events.contains(where: { $0.body?.hasPrefix("warm-up") == true }) { return true }
+        if round % 10 == 0 { try await node.send("warm-up \(round)") }
+        round += 1
+        return false
+    }, "`\(follower.command.joined(separator: " "))` to show a warm-up message")
 }
