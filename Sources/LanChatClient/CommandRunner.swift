@@ -47,7 +47,7 @@ public struct CommandRunner {
             if let identity = response.identity {
                 write(json ? ControlJSON.encode(AuthorRef(id: identity.id, name: identity.name)) : HumanFormat.identity(identity))
             }
-        case .who, .mute, .unmute:
+        case .who, .mute, .unmute, .alias:
             list(response.identities ?? [], HumanFormat.who)
         case .rooms:
             list(response.rooms ?? [], HumanFormat.rooms)

@@ -45,6 +45,9 @@ public enum ControlCommand: Sendable, Equatable {
     /// Hides a person's messages from this node's views; without an ID, lists who is muted.
     case mute(id: String? = nil)
     case unmute(id: String)
+    /// Gives a person a name only this machine shows (`name`), or takes it back (`name` nil); without an
+    /// ID, lists them.
+    case alias(id: String? = nil, name: String? = nil)
     case status
     case peers
     case doctor
@@ -107,6 +110,7 @@ extension ControlCommand: Codable {
             guard let id = fields.id else { throw ControlFailure(.badRequest, "unlink needs an id") }
             self = .unlink(device: id)
         case "mute": self = .mute(id: fields.id)
+        case "alias": self = .alias(id: fields.id, name: fields.name)
         case "unmute":
             guard let id = fields.id else { throw ControlFailure(.badRequest, "unmute needs an id") }
             self = .unmute(id: id)
@@ -142,6 +146,7 @@ extension ControlCommand: Codable {
         case .unlink(let device): Fields(cmd: "unlink", id: device)
         case .mute(let id): Fields(cmd: "mute", id: id)
         case .unmute(let id): Fields(cmd: "unmute", id: id)
+        case .alias(let id, let name): Fields(cmd: "alias", name: name, id: id)
         case .status: Fields(cmd: "status")
         case .peers: Fields(cmd: "peers")
         case .doctor: Fields(cmd: "doctor")

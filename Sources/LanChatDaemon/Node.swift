@@ -16,7 +16,7 @@ public actor Node: Service {
     let store: EntryStore
     private let logger: Logger
     private var clock: HybridClock
-    private(set) var directory: IdentityDirectory
+    var directory: IdentityDirectory
     /// Locked rather than actor state, so a follower that goes away is removed at once, not by a task.
     private let followers = NIOLockedValueBox<[UUID: Follower]>([:])
     private let startedAt = Date()
@@ -80,6 +80,7 @@ public actor Node: Service {
         clock = HybridClock(resuming: try await store.latestTimestamp(of: identity.id), wallMillis: WallClock.nowMillis())
         muted = try await store.mutedPeople()
         var directory = IdentityDirectory(records: try await store.identityRecords())
+        for (person, name) in try await store.aliases() { directory.setAlias(name, for: person) }
         directory.applyLinks(try await store.linkEntries())
         self.directory = directory
         // Bounded: if replication ever fell this far behind, anti-entropy still delivers what was dropped.

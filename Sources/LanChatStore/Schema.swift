@@ -149,6 +149,10 @@ enum Schema {
             // People whose messages this machine's views hide: local, never synced.
             try db.execute(sql: "CREATE TABLE mute (person BLOB PRIMARY KEY) WITHOUT ROWID")
         }
+        migrator.registerMigration("v2-aliases") { db in
+            // Names this machine gives people (`lanchat alias`): local, never synced.
+            try db.execute(sql: "CREATE TABLE alias (person BLOB PRIMARY KEY, name TEXT NOT NULL) WITHOUT ROWID")
+        }
         return migrator
     }
 

@@ -52,7 +52,7 @@ struct Root: ParsableCommand {
         commandName: "lanchat",
         abstract: "Chat with everyone on your office network, through the local lanchatd.",
         discussion: "Exit status: 0 ok, 1 failure (or doctor found a problem), 2 bad argument or request, 3 daemon not running, 4 no permission, 5 not found, 6 busy (try again later).",
-        subcommands: [Send.self, Edit.self, Delete.self, History.self, Follow.self, Name.self, WhoAmI.self, Who.self, Rooms.self, DM.self, DMs.self, Status.self, Peers.self, Doctor.self, Keygen.self, Identity.self, Link.self, Unlink.self, Mute.self, Unmute.self])
+        subcommands: [Send.self, Edit.self, Delete.self, History.self, Follow.self, Name.self, WhoAmI.self, Who.self, Rooms.self, DM.self, DMs.self, Status.self, Peers.self, Doctor.self, Keygen.self, Identity.self, Link.self, Unlink.self, Mute.self, Unmute.self, Alias.self])
 }
 
 struct Send: ParsableCommand {
@@ -278,4 +278,20 @@ struct Unmute: ParsableCommand {
     @Argument(help: "Who: a display name, an ID or a short ID.") var person: String
 
     func run() throws { try options.run(.unmute(id: person)) }
+}
+
+struct Alias: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Give someone a name only you see, shown as ~NAME instead of theirs (this machine only); without arguments, list them.",
+        discussion: "A name you gave wins over any name someone publishes, so a look-alike cannot pass for a colleague you named.")
+    @OptionGroup var options: Options
+    @Flag(help: "Take the name back.") var remove = false
+    @Argument(help: "Who: a display name, an ID or a short ID.") var person: String?
+    @Argument(help: "The name to show for them.") var name: [String] = []
+
+    func run() throws {
+        guard let person else { return try options.run(.alias()) }
+        guard remove != !name.isEmpty else { throw ClientError("give a name, or --remove to take it back", status: .usage) }
+        try options.run(.alias(id: person, name: remove ? nil : name.joined(separator: " ")))
+    }
 }

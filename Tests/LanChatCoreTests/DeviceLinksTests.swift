@@ -145,3 +145,25 @@ struct LinkCodeTests {
         #expect(LinkCode(text: "k3j4m2xq7p-7qx") == nil && LinkCode(text: "k3j4m2xq7p-7qx1") == nil && LinkCode(text: "k3j4m2-7qxm") == nil)
     }
 }
+
+/// Names given on this machine (`lanchat alias`): they win, are marked, and a published name that
+/// would pass for one is told apart.
+@Suite("identity directory: names given here")
+struct AliasTests {
+    @Test func aGivenNameWinsAndALookAlikeOfItIsToldApart() throws {
+        let boss = try identity(1).id, mallory = try identity(2).id, tilde = try identity(3).id
+        var directory = IdentityDirectory(records: [
+            boss: .init(name: "Robert", profileSeq: 1), mallory: .init(name: "Boss", profileSeq: 1),
+            tilde: .init(name: "~Robert", profileSeq: 1),
+        ])
+        #expect(directory.displayName(of: mallory) == "Boss")
+        directory.setAlias("Boss", for: boss)
+        #expect(directory.displayName(of: boss) == "~Boss")
+        #expect(directory.displayName(of: mallory) == "Boss (\(mallory.short))", "a published name equal to a given one is suffixed")
+        #expect(directory.displayName(of: tilde) == "~Robert (\(tilde.short))", "the mark cannot be published")
+        #expect(directory.find("boss") == [boss] && directory.find("~Boss") == [boss])
+        directory.setAlias(nil, for: boss)
+        #expect(directory.displayName(of: boss) == "Robert")
+        #expect(directory.displayName(of: mallory) == "Boss")
+    }
+}

@@ -21,6 +21,13 @@ public struct IdentityDirectory: Sendable {
     public private(set) var records: [AuthorID: Record] = [:]
     /// Which authors are one person's devices.
     public private(set) var links = DeviceLinks()
+    /// Names this machine gave people (`lanchat alias`), by person: shown instead of theirs, marked `~`.
+    public private(set) var aliases: [AuthorID: String] = [:]
+    public static let aliasMark = "~"
+
+    public mutating func setAlias(_ name: String?, for person: AuthorID) {
+        aliases[person] = name
+    }
     private var holdersByName: [String: Set<AuthorID>] = [:]
 
     public init(records: [AuthorID: Record] = [:]) {
@@ -48,6 +55,8 @@ public struct IdentityDirectory: Sendable {
     public func find(_ text: String) -> [AuthorID] {
         if let id = AuthorID(text: text) { return [person(of: id)] }
         let lowered = text.lowercased()
+        let given = aliases.filter { Self.aliasMark + $0.value.lowercased() == lowered || $0.value.lowercased() == lowered }.keys
+        if !given.isEmpty { return given.sorted() }
         var found = records.keys.filter { records[$0]?.name.lowercased() == lowered || displayName(of: $0).lowercased() == lowered }
         if found.isEmpty, lowered.count >= AuthorID.shortLength { found = records.keys.filter { $0.text.hasPrefix(lowered) } }
         return Set(found.map { person(of: $0) }).sorted()
@@ -73,9 +82,13 @@ public struct IdentityDirectory: Sendable {
     /// profile has arrived yet. A person is its linked devices (`DeviceLinks`), named by the first.
     public func displayName(of author: AuthorID, seq: UInt64? = nil) -> String {
         let person = links.person(of: author, seq: seq)
+        // A name this machine gave wins, marked so it is never taken for one its owner chose.
+        if let alias = aliases[person] { return Self.aliasMark + alias }
         let devices = links.devices(of: person)
         guard let name = devices.compactMap({ records[$0] }).max(by: { $0.profileAt < $1.profileAt })?.name else { return person.short }
-        if let holders = holdersByName[name], !holders.subtracting(devices).isEmpty {
+        // Told apart: from anyone else with that name, from a name given here, and from the alias mark itself.
+        let sharedWith = holdersByName[name]?.subtracting(devices) ?? []
+        if !sharedWith.isEmpty || aliases.values.contains(name) || name.hasPrefix(Self.aliasMark) {
             return "\(name) (\(person.short))"
         }
         return name

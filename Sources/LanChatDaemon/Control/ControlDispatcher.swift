@@ -87,6 +87,10 @@ struct ControlDispatcher: Sendable {
             response.identities = await node.mutedPeople()
         case .unmute(let id):
             response.identities = try await node.setMuted(id, false)
+        case .alias(let id?, let name):
+            response.identities = try await node.setAlias(id, name)
+        case .alias(nil, _):
+            response.identities = await node.aliases()
         case .status:
             response.status = try await node.status(network: networkStatus())
         case .peers:
