@@ -44,8 +44,9 @@ struct NetworkKeyTests {
 
         for insider in [alice, bob] {
             #expect(try await insider.history().allSatisfy { !($0.body ?? "").contains("injected") })
-            let known = try await insider.withControlClient { try $0.request(.who).identities ?? [] }
-            #expect(Set(known.map(\.name)) == ["Alice", "Bob"])
+            try await wait(until: {
+                Set(try await insider.withControlClient { try $0.request(.who).identities ?? [] }.map(\.name)) == ["Alice", "Bob"]
+            }, "each insider to know both insiders' names, and nobody else's")
         }
         for outsider in [keyless, stranger] {
             #expect(try await outsider.history().allSatisfy { ($0.body ?? "").hasPrefix("injected") })

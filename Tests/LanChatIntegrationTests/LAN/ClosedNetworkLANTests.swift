@@ -52,7 +52,9 @@ struct ClosedNetworkLANTests {
             }
             for insider in insiders {
                 #expect(try await insider.history().allSatisfy { !($0.body ?? "").contains("injected") })
-                #expect(Set(try await insider.withControlClient { try $0.request(.who).identities ?? [] }.map(\.id)) == Set(insiderIDs))
+                try await wait(until: {
+                    Set(try await insider.withControlClient { try $0.request(.who).identities ?? [] }.map(\.id)) == Set(insiderIDs)
+                }, "\(insider.name) to know the insiders, and nobody else")
             }
 
             // Something was captured: the sealed packets name the key's fingerprint, and the keyless host's
@@ -96,7 +98,10 @@ struct ClosedNetworkLANTests {
             let keys = try await hosts[0].status().networkKeys
             let bFingerprint = try #require(keys.first?.fingerprint)
             #expect(keys == [NetworkKeyInfo(fingerprint: bFingerprint, sending: true)])
-            for host in hosts { #expect(try await host.verifiedPeers().count == 2) }
+            for host in hosts {
+                try await wait(until: { try await host.verifiedPeers().count == 2 }, timeout: .seconds(10),
+                               "\(host.name) to have proven both others under key B alone")
+            }
         }
     }
 
