@@ -58,6 +58,5 @@ struct NetworkKeyTests {
 
 /// A random key in text form (what `lanchat keygen` prints; LanChatControl's `NetworkKeyText` is tested apart).
 func randomKeyText() -> String {
-    var generator = SystemRandomNumberGenerator()
-    return NetworkKey.textPrefix + Hex.encode((0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) })
+    NetworkKey.textPrefix + Hex.encode(SecureRandom.bytes(32))
 }

@@ -6,16 +6,15 @@
 public struct DirectMessageKey: Hashable, Sendable {
     public static let byteCount = 32
     public let bytes: [UInt8]
+    /// Names the key in a sealed message's recipient list: the first 8 bytes of
+    /// SHA-256(`lanchat dm key id v1` || key), so nodes find their messages without trying each one.
+    /// Computed once: every message a node holds is checked against it, every time it reads them.
+    public let keyID: UInt64
 
     public init?(bytes: [UInt8]) {
         guard bytes.count == Self.byteCount else { return nil }
         self.bytes = bytes
-    }
-
-    /// Names the key in a sealed message's recipient list: the first 8 bytes of
-    /// SHA-256(`lanchat dm key id v1` || key), so nodes find their messages without trying each one.
-    public var keyID: UInt64 {
-        Array(SHA256.hash(data: Array("lanchat dm key id v1".utf8) + bytes)).prefix(8).reduce(0) { $0 << 8 | UInt64($1) }
+        keyID = Array(SHA256.hash(data: Array("lanchat dm key id v1".utf8) + bytes)).prefix(8).reduce(0) { $0 << 8 | UInt64($1) }
     }
 }
 

@@ -36,9 +36,7 @@ public struct SealedDirectMessage: Hashable, Sendable {
         }
 
         public static func system() -> Randomness {
-            var generator = SystemRandomNumberGenerator()
-            let draw = { (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) } }
-            return Randomness(ephemeral: draw(), messageKey: draw())
+            Randomness(ephemeral: SecureRandom.bytes(32), messageKey: SecureRandom.bytes(32))
         }
     }
 

@@ -40,8 +40,7 @@ public struct ServiceAdvert: Equatable, Sendable {
 
     /// `lanchat 3f9a2c1e07bd`: random at each start, so it names no one and links no two starts.
     public static func opaqueInstanceName() -> String {
-        var generator = SystemRandomNumberGenerator()
-        return "lanchat " + Hex.encode((0..<6).map { _ in UInt8.random(in: 0...255, using: &generator) })
+        "lanchat " + Hex.encode(SecureRandom.bytes(6))
     }
 
     /// DNS-SD TXT record data: length-prefixed `key=value` strings.

@@ -38,7 +38,7 @@ public enum IdentityBackup {
     }
 
     public static func seal(_ identity: LocalIdentity, passphrase: String, salt: [UInt8]? = nil) throws(Failure) -> String {
-        try seal(identity, passphrase: passphrase, salt: salt ?? randomSalt(), logN: logN)
+        try seal(identity, passphrase: passphrase, salt: salt ?? SecureRandom.bytes(16), logN: logN)
     }
 
     /// `logN` below the default only for tests, which cannot spend a second per backup.
@@ -83,10 +83,5 @@ public enum IdentityBackup {
         } catch {
             throw .unsupported("scrypt parameters the library refuses (\(error))")
         }
-    }
-
-    private static func randomSalt() -> [UInt8] {
-        var generator = SystemRandomNumberGenerator()
-        return (0..<16).map { _ in UInt8.random(in: 0...255, using: &generator) }
     }
 }

@@ -24,10 +24,6 @@ public struct IdentityDirectory: Sendable {
     /// Names this machine gave people (`lanchat alias`), by person: shown instead of theirs, marked `~`.
     public private(set) var aliases: [AuthorID: String] = [:]
     public static let aliasMark = "~"
-
-    public mutating func setAlias(_ name: String?, for person: AuthorID) {
-        aliases[person] = name
-    }
     private var holdersByName: [String: Set<AuthorID>] = [:]
 
     public init(records: [AuthorID: Record] = [:]) {
@@ -43,6 +39,10 @@ public struct IdentityDirectory: Sendable {
         records[author] = record
         holdersByName[record.name, default: []].insert(author)
         return old?.name != record.name
+    }
+
+    public mutating func setAlias(_ name: String?, for person: AuthorID) {
+        aliases[person] = name
     }
 
     public func name(of author: AuthorID) -> String? { records[author]?.name }

@@ -16,8 +16,8 @@ public struct LinkCode: Hashable, Sendable, CustomStringConvertible {
     let secret: String
 
     public static func generate(for inviter: AuthorID) -> LinkCode {
-        var generator = SystemRandomNumberGenerator()
-        let secret = String((0..<randomCharacters).map { _ in alphabet.randomElement(using: &generator)! })
+        // 32 symbols: the low five bits of a random byte pick one without bias.
+        let secret = String(SecureRandom.bytes(randomCharacters).map { alphabet[Int($0 & 31)] })
         return LinkCode(inviterPrefix: String(inviter.text.prefix(prefixCharacters)), secret: secret)
     }
 

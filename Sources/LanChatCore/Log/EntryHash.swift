@@ -28,11 +28,5 @@ public struct EntryHash: Hashable, Comparable, Sendable, CustomStringConvertible
     public var prefix64: UInt64 { value.prefix64 }
 
     /// The first bytes in hex: enough to tell entries apart in a log line.
-    public var description: String { bytes.prefix(6).map { String($0, radix: 16).leftPadded(to: 2) }.joined() }
-}
-
-extension String {
-    fileprivate func leftPadded(to width: Int) -> String {
-        count >= width ? self : String(repeating: "0", count: width - count) + self
-    }
+    public var description: String { Hex.encode(Array(bytes.prefix(6))) }
 }

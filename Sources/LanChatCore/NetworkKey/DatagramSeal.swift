@@ -11,12 +11,13 @@ public struct DatagramSealer: Sendable {
     /// What sealing adds to a datagram.
     public static let overhead = clearBytes + SealBox.tagBytes
 
-    private let header: SealHeader
+    /// The same for every datagram of the session: encoded once.
+    private let header: [UInt8]
     private let subkey: Subkey
     private var counter: UInt64 = 0
 
     public init(ring: NetworkKeyRing, network: String, session: SessionID = .random()) {
-        header = SealHeader(fingerprint: ring.sending.fingerprint, session: session)
+        header = SealHeader(fingerprint: ring.sending.fingerprint, session: session).encoded
         subkey = ring.sending.subkey(session: session, purpose: .datagram, network: network)
     }
 
@@ -24,7 +25,7 @@ public struct DatagramSealer: Sendable {
     /// after it restarted and forgot which counters it saw.
     public mutating func seal(_ plain: [UInt8], at wallMillis: UInt64) -> [UInt8] {
         var writer = ByteWriter(capacity: Self.overhead + plain.count)
-        writer.raw(header.encoded)
+        writer.raw(header)
         writer.u64(counter)
         writer.u64(wallMillis)
         let authenticated = writer.bytes
@@ -74,19 +75,12 @@ public struct DatagramOpener: Sendable {
         self.network = network
     }
 
-    public var sealed: Bool { ring != nil }
-
     public var footprint: Int { sessions.count }
 
     /// `wallMillis`: this node's clock.
     public mutating func open(_ bytes: [UInt8], at wallMillis: UInt64) -> Outcome {
-        let header = SealHeader(bytes)
-        guard let ring else {
-            // "LS" cannot start a plain datagram ("LC"): one that does is sealed, or garbage.
-            guard SealHeader.isSealed(bytes) else { return .opened(bytes) }
-            return .refused(header.map { .otherKey($0.fingerprint) } ?? .forged)
-        }
-        guard let header else { return .refused(SealHeader.isSealed(bytes) ? .forged : .unsealed) }
+        guard let ring else { return SealHeader.refusalWithoutKey(bytes).map(Outcome.refused) ?? .opened(bytes) }
+        guard let header = SealHeader(bytes) else { return .refused(SealHeader.isSealed(bytes) ? .forged : .unsealed) }
         guard bytes.count <= Datagram.maxBytes else { return .refused(.forged) }
         guard let key = ring.key(header.fingerprint) else { return .refused(.otherKey(header.fingerprint)) }
         guard bytes.count >= DatagramSealer.overhead else { return .refused(.forged) }

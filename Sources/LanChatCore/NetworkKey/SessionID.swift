@@ -11,7 +11,6 @@ public struct SessionID: Hashable, Sendable {
 
     /// From the system's CSPRNG: two sessions under one key must never draw the same ID.
     public static func random() -> SessionID {
-        var generator = SystemRandomNumberGenerator()
-        return SessionID(bytes: (0..<byteCount).map { _ in UInt8.random(in: 0...255, using: &generator) })!
+        SessionID(bytes: SecureRandom.bytes(byteCount))!
     }
 }

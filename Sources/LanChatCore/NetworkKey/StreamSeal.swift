@@ -48,8 +48,8 @@ public struct StreamGate: Sendable {
     public mutating func open(_ bytes: [UInt8]) throws(SealRefusal) -> [UInt8]? {
         switch state {
         case .plain:
-            guard SealHeader.isSealed(bytes) else { return bytes }
-            throw SealHeader(bytes).map { .otherKey($0.fingerprint) } ?? .forged
+            if let refusal = SealHeader.refusalWithoutKey(bytes) { throw refusal }
+            return bytes
         case .awaitingPreamble(let ring, let network):
             state = .opening(try StreamOpener(preamble: bytes, ring: ring, network: network))
             return nil

@@ -172,16 +172,10 @@ public struct Replicator: Sendable {
         case .opened(let plain): bytes = plain
         case .refused(let refusal):
             counters.datagramsIn += 1
-            if refusal == .replayed || refusal == .stale {
-                counters.replayed += 1
-                if refusal == .stale, keyMismatches[address] != nil || keyMismatches.count < Self.maxOtherVersions {
-                    keyMismatches[address] = refusal
-                }
-            } else {
-                counters.unauthenticated += 1
-                if refusal != .forged, keyMismatches[address] != nil || keyMismatches.count < Self.maxOtherVersions {
-                    keyMismatches[address] = refusal
-                }
+            if refusal == .replayed || refusal == .stale { counters.replayed += 1 } else { counters.unauthenticated += 1 }
+            // What doctor can name: another key, none, or a clock far off (not a forgery, nor a replay).
+            if refusal != .forged, refusal != .replayed, keyMismatches[address] != nil || keyMismatches.count < Self.maxOtherVersions {
+                keyMismatches[address] = refusal
             }
             return []
         }

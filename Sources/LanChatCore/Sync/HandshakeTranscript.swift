@@ -62,13 +62,8 @@ public enum HandshakeTranscript {
                 binding: binding))
     }
 
-    public static func randomChallenge() -> [UInt8] { randomBytes(challengeBytes) }
+    public static func randomChallenge() -> [UInt8] { SecureRandom.bytes(challengeBytes) }
 
     /// A daemon draws one at its start: two daemons of one identity tell each other apart by it.
-    public static func randomToken() -> [UInt8] { randomBytes(tokenBytes) }
-
-    private static func randomBytes(_ count: Int) -> [UInt8] {
-        var generator = SystemRandomNumberGenerator()
-        return (0..<count).map { _ in UInt8.random(in: 0...255, using: &generator) }
-    }
+    public static func randomToken() -> [UInt8] { SecureRandom.bytes(tokenBytes) }
 }

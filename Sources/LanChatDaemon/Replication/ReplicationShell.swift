@@ -155,11 +155,13 @@ actor ReplicationShell: Service {
     private func perform(_ directives: [Replicator.Directive]) async {
         var bytesOut = 0
         var failures = 0
+        // One reading for the batch (a push goes to every peer at once): what a sealed datagram says it was sent at.
+        let sentAt = sealer == nil ? 0 : WallClock.nowMillis()
         for directive in directives {
             switch directive {
             case .send(let datagram, let address):
                 let plain = datagram.encoded()
-                let bytes = sealer?.seal(plain, at: WallClock.nowMillis()) ?? plain
+                let bytes = sealer?.seal(plain, at: sentAt) ?? plain
                 // A failed send costs that datagram only: the socket stays open (see `DatagramSender`).
                 guard let socket = socketAddress(of: address) else {
                     failures += 1

@@ -61,7 +61,8 @@ struct ClosedNetworkLANTests {
             // open mDNS announcement carries its ID. Then none of the closed network's secrets.
             let fingerprint = try #require(try await insiders[0].status().networkKeys.first?.fingerprint)
             let keylessID = try await keyless.whoami().id
-            try await wait(until: { Capture.find(Self.bytes(hex: fingerprint), in: capture.bytes) }, timeout: .seconds(5),
+            let sealedWith = try #require(KeyFingerprint(text: fingerprint)).value.bigEndian
+            try await wait(until: { Capture.find(withUnsafeBytes(of: sealedWith, Array.init), in: capture.bytes) }, timeout: .seconds(5),
                            "the capture to hold a sealed packet")
             try await wait(until: { Capture.find(Array(keylessID.utf8), in: capture.bytes) }, timeout: .seconds(10),
                            "the capture to hold the keyless host's mDNS announcement")
@@ -103,10 +104,6 @@ struct ClosedNetworkLANTests {
                                "\(host.name) to have proven both others under key B alone")
             }
         }
-    }
-
-    private static func bytes(hex: String) -> [UInt8] {
-        stride(from: 0, to: hex.count, by: 2).map { UInt8(hex.dropFirst($0).prefix(2), radix: 16) ?? 0 }
     }
 }
 
