@@ -55,7 +55,7 @@ public struct CommandRunner {
             if let status = response.status { write(json ? ControlJSON.encode(status) : HumanFormat.status(status)) }
         case .peers:
             list(response.peers ?? [], HumanFormat.peers)
-        case .follow, .doctor:
+        case .follow, .doctor, .markRead:
             break
         }
         return .ok

@@ -49,7 +49,9 @@ public enum HumanFormat {
     }
 
     public static func rooms(_ rooms: [RoomInfo]) -> String {
-        table(["ROOM", "MESSAGES", "LAST"], rooms.map { [$0.name, "\($0.messages)", localTime($0.lastAt)] })
+        table(["ROOM", "MESSAGES", "UNREAD", "MENTIONS", "LAST"], rooms.map {
+            [$0.name, "\($0.messages)", "\($0.unread)", "\($0.mentions)", localTime($0.lastAt)]
+        })
     }
 
     public static func conversations(_ conversations: [ConversationInfo]) -> String {

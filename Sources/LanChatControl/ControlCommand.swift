@@ -14,7 +14,8 @@ public enum ControlLimits {
 /// One request line. Optional values the client leaves out are left out on the wire too, and the
 /// daemon applies the documented defaults, so a request means the same whoever builds it.
 public enum ControlCommand: Sendable, Equatable {
-    case send(body: String, room: String? = nil, replyTo: String? = nil)
+    /// `mentions`: people named in the body by ID, as spans of its UTF-8 bytes (`MentionSpan.name` unused).
+    case send(body: String, room: String? = nil, replyTo: String? = nil, mentions: [MentionSpan]? = nil)
     /// Deletes one of this identity's messages, named `<author>/<seq>`.
     case delete(id: String)
     /// Replaces the text of one of this identity's messages.
@@ -26,6 +27,8 @@ public enum ControlCommand: Sendable, Equatable {
     case whoami
     case who
     case rooms
+    /// The caller has read a room (`room`) or a conversation of direct messages (`to`) up to its newest message.
+    case markRead(room: String? = nil, with: String? = nil)
     /// A direct message to one person, named by ID, short ID or display name.
     case dm(to: String, body: String)
     /// The direct messages with one person, oldest first; reading them marks them read for the caller.
@@ -67,6 +70,7 @@ extension ControlCommand: Codable {
         var passphrase: String?
         var code: String?
         var confirmation: String?
+        var mentions: [MentionSpan]?
     }
 
     /// A line that is not an object of well-typed fields throws a `DecodingError` (the daemon answers
@@ -76,7 +80,7 @@ extension ControlCommand: Codable {
         switch fields.cmd {
         case "send":
             guard let body = fields.body else { throw ControlFailure(.badRequest, "send needs a body") }
-            self = .send(body: body, room: fields.room, replyTo: fields.replyTo)
+            self = .send(body: body, room: fields.room, replyTo: fields.replyTo, mentions: fields.mentions)
         case "delete":
             guard let id = fields.id else { throw ControlFailure(.badRequest, "delete needs an id") }
             self = .delete(id: id)
@@ -89,6 +93,9 @@ extension ControlCommand: Codable {
         case "whoami": self = .whoami
         case "who": self = .who
         case "rooms": self = .rooms
+        case "markRead":
+            guard (fields.room == nil) != (fields.to == nil) else { throw ControlFailure(.badRequest, "markRead needs a room or to, not both") }
+            self = .markRead(room: fields.room, with: fields.to)
         case "dm":
             guard let to = fields.to, let body = fields.body else { throw ControlFailure(.badRequest, "dm needs to and a body") }
             self = .dm(to: to, body: body)
@@ -127,7 +134,7 @@ extension ControlCommand: Codable {
 
     private var fields: Fields {
         switch self {
-        case .send(let body, let room, let replyTo): Fields(cmd: "send", room: room, body: body, replyTo: replyTo)
+        case .send(let body, let room, let replyTo, let mentions): Fields(cmd: "send", room: room, body: body, replyTo: replyTo, mentions: mentions)
         case .delete(let id): Fields(cmd: "delete", id: id)
         case .edit(let id, let body): Fields(cmd: "edit", body: body, id: id)
         case .history(let room, let limit): Fields(cmd: "history", room: room, limit: limit)
@@ -136,6 +143,7 @@ extension ControlCommand: Codable {
         case .whoami: Fields(cmd: "whoami")
         case .who: Fields(cmd: "who")
         case .rooms: Fields(cmd: "rooms")
+        case .markRead(let room, let with): Fields(cmd: "markRead", room: room, to: with)
         case .dm(let to, let body): Fields(cmd: "dm", body: body, to: to)
         case .conversation(let with, let limit): Fields(cmd: "conversation", limit: limit, to: with)
         case .dms: Fields(cmd: "dms")

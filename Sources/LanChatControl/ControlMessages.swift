@@ -20,6 +20,23 @@ public struct AuthorRef: Codable, Sendable, Equatable {
     }
 }
 
+/// A person named in a message: the UTF-8 bytes `offset ..< offset + length` of its `body` show them.
+/// In a request (`send`) `name` is left out; in what the daemon answers it is the person's current name,
+/// and the span covers `@` and that name in the body as shown.
+public struct MentionSpan: Codable, Sendable, Equatable {
+    public var offset: Int
+    public var length: Int
+    public var id: String
+    public var name: String?
+
+    public init(offset: Int, length: Int, id: String, name: String? = nil) {
+        self.offset = offset
+        self.length = length
+        self.id = id
+        self.name = name
+    }
+}
+
 /// A message or a rename, as `history` returns it and `follow` streams it.
 public struct ChatEvent: Codable, Sendable, Equatable {
     public enum Kind: String, Codable, Sendable {
@@ -42,6 +59,10 @@ public struct ChatEvent: Codable, Sendable, Equatable {
     public var deleted: Bool?
     /// A direct message's other person: its recipient when this identity wrote it, else its author.
     public var with: AuthorRef?
+    /// The people the body names, each shown under their current name.
+    public var mentions: [MentionSpan]?
+    /// Set when one of `mentions` is this node's person (any of its linked devices).
+    public var mentionsMe: Bool?
 
     public init(
         type: Kind, id: String? = nil, author: AuthorRef, room: String? = nil, body: String? = nil,
@@ -143,11 +164,17 @@ public struct RoomInfo: Codable, Sendable, Equatable {
     public var name: String
     public var messages: Int
     public var lastAt: String?
+    /// Messages from others after where the caller (the local Unix user) stopped reading.
+    public var unread: Int
+    /// Of those, the ones that mention this node's person.
+    public var mentions: Int
 
-    public init(name: String, messages: Int, lastAt: String?) {
+    public init(name: String, messages: Int, lastAt: String?, unread: Int = 0, mentions: Int = 0) {
         self.name = name
         self.messages = messages
         self.lastAt = lastAt
+        self.unread = unread
+        self.mentions = mentions
     }
 }
 

@@ -37,14 +37,23 @@ extension Node {
     func conversation(with target: String, limit: Int, uid: UInt32) async throws(ControlFailure) -> [ChatEvent] {
         let peer = try person(target)
         let shown = try await openedDirectMessages().filter { $0.with == peer }.suffix(limit)
-        if let last = shown.last {
-            do {
-                try await store.markDirectMessagesRead(uid: uid, peer: peer, upTo: last.stored.shownAt)
-            } catch {
-                throw ControlFailure(.storage, "could not mark the conversation read: \(error)")
-            }
-        }
+        try await markRead(peer, upTo: shown.last, uid: uid)
         return shown.map { directEvent($0.stored.entry, shownAt: $0.stored.shownAt, body: $0.body, with: $0.with) }
+    }
+
+    /// `uid` has read the whole conversation with the person `target` names.
+    func markRead(with target: String, uid: UInt32) async throws(ControlFailure) {
+        let peer = try person(target)
+        try await markRead(peer, upTo: try await openedDirectMessages().last { $0.with == peer }, uid: uid)
+    }
+
+    private func markRead(_ peer: AuthorID, upTo last: OpenedDirectMessage?, uid: UInt32) async throws(ControlFailure) {
+        guard let last else { return }
+        do {
+            try await store.markDirectMessagesRead(uid: uid, peer: peer, upTo: last.stored.shownAt)
+        } catch {
+            throw ControlFailure(.storage, "could not mark the conversation read: \(error)")
+        }
     }
 
     /// Every conversation, the most recent first, with what `uid` has not read of it.

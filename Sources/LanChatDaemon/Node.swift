@@ -170,21 +170,25 @@ public actor Node: Service {
 
     // MARK: Local actions
 
-    func send(room: String, body: String, replyTo: String?) async throws(ControlFailure) -> ChatEvent {
+    func send(room: String, body: String, replyTo: String?, mentions: [MentionSpan] = []) async throws(ControlFailure) -> ChatEvent {
         var reply: EntryRef?
         if let replyTo {
             guard let key = EntryKey(text: replyTo) else { throw ControlFailure(.badRequest, "replyTo must be an ID like <author>/<seq>") }
             reply = try await resolve(key)
         }
+        let named = try mentions.map { span throws(ControlFailure) in
+            guard let person = AuthorID(text: span.id) else { throw ControlFailure(.badRequest, "a mention's id must be a full ID, not '\(span.id)'") }
+            return Mention(offset: span.offset, length: span.length, person: person)
+        }
         let message: EntryContent.Message
         do {
-            message = try EntryContent.Message(room: room, body: body, replyTo: reply)
+            message = try EntryContent.Message(room: room, body: body, replyTo: reply, mentions: named)
         } catch {
             throw ControlFailure(.invalid, describe(error))
         }
         let entry = try await appendLocal(.message(message))
         // Renders only messages, so the event always exists.
-        return ChatEvent(entry: entry, directory: directory)!
+        return ChatEvent(entry: entry, directory: directory, me: identity.id)!
     }
 
     func rename(to name: String) async throws(ControlFailure) -> IdentityInfo {
@@ -360,7 +364,7 @@ public actor Node: Service {
             }
             guard !following.isEmpty else { continue }
             let shownAt = EntryStore.shownAt(entry, arrivedMillis: WallClock.nowMillis())
-            guard let event = ChatEvent(entry: entry, shownAt: shownAt, directory: directory) ?? directEvent(for: entry, shownAt: shownAt)
+            guard let event = ChatEvent(entry: entry, shownAt: shownAt, directory: directory, me: identity.id) ?? directEvent(for: entry, shownAt: shownAt)
             else { continue }
             let other = event.with.flatMap { AuthorID(text: $0.id) }
             if event.type != .profile, isMuted(entry.author, seq: entry.seq) || other.map({ isMuted($0) }) == true { continue }
@@ -386,8 +390,11 @@ public actor Node: Service {
                     author: AuthorRef(id: stored.entry.author.text, name: directory.displayName(of: stored.entry.author)), room: room,
                     sentAt: Timestamps.rfc3339(millis: stored.shownAt.wallMillis), deleted: true)
             }
-            var event = ChatEvent(entry: stored.entry, shownAt: stored.shownAt, directory: directory)
+            var event = ChatEvent(entry: stored.entry, shownAt: stored.shownAt, directory: directory, me: identity.id)
             if let edit = stored.edit {
+                // The spans were over the text the edit replaced.
+                event?.mentions = nil
+                event?.mentionsMe = nil
                 event?.body = edit.body
                 event?.editedAt = Timestamps.rfc3339(millis: edit.at.wallMillis)
             }
@@ -430,12 +437,6 @@ public actor Node: Service {
             info.muted = muted.contains(person) ? true : nil
             return info
         }.sorted { ($0.name.lowercased(), $0.id) < ($1.name.lowercased(), $1.id) }
-    }
-
-    func rooms() async throws -> [RoomInfo] {
-        try await store.rooms().map {
-            RoomInfo(name: $0.name, messages: $0.messages, lastAt: Timestamps.rfc3339(millis: $0.lastTimestamp.wallMillis))
-        }
     }
 
     func status(network: NetworkStatus) async throws -> StatusInfo {

@@ -59,7 +59,7 @@ enum FormatChecks {
         try expect(content.kind == entry.kind, "content kind differs from the entry's kind")
         switch content {
         case .message(let message):
-            let again = try? EntryContent.Message(room: message.room, body: message.body, replyTo: message.replyTo)
+            let again = try? EntryContent.Message(room: message.room, body: message.body, replyTo: message.replyTo, mentions: message.mentions)
             try expect(again == message, "received message breaks the rules for writing one")
         case .profile(let name, let dmKey):
             try expect((try? EntryContent.profile(validating: name, dmKey: dmKey)) == content, "received name breaks the rules for a name")

@@ -61,6 +61,12 @@ public enum FuzzSeeds {
         ("message-long", entry(alice, 3, message("general", String(repeating: "long message text ", count: 150)))),
         ("message-one-char", entry(bob, 1, message("a", "x"))),
         (
+            "message-mentions",
+            entry(alice, 8, .message(try! EntryContent.Message(
+                room: "general", body: "@Bob and @Carol, look",
+                mentions: [Mention(offset: 0, length: 4, person: bob.id), Mention(offset: 9, length: 6, person: carol.id)])))
+        ),
+        (
             "message-largest-seq",
             entry(carol, (1 << 63) - 1, message("z_z", "last"), at: HybridTimestamp(rawValue: (1 << 63) - 1))
         ),
@@ -223,5 +229,7 @@ public enum FuzzSeeds {
         ("crlf", ControlJSON.encode(ControlCommand.rooms) + "\r\n"),
         ("spaced", #"  { "room" : "general" , "limit": 5, "cmd": "history" }"# + "\n"),
         ("escaped", #"{"cmd":"send","body":"\u00e9\ud83d\ude00\t\/"}"# + "\n"),
+        ("send-mentions", line(.send(body: "@Bob look", mentions: [MentionSpan(offset: 0, length: 4, id: bob.id.text)]))),
+        ("mark-read", line(.markRead(room: "general")) + line(.markRead(with: bob.id.text))),
     ]
 }

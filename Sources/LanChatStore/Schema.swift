@@ -153,6 +153,17 @@ enum Schema {
             // Names this machine gives people (`lanchat alias`): local, never synced.
             try db.execute(sql: "CREATE TABLE alias (person BLOB PRIMARY KEY, name TEXT NOT NULL) WITHOUT ROWID")
         }
+        migrator.registerMigration("v2-room-read") { db in
+            // Where each local Unix user stopped reading each room: this machine's, never synced.
+            try db.execute(sql: """
+                CREATE TABLE room_read (
+                    uid INTEGER NOT NULL,
+                    room TEXT NOT NULL,
+                    read_ts INTEGER NOT NULL,
+                    PRIMARY KEY (uid, room)
+                ) WITHOUT ROWID
+                """)
+        }
         return migrator
     }
 

@@ -5,6 +5,9 @@ import Testing
 
 @Suite("control shapes from Core types")
 struct ControlRenderingTests {
+    /// The node the events are rendered for.
+    private let viewer = try! LocalIdentity(seed: [UInt8](repeating: 9, count: 32)).id
+
     private func identity(_ n: UInt8) throws -> LocalIdentity {
         try LocalIdentity(seed: [UInt8](repeating: n, count: 32))
     }
@@ -26,10 +29,10 @@ struct ControlRenderingTests {
             content: try message())
         var directory = IdentityDirectory()
         directory.apply(author: author.id, record: .init(name: "User 0042", profileSeq: 1))
-        #expect(ChatEvent(entry: sent, directory: directory)?.author.name == "User 0042")
+        #expect(ChatEvent(entry: sent, directory: directory, me: viewer)?.author.name == "User 0042")
 
         directory.apply(author: author.id, record: .init(name: "Alice", profileSeq: 3))
-        let event = try #require(ChatEvent(entry: sent, directory: directory))
+        let event = try #require(ChatEvent(entry: sent, directory: directory, me: viewer))
         #expect(event == ChatEvent(
             type: .message, id: "\(author.id.text)/2", author: AuthorRef(id: author.id.text, name: "Alice"),
             room: "general", body: "hello", sentAt: "2023-11-14T22:13:20.123Z", replyTo: nil))
@@ -37,7 +40,7 @@ struct ControlRenderingTests {
 
     @Test func messageFromAnUnknownAuthorShowsTheShortID() throws {
         let author = try identity(1)
-        let event = ChatEvent(entry: signedEntry(by: author, content: try message()), directory: IdentityDirectory())
+        let event = ChatEvent(entry: signedEntry(by: author, content: try message()), directory: IdentityDirectory(), me: viewer)
         #expect(event?.author == AuthorRef(id: author.id.text, name: author.id.short))
     }
 
@@ -45,18 +48,38 @@ struct ControlRenderingTests {
     @Test func replyCarriesTheKeyText() throws {
         let ref = EntryRef(author: try identity(2).id, seq: 9, hash: EntryHash(of: [9]))
         let entry = signedEntry(by: try identity(1), content: try message(replyTo: ref))
-        #expect(ChatEvent(entry: entry, directory: IdentityDirectory())?.replyTo == ref.key.text)
+        #expect(ChatEvent(entry: entry, directory: IdentityDirectory(), me: viewer)?.replyTo == ref.key.text)
     }
 
     @Test func profileAndUnknownKinds() throws {
         let author = try identity(1)
         let profile = signedEntry(by: author, content: try EntryContent.profile(validating: "Alice", dmKey: nil))
         let directory = IdentityDirectory(records: [author.id: .init(name: "Alice", profileSeq: 1)])
-        #expect(ChatEvent(entry: profile, directory: directory) == ChatEvent(
+        #expect(ChatEvent(entry: profile, directory: directory, me: viewer) == ChatEvent(
             type: .profile, author: AuthorRef(id: author.id.text, name: "Alice")))
 
         let unknown = signedEntry(by: author, content: .unknown(kind: EntryKind(rawValue: 9), payload: [1]))
-        #expect(ChatEvent(entry: unknown, directory: directory) == nil)
+        #expect(ChatEvent(entry: unknown, directory: directory, me: viewer) == nil)
+    }
+
+    /// A mention shows the person's name now, not the text the author typed, and spans the name shown.
+    @Test func aMentionShowsTheCurrentNameInPlace() throws {
+        let author = try identity(1)
+        let bob = try identity(2).id
+        let body = "hi @Bobby, and é @me"
+        let mentions = [Mention(offset: 3, length: 6, person: bob), Mention(offset: 18, length: 3, person: viewer)]
+        let sent = signedEntry(by: author, content: .message(try EntryContent.Message(room: "general", body: body, mentions: mentions)))
+        var directory = IdentityDirectory()
+        directory.apply(author: bob, record: .init(name: "Robert 漢字", profileSeq: 1))
+        directory.apply(author: viewer, record: .init(name: "Me", profileSeq: 1))
+        let event = try #require(ChatEvent(entry: sent, directory: directory, me: viewer))
+        #expect(event.body == "hi @Robert 漢字, and é @Me")
+        #expect(event.mentions == [
+            MentionSpan(offset: 3, length: 14, id: bob.text, name: "Robert 漢字"),
+            MentionSpan(offset: 26, length: 3, id: viewer.text, name: "Me"),
+        ])
+        #expect(event.mentionsMe == true)
+        #expect(ChatEvent(entry: sent, directory: directory, me: author.id)?.mentionsMe == nil)
     }
 
     @Test func shortIDsAgreeWithCore() {

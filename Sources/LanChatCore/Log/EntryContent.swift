@@ -20,13 +20,19 @@ public enum EntryContent: Hashable, Sendable {
         public let room: String
         public let body: String
         public let replyTo: EntryRef?
+        /// People named in the body by ID (`Mention`), in order.
+        public let mentions: [Mention]
 
-        public init(room: String, body: String, replyTo: EntryRef? = nil) throws(DecodeError) {
+        public init(room: String, body: String, replyTo: EntryRef? = nil, mentions: [Mention] = []) throws(DecodeError) {
             try Self.validate(room: room)
             try EntryContent.validate(body: body)
+            guard Mention.areValid(mentions, in: body) else {
+                throw .invalid(field: "mentions", reason: "must be at most \(Mention.maxPerMessage) spans, in order, apart, on whole characters of the body")
+            }
             self.room = room
             self.body = body
             self.replyTo = replyTo
+            self.mentions = mentions
         }
 
         public static func validate(room: String) throws(DecodeError) {
@@ -86,7 +92,9 @@ public enum EntryContent: Hashable, Sendable {
             let reply = flags & MessageFlags.reply != 0 ? try EntryRef.decode(from: &reader, "reply") : nil
             let bodyLength = Int(try reader.u16("body length"))
             let body = try reader.utf8(bodyLength, limit: Limits.maxBodyBytes, "body")
-            self = .message(try Message(room: room, body: body, replyTo: reply))
+            let fields = try ExtensionField.decodeFields(from: &reader)
+            self = .message(try Message(room: room, body: body, replyTo: reply, mentions: Mention.decode(fields, body: body)))
+            return
         case .profile:
             let name = try reader.utf8(Int(try reader.u8("name length")), limit: Limits.maxNameBytes, "name")
             try Self.validate(name: name)
@@ -128,6 +136,7 @@ public enum EntryContent: Hashable, Sendable {
             message.replyTo?.encode(into: &writer)
             writer.u16(UInt16(message.body.utf8.count))
             writer.raw(message.body.utf8)
+            if !message.mentions.isEmpty { ExtensionField.encodeFields([Mention.encode(message.mentions)], into: &writer) }
         case .profile(let name, let dmKey):
             writer.shortString(name)
             if let dmKey { ExtensionField.encodeFields([ExtensionField(type: ProfileField.dmKey, value: dmKey.bytes)], into: &writer) }

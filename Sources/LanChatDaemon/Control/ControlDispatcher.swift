@@ -35,8 +35,9 @@ struct ControlDispatcher: Sendable {
     private func respond(to command: ControlCommand, uid: UInt32) async throws -> ControlResponse {
         var response = ControlResponse()
         switch command {
-        case .send(let body, let room, let replyTo):
-            response.message = try await node.send(room: room ?? ControlLimits.defaultRoom, body: body, replyTo: replyTo)
+        case .send(let body, let room, let replyTo, let mentions):
+            response.message = try await node.send(
+                room: room ?? ControlLimits.defaultRoom, body: body, replyTo: replyTo, mentions: mentions ?? [])
         case .delete(let id):
             response.message = try await node.delete(id)
         case .edit(let id, let body):
@@ -60,7 +61,11 @@ struct ControlDispatcher: Sendable {
                 return info
             }
         case .rooms:
-            response.rooms = try await node.rooms()
+            response.rooms = try await node.rooms(uid: uid)
+        case .markRead(let room?, _):
+            try await node.markRead(room: room, uid: uid)
+        case .markRead(nil, let with):
+            try await node.markRead(with: with ?? "", uid: uid)
         case .dm(let to, let body):
             response.message = try await node.sendDirect(to: to, body: body)
         case .conversation(let with, let limit):

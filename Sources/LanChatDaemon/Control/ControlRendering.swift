@@ -8,15 +8,21 @@ extension ChatEvent {
     /// A stored entry as people see it: the author's name comes from the identity table now,
     /// not from when the entry was written. Nil for kinds that are not shown. `shownAt` is when
     /// history places it (its arrival, where the author's clock ran ahead).
-    init?(entry: Entry, shownAt: HybridTimestamp? = nil, directory: IdentityDirectory) {
+    /// `me`: this node's identity, whose person a mention may name.
+    init?(entry: Entry, shownAt: HybridTimestamp? = nil, directory: IdentityDirectory, me: AuthorID) {
         let author = AuthorRef(id: entry.author.text, name: directory.displayName(of: entry.author, seq: entry.seq))
         let shownAt = shownAt ?? entry.timestamp
         switch try? entry.content() {
         case .message(let message):
+            let shown = MentionRendering(message, directory: directory)
             self.init(
-                type: .message, id: entry.key.text, author: author, room: message.room, body: message.body,
+                type: .message, id: entry.key.text, author: author, room: message.room, body: shown.body,
                 sentAt: Timestamps.rfc3339(millis: shownAt.wallMillis), replyTo: message.replyTo?.key.text,
                 clockAhead: shownAt != entry.timestamp ? true : nil)
+            if !shown.spans.isEmpty {
+                mentions = shown.spans
+                if directory.mentions(message, person: me) { mentionsMe = true }
+            }
         case .profile:
             self.init(type: .profile, author: author)
         // As `follow` streams them: the message they change, under its own ID. Anyone else's are no change.
