@@ -45,6 +45,8 @@ let package = Package(
         // The control protocol's types: Foundation only, so clients link neither Crypto, Logging nor the store.
         .target(name: "LanChatControl"),
         .target(name: "LanChatClient", dependencies: ["LanChatControl"]),
+        // What `lanchat chat` knows and shows, with no I/O: the model and the screen as rows of styled text.
+        .target(name: "LanChatChat", dependencies: ["LanChatControl"]),
         // What each fuzz target (Fuzz/) checks, shared with the tests that replay its corpus and crashes.
         .target(name: "LanChatFuzzChecks", dependencies: ["LanChatCore", "LanChatControl"]),
         .target(name: "LanChatSimulator", dependencies: [
@@ -77,6 +79,7 @@ let package = Package(
         .testTarget(name: "LanChatSimulatorTests", dependencies: ["LanChatSimulator", "LanChatCore"]),
         .testTarget(name: "LanChatControlTests", dependencies: ["LanChatControl"]),
         .testTarget(name: "LanChatClientTests", dependencies: ["LanChatClient", "LanChatControl"]),
+        .testTarget(name: "LanChatChatTests", dependencies: ["LanChatChat", "LanChatControl"]),
         .testTarget(name: "LanChatDaemonTests", dependencies: [
             "LanChatDaemon", "LanChatControl", "LanChatCore", "LanChatStore",
             .product(name: "Logging", package: "swift-log"),
