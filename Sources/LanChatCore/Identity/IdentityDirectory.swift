@@ -24,7 +24,13 @@ public struct IdentityDirectory: Sendable {
     /// Names this machine gave people (`lanchat alias`), by person: shown instead of theirs, marked `~`.
     public private(set) var aliases: [AuthorID: String] = [:]
     public static let aliasMark = "~"
-    private var holdersByName: [String: Set<AuthorID>] = [:]
+    /// Shown after a name that mixes scripts within a word (`MixedScript`), before its short ID.
+    public static let mixedScriptMark = "⚠"
+    private static let aliasMarkLook = NameLook(aliasMark)
+    /// How each author's name reads, and who holds a name that reads as each skeleton.
+    private var looks: [AuthorID: NameLook] = [:]
+    private var holdersBySkeleton: [String: Set<AuthorID>] = [:]
+    private var aliasLooks: [AuthorID: NameLook] = [:]
 
     public init(records: [AuthorID: Record] = [:]) {
         for (author, record) in records { apply(author: author, record: record) }
@@ -35,14 +41,17 @@ public struct IdentityDirectory: Sendable {
     public mutating func apply(author: AuthorID, record: Record) -> Bool {
         let old = records[author]
         if let old, old.profileSeq >= record.profileSeq { return false }
-        if let old { holdersByName[old.name]?.remove(author) }
+        for skeleton in looks[author]?.skeletons ?? [] { holdersBySkeleton[skeleton]?.remove(author) }
         records[author] = record
-        holdersByName[record.name, default: []].insert(author)
+        let look = NameLook(record.name)
+        looks[author] = look
+        for skeleton in look.skeletons { holdersBySkeleton[skeleton, default: []].insert(author) }
         return old?.name != record.name
     }
 
     public mutating func setAlias(_ name: String?, for person: AuthorID) {
         aliases[person] = name
+        aliasLooks[person] = name.map(NameLook.init)
     }
 
     public func name(of author: AuthorID) -> String? { records[author]?.name }
@@ -78,20 +87,26 @@ public struct IdentityDirectory: Sendable {
     }
 
     /// The name to show for an author's entry (at `seq`, or now): its person's newest profile name, with
-    /// the person's short ID added when someone else has the same name; the short ID alone when no
-    /// profile has arrived yet. A person is its linked devices (`DeviceLinks`), named by the first.
+    /// the person's short ID added when someone else's name reads the same (`NameLook`), and the mixed
+    /// script mark before it when a word of the name mixes scripts; the short ID alone when no profile
+    /// has arrived yet. A person is its linked devices (`DeviceLinks`), named by the first.
     public func displayName(of author: AuthorID, seq: UInt64? = nil) -> String {
         let person = links.person(of: author, seq: seq)
         // A name this machine gave wins, marked so it is never taken for one its owner chose.
         if let alias = aliases[person] { return Self.aliasMark + alias }
         let devices = links.devices(of: person)
-        guard let name = devices.compactMap({ records[$0] }).max(by: { $0.profileAt < $1.profileAt })?.name else { return person.short }
-        // Told apart: from anyone else with that name, from a name given here, and from the alias mark itself.
-        let sharedWith = holdersByName[name]?.subtracting(devices) ?? []
-        if !sharedWith.isEmpty || aliases.values.contains(name) || name.hasPrefix(Self.aliasMark) {
-            return "\(name) (\(person.short))"
-        }
-        return name
+        guard let named = namingDevice(among: devices), let name = records[named]?.name, let look = looks[named] else { return person.short }
+        // A word of mixed scripts is there to be misread: flagged, and told apart whoever else is named.
+        if look.mixesScripts { return "\(name) \(Self.mixedScriptMark) (\(person.short))" }
+        // Told apart: from anyone else whose name reads the same, from a name given here, and from the alias mark itself.
+        let readsAsAnother = look.skeletons.contains { holdersBySkeleton[$0]?.isSubset(of: devices) == false }
+            || aliasLooks.values.contains(where: look.resembles) || look.starts(like: Self.aliasMarkLook)
+        return readsAsAnother ? "\(name) (\(person.short))" : name
+    }
+
+    /// Of a person's devices, the one whose profile names it: the newest.
+    private func namingDevice(among devices: [AuthorID]) -> AuthorID? {
+        devices.compactMap { device in records[device].map { (device, $0.profileAt) } }.max { $0.1 < $1.1 }?.0
     }
 
     /// The person an author's entry belongs to (at `seq`, or now): its first device's ID.
