@@ -45,6 +45,14 @@ let package = Package(
         // The control protocol's types: Foundation only, so clients link neither Crypto, Logging nor the store.
         .target(name: "LanChatControl"),
         .target(name: "LanChatClient", dependencies: ["LanChatControl"]),
+        // ncursesw with its wide-character API, for the full-screen chat.
+        .systemLibrary(
+            name: "CNcurses",
+            pkgConfig: "ncursesw",
+            providers: [.apt(["libncurses-dev"])]),
+        // The terminal the full-screen chat draws through: text widths, keys, drawing, and the
+        // terminal given back however the process ends.
+        .target(name: "LanChatTerminal", dependencies: ["CNcurses"]),
         // What each fuzz target (Fuzz/) checks, shared with the tests that replay its corpus and crashes.
         .target(name: "LanChatFuzzChecks", dependencies: ["LanChatCore", "LanChatControl"]),
         .target(name: "LanChatSimulator", dependencies: [
@@ -82,6 +90,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "LanChatFuzzChecksTests", dependencies: ["LanChatFuzzChecks"]),
+        .testTarget(name: "LanChatTerminalTests", dependencies: ["LanChatTerminal", "CNcurses"]),
         .testTarget(name: "LanChatIntegrationTests", dependencies: ["LanChatClient", "LanChatControl", "LanChatCore", "LanChatStore"]),
     ]
 )
