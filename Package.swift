@@ -47,6 +47,14 @@ let package = Package(
         .target(name: "LanChatClient", dependencies: ["LanChatControl"]),
         // What `lanchat chat` knows and shows, with no I/O: the model and the screen as rows of styled text.
         .target(name: "LanChatChat", dependencies: ["LanChatControl"]),
+        // ncursesw with its wide-character API, for the full-screen chat.
+        .systemLibrary(
+            name: "CNcurses",
+            pkgConfig: "ncursesw",
+            providers: [.apt(["libncurses-dev"])]),
+        // The terminal the full-screen chat draws through: text widths, keys, drawing, and the
+        // terminal given back however the process ends.
+        .target(name: "LanChatTerminal", dependencies: ["CNcurses"]),
         // What each fuzz target (Fuzz/) checks, shared with the tests that replay its corpus and crashes.
         .target(name: "LanChatFuzzChecks", dependencies: ["LanChatCore", "LanChatControl"]),
         .target(name: "LanChatSimulator", dependencies: [
@@ -66,7 +74,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "lanchat", dependencies: [
-            "LanChatClient", "LanChatControl",
+            "LanChatClient", "LanChatControl", "LanChatChat", "LanChatTerminal",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "lanchat-bench", dependencies: [
@@ -85,6 +93,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "LanChatFuzzChecksTests", dependencies: ["LanChatFuzzChecks"]),
+        .testTarget(name: "LanChatTerminalTests", dependencies: ["LanChatTerminal", "CNcurses"]),
         .testTarget(name: "LanChatIntegrationTests", dependencies: ["LanChatClient", "LanChatControl", "LanChatCore", "LanChatStore"]),
     ]
 )
