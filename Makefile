@@ -6,9 +6,9 @@ BUILD_DIR  := .build
 # C (and only C) is optimised. Every debug build uses the same flags, or each would rebuild it.
 DEBUG_FLAGS := -Xcc -O2
 # What building needs, and what the tests need on top (the virtual LAN and its selftest's probes,
-# unit checks, the benchmark peer, the shell script check).
-BUILD_PACKAGES := libavahi-compat-libdnssd-dev libsqlite3-dev pkg-config
-TEST_PACKAGES  := $(BUILD_PACKAGES) avahi-daemon avahi-utils dbus iproute2 iputils-ping nftables systemd procps util-linux shellcheck tcpdump socat
+# unit checks, the benchmark peer, the shell script check, the terminal the chat is tested in).
+BUILD_PACKAGES := libavahi-compat-libdnssd-dev libsqlite3-dev libncurses-dev pkg-config
+TEST_PACKAGES  := $(BUILD_PACKAGES) avahi-daemon avahi-utils dbus iproute2 iputils-ping nftables systemd procps util-linux shellcheck tcpdump socat tmux
 # The shell scripts: scripts/* with a sh or bash #! line, and the files scripts/lan sources.
 SHELL_SCRIPTS   = $(shell grep -lsE '^#!.*[/ ](ba)?sh$$' scripts/*) $(wildcard scripts/lan.d/*.sh)
 

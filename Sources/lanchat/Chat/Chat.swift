@@ -1,0 +1,27 @@
+import ArgumentParser
+import Foundation
+import LanChatClient
+import LanChatControl
+import LanChatTerminal
+
+struct Chat: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Chat full-screen: rooms, direct messages, unread counts, mentions (/help inside lists the keys and commands).")
+    @OptionGroup var options: Options
+    @Option(help: "Room to open first.") var room = ControlLimits.defaultRoom
+
+    func run() throws {
+        guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
+            throw ClientError("chat needs a terminal; lanchat follow and lanchat send work in scripts", status: .usage)
+        }
+        let terminal = Terminal()
+        let session = try ChatSession(socketPath: options.socket ?? DefaultPaths.clientSocket(), room: room, terminal: terminal)
+        do {
+            try terminal.start()
+        } catch {
+            throw ClientError("cannot use this terminal: \(error)", status: .failure)
+        }
+        defer { terminal.stop() }
+        try session.run()
+    }
+}
