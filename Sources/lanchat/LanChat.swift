@@ -52,7 +52,7 @@ struct Root: ParsableCommand {
         commandName: "lanchat",
         abstract: "Chat with everyone on your office network, through the local lanchatd.",
         discussion: "Exit status: 0 ok, 1 failure (or doctor found a problem), 2 bad argument or request, 3 daemon not running, 4 no permission, 5 not found, 6 busy (try again later).",
-        subcommands: [Send.self, Edit.self, Delete.self, History.self, Follow.self, Name.self, WhoAmI.self, Who.self, Rooms.self, DM.self, DMs.self, Status.self, Peers.self, Doctor.self, Keygen.self, Identity.self, Link.self, Unlink.self, Mute.self, Unmute.self, Alias.self])
+        subcommands: [Send.self, Edit.self, Delete.self, History.self, Follow.self, Name.self, WhoAmI.self, Who.self, Rooms.self, DM.self, DMs.self, Status.self, Peers.self, Doctor.self, Keygen.self, Identity.self, Link.self, Unlink.self, Mute.self, Unmute.self, Alias.self, ExportMessages.self])
 }
 
 struct Send: ParsableCommand {
@@ -294,4 +294,17 @@ struct Alias: ParsableCommand {
         guard remove != !name.isEmpty else { throw ClientError("give a name, or --remove to take it back", status: .usage) }
         try options.run(.alias(id: person, name: remove ? nil : name.joined(separator: " ")))
     }
+}
+
+struct ExportMessages: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Write every message, oldest first, one JSON object per line (as history --json), for backups and other tools.",
+        discussion: "Without --room: every room, each line with its room, and your direct messages (type \"dm\"). Muted people's messages are left out.")
+    @OptionGroup var options: Options
+    @Option(help: "Only this room (then no direct messages).") var room: String?
+    @Option(help: "Only messages from then on: an RFC 3339 time (2026-11-29T09:00:00Z) or a date (2026-11-29, from local midnight).")
+    var since: String?
+
+    func run() throws { try options.run(.export(room: room, since: try since.map(SinceArgument.rfc3339))) }
 }
