@@ -13,7 +13,7 @@ struct ExportTests {
         try await alice.sendMany(count, prefix: "general")
         try await alice.send("in dev", room: "dev")
         try await bob.send("from Bob")
-        _ = try await bob.withControlClient { try $0.request(.dm(to: "Alice", body: "psst")) }
+        try await bob.directMessage(to: "Alice", "psst")
         try await wait(until: { try await alice.history().contains { $0.body == "from Bob" } }, "Bob's message to reach Alice")
         try await wait(until: {
             try await alice.withControlClient { try $0.request(.conversation(with: "Bob")).messages ?? [] }.contains { $0.body == "psst" }

@@ -112,6 +112,21 @@ extension ControlEndpoint {
         }
     }
 
+    /// Sends "@`name` `text`", the `@name` a mention of the person `id`.
+    @discardableResult
+    func mention(_ id: String, as name: String, _ text: String, room: String = "general") async throws -> ChatEvent? {
+        try await withControlClient { client in
+            try client.request(.send(body: "@\(name) \(text)", room: room, mentions: [MentionSpan(offset: 0, length: 1 + name.utf8.count, id: id)]))
+                .message
+        }
+    }
+
+    /// Sends a direct message to the person `to` names.
+    @discardableResult
+    func directMessage(to: String, _ body: String) async throws -> ChatEvent? {
+        try await withControlClient { client in try client.request(.dm(to: to, body: body)).message }
+    }
+
     /// Sends `count` messages over one connection: far faster than one CLI process each.
     func sendMany(_ count: Int, prefix: String) async throws {
         try await withControlClient { client in
