@@ -23,6 +23,9 @@ struct HookCommandsTests {
         #expect(hooks.command(for: ChatEvent(type: .profile, author: bob), writtenHere: false) == nil)
         let sent = ChatEvent(type: .dm, id: "aliceid/3", author: AuthorRef(id: "aliceid", name: "Alice"), body: "hi", with: bob)
         #expect(hooks.command(for: sent, writtenHere: true) == nil)
+        var ownMention = ChatEvent(type: .message, id: "aliceid/4", author: AuthorRef(id: "aliceid", name: "Alice"), body: "@Alice note")
+        ownMention.mentionsMe = true
+        #expect(hooks.command(for: ownMention, writtenHere: true) == nil)
         var mention = ChatEvent(type: .message, author: bob, body: "@Alice hi")
         mention.mentionsMe = true
         #expect(HookCommands(onDirectMessage: "on-dm").command(for: mention, writtenHere: false) == nil)

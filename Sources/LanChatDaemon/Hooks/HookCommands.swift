@@ -26,16 +26,17 @@ public struct HookCommands: Sendable, Equatable {
 
     public var isEmpty: Bool { onMention == nil && onDirectMessage == nil }
 
+    /// Whether `event` may call for a hook, before it is known who wrote it: a mention of this node's
+    /// person or a direct message.
+    static func mayCall(for event: ChatEvent) -> Bool {
+        event.type == .dm || (event.type == .message && event.mentionsMe == true)
+    }
+
     /// The hook `event` calls for, if one is set: a message that mentions this node's person, or a
-    /// direct message someone else wrote (`writtenHere`: this person wrote it, on any of its devices).
+    /// direct message, that someone else wrote (`writtenHere`: this person wrote it, on any of its
+    /// devices; a mention of oneself calls for nothing).
     func command(for event: ChatEvent, writtenHere: Bool) -> (trigger: Trigger, command: String)? {
-        switch event.type {
-        case .message where event.mentionsMe == true:
-            onMention.map { (.mention, $0) }
-        case .dm where !writtenHere:
-            onDirectMessage.map { (.directMessage, $0) }
-        default:
-            nil
-        }
+        guard Self.mayCall(for: event), !writtenHere else { return nil }
+        return event.type == .dm ? onDirectMessage.map { (.directMessage, $0) } : onMention.map { (.mention, $0) }
     }
 }

@@ -38,8 +38,9 @@ struct HookRunner: Service {
         var dropped = 0
         var droppedInARow = 0
         for await event in node.subscribe(room: nil) {
-            let writtenHere = event.type == .dm ? await node.isOwn(event) : false
-            guard let (trigger, command) = commands.command(for: event, writtenHere: writtenHere) else { continue }
+            guard HookCommands.mayCall(for: event),
+                let (trigger, command) = commands.command(for: event, writtenHere: await node.isOwn(event))
+            else { continue }
             switch queue.yield(Job(trigger: trigger, command: command, event: event)) {
             case .enqueued:
                 if droppedInARow > 0 {
