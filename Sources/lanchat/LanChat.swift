@@ -9,6 +9,8 @@ struct Options: ParsableArguments {
     @Option(help: "Control socket of the daemon (env LANCHAT_SOCKET).") var socket: String?
     @Flag(help: "One JSON object per line.") var json = false
 
+    var socketPath: String { socket ?? DefaultPaths.clientSocket() }
+
     func run(_ command: ControlCommand) throws {
         let socketPath = socket ?? DefaultPaths.clientSocket()
         let runner = CommandRunner(json: json, connect: { try ControlClient(socketPath: socketPath) }) { line in
@@ -52,7 +54,7 @@ struct Root: ParsableCommand {
         commandName: "lanchat",
         abstract: "Chat with everyone on your office network, through the local lanchatd.",
         discussion: "Exit status: 0 ok, 1 failure (or doctor found a problem), 2 bad argument or request, 3 daemon not running, 4 no permission, 5 not found, 6 busy (try again later).",
-        subcommands: [Send.self, Edit.self, Delete.self, History.self, Follow.self, Name.self, WhoAmI.self, Who.self, Rooms.self, DM.self, DMs.self, Status.self, Peers.self, Doctor.self, Keygen.self, Identity.self, Link.self, Unlink.self, Mute.self, Unmute.self, Alias.self, ExportMessages.self])
+        subcommands: [Send.self, Edit.self, Delete.self, History.self, Follow.self, Name.self, WhoAmI.self, Who.self, Rooms.self, DM.self, DMs.self, Status.self, Peers.self, Doctor.self, Keygen.self, Identity.self, Link.self, Unlink.self, Mute.self, Unmute.self, Alias.self, ExportMessages.self, Notify.self])
 }
 
 struct Send: ParsableCommand {
@@ -307,4 +309,19 @@ struct ExportMessages: ParsableCommand {
     var since: String?
 
     func run() throws { try options.run(.export(room: room, since: try since.map(SinceArgument.rfc3339))) }
+}
+
+struct Notify: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show a desktop notification for each mention of you and each direct message you receive, until stopped (for the desktop session: systemctl --user enable --now lanchat-notify).",
+        discussion: "At most one per room or conversation every 5 seconds: the rest are held back and counted on the next. Follows the daemon again when it restarts. Needs notify-send (Debian's libnotify-bin).")
+    @OptionGroup var options: Options
+    @Option(help: "The program to run with options, a title and a body, as notify-send takes them.") var notifyCommand = "notify-send"
+
+    func run() throws {
+        let socketPath = options.socketPath
+        try Notifier(command: notifyCommand, connect: { try ControlClient(socketPath: socketPath) }) { line in
+            FileHandle.standardError.write(Data("lanchat: \(line)\n".utf8))
+        }.run()
+    }
 }
