@@ -94,16 +94,19 @@ install: release
 	install -m 0755 $(BUILD_DIR)/release/lanchatd $(BUILD_DIR)/release/lanchat $(DESTDIR)$(PREFIX)/bin/
 	sed 's|@BINDIR@|$(PREFIX)/bin|g' systemd/lanchatd.service > $(DESTDIR)/etc/systemd/system/lanchatd.service
 	sed 's|@BINDIR@|$(PREFIX)/bin|g' systemd/user/lanchatd.service > $(DESTDIR)/etc/systemd/user/lanchatd.service
+	sed 's|@BINDIR@|$(PREFIX)/bin|g' systemd/user/lanchat-notify.service > $(DESTDIR)/etc/systemd/user/lanchat-notify.service
 	install -m 0644 systemd/lanchatd.sysusers $(DESTDIR)/usr/lib/sysusers.d/lanchat.conf 2>/dev/null || \
 		(install -d $(DESTDIR)/usr/lib/sysusers.d && install -m 0644 systemd/lanchatd.sysusers $(DESTDIR)/usr/lib/sysusers.d/lanchat.conf)
 	install -d $(DESTDIR)$(PREFIX)/share/lanchat
 	install -m 0644 systemd/network-key.conf $(DESTDIR)$(PREFIX)/share/lanchat/network-key.conf
 	@echo "installed; system service: systemd-sysusers && systemctl enable --now lanchatd"
 	@echo "           per-user:       systemctl --user enable --now lanchatd"
+	@echo "           notifications:  systemctl --user enable --now lanchat-notify (needs libnotify-bin)"
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/lanchatd $(DESTDIR)$(PREFIX)/bin/lanchat
 	rm -f $(DESTDIR)/etc/systemd/system/lanchatd.service $(DESTDIR)/etc/systemd/user/lanchatd.service
+	rm -f $(DESTDIR)/etc/systemd/user/lanchat-notify.service
 	rm -f $(DESTDIR)/usr/lib/sysusers.d/lanchat.conf
 	rm -rf $(DESTDIR)$(PREFIX)/share/lanchat
 

@@ -24,6 +24,10 @@ public struct CommandRunner {
             throw ClientError("the daemon stopped", status: .noDaemon)
         case .doctor:
             return try doctor()
+        case .export(let room, let since):
+            // Always JSON lines, passed on as the daemon wrote them: a backup keeps what a newer daemon adds.
+            try connect().export(room: room, since: since, write)
+            return .ok
         default:
             break
         }
@@ -55,7 +59,7 @@ public struct CommandRunner {
             if let status = response.status { write(json ? ControlJSON.encode(status) : HumanFormat.status(status)) }
         case .peers:
             list(response.peers ?? [], HumanFormat.peers)
-        case .follow, .doctor, .markRead:
+        case .follow, .doctor, .markRead, .export:
             break
         }
         return .ok

@@ -23,6 +23,8 @@ public protocol ControlConnection {
     /// Streams events until the daemon closes the connection; the handler gets each event and its JSON line.
     /// `subscribed` runs once the daemon has confirmed the subscription: nothing committed after it is missed.
     func follow(room: String?, subscribed: () -> Void, _ handle: (ChatEvent, String) -> Void) throws
+    /// Hands over each event line of an `export` as the daemon wrote it, until its closing response.
+    func export(room: String?, since: String?, _ handle: (String) -> Void) throws
 }
 
 /// A blocking connection to a daemon's control socket. One request, one response line; `follow`
@@ -83,6 +85,26 @@ public final class ControlClient: ControlConnection {
         while let line = try readLine() {
             handle(try decode(ChatEvent.self, line), line)
         }
+    }
+
+    public func export(room: String?, since: String?, _ handle: (String) -> Void) throws {
+        try writeAll(Array((ControlJSON.encode(ControlCommand.export(room: room, since: since)) + "\n").utf8))
+        var received = 0
+        while let line = try readLine() {
+            // Events have a type and an author, the closing response neither.
+            if (try? ControlJSON.decode(ChatEvent.self, from: line)) != nil {
+                handle(line)
+                received += 1
+                continue
+            }
+            let response = try decode(ControlResponse.self, line)
+            if !response.ok, let failure = response.error { throw ClientError(failure) }
+            guard response.exported == received else {
+                throw ClientError("the export ended after \(received) of \(response.exported ?? 0) messages", status: .failure)
+            }
+            return
+        }
+        throw ClientError("the daemon closed the connection during the export, after \(received) messages", status: .noDaemon)
     }
 
     /// Sends raw bytes and reads one line back: for tests that speak malformed protocol on purpose.

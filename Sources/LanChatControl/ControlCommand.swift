@@ -54,6 +54,9 @@ public enum ControlCommand: Sendable, Equatable {
     case status
     case peers
     case doctor
+    /// Every message (of one room, or of all and the direct messages), oldest first, from `since` (RFC 3339)
+    /// on: answered by one event line each, then one response line.
+    case export(room: String? = nil, since: String? = nil)
 }
 
 extension ControlCommand: Codable {
@@ -71,6 +74,7 @@ extension ControlCommand: Codable {
         var code: String?
         var confirmation: String?
         var mentions: [MentionSpan]?
+        var since: String?
     }
 
     /// A line that is not an object of well-typed fields throws a `DecodingError` (the daemon answers
@@ -124,6 +128,7 @@ extension ControlCommand: Codable {
         case "status": self = .status
         case "peers": self = .peers
         case "doctor": self = .doctor
+        case "export": self = .export(room: fields.room, since: fields.since)
         default: throw ControlFailure(.unknownCommand, "unknown command '\(fields.cmd)'")
         }
     }
@@ -158,6 +163,7 @@ extension ControlCommand: Codable {
         case .status: Fields(cmd: "status")
         case .peers: Fields(cmd: "peers")
         case .doctor: Fields(cmd: "doctor")
+        case .export(let room, let since): Fields(cmd: "export", room: room, since: since)
         }
     }
 }

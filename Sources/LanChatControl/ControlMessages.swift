@@ -424,6 +424,8 @@ public struct ControlResponse: Codable, Sendable, Equatable {
     public var peers: [PeerInfo]?
     public var status: StatusInfo?
     public var checks: [DoctorCheck]?
+    /// `export`: how many event lines came before this response, its last line.
+    public var exported: Int?
 
     public init(ok: Bool = true) { self.ok = ok }
 

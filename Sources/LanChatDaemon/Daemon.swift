@@ -48,6 +48,7 @@ public enum Daemon {
         await replication.addPeers(remembered.map(\.description), source: .remembered)
 
         var services: [any Service] = [replication]
+        if !config.hooks.isEmpty { services.append(HookRunner(commands: config.hooks, node: node, logger: logger)) }
         let discovery = config.mdnsEnabled
             ? ServiceDiscovery(
                 advert: keys.map { ServiceAdvert(key: $0.sending.fingerprint) } ?? ServiceAdvert(network: config.network, id: identity.id),

@@ -21,13 +21,16 @@ public struct DaemonConfiguration: Sendable, Equatable {
     public static let defaultAuthorQuotaMB = 64
     /// Files holding the network keys (`NetworkKeyFile`); none: an open network.
     public var networkKeyFiles: [String]
+    /// Shell commands run for mentions of this person and direct messages received (`HookRunner`).
+    public var hooks: HookCommands
 
     public init(
         stateDirectory: String, socketPath: String, socketMode: UInt16 = 0o600, port: Int = 7420,
         bindAddress: String = "0.0.0.0", peers: [String] = [], mdnsEnabled: Bool = true, network: String = "lanchat",
         logLevel: Logger.Level = .info, retainDays: Int? = nil, authorQuotaBytes: Int = defaultAuthorQuotaMB << 20,
-        networkKeyFiles: [String] = []
+        networkKeyFiles: [String] = [], hooks: HookCommands = HookCommands()
     ) {
+        self.hooks = hooks
         self.networkKeyFiles = networkKeyFiles
         self.retainDays = retainDays
         self.authorQuotaBytes = authorQuotaBytes
@@ -58,12 +61,19 @@ public struct DaemonOptions: Sendable, Equatable {
     public var retainDays: Int?
     public var authorQuotaMB: Int?
     public var networkKeyFiles: [String]
+    public var onMention: String?
+    public var onDirectMessage: String?
+    public var hookTimeout: Int?
 
     public init(
         stateDirectory: String? = nil, socket: String? = nil, socketMode: String? = nil, port: Int? = nil,
         bind: String? = nil, peers: [String] = [], noMDNS: Bool = false, network: String? = nil, logLevel: String? = nil,
-        retainDays: Int? = nil, authorQuotaMB: Int? = nil, networkKeyFiles: [String] = []
+        retainDays: Int? = nil, authorQuotaMB: Int? = nil, networkKeyFiles: [String] = [], onMention: String? = nil,
+        onDirectMessage: String? = nil, hookTimeout: Int? = nil
     ) {
+        self.onMention = onMention
+        self.onDirectMessage = onDirectMessage
+        self.hookTimeout = hookTimeout
         self.networkKeyFiles = networkKeyFiles
         self.retainDays = retainDays
         self.authorQuotaMB = authorQuotaMB
@@ -83,6 +93,7 @@ public struct DaemonOptions: Sendable, Equatable {
         "LANCHAT_STATE_DIR", "LANCHAT_SOCKET", "LANCHAT_SOCKET_MODE", "LANCHAT_PORT", "LANCHAT_BIND",
         "LANCHAT_PEERS (comma separated)", "LANCHAT_NO_MDNS=1", "LANCHAT_NETWORK", "LANCHAT_LOG_LEVEL",
         "LANCHAT_RETAIN_DAYS", "LANCHAT_AUTHOR_QUOTA_MB", "LANCHAT_NETWORK_KEY_FILE (comma separated)",
+        "LANCHAT_ON_MENTION", "LANCHAT_ON_DM", "LANCHAT_HOOK_TIMEOUT",
     ]
 
     /// Flag, else environment, else default. An invalid value is reported with where it came from.
@@ -148,6 +159,12 @@ public struct DaemonOptions: Sendable, Equatable {
         let retainDays = try Self.positive(retainDays, "--retain-days", "LANCHAT_RETAIN_DAYS", environment)
         let quota = try Self.positive(authorQuotaMB, "--author-quota-mb", "LANCHAT_AUTHOR_QUOTA_MB", environment)
             ?? DaemonConfiguration.defaultAuthorQuotaMB
+        // An empty command (`LANCHAT_ON_DM=` in an environment file) is none.
+        let hooks = HookCommands(
+            onMention: pick(onMention, "--on-mention", "LANCHAT_ON_MENTION", default: "").value,
+            onDirectMessage: pick(onDirectMessage, "--on-dm", "LANCHAT_ON_DM", default: "").value,
+            timeoutSeconds: try Self.positive(hookTimeout, "--hook-timeout", "LANCHAT_HOOK_TIMEOUT", environment)
+                ?? HookCommands.defaultTimeoutSeconds)
 
         return DaemonConfiguration(
             stateDirectory: pick(
@@ -159,7 +176,7 @@ public struct DaemonOptions: Sendable, Equatable {
             ).value,
             socketMode: socketMode, port: port.value, bindAddress: pick(bind, "--bind", "LANCHAT_BIND", default: "0.0.0.0").value,
             peers: peers.list, mdnsEnabled: mdnsEnabled, network: network.value, logLevel: logLevel, retainDays: retainDays,
-            authorQuotaBytes: quota << 20, networkKeyFiles: keyFiles)
+            authorQuotaBytes: quota << 20, networkKeyFiles: keyFiles, hooks: hooks)
     }
 
     /// A whole number of at least 1 from the flag, else the variable; nil if neither is given.

@@ -76,6 +76,11 @@ extension Node {
         }.sorted { $0.lastAt > $1.lastAt }
     }
 
+    /// Whether this node's person wrote `event`, on any of its devices.
+    func isOwn(_ event: ChatEvent) -> Bool {
+        AuthorID(text: event.author.id).map { directory.person(of: $0) == directory.person(of: identity.id) } ?? false
+    }
+
     /// The follow event for a direct message this identity can read, or nil.
     func directEvent(for entry: Entry, shownAt: HybridTimestamp) -> ChatEvent? {
         guard let opened = open(entry) else { return nil }

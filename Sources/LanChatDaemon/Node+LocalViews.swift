@@ -14,6 +14,13 @@ extension Node {
         muted.contains(directory.person(of: author, seq: seq))
     }
 
+    /// Whether the views leave out `event`, made of `entry`: a muted author's, or a direct message with a
+    /// muted person. A rename always shows.
+    func hides(_ event: ChatEvent, of entry: Entry) -> Bool {
+        let other = event.with.flatMap { AuthorID(text: $0.id) }
+        return event.type != .profile && (isMuted(entry.author, seq: entry.seq) || other.map { isMuted($0) } == true)
+    }
+
     /// Mutes (or, with `false`, unmutes) the one person `text` names; answers everyone muted now.
     func setMuted(_ text: String, _ mute: Bool) async throws(ControlFailure) -> [IdentityInfo] {
         let person = try someoneElse(text)

@@ -366,8 +366,7 @@ public actor Node: Service {
             let shownAt = EntryStore.shownAt(entry, arrivedMillis: WallClock.nowMillis())
             guard let event = ChatEvent(entry: entry, shownAt: shownAt, directory: directory, me: identity.id) ?? directEvent(for: entry, shownAt: shownAt)
             else { continue }
-            let other = event.with.flatMap { AuthorID(text: $0.id) }
-            if event.type != .profile, isMuted(entry.author, seq: entry.seq) || other.map({ isMuted($0) }) == true { continue }
+            if hides(event, of: entry) { continue }
             for follower in following where follower.room == nil || follower.room == event.room || event.type != .message {
                 follower.continuation.yield(event)
             }
@@ -383,23 +382,26 @@ public actor Node: Service {
         } catch {
             throw ControlFailure(.storage, "could not read history: \(error)")
         }
-        return entries.compactMap { stored in
-            if stored.deleted {
-                return ChatEvent(
-                    type: .message, id: stored.entry.key.text,
-                    author: AuthorRef(id: stored.entry.author.text, name: directory.displayName(of: stored.entry.author)), room: room,
-                    sentAt: Timestamps.rfc3339(millis: stored.shownAt.wallMillis), deleted: true)
-            }
-            var event = ChatEvent(entry: stored.entry, shownAt: stored.shownAt, directory: directory, me: identity.id)
-            if let edit = stored.edit {
-                // The spans were over the text the edit replaced.
-                event?.mentions = nil
-                event?.mentionsMe = nil
-                event?.body = edit.body
-                event?.editedAt = Timestamps.rfc3339(millis: edit.at.wallMillis)
-            }
-            return event
+        return entries.compactMap { messageEvent($0, room: room) }
+    }
+
+    /// A message of `room` as history shows it: deleted, or with its newest edit's text.
+    func messageEvent(_ stored: StoredEntry, room: String) -> ChatEvent? {
+        if stored.deleted {
+            return ChatEvent(
+                type: .message, id: stored.entry.key.text,
+                author: AuthorRef(id: stored.entry.author.text, name: directory.displayName(of: stored.entry.author)), room: room,
+                sentAt: Timestamps.rfc3339(millis: stored.shownAt.wallMillis), deleted: true)
         }
+        var event = ChatEvent(entry: stored.entry, shownAt: stored.shownAt, directory: directory, me: identity.id)
+        if let edit = stored.edit {
+            // The spans were over the text the edit replaced.
+            event?.mentions = nil
+            event?.mentionsMe = nil
+            event?.body = edit.body
+            event?.editedAt = Timestamps.rfc3339(millis: edit.at.wallMillis)
+        }
+        return event
     }
 
     /// This identity's key under a passphrase, for `lanchat identity import` on a new machine. scrypt

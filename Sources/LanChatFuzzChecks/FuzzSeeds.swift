@@ -231,5 +231,6 @@ public enum FuzzSeeds {
         ("escaped", #"{"cmd":"send","body":"\u00e9\ud83d\ude00\t\/"}"# + "\n"),
         ("send-mentions", line(.send(body: "@Bob look", mentions: [MentionSpan(offset: 0, length: 4, id: bob.id.text)]))),
         ("mark-read", line(.markRead(room: "general")) + line(.markRead(with: bob.id.text))),
+        ("export-room-since", line(.export(room: "general", since: "2026-11-29T00:00:00.000Z")) + line(.export())),
     ]
 }

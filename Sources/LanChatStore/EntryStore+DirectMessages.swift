@@ -15,12 +15,15 @@ extension EntryStore {
                     SELECT header, payload, sort_ts, ts FROM entry INDEXED BY entry_direct
                     WHERE kind = \(EntryKind.directMessage.rawValue) AND payload IS NOT NULL ORDER BY sort_ts, author, seq
                     """
-            ).map { row in
-                StoredEntry(
-                    entry: try Self.entry(row), shownAt: HybridTimestamp(rawValue: UInt64(bitPattern: row["sort_ts"] as Int64)),
-                    clockAhead: row["sort_ts"] as Int64 != row["ts"] as Int64, deleted: false, edit: nil)
-            }
+            ).map(Self.directMessage)
         }
+    }
+
+    /// A row of a direct message (header, payload, sort_ts, ts), as conversations show it.
+    static func directMessage(_ row: Row) throws -> StoredEntry {
+        StoredEntry(
+            entry: try entry(row), shownAt: HybridTimestamp(rawValue: UInt64(bitPattern: row["sort_ts"] as Int64)),
+            clockAhead: row["sort_ts"] as Int64 != row["ts"] as Int64, deleted: false, edit: nil)
     }
 
     /// Every link and unlink entry held, for `DeviceLinks` (a few per person).

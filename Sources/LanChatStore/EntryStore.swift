@@ -131,31 +131,44 @@ public final class EntryStore: Sendable {
     /// The newest `limit` messages of a room, oldest first, without those of the `hiding` authors (muted).
     public func history(room: String, limit: Int, hiding: Set<AuthorID> = []) async throws -> [StoredEntry] {
         try await pool.read { db in
-            let hidden = hiding.isEmpty ? "" : "AND author NOT IN (\(Array(repeating: "?", count: hiding.count).joined(separator: ", ")))"
-            let rows = try Row.fetchAll(
+            try Row.fetchAll(
                 db,
-                sql: """
-                    SELECT m.header, m.payload, m.sort_ts, m.ts, r.target IS NOT NULL AS deleted,
-                        (SELECT body FROM revision v WHERE v.author = m.author AND v.target = m.hash ORDER BY seq DESC LIMIT 1) AS edited,
-                        (SELECT ts FROM revision v WHERE v.author = m.author AND v.target = m.hash ORDER BY seq DESC LIMIT 1) AS edited_ts
-                    FROM (
-                        SELECT header, payload, sort_ts, ts, author, seq, hash FROM entry WHERE room = ? \(hidden)
-                        ORDER BY sort_ts DESC, author DESC, seq DESC, hash DESC LIMIT ?
-                    ) m
-                    LEFT JOIN retraction r ON r.author = m.author AND r.target = m.hash
-                    ORDER BY m.sort_ts, m.author, m.seq, m.hash
-                    """,
-                arguments: StatementArguments([room] + hiding.map { Data($0.bytes) as any DatabaseValueConvertible } + [limit]))
-            return try rows.map { row in
-                let shownAt = HybridTimestamp(rawValue: UInt64(bitPattern: row["sort_ts"] as Int64))
-                let edit = (row["edited"] as String?).map { body in
-                    StoredEntry.Edit(body: body, at: HybridTimestamp(rawValue: UInt64(bitPattern: row["edited_ts"] as Int64)))
-                }
-                return StoredEntry(
-                    entry: try Self.entry(row), shownAt: shownAt, clockAhead: row["sort_ts"] as Int64 != row["ts"] as Int64,
-                    deleted: row["deleted"], edit: row["deleted"] ? nil : edit)
-            }
+                sql: Self.shownMessages(of: """
+                    SELECT header, payload, sort_ts, ts, author, seq, hash FROM entry WHERE room = ? \(Self.notBy(hiding))
+                    ORDER BY sort_ts DESC, author DESC, seq DESC, hash DESC LIMIT ?
+                    """),
+                arguments: StatementArguments([room] + hiding.map { $0.blob as any DatabaseValueConvertible } + [limit])
+            ).map(Self.shownMessage)
         }
+    }
+
+    /// Messages as history shows them, oldest first: the rows `selection` picks (header, payload, sort_ts,
+    /// ts, author, seq, hash of entries), each with whether it was deleted and its newest edit.
+    static func shownMessages(of selection: String) -> String {
+        """
+        SELECT m.header, m.payload, m.sort_ts, m.ts, r.target IS NOT NULL AS deleted,
+            (SELECT body FROM revision v WHERE v.author = m.author AND v.target = m.hash ORDER BY seq DESC LIMIT 1) AS edited,
+            (SELECT ts FROM revision v WHERE v.author = m.author AND v.target = m.hash ORDER BY seq DESC LIMIT 1) AS edited_ts
+        FROM (\(selection)) m
+        LEFT JOIN retraction r ON r.author = m.author AND r.target = m.hash
+        ORDER BY m.sort_ts, m.author, m.seq, m.hash
+        """
+    }
+
+    /// A row of `shownMessages`.
+    static func shownMessage(_ row: Row) throws -> StoredEntry {
+        let shownAt = HybridTimestamp(rawValue: UInt64(bitPattern: row["sort_ts"] as Int64))
+        let edit = (row["edited"] as String?).map { body in
+            StoredEntry.Edit(body: body, at: HybridTimestamp(rawValue: UInt64(bitPattern: row["edited_ts"] as Int64)))
+        }
+        return StoredEntry(
+            entry: try entry(row), shownAt: shownAt, clockAhead: row["sort_ts"] as Int64 != row["ts"] as Int64,
+            deleted: row["deleted"], edit: row["deleted"] ? nil : edit)
+    }
+
+    /// A condition leaving out the entries of `authors`, whose IDs follow as arguments.
+    static func notBy(_ authors: Set<AuthorID>) -> String {
+        authors.isEmpty ? "" : "AND author NOT IN (\(Array(repeating: "?", count: authors.count).joined(separator: ", ")))"
     }
 
     public func identityRecords() async throws -> [AuthorID: IdentityDirectory.Record] {

@@ -9,8 +9,10 @@ struct Options: ParsableArguments {
     @Option(help: "Control socket of the daemon (env LANCHAT_SOCKET).") var socket: String?
     @Flag(help: "One JSON object per line.") var json = false
 
+    var socketPath: String { socket ?? DefaultPaths.clientSocket() }
+
     func run(_ command: ControlCommand) throws {
-        let socketPath = socket ?? DefaultPaths.clientSocket()
+        let socketPath = self.socketPath
         let runner = CommandRunner(json: json, connect: { try ControlClient(socketPath: socketPath) }) { line in
             // Unbuffered, so a pipe reader sees each `follow` event as it happens.
             FileHandle.standardOutput.write(Data((line + "\n").utf8))
@@ -52,7 +54,7 @@ struct Root: ParsableCommand {
         commandName: "lanchat",
         abstract: "Chat with everyone on your office network, through the local lanchatd.",
         discussion: "Exit status: 0 ok, 1 failure (or doctor found a problem), 2 bad argument or request, 3 daemon not running, 4 no permission, 5 not found, 6 busy (try again later).",
-        subcommands: [Chat.self, Send.self, Edit.self, Delete.self, History.self, Follow.self, Name.self, WhoAmI.self, Who.self, Rooms.self, DM.self, DMs.self, Status.self, Peers.self, Doctor.self, Keygen.self, Identity.self, Link.self, Unlink.self, Mute.self, Unmute.self, Alias.self])
+        subcommands: [Chat.self, Send.self, Edit.self, Delete.self, History.self, Follow.self, Name.self, WhoAmI.self, Who.self, Rooms.self, DM.self, DMs.self, Status.self, Peers.self, Doctor.self, Keygen.self, Identity.self, Link.self, Unlink.self, Mute.self, Unmute.self, Alias.self, ExportMessages.self, Notify.self])
 }
 
 struct Send: ParsableCommand {
@@ -293,5 +295,33 @@ struct Alias: ParsableCommand {
         guard let person else { return try options.run(.alias()) }
         guard remove != !name.isEmpty else { throw ClientError("give a name, or --remove to take it back", status: .usage) }
         try options.run(.alias(id: person, name: remove ? nil : name.joined(separator: " ")))
+    }
+}
+
+struct ExportMessages: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Write every message, oldest first, one JSON object per line (as history --json), for backups and other tools.",
+        discussion: "Without --room: every room, each line with its room, and your direct messages (type \"dm\"). Muted people's messages are left out.")
+    @OptionGroup var options: Options
+    @Option(help: "Only this room (then no direct messages).") var room: String?
+    @Option(help: "Only messages from then on: an RFC 3339 time (2026-11-29T09:00:00Z) or a date (2026-11-29, from local midnight).")
+    var since: String?
+
+    func run() throws { try options.run(.export(room: room, since: try since.map(SinceArgument.rfc3339))) }
+}
+
+struct Notify: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show a desktop notification for each mention of you and each direct message you receive, until stopped (for the desktop session: systemctl --user enable --now lanchat-notify).",
+        discussion: "At most one per room or conversation every 5 seconds: the rest are held back and counted on the next. Follows the daemon again when it restarts. Needs notify-send (Debian's libnotify-bin).")
+    @OptionGroup var options: Options
+    @Option(help: "The program to run with options, a title and a body, as notify-send takes them.") var notifyCommand = "notify-send"
+
+    func run() throws {
+        let socketPath = options.socketPath
+        try Notifier(command: notifyCommand, connect: { try ControlClient(socketPath: socketPath) }) { line in
+            FileHandle.standardError.write(Data("lanchat: \(line)\n".utf8))
+        }.run()
     }
 }

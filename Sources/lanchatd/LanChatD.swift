@@ -28,6 +28,13 @@ struct LanChatD: AsyncParsableCommand {
         help: "A file of network keys (make one with `lanchat keygen`): the network is closed to nodes without one. Repeatable; the first key sends, all open.")
     var networkKeyFile: [String] = []
     @Option(
+        help: "A shell command, run with /bin/sh -c for each message that mentions you as it arrives (muted people's aside), the message's JSON line (as follow --json prints it) on its stdin.")
+    var onMention: String?
+    @Option(help: "A shell command, run likewise for each direct message you receive.") var onDm: String?
+    @Option(
+        help: "Seconds a hook may run before it is stopped (default \(HookCommands.defaultTimeoutSeconds)). \(HookCommands.parallelRuns) hooks run at once and \(HookCommands.queuedRuns) may wait; beyond, events are dropped (and logged).")
+    var hookTimeout: Int?
+    @Option(
         help: "Import an identity backup (lanchat identity export) into the state directory and exit; lanchatd must not be running. The passphrase is read from the terminal, or from standard input's first line.")
     var importIdentity: String?
 
@@ -51,7 +58,7 @@ struct LanChatD: AsyncParsableCommand {
         let options = DaemonOptions(
             stateDirectory: stateDir, socket: socket, socketMode: socketMode, port: port, bind: bind, peers: peer,
             noMDNS: noMdns, network: network, logLevel: logLevel, retainDays: retainDays, authorQuotaMB: authorQuotaMb,
-            networkKeyFiles: networkKeyFile)
+            networkKeyFiles: networkKeyFile, onMention: onMention, onDirectMessage: onDm, hookTimeout: hookTimeout)
         let config: DaemonConfiguration
         do {
             config = try options.configuration(environment: ProcessInfo.processInfo.environment)

@@ -22,6 +22,11 @@ final class ScriptedConnection: ControlConnection {
         subscribed()
         for event in events { handle(event, ControlJSON.encode(event)) }
     }
+
+    func export(room: String?, since: String?, _ handle: (String) -> Void) throws {
+        sent.append(.export(room: room, since: since))
+        for event in events { handle(ControlJSON.encode(event)) }
+    }
 }
 
 @Suite("lanchat's commands, without a daemon")
@@ -80,6 +85,13 @@ struct CommandRunnerTests {
         #expect(throws: ClientError("the daemon stopped", status: .noDaemon)) { try runner.run(.follow(room: "dev")) }
         #expect(lines == [#"{"author":{"id":"aliceid","name":"Alice"},"type":"profile"}"#])
         #expect(connection.sent == [.follow(room: "dev")])
+    }
+
+    @Test func exportPrintsEachEventLineAsTheDaemonWroteIt() throws {
+        let connection = ScriptedConnection { _ in ControlResponse() }
+        connection.events = [ChatEvent(type: .message, id: "aliceid/2", author: alice, room: "dev", body: "hi", sentAt: "2026-11-29T01:34:52.056Z")]
+        #expect(try run(.export(room: "dev"), connection: connection) == (.ok, connection.events.map { ControlJSON.encode($0) }))
+        #expect(connection.sent == [.export(room: "dev")])
     }
 
     @Test(arguments: ControlErrorCode.allCases)

@@ -20,6 +20,8 @@ struct ControlCommandTests {
         (.status, #"{"cmd":"status"}"#),
         (.peers, #"{"cmd":"peers"}"#),
         (.doctor, #"{"cmd":"doctor"}"#),
+        (.export(), #"{"cmd":"export"}"#),
+        (.export(room: "dev", since: "2026-11-29T00:00:00.000Z"), #"{"cmd":"export","room":"dev","since":"2026-11-29T00:00:00.000Z"}"#),
     ]
 
     @Test(arguments: ControlCommandTests.wire.indices)
@@ -33,7 +35,7 @@ struct ControlCommandTests {
         let verbs = try Self.wire.map { _, line in
             try #require(JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])["cmd"] as? String
         }
-        #expect(Set(verbs) == ["send", "history", "follow", "name", "whoami", "who", "rooms", "status", "peers", "doctor"])
+        #expect(Set(verbs) == ["send", "history", "follow", "name", "whoami", "who", "rooms", "status", "peers", "doctor", "export"])
     }
 
     @Test func unknownFieldsAreIgnored() throws {

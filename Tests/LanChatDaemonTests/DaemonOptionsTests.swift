@@ -67,6 +67,7 @@ struct DaemonOptionsTests {
         (["LANCHAT_NO_MDNS": "maybe"], "LANCHAT_NO_MDNS must be 1 or 0"),
         (["LANCHAT_RETAIN_DAYS": "0"], "LANCHAT_RETAIN_DAYS must be a whole number"),
         (["LANCHAT_AUTHOR_QUOTA_MB": "lots"], "LANCHAT_AUTHOR_QUOTA_MB must be a whole number"),
+        (["LANCHAT_HOOK_TIMEOUT": "0"], "LANCHAT_HOOK_TIMEOUT must be a whole number"),
     ])
     func badEnvironmentValuesNameTheVariable(environment: [String: String], message: String) {
         #expect(failure(DaemonOptions(), environment)?.hasPrefix(message) == true, "\(environment)")
@@ -77,6 +78,15 @@ struct DaemonOptionsTests {
         #expect(defaults.retainDays == nil && defaults.authorQuotaBytes == 64 << 20)
         let given = try DaemonOptions(retainDays: 30).configuration(environment: ["LANCHAT_RETAIN_DAYS": "7", "LANCHAT_AUTHOR_QUOTA_MB": "2"])
         #expect(given.retainDays == 30 && given.authorQuotaBytes == 2 << 20)
+    }
+
+    @Test func hooksComeFromFlagsElseTheEnvironmentAndAnEmptyOneIsNone() throws {
+        #expect(try DaemonOptions().configuration(environment: [:]).hooks == HookCommands(timeoutSeconds: 10))
+        let environment = ["LANCHAT_ON_MENTION": "notify-me", "LANCHAT_ON_DM": "", "LANCHAT_HOOK_TIMEOUT": "3"]
+        #expect(try DaemonOptions().configuration(environment: environment).hooks == HookCommands(onMention: "notify-me", timeoutSeconds: 3))
+        let flags = DaemonOptions(onMention: "", onDirectMessage: "cat >> dms", hookTimeout: 20)
+        #expect(try flags.configuration(environment: environment).hooks == HookCommands(onDirectMessage: "cat >> dms", timeoutSeconds: 20))
+        #expect(try flags.configuration(environment: environment).hooks.onMention == nil)
     }
 
     @Test func badFlagsNameTheFlag() {

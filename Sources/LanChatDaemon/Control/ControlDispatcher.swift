@@ -102,9 +102,9 @@ struct ControlDispatcher: Sendable {
             response.peers = await peers()
         case .doctor:
             response.checks = await diagnose()
-        case .follow:
-            // The server turns the connection into a stream before it would get here.
-            throw ControlFailure(.internal, "follow is served by the connection, not as a request")
+        case .follow, .export:
+            // The server streams these on the connection before they would get here.
+            throw ControlFailure(.internal, "follow and export are served by the connection, not as requests")
         }
         return response
     }

@@ -102,6 +102,10 @@ struct ControlServer: Service {
                         }
                         return
                     }
+                    if case .export(let room, let since) = command {
+                        try await export(room: room, since: since, dispatcher.node, outbound: outbound)
+                        continue
+                    }
                     try await send(await dispatcher.handle(command, caller: caller), outbound)
                 }
             }
@@ -133,10 +137,10 @@ struct ControlServer: Service {
         }
     }
 
-    /// Rooms read from (history, follow) follow the rule for rooms written to, which `send` checks.
+    /// Rooms read from (history, follow, export) follow the rule for rooms written to, which `send` checks.
     private static func checkRoom(of command: ControlCommand) throws(ControlFailure) {
         switch command {
-        case .history(let room?, _), .follow(let room?):
+        case .history(let room?, _), .follow(let room?), .export(let room?, _):
             do {
                 try EntryContent.Message.validate(room: room)
             } catch {
@@ -163,7 +167,7 @@ struct ControlServer: Service {
         }
     }
 
-    private static func send(_ response: ControlResponse, _ outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>) async throws {
+    static func send(_ response: ControlResponse, _ outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>) async throws {
         try await outbound.write(ByteBuffer(string: ControlJSON.encode(response) + "\n"))
     }
 }

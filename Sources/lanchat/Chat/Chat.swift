@@ -15,7 +15,7 @@ struct Chat: ParsableCommand {
             throw ClientError("chat needs a terminal; lanchat follow and lanchat send work in scripts", status: .usage)
         }
         let terminal = Terminal()
-        let session = try ChatSession(socketPath: options.socket ?? DefaultPaths.clientSocket(), room: room, terminal: terminal)
+        let session = try ChatSession(socketPath: options.socketPath, room: room, terminal: terminal)
         do {
             try terminal.start()
         } catch {

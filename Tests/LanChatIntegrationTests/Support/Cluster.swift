@@ -10,13 +10,13 @@ extension Sandbox {
         ("\(root)/\(name)/state", "\(root)/\(name).sock")
     }
 
-    /// Starts a node named `name`, optionally pointed at peers, on another network, on a fixed port, or
-    /// with network key files.
+    /// Starts a node named `name`, optionally pointed at peers, on another network, on a fixed port, with
+    /// network key files, or with more options of lanchatd.
     func startNode(
         _ name: String, peers: [Daemon] = [], network: String? = nil, port: Int? = nil, keyFiles: [String] = [],
-        logLevel: String? = nil
+        logLevel: String? = nil, extraArguments: [String] = []
     ) async throws -> Daemon {
-        var arguments: [String] = []
+        var arguments = extraArguments
         for file in keyFiles { arguments += ["--network-key-file", file] }
         if let logLevel { arguments += ["--log-level", logLevel] }
         for peer in peers { arguments += ["--peer", "127.0.0.1:\(try await peer.port())"] }
@@ -29,6 +29,20 @@ extension Sandbox {
     /// A new network key (`lanchat keygen`) in a file of its own, mode 0600.
     func keyFile(_ name: String) async throws -> String {
         try await newKeyFile(at: "\(root)/\(name).key")
+    }
+
+    /// Alice's node (with `aliceArguments` for lanchatd) and Bob's, connected, each knowing the other by
+    /// name: ready for mentions and direct messages either way.
+    func startAliceAndBob(aliceArguments: [String] = []) async throws -> (alice: Daemon, bob: Daemon) {
+        let alice = try await startNode("alice", extraArguments: aliceArguments)
+        let bob = try await startNode("bob", peers: [alice])
+        try await alice.rename(to: "Alice")
+        try await bob.rename(to: "Bob")
+        for (node, other) in [(alice, "Bob"), (bob, "Alice")] {
+            try await wait(until: { try await node.withControlClient { try $0.request(.who).identities ?? [] }.contains { $0.name == other } },
+                           "each node to know the other by name")
+        }
+        return (alice, bob)
     }
 
     /// `count` nodes in a chain: each knows only the one before it.
@@ -96,6 +110,21 @@ extension ControlEndpoint {
             }
             return message
         }
+    }
+
+    /// Sends "@`name` `text`", the `@name` a mention of the person `id`.
+    @discardableResult
+    func mention(_ id: String, as name: String, _ text: String, room: String = "general") async throws -> ChatEvent? {
+        try await withControlClient { client in
+            try client.request(.send(body: "@\(name) \(text)", room: room, mentions: [MentionSpan(offset: 0, length: 1 + name.utf8.count, id: id)]))
+                .message
+        }
+    }
+
+    /// Sends a direct message to the person `to` names.
+    @discardableResult
+    func directMessage(to: String, _ body: String) async throws -> ChatEvent? {
+        try await withControlClient { client in try client.request(.dm(to: to, body: body)).message }
     }
 
     /// Sends `count` messages over one connection: far faster than one CLI process each.
