@@ -155,7 +155,9 @@ extension ChatTerminalTests {
             let directory = office.sandbox.root
             try await wait(until: { FileManager.default.fileExists(atPath: directory + "/stty-after") }, "the chat to end")
             #expect(try String(contentsOfFile: directory + "/chat-status", encoding: .utf8) == "143\n")
-            #expect(try terminalSettings(directory + "/stty-before") == terminalSettings(directory + "/stty-after"))
+            let before = try terminalSettings(directory + "/stty-before")
+            let after = try terminalSettings(directory + "/stty-after")
+            #expect(before == after, "before:\n\(before)\nafter:\n\(after)")
         }
     }
 }
