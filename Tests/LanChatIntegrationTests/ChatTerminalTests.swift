@@ -15,10 +15,10 @@ struct ChatTerminalTests {
         let terminal: Tmux
 
         /// Runs `body` with the office, and takes it down afterwards, also when the body fails.
-        static func with(columns: Int, rows: Int, _ body: (Office) async throws -> Void) async throws {
+        static func with(columns: Int, rows: Int, term: String? = nil, _ body: (Office) async throws -> Void) async throws {
             let sandbox = try Sandbox()
             defer { sandbox.cleanup() }
-            let office = try await Office(sandbox: sandbox, columns: columns, rows: rows)
+            let office = try await Office(sandbox: sandbox, columns: columns, rows: rows, term: term)
             do {
                 try await body(office)
             } catch {
@@ -28,7 +28,7 @@ struct ChatTerminalTests {
             await office.terminal.kill()
         }
 
-        private init(sandbox: Sandbox, columns: Int, rows: Int) async throws {
+        private init(sandbox: Sandbox, columns: Int, rows: Int, term: String?) async throws {
             self.sandbox = sandbox
             alice = try await sandbox.startNode("alice")
             bob = try await sandbox.startNode("bob", peers: [alice])
@@ -41,10 +41,11 @@ struct ChatTerminalTests {
             let lanchat = try Binaries.lanchat().path
             let directory = sandbox.root
             // The terminal's settings before and after, to compare: the chat must leave them as it found them.
+            // The last file appears whole (renamed into place): the test waits for it to know the chat ended.
             terminal = try await Tmux(
                 in: directory, columns: columns, rows: rows, environment: ["LANG": "C.UTF-8", "TZ": "UTC"],
-                command: "stty -a > \(directory)/stty-before; \(lanchat) chat --socket \(alice.socketPath); echo $? > \(directory)/chat-status; stty -a > \(directory)/stty-after")
-            try await terminal.waitForRow("the status line") { $0.hasPrefix(" Alice · network") }
+                command: "stty -a > \(directory)/stty-before; \(term.map { "TERM=\($0) " } ?? "")\(lanchat) chat --socket \(alice.socketPath); echo $? > \(directory)/chat-status; stty -a > \(directory)/stty-end && mv \(directory)/stty-end \(directory)/stty-after")
+            try await terminal.waitForRow("the chat to start") { $0.hasPrefix(" Alice · network") || $0.hasPrefix("== #general (Alice") }
         }
 
         /// Bob's message naming Alice by ID, in `room`.
@@ -131,7 +132,7 @@ struct ChatTerminalTests {
             let directory = office.sandbox.root
             try await wait(until: { FileManager.default.fileExists(atPath: directory + "/stty-after") }, "the chat to end")
             #expect(try String(contentsOfFile: directory + "/chat-status", encoding: .utf8) == "0\n")
-            #expect(try terminalSettings(directory + "/stty-before") == terminalSettings(directory + "/stty-after"))
+            try expectTerminalRestored(in: directory)
         }
     }
 
@@ -141,12 +142,32 @@ struct ChatTerminalTests {
             try await office.terminal.press("C-c")
             let directory = office.sandbox.root
             try await wait(until: { FileManager.default.fileExists(atPath: directory + "/stty-after") }, "the chat to end")
-            #expect(try terminalSettings(directory + "/stty-before") == terminalSettings(directory + "/stty-after"))
+            try expectTerminalRestored(in: directory)
         }
     }
 }
 
 extension ChatTerminalTests {
+    /// A terminal that cannot place the cursor gets the chat as plain lines, commands and all.
+    @Test func aDumbTerminalChatsInLines() async throws {
+        try await Office.with(columns: 80, rows: 20, term: "dumb") { office in
+            try await office.terminal.type("hello in lines")
+            try await office.terminal.press("Enter")
+            try await wait(until: { try await office.bob.history().contains { $0.body == "hello in lines" } }, "Bob's node to get it")
+            _ = try await office.bob.send("answered")
+            try await office.terminal.waitForRow("Bob's answer as a line") { $0.hasSuffix(" Bob: answered") }
+            try await office.terminal.type("/join ops")
+            try await office.terminal.press("Enter")
+            try await office.terminal.waitForRow("the room's header") { $0.hasPrefix("== #ops") }
+            #expect(try await office.terminal.screen(attributes: true).allSatisfy { !$0.contains("\u{1B}[") }, "no colour, no attributes")
+            try await office.terminal.type("/quit")
+            try await office.terminal.press("Enter")
+            let directory = office.sandbox.root
+            try await wait(until: { FileManager.default.fileExists(atPath: directory + "/stty-after") }, "the chat to end")
+            #expect(try String(contentsOfFile: directory + "/chat-status", encoding: .utf8) == "0\n")
+        }
+    }
+
     @Test func sigtermLeavesTheTerminalAsItWas() async throws {
         try await Office.with(columns: 60, rows: 20) { office in
             try await office.terminal.type("unsent")
@@ -155,16 +176,18 @@ extension ChatTerminalTests {
             let directory = office.sandbox.root
             try await wait(until: { FileManager.default.fileExists(atPath: directory + "/stty-after") }, "the chat to end")
             #expect(try String(contentsOfFile: directory + "/chat-status", encoding: .utf8) == "143\n")
-            let before = try terminalSettings(directory + "/stty-before")
-            let after = try terminalSettings(directory + "/stty-after")
-            #expect(before == after, "before:\n\(before)\nafter:\n\(after)")
+            try expectTerminalRestored(in: directory)
         }
     }
 }
 
-/// What `stty -a` wrote, less the window's size (a resize changes that, not the chat).
-func terminalSettings(_ path: String) throws -> String {
-    try String(contentsOfFile: path, encoding: .utf8).replacing(/rows \d+; columns \d+;/, with: "")
+/// The terminal's settings after the chat are those from before it (`stty -a`, less the window's
+/// size: a resize changes that, not the chat).
+func expectTerminalRestored(in directory: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    let settings = try ["before", "after"].map {
+        try String(contentsOfFile: "\(directory)/stty-\($0)", encoding: .utf8).replacing(/rows \d+; columns \d+;/, with: "")
+    }
+    #expect(settings[0] == settings[1], "before:\n\(settings[0])\nafter:\n\(settings[1])", sourceLocation: sourceLocation)
 }
 
 /// The numbers of every SGR sequence (`ESC [ … m`) in a captured row: 7 is reverse video.

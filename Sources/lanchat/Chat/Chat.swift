@@ -14,14 +14,17 @@ struct Chat: ParsableCommand {
         guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
             throw ClientError("chat needs a terminal; lanchat follow and lanchat send work in scripts", status: .usage)
         }
+        let session = try ChatSession(socketPath: options.socketPath, room: room)
+        // A terminal that cannot place the cursor gets the same chat as lines.
+        let term = ProcessInfo.processInfo.environment["TERM"] ?? ""
+        guard !term.isEmpty, term != "dumb" else { return try session.run(on: ChatLines()) }
         let terminal = Terminal()
-        let session = try ChatSession(socketPath: options.socketPath, room: room, terminal: terminal)
         do {
             try terminal.start()
         } catch {
             throw ClientError("cannot use this terminal: \(error)", status: .failure)
         }
         defer { terminal.stop() }
-        try session.run()
+        try session.run(on: ChatScreen(terminal: terminal))
     }
 }

@@ -3,17 +3,43 @@ import LanChatChat
 import LanChatTerminal
 
 /// Paints a `ChatLayout` on the terminal and turns its keys into the model's: the thin view of the chat.
-struct ChatScreen {
+final class ChatScreen: ChatView {
     let terminal: Terminal
 
-    var size: TerminalSize { terminal.size }
-
-    func layout(_ model: ChatModel) -> ChatLayout {
-        let size = terminal.size
-        return ChatLayout(model: model, rows: size.rows, columns: size.columns, width: TextWidth.columns(of:), clock: Self.localClock)
+    init(terminal: Terminal) {
+        self.terminal = terminal
     }
 
-    func draw(_ layout: ChatLayout) {
+    func waitForKeys(otherFD: Int32, timeoutMillis: Int32) -> [ChatKey] {
+        guard terminal.waitForInput(otherFD: otherFD, timeoutMillis: timeoutMillis).contains(.keys) else { return [] }
+        // Typed characters are gathered into one text, so that a paste is one insertion.
+        var keys: [ChatKey] = []
+        var typed = ""
+        while let key = terminal.readKey() {
+            if case .character(let character) = key {
+                typed.append(character)
+                continue
+            }
+            if !typed.isEmpty { keys.append(.text(typed)) }
+            typed = ""
+            if let chatKey = Self.chatKey(key) { keys.append(chatKey) }
+        }
+        if !typed.isEmpty { keys.append(.text(typed)) }
+        return keys
+    }
+
+    func show(_ model: inout ChatModel) {
+        let size = terminal.size
+        var layout = ChatLayout(model: model, rows: size.rows, columns: size.columns, width: TextWidth.columns(of:), clock: Self.localClock)
+        model.page = layout.paneHeight
+        if model.scroll > layout.maxScroll {
+            model.clampScroll(to: layout.maxScroll)
+            layout = ChatLayout(model: model, rows: size.rows, columns: size.columns, width: TextWidth.columns(of:), clock: Self.localClock)
+        }
+        draw(layout)
+    }
+
+    private func draw(_ layout: ChatLayout) {
         terminal.clear()
         for (index, row) in layout.rows.enumerated() {
             var column = 0

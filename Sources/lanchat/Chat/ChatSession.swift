@@ -2,7 +2,6 @@ import Foundation
 import LanChatChat
 import LanChatClient
 import LanChatControl
-import LanChatTerminal
 
 /// `lanchat chat`: one loop for keys and daemon events. It feeds both to the `ChatModel`, carries out
 /// the actions the model returns through the control socket, and redraws after each round.
@@ -14,57 +13,34 @@ final class ChatSession {
 
     private let client: ControlClient
     private let feed: EventFeed
-    private let screen: ChatScreen
     private var model: ChatModel
     private var statusAsked = ContinuousClock.now
 
     /// Connects (the daemon must be there) before the terminal is taken over, so that a failure is a
     /// plain error line in a usable terminal.
-    init(socketPath: String, room: String, terminal: Terminal) throws {
+    init(socketPath: String, room: String) throws {
         client = try ControlClient(socketPath: socketPath)
         feed = try EventFeed(socketPath: socketPath)
-        screen = ChatScreen(terminal: terminal)
         model = ChatModel(room: room)
     }
 
     /// Until `/quit` or Ctrl-C; throws when the daemon goes away.
-    func run() throws {
+    func run(on view: some ChatView) throws {
         try refreshStatus()
         try refreshNames()
         if let rooms = try client.request(.rooms).rooms { model.setRooms(rooms) }
         if let conversations = try client.request(.dms).conversations { model.setDirectConversations(conversations) }
         guard try perform(model.select(model.selected)) else { return }
         while true {
-            let layout = screen.layout(model)
-            model.page = layout.paneHeight
-            model.clampScroll(to: layout.maxScroll)
-            screen.draw(screen.layout(model))
-            let ready = screen.terminal.waitForInput(otherFD: feed.wakeup, timeoutMillis: 1_000)
+            view.show(&model)
             var actions: [ChatAction] = []
-            if ready.contains(.keys) { actions += readKeys() }
+            for key in view.waitForKeys(otherFD: feed.wakeup, timeoutMillis: 1_000) { actions += model.handle(key) }
             let (events, ended) = feed.take()
             for event in events { actions += model.receive(event) }
             if let ended { throw ClientError("lost the daemon: \(ended)", status: .noDaemon) }
             guard try perform(actions) else { return }
             if ContinuousClock.now - statusAsked >= Self.statusEvery { try refreshStatus() }
         }
-    }
-
-    /// Every key waiting, typed characters gathered into one text so a paste is one insertion.
-    private func readKeys() -> [ChatAction] {
-        var actions: [ChatAction] = []
-        var typed = ""
-        while let key = screen.terminal.readKey() {
-            if case .character(let character) = key {
-                typed.append(character)
-                continue
-            }
-            if !typed.isEmpty { actions += model.handle(.text(typed)) }
-            typed = ""
-            if let chatKey = ChatScreen.chatKey(key) { actions += model.handle(chatKey) }
-        }
-        if !typed.isEmpty { actions += model.handle(.text(typed)) }
-        return actions
     }
 
     /// Carries out the model's actions; false when the chat is to end. A request the daemon refuses is
