@@ -65,7 +65,8 @@ public struct ChatLayout: Sendable {
         var column: [[Span]] = []
         for (index, conversation) in model.conversations.enumerated() {
             var badge = conversation.unread > 0 ? " \(conversation.unread)" : ""
-            if conversation.mentions > 0 { badge += " @\(conversation.mentions)" }
+            // A direct message is for me anyway: its count alone, lit up like a mention.
+            if conversation.mentions > 0, conversation.target.room != nil { badge += " @\(conversation.mentions)" }
             let title = StyledText.fit(label(conversation), columns: max(width - 1 - badge.count, 1), measure)
             let gap = max(width - 1 - StyledText.width(title, measure) - badge.count, 0)
             let style: ChatStyle =
