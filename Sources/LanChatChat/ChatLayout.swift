@@ -16,7 +16,8 @@ public struct ChatLayout: Sendable {
     public let cursor: (row: Int, column: Int)
     /// The pane's height in lines, for PgUp and PgDn.
     public let paneHeight: Int
-    /// How far up the pane can scroll with what the conversation holds.
+    /// How far up the pane can scroll: as far as the conversation goes, or, when it holds more than
+    /// the screen and the scroll need, at least as far as scrolled now.
     public let maxScroll: Int
 
     public init(model: ChatModel, rows height: Int, columns: Int, width: @escaping CharacterWidth, clock: Clock) {
@@ -24,7 +25,9 @@ public struct ChatLayout: Sendable {
         let columnWidth = columns >= 40 ? min(max(12, Self.longestTitle(model, width) + 7), columns / 4) : 0
         let paneWidth = max(columns - columnWidth - (columnWidth > 0 ? 1 : 0), 1)
         let paneHeight = height - 2
-        let lines = Self.paneLines(model.current, model: model, columns: paneWidth, width: width, clock: clock)
+        let lines = Self.paneLines(
+            model.current, model: model, needed: paneHeight + max(model.scroll, 0), columns: paneWidth, width: width, clock: clock)
+        // Only as many lines as the view needs are made: the pane can scroll at least this far.
         let maxScroll = max(lines.count - paneHeight, 0)
         let scroll = min(model.scroll, maxScroll)
         let shown = Array(lines.dropLast(scroll).suffix(paneHeight))
@@ -82,26 +85,47 @@ public struct ChatLayout: Sendable {
 
     // MARK: Message pane
 
-    static func paneLines(_ conversation: Conversation, model: ChatModel, columns: Int, width: CharacterWidth, clock: Clock) -> [[Span]] {
-        var lines: [[Span]] = []
-        var lastDay: String?
-        for line in conversation.lines {
-            switch line {
-            case .info(let text):
-                lines += StyledText.wrap([Span("-- " + text, .info)], columns: columns, width: width)
-            case .message(let event):
-                let when = event.sentAt.flatMap(clock)
-                if let day = when?.day, day != lastDay {
-                    lastDay = day
-                    let label = " \(day) "
-                    let side = max((columns - StyledText.width(label, width)) / 2, 0)
-                    lines.append([Span(String(repeating: "─", count: side) + label + String(repeating: "─", count: side), .dateLine)])
-                }
-                let spans = [Span((when?.time ?? "--:--") + " ", .faint)] + messageSpans(event, model: model)
-                lines += StyledText.wrap(spans, columns: columns, width: width)
-            }
+    /// The last `needed` lines of a conversation (all, when it has fewer), worked out from the newest
+    /// back: a chat open all day holds thousands of messages, and each key redraws the screen.
+    static func paneLines(
+        _ conversation: Conversation, model: ChatModel, needed: Int, columns: Int, width: CharacterWidth, clock: Clock
+    ) -> [[Span]] {
+        var blocks: [[[Span]]] = []
+        var count = 0
+        var index = conversation.lines.endIndex
+        while index > conversation.lines.startIndex, count < needed {
+            index -= 1
+            let block = lineBlock(conversation.lines, at: index, model: model, columns: columns, width: width, clock: clock)
+            count += block.count
+            blocks.append(block)
         }
-        return lines
+        return blocks.reversed().flatMap { $0 }
+    }
+
+    /// One line of the conversation as rows: wrapped, after a date line where its day begins.
+    private static func lineBlock(
+        _ lines: [ChatLine], at index: Int, model: ChatModel, columns: Int, width: CharacterWidth, clock: Clock
+    ) -> [[Span]] {
+        guard case .message(let event) = lines[index] else {
+            guard case .info(let text) = lines[index] else { return [] }
+            return StyledText.wrap([Span("-- " + text, .info)], columns: columns, width: width)
+        }
+        let when = event.sentAt.flatMap(clock)
+        var rows: [[Span]] = []
+        if let day = when?.day, day != previousDay(lines, before: index, clock: clock) {
+            let label = " \(day) "
+            let side = max((columns - StyledText.width(label, width)) / 2, 0)
+            rows.append([Span(String(repeating: "─", count: side) + label + String(repeating: "─", count: side), .dateLine)])
+        }
+        let spans = [Span((when?.time ?? "--:--") + " ", .faint)] + messageSpans(event, model: model)
+        return rows + StyledText.wrap(spans, columns: columns, width: width)
+    }
+
+    private static func previousDay(_ lines: [ChatLine], before index: Int, clock: Clock) -> String? {
+        for line in lines[..<index].reversed() {
+            if case .message(let event) = line { return event.sentAt.flatMap(clock)?.day }
+        }
+        return nil
     }
 
     /// A message as spans: the author in their colour, the body with mentions marked (mine lit up).

@@ -61,7 +61,7 @@ public struct ChatModel: Sendable {
     /// History fetched for a conversation: its messages replace what the chat held of it.
     public mutating func loaded(_ target: ChatTarget, _ events: [ChatEvent]) {
         let index = conversationIndex(target, title: nil)
-        conversations[index].lines = events.map(ChatLine.message)
+        conversations[index].replaceLines(with: events)
         conversations[index].loaded = true
     }
 
@@ -84,7 +84,7 @@ public struct ChatModel: Sendable {
     /// Something the chat says in the open conversation: results of `/who`, errors, help.
     public mutating func say(_ text: String) {
         for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            conversations[selected].lines.append(.info(String(line)))
+            _ = conversations[selected].append(.info(String(line)))
         }
         scroll = 0
     }
@@ -100,8 +100,7 @@ public struct ChatModel: Sendable {
 
     private mutating func append(_ event: ChatEvent, to target: ChatTarget, title: String) -> [ChatAction] {
         let index = conversationIndex(target, title: title)
-        guard !conversations[index].lines.contains(where: { $0.messageID == event.id && event.id != nil }) else { return [] }
-        conversations[index].lines.append(.message(event))
+        guard conversations[index].append(.message(event)) else { return [] }
         if index == selected { return [.markRead(target)] }
         guard !isMine(event) else { return [] }
         conversations[index].unread += 1
@@ -111,9 +110,9 @@ public struct ChatModel: Sendable {
 
     /// An edit or a delete: the message it names changes wherever it is shown.
     private mutating func changeInPlace(_ event: ChatEvent) {
+        guard let id = event.id else { return }
         for index in conversations.indices {
-            for line in conversations[index].lines.indices {
-                guard case .message(var shown) = conversations[index].lines[line], shown.id == event.id else { continue }
+            conversations[index].change(messageID: id) { shown in
                 if event.deleted == true {
                     shown.deleted = true
                     shown.body = nil
@@ -122,7 +121,6 @@ public struct ChatModel: Sendable {
                     shown.editedAt = event.editedAt
                 }
                 shown.mentions = nil
-                conversations[index].lines[line] = .message(shown)
             }
         }
     }

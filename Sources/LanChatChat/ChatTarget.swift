@@ -20,13 +20,48 @@ public struct Conversation: Sendable {
     public var unread = 0
     /// Of the unread, those that mention me.
     public var mentions = 0
-    public var lines: [ChatLine] = []
+    public private(set) var lines: [ChatLine] = []
+    /// The IDs of the messages in `lines`: the stream repeats what a write already answered.
+    private var messageIDs: Set<String> = []
     /// Whether its history has been fetched since the chat started (or since names changed).
     public var loaded = false
+
+    /// Lines kept per conversation: a chat open all day forgets the oldest (PgUp reaches this far).
+    public static let maxLines = 5_000
 
     public init(target: ChatTarget, title: String) {
         self.target = target
         self.title = title
+    }
+
+    /// Adds a line at the end; false for a message already shown.
+    mutating func append(_ line: ChatLine) -> Bool {
+        if let id = line.messageID, !messageIDs.insert(id).inserted { return false }
+        lines.append(line)
+        if lines.count > Self.maxLines {
+            for forgotten in lines.prefix(lines.count - Self.maxLines) {
+                if let id = forgotten.messageID { messageIDs.remove(id) }
+            }
+            lines.removeFirst(lines.count - Self.maxLines)
+        }
+        return true
+    }
+
+    /// History fetched: it replaces every line.
+    mutating func replaceLines(with events: [ChatEvent]) {
+        lines = []
+        messageIDs = []
+        for event in events.suffix(Self.maxLines) { _ = append(.message(event)) }
+    }
+
+    /// Changes a message shown here in place (an edit or a delete).
+    mutating func change(messageID: String, _ body: (inout ChatEvent) -> Void) {
+        guard messageIDs.contains(messageID) else { return }
+        for index in lines.indices {
+            guard case .message(var shown) = lines[index], shown.id == messageID else { continue }
+            body(&shown)
+            lines[index] = .message(shown)
+        }
     }
 }
 

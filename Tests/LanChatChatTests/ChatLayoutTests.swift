@@ -101,7 +101,21 @@ struct ChatLayoutTests {
         #expect(screen.rows.prefix(10).contains { $0.text.hasSuffix("Bob: line 12") })
         #expect(!screen.rows.prefix(10).contains { $0.text.hasSuffix("Bob: line 30") })
         #expect(screen.rows[10].text.contains("scrolled up"))
-        #expect(screen.maxScroll == 31 - 10)
+        #expect(screen.maxScroll >= model.scroll)
+        for _ in 0..<5 {
+            _ = model.handle(.pageUp)
+            model.clampScroll(to: layout(model).maxScroll)
+        }
+        let top = layout(model)
+        #expect(top.maxScroll == 31 - 10 && model.scroll == top.maxScroll, "30 messages and their date line, 10 rows shown")
+        #expect(top.rows[0].text.contains(" 2026-11-29 ") && top.rows[1].text.hasSuffix("Bob: line 1"))
+    }
+
+    @Test func aConversationKeepsItsNewestLinesOnly() {
+        var model = chat()
+        for n in 1...(Conversation.maxLines + 10) { _ = model.receive(message("line \(n)", id: "\(bobID)/\(n)")) }
+        #expect(model.current.lines.count == Conversation.maxLines)
+        #expect(model.current.lines.first == .message(message("line 11", id: "\(bobID)/11")))
     }
 }
 
