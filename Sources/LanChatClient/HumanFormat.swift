@@ -3,7 +3,20 @@ import LanChatControl
 
 /// How the CLI shows things to people (the `--json` forms are the control protocol's own types).
 public enum HumanFormat {
+    /// A message as one or more lines of a terminal. Any peer can write any text, so what could steer
+    /// the terminal (escape sequences, other control characters) or reorder what is shown (bidi
+    /// overrides) is shown as U+FFFD instead; newlines and tabs stay.
     public static func message(_ event: ChatEvent) -> String {
+        String(String.UnicodeScalarView(line(event).unicodeScalars.map { isShowable($0) ? $0 : "\u{FFFD}" }))
+    }
+
+    static func isShowable(_ scalar: Unicode.Scalar) -> Bool {
+        if scalar == "\n" || scalar == "\t" { return true }
+        if (0x202A...0x202E).contains(scalar.value) || (0x2066...0x2069).contains(scalar.value) { return false }
+        return scalar.properties.generalCategory != .control
+    }
+
+    private static func line(_ event: ChatEvent) -> String {
         switch event.type {
         case .message:
             // A clock far ahead is shown at arrival, marked so nobody takes it for the author's time.
