@@ -127,8 +127,12 @@ extension Node {
         let found = directory.find(text)
         guard let first = found.first else { throw ControlFailure(.notFound, "nobody here is called or has the ID '\(text)' (see lanchat who)") }
         guard found.count == 1 else {
-            throw ControlFailure(
-                .badRequest, "'\(text)' could be \(found.map { "\(directory.displayName(of: $0)) (\($0.short))" }.joined(separator: " or ")): give the ID")
+            // A name shared with someone already carries the short ID.
+            let names = found.map { person in
+                let name = directory.displayName(of: person)
+                return name.hasSuffix("(\(person.short))") ? name : "\(name) (\(person.short))"
+            }
+            throw ControlFailure(.badRequest, "'\(text)' could be \(names.joined(separator: " or ")): give the ID")
         }
         return first
     }

@@ -39,9 +39,8 @@ extension EntryStore {
 
     public func unread(room: String, after marker: HybridTimestamp, hiding: Set<AuthorID>, limit: Int) async throws -> Unread {
         try await pool.read { db in
-            let hidden = hiding.isEmpty ? "" : "AND e.author NOT IN (\(Array(repeating: "?", count: hiding.count).joined(separator: ", ")))"
             let filter = """
-                FROM entry e WHERE e.room = ? AND e.sort_ts > ? \(hidden)
+                FROM entry e WHERE e.room = ? AND e.sort_ts > ? \(Self.notBy(hiding))
                 AND NOT EXISTS (SELECT 1 FROM retraction r WHERE r.author = e.author AND r.target = e.hash)
                 """
             let arguments = [room, Int64(bitPattern: marker.rawValue)] + hiding.map { $0.blob as any DatabaseValueConvertible }

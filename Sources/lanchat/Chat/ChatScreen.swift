@@ -11,7 +11,10 @@ final class ChatScreen: ChatView {
     }
 
     func waitForKeys(otherFD: Int32, timeoutMillis: Int32) -> [ChatKey] {
-        guard terminal.waitForInput(otherFD: otherFD, timeoutMillis: timeoutMillis).contains(.keys) else { return [] }
+        let ready = terminal.waitForInput(otherFD: otherFD, timeoutMillis: timeoutMillis)
+        // Where SIGHUP is ignored (nohup), a closed terminal would wake the loop forever: leave.
+        if ready.contains(.hangup) { return [.interrupt] }
+        guard ready.contains(.keys) else { return [] }
         // Typed characters are gathered into one text, so that a paste is one insertion.
         var keys: [ChatKey] = []
         var typed = ""
