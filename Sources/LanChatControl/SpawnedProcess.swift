@@ -9,8 +9,9 @@ import Synchronization
 /// and the concurrency pool's threads block nearly all, and a child inherits the mask), none ignored
 /// (the daemon ignores SIGTERM and SIGINT so that only its own handlers see them, and an ignored signal
 /// stays ignored across exec: a shell cannot even trap it). It leads a process group of its own, so
-/// stopping it by that group's ID also ends what it started. Every descriptor this program opens is
-/// close-on-exec, so the child gets only its standard input, output and error.
+/// stopping it by that group's ID also ends what it started. The child gets only its standard input,
+/// output and error: not every descriptor here is close-on-exec (NIO's listening sockets are not), and a
+/// hook left running in the background must not hold the daemon's ports or accept its connections.
 public final class SpawnedProcess: Sendable {
     /// How it ended.
     public enum Outcome: Sendable, Equatable, CustomStringConvertible {
@@ -43,6 +44,28 @@ public final class SpawnedProcess: Sendable {
     /// is reaped. `stopped`: it was signalled by `stop()`.
     private let state = Mutex<(exited: Bool, stopped: Bool)>((false, false))
 
+    private typealias AddCloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+    /// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34 and later), which Swift's Glibc module
+    /// does not declare: found at run time.
+    private static let addCloseFrom: AddCloseFrom? = dlsym(nil, "posix_spawn_file_actions_addclosefrom_np").map {
+        unsafeBitCast($0, to: AddCloseFrom.self)
+    }
+
+    /// The child closes every descriptor above standard error as it starts. Where glibc is older, the
+    /// open ones are marked close-on-exec instead (one opened meanwhile by another thread may slip by).
+    private static func closeAllButStandard(_ actions: inout posix_spawn_file_actions_t) {
+        if let addCloseFrom {
+            _ = addCloseFrom(&actions, 3)
+            return
+        }
+        guard let directory = opendir("/proc/self/fd") else { return }
+        defer { closedir(directory) }
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            if let fd = Int32(name), fd > 2 { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+        }
+    }
+
     /// Starts `arguments` (the first found in `PATH` unless it holds a `/`), with `input` on its standard
     /// input, then end of file; its standard output is discarded, its standard error is this program's.
     public init(_ arguments: [String], input: [UInt8] = []) throws(Failure) {
@@ -57,6 +80,7 @@ public final class SpawnedProcess: Sendable {
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_adddup2(&actions, ends[0], 0)
         posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        Self.closeAllButStandard(&actions)
 
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)

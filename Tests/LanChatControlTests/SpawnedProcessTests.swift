@@ -21,6 +21,15 @@ struct SpawnedProcessTests {
         #expect(try await run("kill -USR1 $$") == .killed(signal: SIGUSR1))
     }
 
+    /// A descriptor this program holds without close-on-exec (as NIO's listening sockets are) stays here.
+    @Test func itDoesNotGetDescriptorsLeftOpenForExec() async throws {
+        let leaky = open("/dev/null", O_RDONLY)
+        #expect(leaky > 2)
+        defer { close(leaky) }
+        #expect(try await run("[ -e /proc/$$/fd/\(leaky) ] && exit 7; exit 0") == .exited(0))
+        #expect(try await run("[ -e /proc/$$/fd/2 ] && exit 7; exit 0") == .exited(7), "the check itself sees what is open")
+    }
+
     @Test func itStartsWithNoSignalBlockedOrIgnored() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("lanchat-spawn-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
