@@ -27,6 +27,20 @@ struct LookAlikeDirectoryTests {
         #expect(directory.find("A1ice") == [digit])
     }
 
+    /// The marks come only from the directory: a name that carries one, or shows nothing, gets its own.
+    @Test func aNameImitatingTheShortIDOrTheMarkOrShowingNothingGetsItsOwnShortID() {
+        let forged = "Alice (\(alice.short))"
+        let directory = directory([
+            alice: "Alice", cyrillic: "Alice", digit: forged, bob: "\u{3164}",
+        ])
+        #expect(directory.displayName(of: alice) == "Alice (\(alice.short))")
+        #expect(directory.displayName(of: digit) == "\(forged) (\(digit.short))")
+        #expect(directory.displayName(of: bob) == "\u{3164} (\(bob.short))")
+        let marked = self.directory([alice: "Alice", cyrillic: "Alice \(IdentityDirectory.mixedScriptMark) (x)"])
+        #expect(marked.displayName(of: cyrillic).hasSuffix("(\(cyrillic.short))"))
+        #expect(self.directory([bob: "Bob (ops)"]).displayName(of: bob) == "Bob (ops) (\(bob.short))")
+    }
+
     @Test func namesThatOnlyDifferInCaseAreToldApart() {
         let directory = directory([alice: "ALICE", bob: "alice"])
         #expect(directory.displayName(of: alice) == "ALICE (\(alice.short))")

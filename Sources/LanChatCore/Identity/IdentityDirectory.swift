@@ -101,7 +101,14 @@ public struct IdentityDirectory: Sendable {
         // Told apart: from anyone else whose name reads the same, from a name given here, and from the alias mark itself.
         let readsAsAnother = look.skeletons.contains { holdersBySkeleton[$0]?.isSubset(of: devices) == false }
             || aliasLooks.values.contains(where: look.resembles) || look.starts(like: Self.aliasMarkLook)
-        return readsAsAnother ? "\(name) (\(person.short))" : name
+        return readsAsAnother || Self.imitatesMarks(name, look) ? "\(name) (\(person.short))" : name
+    }
+
+    /// A name that could pass for what this directory adds (`Alice (k3j4m2)`, the `⚠` mark) or that shows
+    /// nothing at all always gets its own short ID: the marks must come only from here.
+    private static func imitatesMarks(_ name: String, _ look: NameLook) -> Bool {
+        name.contains(mixedScriptMark)
+            || look.skeletons.contains { $0.last == ")" || $0.allSatisfy(\.isWhitespace) }
     }
 
     /// Of a person's devices, the one whose profile names it: the newest.
