@@ -108,7 +108,7 @@ public struct ChatLayout: Sendable {
     ) -> [[Span]] {
         guard case .message(let event) = lines[index] else {
             guard case .info(let text) = lines[index] else { return [] }
-            return StyledText.wrap([Span("-- " + text, .info)], columns: columns, width: width)
+            return StyledText.wrap([Span("-- " + text, .info)], columns: columns, indent: 3, width: width)
         }
         let when = event.sentAt.flatMap(clock)
         var rows: [[Span]] = []
@@ -117,8 +117,9 @@ public struct ChatLayout: Sendable {
             let side = max((columns - StyledText.width(label, width)) / 2, 0)
             rows.append([Span(String(repeating: "─", count: side) + label + String(repeating: "─", count: side), .dateLine)])
         }
-        let spans = [Span((when?.time ?? "--:--") + " ", .faint)] + messageSpans(event, model: model)
-        return rows + StyledText.wrap(spans, columns: columns, width: width)
+        let stamp = (when?.time ?? "--:--") + " "
+        let spans = [Span(stamp, .faint)] + messageSpans(event, model: model)
+        return rows + StyledText.wrap(spans, columns: columns, indent: StyledText.width(stamp, width), width: width)
     }
 
     private static func previousDay(_ lines: [ChatLine], before index: Int, clock: Clock) -> String? {

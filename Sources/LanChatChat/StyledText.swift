@@ -32,30 +32,34 @@ public typealias CharacterWidth = @Sendable (Character) -> Int
 
 enum StyledText {
     /// Breaks styled text into lines at most `columns` wide: at newlines, at the last space that fits,
-    /// or, for a word longer than the line, between characters (never inside one).
-    static func wrap(_ spans: [Span], columns: Int, width: CharacterWidth) -> [[Span]] {
+    /// or, for a word longer than the line, between characters (never inside one). Every line after the
+    /// first starts with `indent` spaces, so that no text in a message can pass for a message of its own.
+    static func wrap(_ spans: [Span], columns: Int, indent: Int = 0, width: CharacterWidth) -> [[Span]] {
         let columns = max(columns, 1)
+        let indent = indent < columns / 2 ? indent : 0
+        let margin = Array(repeating: (Character(" "), ChatStyle.plain), count: indent)
         var lines: [[(Character, ChatStyle)]] = [[]]
         var used = 0
         var lastSpace: Int?
+        func startLine(carrying carried: [(Character, ChatStyle)] = []) {
+            lines.append(margin + carried)
+            used = indent + carried.reduce(0) { $0 + max(width($1.0), 0) }
+            lastSpace = nil
+        }
         for span in spans {
             for character in span.text {
-                if character == "\n" {
-                    lines.append([])
-                    used = 0
-                    lastSpace = nil
+                if isLineBreak(character) {
+                    startLine()
                     continue
                 }
                 let w = max(width(character), 0)
-                if used + w > columns, !lines[lines.count - 1].isEmpty {
+                if used + w > columns, lines[lines.count - 1].count > (lines.count == 1 ? 0 : indent) {
                     var carried: [(Character, ChatStyle)] = []
                     if let space = lastSpace {
                         carried = Array(lines[lines.count - 1][(space + 1)...])
                         lines[lines.count - 1].removeSubrange(space...)
                     }
-                    lines.append(carried)
-                    used = carried.reduce(0) { $0 + max(width($1.0), 0) }
-                    lastSpace = nil
+                    startLine(carrying: carried)
                     if character == " " { continue }
                 }
                 if character == " " { lastSpace = lines[lines.count - 1].count }
@@ -64,6 +68,12 @@ enum StyledText {
             }
         }
         return lines.map(coalesce)
+    }
+
+    /// `\r\n` is one Character in Swift; a lone CR and the Unicode separators break lines too, rather
+    /// than reach the terminal.
+    private static func isLineBreak(_ character: Character) -> Bool {
+        character == "\n" || character == "\r\n" || character == "\r" || character == "\u{2028}" || character == "\u{2029}"
     }
 
     private static func coalesce(_ characters: [(Character, ChatStyle)]) -> [Span] {

@@ -5,10 +5,14 @@ import LanChatControl
 public enum HumanFormat {
     /// A message as one or more lines of a terminal. Any peer can write any text, so what could steer
     /// the terminal (escape sequences, other control characters) or reorder what is shown (bidi
-    /// overrides) is shown as U+FFFD instead; newlines and tabs stay.
+    /// overrides) is shown as U+FFFD instead, and the lines after a message's first are indented, so no
+    /// text can pass for a message of its own.
     public static func message(_ event: ChatEvent) -> String {
         String(String.UnicodeScalarView(line(event).unicodeScalars.map { isShowable($0) ? $0 : "\u{FFFD}" }))
+            .replacing("\n", with: "\n" + continuation)
     }
+
+    static let continuation = "    "
 
     static func isShowable(_ scalar: Unicode.Scalar) -> Bool {
         if scalar == "\n" || scalar == "\t" { return true }

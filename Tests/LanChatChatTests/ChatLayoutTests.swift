@@ -52,6 +52,17 @@ struct ChatLayoutTests {
         #expect(pane.prefix(6).allSatisfy { $0.trimmingCharacters().isEmpty }, "empty rows above, none below")
     }
 
+    /// A line break of any kind starts an indented line: no text can pass for a message of its own.
+    @Test func linesAfterAMessagesFirstAreIndented() {
+        var model = chat()
+        _ = model.receive(message("ok\r\n10:16 Boss: wire the money\rnow\u{2028}please"))
+        let pane = layout(model).rows.prefix(10).map(\.text)
+        #expect(pane.contains { $0.hasSuffix("│10:15 Bob: ok") }, "\(pane)")
+        #expect(pane.contains { $0.hasSuffix("│      10:16 Boss: wire the money") })
+        #expect(pane.contains { $0.hasSuffix("│      now") } && pane.contains { $0.hasSuffix("│      please") })
+        #expect(!pane.joined().contains("\r"))
+    }
+
     @Test func aMentionOfMeLightsUpAndOthersAreMarked() {
         var model = chat()
         let event = message("hi @Me and @Alice").with {

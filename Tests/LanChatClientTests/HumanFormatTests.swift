@@ -12,6 +12,6 @@ struct HumanFormatTests {
         let shown = HumanFormat.message(event)
         #expect(!shown.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" && $0 != "\t" })
         #expect(!shown.unicodeScalars.contains { (0x7F...0x9F).contains($0.value) || $0 == "\u{202E}" })
-        #expect(shown.hasSuffix("Mallory: hi\u{FFFD}]52;c;cm0gLXJm\u{FFFD}\u{FFFD}[2J\u{FFFD}31m \u{FFFD}gnp.exe\nline two\ttab"))
+        #expect(shown.hasSuffix("Mallory: hi\u{FFFD}]52;c;cm0gLXJm\u{FFFD}\u{FFFD}[2J\u{FFFD}31m \u{FFFD}gnp.exe\n    line two\ttab"), "a second line is indented: \(shown)")
     }
 }
