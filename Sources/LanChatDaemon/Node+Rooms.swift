@@ -17,7 +17,7 @@ extension Node {
             var rooms: [RoomInfo] = []
             for room in try await store.rooms() {
                 let unread = try await store.unread(
-                    room: room.name, after: markers[room.name] ?? HybridTimestamp(rawValue: 0), hiding: hiding, limit: Self.mentionScanLimit)
+                    room: room.name, arrivedAfter: markers[room.name] ?? 0, hiding: hiding, limit: Self.mentionScanLimit)
                 let mentions = unread.newest.count { entry in
                     guard case .message(let message)? = try? entry.content() else { return false }
                     return directory.mentions(message, person: identity.id)

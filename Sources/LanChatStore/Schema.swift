@@ -154,12 +154,13 @@ enum Schema {
             try db.execute(sql: "CREATE TABLE alias (person BLOB PRIMARY KEY, name TEXT NOT NULL) WITHOUT ROWID")
         }
         migrator.registerMigration("v2-room-read") { db in
-            // Where each local Unix user stopped reading each room: this machine's, never synced.
+            // Where each local Unix user stopped reading each room (when the newest message read arrived):
+            // this machine's, never synced.
             try db.execute(sql: """
                 CREATE TABLE room_read (
                     uid INTEGER NOT NULL,
                     room TEXT NOT NULL,
-                    read_ts INTEGER NOT NULL,
+                    read_arrived INTEGER NOT NULL,
                     PRIMARY KEY (uid, room)
                 ) WITHOUT ROWID
                 """)
