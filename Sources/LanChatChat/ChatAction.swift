@@ -2,7 +2,7 @@ import LanChatControl
 
 /// What the chat asks its shell to do: requests to the daemon, or leaving. The model decides; the
 /// shell (`ChatSession`) carries it out and reports back.
-public enum ChatAction: Sendable, Equatable {
+public enum ChatAction: Sendable, Hashable {
     case send(body: String, room: String, mentions: [MentionSpan])
     case sendDirect(to: String, body: String)
     /// Fetch the history of a room or conversation, replacing what the chat holds of it.
@@ -16,4 +16,9 @@ public enum ChatAction: Sendable, Equatable {
     /// Someone's name changed: names on every line, the column and completion must be fetched again.
     case refreshNames
     case quit
+
+    public var isMarkRead: Bool {
+        if case .markRead = self { return true }
+        return false
+    }
 }

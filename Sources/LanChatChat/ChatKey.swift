@@ -4,4 +4,6 @@ public enum ChatKey: Sendable, Equatable {
     case text(String)
     case enter, backspace, delete, left, right, home, end, up, down, pageUp, pageDown, tab
     case nextRoom, previousRoom, killLine, deleteWord, interrupt
+    /// The terminal changed size: nothing changes but the screen.
+    case redraw
 }

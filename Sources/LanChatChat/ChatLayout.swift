@@ -67,10 +67,12 @@ public struct ChatLayout: Sendable {
     private static func roomsColumn(_ model: ChatModel, width: Int, height: Int, measure: CharacterWidth) -> [[Span]] {
         var column: [[Span]] = []
         for (index, conversation) in model.conversations.enumerated() {
-            var badge = conversation.unread > 0 ? " \(conversation.unread)" : ""
+            var badge = conversation.unread > 0 ? " \(count(conversation.unread))" : ""
             // A direct message is for me anyway: its count alone, lit up like a mention.
-            if conversation.mentions > 0, conversation.target.room != nil { badge += " @\(conversation.mentions)" }
-            let title = StyledText.fit(label(conversation), columns: max(width - 1 - badge.count, 1), measure)
+            if conversation.mentions > 0, conversation.target.room != nil { badge += " @\(count(conversation.mentions))" }
+            // The badge first: a narrow column shows the counts and as much of the title as fits.
+            badge = StyledText.fit(badge, columns: max(width - 2, 0), measure)
+            let title = StyledText.fit(label(conversation), columns: max(width - 1 - badge.count, 0), measure)
             let gap = max(width - 1 - StyledText.width(title, measure) - badge.count, 0)
             let style: ChatStyle =
                 index == model.selected ? .selectedRoom
@@ -82,6 +84,8 @@ public struct ChatLayout: Sendable {
         let visible = Array(column.dropFirst(first).prefix(height))
         return visible + Array(repeating: [Span(String(repeating: " ", count: width))], count: height - visible.count)
     }
+
+    private static func count(_ number: Int) -> String { number > 999 ? "999+" : "\(number)" }
 
     // MARK: Message pane
 
@@ -137,8 +141,8 @@ public struct ChatLayout: Sendable {
         var copied = 0
         for mention in event.mentions ?? [] where mention.offset >= copied && mention.offset + mention.length <= body.count {
             spans.append(Span(String(decoding: body[copied..<mention.offset], as: UTF8.self)))
-            let isMe = model.me.map { me in mention.id == me.id || (me.devices ?? []).contains(mention.id) } ?? false
-            spans.append(Span(String(decoding: body[mention.offset..<(mention.offset + mention.length)], as: UTF8.self), isMe ? .highlight : .mention))
+            let style: ChatStyle = model.isMe(mention.id) ? .highlight : .mention
+            spans.append(Span(String(decoding: body[mention.offset..<(mention.offset + mention.length)], as: UTF8.self), style))
             copied = mention.offset + mention.length
         }
         spans.append(Span(String(decoding: body[copied...], as: UTF8.self)))

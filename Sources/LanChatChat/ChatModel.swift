@@ -125,9 +125,12 @@ public struct ChatModel: Sendable {
         }
     }
 
-    func isMine(_ event: ChatEvent) -> Bool {
+    func isMine(_ event: ChatEvent) -> Bool { isMe(event.author.id) }
+
+    /// Whether an ID is this node's person, by any of its linked devices.
+    func isMe(_ id: String) -> Bool {
         guard let me else { return false }
-        return event.author.id == me.id || (me.devices ?? []).contains(event.author.id)
+        return id == me.id || (me.devices ?? []).contains(id)
     }
 
     /// The index of a conversation, added in its place if new: rooms by name, then direct messages.
@@ -165,6 +168,7 @@ public struct ChatModel: Sendable {
         case .previousRoom: return select(selected - 1)
         case .interrupt: return [.quit]
         case .enter: return submit()
+        case .redraw: break
         }
         return []
     }
@@ -224,7 +228,9 @@ public struct ChatModel: Sendable {
         input = InputLine()
         if sent.last != typed { sent.append(typed) }
         scroll = 0
-        guard typed.hasPrefix("/") else {
+        // `//` at the start sends a line that begins with `/`.
+        guard typed.hasPrefix("/"), !typed.hasPrefix("//") else {
+            let message = typed.hasPrefix("//") ? Self.droppingFirstSlash(message) : message
             switch current.target {
             case .room(let room): return [.send(body: message.body, room: room, mentions: message.mentions)]
             case .direct(let id): return [.sendDirect(to: id, body: message.body)]
@@ -237,6 +243,10 @@ public struct ChatModel: Sendable {
         case .success(let command):
             return run(command)
         }
+    }
+
+    private static func droppingFirstSlash(_ message: (body: String, mentions: [MentionSpan])) -> (body: String, mentions: [MentionSpan]) {
+        (String(message.body.dropFirst()), message.mentions.map { MentionSpan(offset: $0.offset - 1, length: $0.length, id: $0.id) })
     }
 
     private mutating func run(_ command: SlashCommand) -> [ChatAction] {

@@ -18,8 +18,13 @@ enum SlashCommand: Equatable {
         let argument = parts.count > 1 ? parts[1].trimmingSpaces() : ""
         switch parts.first ?? "" {
         case "/join":
-            let room = argument.hasPrefix("#") ? String(argument.dropFirst()) : argument
-            return room.isEmpty ? .failure(Refusal("usage: /join ROOM")) : .success(.join(room))
+            let room = (argument.hasPrefix("#") ? String(argument.dropFirst()) : argument).lowercased()
+            guard !room.isEmpty else { return .failure(Refusal("usage: /join ROOM")) }
+            // The daemon's rule for room names, checked here so that no room that cannot exist is listed.
+            guard room.utf8.count <= 64, room.allSatisfy({ ("a"..."z").contains($0) || ("0"..."9").contains($0) || "-_.".contains($0) }) else {
+                return .failure(Refusal("a room name is 1 to 64 of a-z, 0-9, '-', '_' and '.'"))
+            }
+            return .success(.join(room))
         case "/name": return argument.isEmpty ? .failure(Refusal("usage: /name NEW NAME")) : .success(.name(argument))
         case "/dm": return argument.isEmpty ? .failure(Refusal("usage: /dm NAME")) : .success(.dm(argument))
         case "/who": return .success(.who)

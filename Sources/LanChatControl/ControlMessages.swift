@@ -23,7 +23,7 @@ public struct AuthorRef: Codable, Sendable, Equatable {
 /// A person named in a message: the UTF-8 bytes `offset ..< offset + length` of its `body` show them.
 /// In a request (`send`) `name` is left out; in what the daemon answers it is the person's current name,
 /// and the span covers `@` and that name in the body as shown.
-public struct MentionSpan: Codable, Sendable, Equatable {
+public struct MentionSpan: Codable, Sendable, Hashable {
     public var offset: Int
     public var length: Int
     public var id: String

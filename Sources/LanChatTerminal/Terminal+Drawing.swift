@@ -35,11 +35,6 @@ extension Terminal {
         mvwaddnwstr(window, Int32(row), Int32(column), characters, Int32(characters.count))
     }
 
-    /// Blanks the rest of the cursor's line, as after `put`.
-    public func clearToEndOfLine() {
-        wclrtoeol(window)
-    }
-
     /// Where the cursor shows after `refresh`: the chat's input line.
     public func moveCursor(row: Int, column: Int) {
         wmove(window, Int32(row), Int32(column))

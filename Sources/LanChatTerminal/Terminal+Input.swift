@@ -12,8 +12,6 @@ public struct Readiness: OptionSet, Hashable, Sendable {
     /// Read keys with `readKey` until it returns nil. Also after a resize, and after a signal
     /// (which may have been one).
     public static let keys = Readiness(rawValue: 1 << 0)
-    /// The other descriptor can be read, or has hung up or failed: a read tells which.
-    public static let other = Readiness(rawValue: 1 << 1)
     /// The terminal is gone (its other end closed): no key will ever come.
     public static let hangup = Readiness(rawValue: 1 << 2)
 }
@@ -38,7 +36,6 @@ extension Terminal {
         }
         if descriptors[0].revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0 { readiness.insert(.hangup) }
         if descriptors[0].revents != 0 { readiness.insert(.keys) }
-        if descriptors[2].revents != 0 { readiness.insert(.other) }
         return readiness
     }
 

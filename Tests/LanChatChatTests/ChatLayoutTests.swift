@@ -86,6 +86,17 @@ struct ChatLayoutTests {
         #expect(rows.first { $0.text.contains("#general") }?.spans.first?.style == .selectedRoom)
     }
 
+    @Test func bigCountsStayInsideTheColumn() {
+        var model = chat()
+        model.setRooms([RoomInfo(name: "ops", messages: 20_000, lastAt: nil, unread: 12_345, mentions: 1_000)])
+        for columns in [40, 48, 60] {
+            let rows = layout(model, columns: columns).rows.prefix(10).map(\.text)
+            let separators = Set(rows.compactMap { row in row.firstIndex(of: "│").map { row.distance(from: row.startIndex, to: $0) } })
+            #expect(separators.count == 1, "\(columns): \(rows)")
+            #expect(rows.contains { $0.contains("999+ @999+") || $0.contains("999+") }, "\(rows)")
+        }
+    }
+
     @Test func theStatusLineSaysWhoWhereAndHowClosed() {
         var model = chat()
         model.status = ChatStatus(name: "Me", network: "office", peersOnline: 2, networkKey: true)

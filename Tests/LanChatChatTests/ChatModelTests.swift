@@ -182,6 +182,21 @@ struct ChatModelTests {
         #expect(model.handle(.enter) == [], "blank lines are not sent")
     }
 
+    @Test func joinTakesOnlyARoomThatCanExistAndDoubleSlashSendsASlash() {
+        var model = chat()
+        model.type("/join Dev-Ops")
+        #expect(model.handle(.enter) == [.load(.room("dev-ops")), .markRead(.room("dev-ops"))])
+        model.type("/join foo bar")
+        #expect(model.handle(.enter) == [])
+        #expect(model.current.lines.last == .info("a room name is 1 to 64 of a-z, 0-9, '-', '_' and '.'"))
+        #expect(model.conversations.map(\.title) == ["#dev-ops", "#general", "#ops"])
+        model.type("//usr is full, @Bo")
+        _ = model.handle(.tab)
+        #expect(model.handle(.enter) == [
+            .send(body: "/usr is full, @Bob ", room: "dev-ops", mentions: [MentionSpan(offset: 14, length: 4, id: bobID)]),
+        ])
+    }
+
     @Test func directMessagesHaveAConversationOfTheirOwn() {
         var model = chat()
         model.type("/dm alice")

@@ -68,7 +68,7 @@ final class ChatScreen: ChatView {
         }
     }
 
-    /// The keys as the model takes them; nil for those it ignores (a resize only redraws).
+    /// The keys as the model takes them; nil for those it ignores.
     static func chatKey(_ key: Key) -> ChatKey? {
         switch key {
         case .character(let character): .text(String(character))
@@ -89,7 +89,8 @@ final class ChatScreen: ChatView {
         case .interrupt: .interrupt
         case .killLine: .killLine
         case .deleteWord: .deleteWord
-        case .resize, .other: nil
+        case .resize: .redraw
+        case .other: nil
         }
     }
 

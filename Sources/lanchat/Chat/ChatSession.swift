@@ -31,15 +31,23 @@ final class ChatSession {
         if let rooms = try client.request(.rooms).rooms { model.setRooms(rooms) }
         if let conversations = try client.request(.dms).conversations { model.setDirectConversations(conversations) }
         guard try perform(model.select(model.selected)) else { return }
+        var changed = true
         while true {
-            view.show(&model)
+            // Drawn again only after something happened: an idle chat costs nothing.
+            if changed { view.show(&model) }
+            let keys = view.waitForKeys(otherFD: feed.wakeup, timeoutMillis: 1_000)
             var actions: [ChatAction] = []
-            for key in view.waitForKeys(otherFD: feed.wakeup, timeoutMillis: 1_000) { actions += model.handle(key) }
+            for key in keys { actions += model.handle(key) }
             let (events, ended) = feed.take()
             for event in events { actions += model.receive(event) }
             if let ended { throw ClientError("lost the daemon: \(ended)", status: .noDaemon) }
             guard try perform(actions) else { return }
-            if ContinuousClock.now - statusAsked >= Self.statusEvery { try refreshStatus() }
+            changed = !keys.isEmpty || !events.isEmpty
+            if ContinuousClock.now - statusAsked >= Self.statusEvery {
+                let before = model.status
+                try refreshStatus()
+                changed = changed || model.status != before
+            }
         }
     }
 
@@ -47,8 +55,11 @@ final class ChatSession {
     /// said in the pane; a lost connection ends the chat.
     private func perform(_ actions: [ChatAction]) throws -> Bool {
         var queue = actions[...]
+        // A burst of renames or of messages in the open room needs one reload and one marker, not one each.
+        var done: Set<ChatAction> = []
         while let action = queue.popFirst() {
             if action == .quit { return false }
+            if action == .refreshNames || action.isMarkRead, !done.insert(action).inserted { continue }
             do {
                 queue += try carryOut(action)
             } catch let error as ClientError where error.status != .noDaemon {
