@@ -21,6 +21,9 @@ public struct Conversation: Sendable {
     /// Of the unread, those that mention me.
     public var mentions = 0
     public private(set) var lines: [ChatLine] = []
+    /// How many lines were ever added at the end (fetched history replaces, it does not add): what a
+    /// view that prints lines has not printed yet.
+    public private(set) var appended = 0
     /// The IDs of the messages in `lines`: the stream repeats what a write already answered.
     private var messageIDs: Set<String> = []
     /// Whether its history has been fetched since the chat started (or since names changed).
@@ -38,6 +41,7 @@ public struct Conversation: Sendable {
     mutating func append(_ line: ChatLine) -> Bool {
         if let id = line.messageID, !messageIDs.insert(id).inserted { return false }
         lines.append(line)
+        appended += 1
         if lines.count > Self.maxLines {
             for forgotten in lines.prefix(lines.count - Self.maxLines) {
                 if let id = forgotten.messageID { messageIDs.remove(id) }
@@ -51,7 +55,10 @@ public struct Conversation: Sendable {
     mutating func replaceLines(with events: [ChatEvent]) {
         lines = []
         messageIDs = []
-        for event in events.suffix(Self.maxLines) { _ = append(.message(event)) }
+        for event in events.suffix(Self.maxLines) {
+            if let id = event.id, !messageIDs.insert(id).inserted { continue }
+            lines.append(.message(event))
+        }
     }
 
     /// Changes a message shown here in place (an edit or a delete).

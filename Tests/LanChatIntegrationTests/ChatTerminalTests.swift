@@ -154,8 +154,11 @@ extension ChatTerminalTests {
             try await office.terminal.type("hello in lines")
             try await office.terminal.press("Enter")
             try await wait(until: { try await office.bob.history().contains { $0.body == "hello in lines" } }, "Bob's node to get it")
-            _ = try await office.bob.send("answered")
+            let answer = try await office.bob.send("answered")
             try await office.terminal.waitForRow("Bob's answer as a line") { $0.hasSuffix(" Bob: answered") }
+            let id = try #require(answer.id)
+            _ = try await office.bob.withControlClient { try $0.request(.edit(id: id, body: "answered, and edited")) }
+            try await office.terminal.waitForRow("the edit printed again") { $0.hasSuffix(" Bob: answered, and edited (edited)") }
             try await office.terminal.type("/join ops")
             try await office.terminal.press("Enter")
             try await office.terminal.waitForRow("the room's header") { $0.hasPrefix("== #ops") }

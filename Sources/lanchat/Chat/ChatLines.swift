@@ -1,6 +1,7 @@
 import Foundation
 import LanChatChat
 import LanChatClient
+import LanChatControl
 
 /// The chat on a terminal that cannot place the cursor (`TERM=dumb`, or none): each line typed is
 /// what Enter sends in the full screen (so every command works), and what the open conversation gains
@@ -9,7 +10,9 @@ final class ChatLines: ChatView {
     /// How many of a conversation's lines are printed when it is opened.
     static let replayed = 20
     private var pending: [UInt8] = []
-    private var shown: (target: ChatTarget, count: Int)?
+    private var shown: (target: ChatTarget, appended: Int)?
+    /// The open conversation's messages as last printed, by ID.
+    private var printed: [String: ChatEvent] = [:]
     private var inputEnded = false
 
     func waitForKeys(otherFD: Int32, timeoutMillis: Int32) -> [ChatKey] {
@@ -31,21 +34,30 @@ final class ChatLines: ChatView {
 
     func show(_ model: inout ChatModel) {
         let conversation = model.current
-        var lines = conversation.lines[...]
         var text = ""
-        if let shown, shown.target == conversation.target, shown.count <= lines.count {
-            lines = lines.dropFirst(shown.count)
+        var fresh: ArraySlice<ChatLine>
+        if let shown, shown.target == conversation.target {
+            fresh = conversation.lines.suffix(min(conversation.appended - shown.appended, conversation.lines.count))
+            // An edit or a delete changes a line already printed: printed again, as it is now.
+            for line in conversation.lines.dropLast(fresh.count) {
+                guard case .message(let event) = line, let id = event.id, let before = printed[id], before != event else { continue }
+                text += HumanFormat.message(event) + "\n"
+                printed[id] = event
+            }
         } else {
-            lines = lines.suffix(Self.replayed)
+            fresh = conversation.lines.suffix(Self.replayed)
+            printed = [:]
             text += "== \(conversation.title) (\(model.status.name), \(model.status.peersOnline) online; /help for commands)\n"
         }
-        for line in lines {
+        for line in fresh {
             switch line {
-            case .message(let event): text += HumanFormat.message(event) + "\n"
+            case .message(let event):
+                text += HumanFormat.message(event) + "\n"
+                if let id = event.id { printed[id] = event }
             case .info(let info): text += "-- " + info + "\n"
             }
         }
         if !text.isEmpty { FileHandle.standardOutput.write(Data(text.utf8)) }
-        shown = (conversation.target, conversation.lines.count)
+        shown = (conversation.target, conversation.appended)
     }
 }
