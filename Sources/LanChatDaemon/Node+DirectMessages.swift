@@ -37,20 +37,21 @@ extension Node {
     func conversation(with target: String, limit: Int, uid: UInt32) async throws(ControlFailure) -> [ChatEvent] {
         let peer = try person(target)
         let shown = try await openedDirectMessages().filter { $0.with == peer }.suffix(limit)
-        try await markRead(peer, upTo: shown.last, uid: uid)
+        try await markRead(peer, shown, uid: uid)
         return shown.map { directEvent($0.stored.entry, shownAt: $0.stored.shownAt, body: $0.body, with: $0.with) }
     }
 
     /// `uid` has read the whole conversation with the person `target` names.
     func markRead(with target: String, uid: UInt32) async throws(ControlFailure) {
         let peer = try person(target)
-        try await markRead(peer, upTo: try await openedDirectMessages().last { $0.with == peer }, uid: uid)
+        try await markRead(peer, try await openedDirectMessages().filter { $0.with == peer }, uid: uid)
     }
 
-    private func markRead(_ peer: AuthorID, upTo last: OpenedDirectMessage?, uid: UInt32) async throws(ControlFailure) {
-        guard let last else { return }
+    /// `uid` has read `messages` of the conversation with `peer`: up to the last of them to arrive.
+    private func markRead(_ peer: AuthorID, _ messages: some Collection<OpenedDirectMessage>, uid: UInt32) async throws(ControlFailure) {
+        guard let arrived = messages.map(\.stored.arrivedMillis).max() else { return }
         do {
-            try await store.markDirectMessagesRead(uid: uid, peer: peer, upTo: last.stored.shownAt)
+            try await store.markDirectMessagesRead(uid: uid, peer: peer, upTo: arrived)
         } catch {
             throw ControlFailure(.storage, "could not mark the conversation read: \(error)")
         }
@@ -58,7 +59,7 @@ extension Node {
 
     /// Every conversation, the most recent first, with what `uid` has not read of it.
     func conversations(uid: UInt32) async throws(ControlFailure) -> [ConversationInfo] {
-        let markers: [AuthorID: HybridTimestamp]
+        let markers: [AuthorID: UInt64]
         do {
             markers = try await store.directMessageMarkers(uid: uid)
         } catch {
@@ -68,7 +69,7 @@ extension Node {
         return byPeer.map { peer, messages in
             let unread = messages.count {
                 directory.person(of: $0.stored.entry.author, seq: $0.stored.entry.seq) == peer
-                    && $0.stored.shownAt > markers[peer] ?? HybridTimestamp(rawValue: 0)
+                    && $0.stored.arrivedMillis > markers[peer] ?? 0
             }
             return ConversationInfo(
                 with: AuthorRef(id: peer.text, name: directory.displayName(of: peer)), messages: messages.count, unread: unread,

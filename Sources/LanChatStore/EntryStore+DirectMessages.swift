@@ -12,18 +12,18 @@ extension EntryStore {
             try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT header, payload, sort_ts, ts FROM entry INDEXED BY entry_direct
+                    SELECT header, payload, sort_ts, ts, arrived FROM entry INDEXED BY entry_direct
                     WHERE kind = \(EntryKind.directMessage.rawValue) AND payload IS NOT NULL ORDER BY sort_ts, author, seq
                     """
             ).map(Self.directMessage)
         }
     }
 
-    /// A row of a direct message (header, payload, sort_ts, ts), as conversations show it.
+    /// A row of a direct message (header, payload, sort_ts, ts, arrived), as conversations show it.
     static func directMessage(_ row: Row) throws -> StoredEntry {
         StoredEntry(
             entry: try entry(row), shownAt: HybridTimestamp(rawValue: UInt64(bitPattern: row["sort_ts"] as Int64)),
-            clockAhead: row["sort_ts"] as Int64 != row["ts"] as Int64, deleted: false, edit: nil)
+            arrivedMillis: UInt64(row["arrived"] as Int64), clockAhead: row["sort_ts"] as Int64 != row["ts"] as Int64, deleted: false, edit: nil)
     }
 
     /// Every link and unlink entry held, for `DeviceLinks` (a few per person).
@@ -40,26 +40,28 @@ extension EntryStore {
         }
     }
 
-    /// Where `uid` stopped reading each conversation: the shown time of the newest message read, by peer.
-    public func directMessageMarkers(uid: UInt32) async throws -> [AuthorID: HybridTimestamp] {
+    /// Where `uid` stopped reading each conversation: when the newest message read arrived here (wall
+    /// milliseconds; by arrival, so that one written while its author was away is new all the same).
+    public func directMessageMarkers(uid: UInt32) async throws -> [AuthorID: UInt64] {
         try await pool.read { db in
-            var markers: [AuthorID: HybridTimestamp] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT peer, read_ts FROM dm_read WHERE uid = ?", arguments: [Int64(uid)]) {
-                markers[try AuthorID(bytes: Array(row["peer"] as Data))] = HybridTimestamp(rawValue: UInt64(bitPattern: row["read_ts"] as Int64))
+            var markers: [AuthorID: UInt64] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT peer, read_arrived FROM dm_read WHERE uid = ?", arguments: [Int64(uid)]) {
+                markers[try AuthorID(bytes: Array(row["peer"] as Data))] = UInt64(row["read_arrived"] as Int64)
             }
             return markers
         }
     }
 
-    /// `uid` has read the conversation with `peer` up to `shownAt`; a marker never moves back.
-    public func markDirectMessagesRead(uid: UInt32, peer: AuthorID, upTo shownAt: HybridTimestamp) async throws {
+    /// `uid` has read the conversation with `peer` up to what arrived by `arrivedMillis`; a marker never
+    /// moves back.
+    public func markDirectMessagesRead(uid: UInt32, peer: AuthorID, upTo arrivedMillis: UInt64) async throws {
         try await pool.write { db in
             try db.execute(
                 sql: """
-                    INSERT INTO dm_read (uid, peer, read_ts) VALUES (?, ?, ?)
-                    ON CONFLICT(uid, peer) DO UPDATE SET read_ts = MAX(read_ts, excluded.read_ts)
+                    INSERT INTO dm_read (uid, peer, read_arrived) VALUES (?, ?, ?)
+                    ON CONFLICT(uid, peer) DO UPDATE SET read_arrived = MAX(read_arrived, excluded.read_arrived)
                     """,
-                arguments: [Int64(uid), Data(peer.bytes), Int64(bitPattern: shownAt.rawValue)])
+                arguments: [Int64(uid), Data(peer.bytes), Int64(arrivedMillis)])
         }
     }
 }

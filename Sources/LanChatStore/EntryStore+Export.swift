@@ -14,7 +14,7 @@ extension EntryStore {
             try Row.fetchAll(
                 db,
                 sql: Self.shownMessages(of: """
-                    SELECT header, payload, sort_ts, ts, author, seq, hash FROM entry
+                    SELECT header, payload, sort_ts, ts, arrived, author, seq, hash FROM entry
                     WHERE room = ? AND (sort_ts, author, seq, hash) > (?, ?, ?, ?) \(Self.notBy(hiding))
                     ORDER BY sort_ts, author, seq, hash LIMIT ?
                     """),
@@ -30,7 +30,7 @@ extension EntryStore {
             try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT header, payload, sort_ts, ts FROM entry INDEXED BY entry_direct
+                    SELECT header, payload, sort_ts, ts, arrived FROM entry INDEXED BY entry_direct
                     WHERE kind = \(EntryKind.directMessage.rawValue) AND payload IS NOT NULL AND (sort_ts, author, seq, hash) > (?, ?, ?, ?)
                     ORDER BY sort_ts, author, seq, hash LIMIT ?
                     """,

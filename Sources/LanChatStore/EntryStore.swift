@@ -134,7 +134,7 @@ public final class EntryStore: Sendable {
             try Row.fetchAll(
                 db,
                 sql: Self.shownMessages(of: """
-                    SELECT header, payload, sort_ts, ts, author, seq, hash FROM entry WHERE room = ? \(Self.notBy(hiding))
+                    SELECT header, payload, sort_ts, ts, arrived, author, seq, hash FROM entry WHERE room = ? \(Self.notBy(hiding))
                     ORDER BY sort_ts DESC, author DESC, seq DESC, hash DESC LIMIT ?
                     """),
                 arguments: StatementArguments([room] + hiding.map { $0.blob as any DatabaseValueConvertible } + [limit])
@@ -143,10 +143,10 @@ public final class EntryStore: Sendable {
     }
 
     /// Messages as history shows them, oldest first: the rows `selection` picks (header, payload, sort_ts,
-    /// ts, author, seq, hash of entries), each with whether it was deleted and its newest edit.
+    /// ts, arrived, author, seq, hash of entries), each with whether it was deleted and its newest edit.
     static func shownMessages(of selection: String) -> String {
         """
-        SELECT m.header, m.payload, m.sort_ts, m.ts, r.target IS NOT NULL AS deleted,
+        SELECT m.header, m.payload, m.sort_ts, m.ts, m.arrived, r.target IS NOT NULL AS deleted,
             (SELECT body FROM revision v WHERE v.author = m.author AND v.target = m.hash ORDER BY seq DESC LIMIT 1) AS edited,
             (SELECT ts FROM revision v WHERE v.author = m.author AND v.target = m.hash ORDER BY seq DESC LIMIT 1) AS edited_ts
         FROM (\(selection)) m
@@ -162,8 +162,8 @@ public final class EntryStore: Sendable {
             StoredEntry.Edit(body: body, at: HybridTimestamp(rawValue: UInt64(bitPattern: row["edited_ts"] as Int64)))
         }
         return StoredEntry(
-            entry: try entry(row), shownAt: shownAt, clockAhead: row["sort_ts"] as Int64 != row["ts"] as Int64,
-            deleted: row["deleted"], edit: row["deleted"] ? nil : edit)
+            entry: try entry(row), shownAt: shownAt, arrivedMillis: UInt64(row["arrived"] as Int64),
+            clockAhead: row["sort_ts"] as Int64 != row["ts"] as Int64, deleted: row["deleted"], edit: row["deleted"] ? nil : edit)
     }
 
     /// A condition leaving out the entries of `authors`, whose IDs follow as arguments.
@@ -295,6 +295,8 @@ public final class EntryStore: Sendable {
 public struct StoredEntry: Sendable, Equatable {
     public let entry: Entry
     public let shownAt: HybridTimestamp
+    /// When it arrived here (wall milliseconds): what read markers go by.
+    public let arrivedMillis: UInt64
     public let clockAhead: Bool
     public let deleted: Bool
     /// The newest edit, if any.

@@ -153,6 +153,19 @@ enum Schema {
             // Names this machine gives people (`lanchat alias`): local, never synced.
             try db.execute(sql: "CREATE TABLE alias (person BLOB PRIMARY KEY, name TEXT NOT NULL) WITHOUT ROWID")
         }
+        migrator.registerMigration("v2-dm-read-arrival") { db in
+            // Conversation markers by arrival here, as room markers are: one written while its author was
+            // away carries its older time. Markers kept by shown time start again (none had shipped).
+            try db.execute(sql: """
+                DROP TABLE dm_read;
+                CREATE TABLE dm_read (
+                    uid INTEGER NOT NULL,
+                    peer BLOB NOT NULL,
+                    read_arrived INTEGER NOT NULL,
+                    PRIMARY KEY (uid, peer)
+                ) WITHOUT ROWID;
+                """)
+        }
         migrator.registerMigration("v2-room-read") { db in
             // Where each local Unix user stopped reading each room (when the newest message read arrived):
             // this machine's, never synced.

@@ -43,9 +43,14 @@ struct IdentityBackupIntegrationTests {
 
         let new = try await sandbox.startNode("new", peers: [peer])
         #expect(try await new.whoami().id == id)
-        let sent = try await new.send("from the new laptop")
+        // It writes once its first sync brought the log: until then a send is refused as busy.
+        var sent: ChatEvent?
+        try await wait(until: {
+            sent = try? await new.send("from the new laptop")
+            return sent != nil
+        }, "the imported identity to get its log and write")
         try await wait(until: { try await peer.history().contains { $0.body == "from the new laptop" } }, "the peer to get the new message")
-        #expect(Shapes.seq(ofMessageID: sent.id ?? "") == 3, "the new machine continued the log (profile 1, message 2)")
+        #expect(Shapes.seq(ofMessageID: sent?.id ?? "") == 3, "the new machine continued the log (profile 1, message 2)")
         #expect(try await peer.status().forks.forked == 0)
         #expect(try await new.history().map(\.body) == ["before the laptop was lost", "from the new laptop"])
         #expect(!FileManager.default.fileExists(atPath: "\(fresh.stateDir)/identity.imported"), "the import's mark goes with the first sync")

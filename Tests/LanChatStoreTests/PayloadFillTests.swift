@@ -10,7 +10,15 @@ import Testing
 struct PayloadFillTests {
     /// What a store shows: the room's history, rooms, authors, names and counts.
     private struct Shown: Equatable {
-        var history: [StoredEntry]
+        /// A message as history shows it (when it arrived in each store is not shown, and differs).
+        struct Message: Equatable {
+            let entry: Entry
+            let shownAt: HybridTimestamp
+            let deleted: Bool
+            let edit: StoredEntry.Edit?
+        }
+
+        var history: [Message]
         var rooms: [RoomSummary]
         var authors: [AuthorSummary]
         var names: [AuthorID: IdentityDirectory.Record]
@@ -18,7 +26,9 @@ struct PayloadFillTests {
         var missing: Int
 
         init(_ store: EntryStore) async throws {
-            history = try await store.history(room: "general", limit: 100)
+            history = try await store.history(room: "general", limit: 100).map {
+                Message(entry: $0.entry, shownAt: $0.shownAt, deleted: $0.deleted, edit: $0.edit)
+            }
             rooms = try await store.rooms()
             authors = try await store.authors()
             names = try await store.identityRecords()
