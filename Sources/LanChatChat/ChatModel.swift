@@ -15,7 +15,8 @@ public struct ChatModel: Sendable {
     public private(set) var scroll = 0
     /// The pane's height in lines, as last drawn: what PgUp and PgDn move.
     public var page = 10
-    private var sent: [String] = []
+    /// What was sent, mentions and all, for Up to bring back.
+    private var sent: [InputLine] = []
     private var recalled: Int?
     private var completion: Completion?
     private var completed: Range<Int>?
@@ -101,7 +102,8 @@ public struct ChatModel: Sendable {
     private mutating func append(_ event: ChatEvent, to target: ChatTarget, title: String) -> [ChatAction] {
         let index = conversationIndex(target, title: title)
         guard conversations[index].append(.message(event)) else { return [] }
-        if index == selected { return [.markRead(target)] }
+        // Read where it shows: in the open conversation, unless scrolled up to older lines.
+        if index == selected { return scroll == 0 ? [.markRead(target)] : [] }
         guard !isMine(event) else { return [] }
         conversations[index].unread += 1
         if event.mentionsMe == true || event.type == .dm { conversations[index].mentions += 1 }
@@ -162,7 +164,11 @@ public struct ChatModel: Sendable {
         case .up: recall(-1)
         case .down: recall(1)
         case .pageUp: scroll += max(page - 1, 1)
-        case .pageDown: scroll = max(scroll - max(page - 1, 1), 0)
+        case .pageDown:
+            let wasUp = scroll > 0
+            scroll = max(scroll - max(page - 1, 1), 0)
+            // Back at the newest: what came meanwhile has been seen now.
+            if wasUp, scroll == 0 { return [.markRead(current.target)] }
         case .tab: complete()
         case .nextRoom: return select(selected + 1)
         case .previousRoom: return select(selected - 1)
@@ -202,7 +208,8 @@ public struct ChatModel: Sendable {
             input = InputLine()
         } else {
             recalled = next
-            input = InputLine(sent[next])
+            input = sent[next]
+            input.moveCursor(to: input.characters.count)
         }
     }
 
@@ -225,8 +232,8 @@ public struct ChatModel: Sendable {
         let typed = input.text
         guard !typed.trimmingSpaces().isEmpty else { return [] }
         let message = input.message()
+        if sent.last?.text != typed { sent.append(input) }
         input = InputLine()
-        if sent.last != typed { sent.append(typed) }
         scroll = 0
         // `//` at the start sends a line that begins with `/`.
         guard typed.hasPrefix("/"), !typed.hasPrefix("//") else {

@@ -130,6 +130,26 @@ struct ChatModelTests {
         #expect(model.input.isEmpty)
     }
 
+    @Test func aRecalledLineKeepsItsMentions() {
+        var model = chat()
+        model.type("@Bo")
+        _ = model.handle(.tab)
+        model.type("again")
+        let first = model.handle(.enter)
+        _ = model.handle(.up)
+        #expect(model.input.text == "@Bob again")
+        #expect(model.handle(.enter) == first)
+    }
+
+    @Test func messagesArrivingWhileScrolledUpAreReadOnReturningToTheNewest() {
+        var model = chat()
+        model.page = 10
+        _ = model.handle(.pageUp)
+        #expect(model.receive(message("while reading old ones")) == [])
+        #expect(model.handle(.pageDown) == [.markRead(.room("general"))])
+        #expect(model.receive(message("at the bottom")) == [.markRead(.room("general"))])
+    }
+
     @Test func pagesScrollAndStopAtTheNewest() {
         var model = chat()
         model.page = 10
