@@ -131,23 +131,28 @@ public enum HumanFormat {
     /// `HH:MM` in local time for today, `YYYY-MM-DD HH:MM` otherwise.
     static func clock(_ rfc3339: String?) -> String {
         guard let rfc3339, let date = parse(rfc3339) else { return "--:--" }
-        let format = Calendar.current.isDateInToday(date) ? "HH:mm" : "yyyy-MM-dd HH:mm"
-        let formatter = DateFormatter()
-        formatter.dateFormat = format
-        return formatter.string(from: date)
+        return (Calendar.current.isDateInToday(date) ? todayFormat : otherDayFormat).string(from: date)
     }
 
     static func localTime(_ rfc3339: String?) -> String {
         guard let rfc3339, let date = parse(rfc3339) else { return "-" }
+        return fullFormat.string(from: date)
+    }
+
+    // Made once: `history` formats thousands of times, and making a formatter costs far more than using one.
+    // The CLI formats on one thread at a time.
+    nonisolated(unsafe) private static let todayFormat = format("HH:mm")
+    nonisolated(unsafe) private static let otherDayFormat = format("yyyy-MM-dd HH:mm")
+    nonisolated(unsafe) private static let fullFormat = format("yyyy-MM-dd HH:mm:ss")
+
+    private static func format(_ pattern: String) -> DateFormatter {
         let formatter = DateFormatter()
-        formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
-        return formatter.string(from: date)
+        formatter.dateFormat = pattern
+        return formatter
     }
 
     private static func parse(_ text: String) -> Date? {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.date(from: text)
+        Timestamps.millis(rfc3339: text).map { Date(timeIntervalSince1970: Double($0) / 1000) }
     }
 
     static func table(_ header: [String], _ rows: [[String]]) -> String {

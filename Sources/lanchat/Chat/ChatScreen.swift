@@ -1,5 +1,6 @@
 import Foundation
 import LanChatChat
+import LanChatControl
 import LanChatTerminal
 
 /// Paints a `ChatLayout` on the terminal and turns its keys into the model's: the thin view of the chat.
@@ -94,30 +95,15 @@ final class ChatScreen: ChatView {
         }
     }
 
-    /// A message's day and time, on this machine's clock and in its time zone. The daemon writes
-    /// every time as `YYYY-MM-DDTHH:MM:SS[.sss]Z`; read by hand, since it runs for every line drawn.
+    /// A message's day and time, on this machine's clock and in its time zone.
     static let localClock: ChatLayout.Clock = { text in
-        let bytes = Array(text.utf8)
-        func number(_ range: Range<Int>) -> Int32? {
-            guard range.upperBound <= bytes.count else { return nil }
-            var value: Int32 = 0
-            for byte in bytes[range] {
-                guard (48...57).contains(byte) else { return nil }
-                value = value * 10 + Int32(byte - 48)
-            }
-            return value
-        }
-        guard let year = number(0..<4), let month = number(5..<7), let day = number(8..<10), let hour = number(11..<13),
-            let minute = number(14..<16), let second = number(17..<19)
-        else { return nil }
-        var utc = tm()
-        (utc.tm_year, utc.tm_mon, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec) = (year - 1900, month - 1, day, hour, minute, second)
-        var seconds = timegm(&utc)
+        guard let millis = Timestamps.millis(rfc3339: text) else { return nil }
+        var seconds = time_t(millis / 1000)
         var local = tm()
         guard localtime_r(&seconds, &local) != nil else { return nil }
         let weekdays = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"]
         let months = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
-        let shownDay = "\(weekdays[Int(local.tm_wday)]) \(local.tm_mday) \(months[Int(local.tm_mon)]) \(local.tm_year + 1900)"
-        return (shownDay, String(format: "%02d:%02d", local.tm_hour, local.tm_min))
+        let day = "\(weekdays[Int(local.tm_wday)]) \(local.tm_mday) \(months[Int(local.tm_mon)]) \(local.tm_year + 1900)"
+        return (day, String(format: "%02d:%02d", local.tm_hour, local.tm_min))
     }
 }
