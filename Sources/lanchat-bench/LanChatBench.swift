@@ -14,6 +14,7 @@ struct LanChatBench: AsyncParsableCommand {
     var only: String = "latency,throughput,catchup,footprint,simulation,keycost"
     @Option(help: "Network sizes for the latency runs (comma separated).") var latencyNodes = "10,30"
     @Option(help: "Messages per latency run (default 200, or 50 with --quick).") var messages: Int?
+    @Flag(help: "Also print every figure as one JSON object per line: scenario, figure, value, unit, limit.") var json = false
 
     /// On the main thread, as a synchronous command would be: the scenarios block while they wait
     /// for processes, which must not tie up Swift's cooperative threads.
@@ -57,5 +58,6 @@ struct LanChatBench: AsyncParsableCommand {
         }
         try report.write(to: output)
         print("wrote \(output)")
+        if json { try report.figureLines().forEach { print($0) } }
     }
 }

@@ -1,0 +1,91 @@
+import Foundation
+
+/// One measured figure, as `lanchat-bench --json` prints it: for scripts that compare runs, with the
+/// machine's own limit beside it where the run measured one.
+struct BenchFigure: Encodable {
+    let scenario: String
+    let figure: String
+    let value: Double
+    let unit: String
+    /// What this machine allows for the figure, measured in the same run; nil where none was.
+    let limit: Double?
+
+    private enum CodingKeys: String, CodingKey {
+        case scenario, figure, value, unit, limit
+    }
+
+    /// `limit` is written as null when there is none, so every line has the same keys.
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(scenario, forKey: .scenario)
+        try container.encode(figure, forKey: .figure)
+        try container.encode(value, forKey: .value)
+        try container.encode(unit, forKey: .unit)
+        try container.encode(limit, forKey: .limit)
+    }
+
+    init(_ scenario: String, _ figure: String, _ value: Double, _ unit: String, limit: Double? = nil) {
+        self.scenario = scenario
+        self.figure = figure
+        self.value = value
+        self.unit = unit
+        self.limit = limit
+    }
+}
+
+extension Report {
+    /// Every figure of the Markdown report, one value each (the report's tables, row by row).
+    var figures: [BenchFigure] {
+        var figures: [BenchFigure] = []
+        for result in latency {
+            let d = result.distribution
+            let nodes = "\(result.nodes) nodes"
+            figures += [
+                BenchFigure("latency", "p50 to all, \(nodes)", d.p50, "ms"), BenchFigure("latency", "p99 to all, \(nodes)", d.p99, "ms"),
+                BenchFigure("latency", "push datagrams per delivery, \(nodes)", result.pushesPerDelivery, "datagrams"),
+                BenchFigure("latency", "bytes per delivery, \(nodes)", result.bytesPerDelivery, "bytes"),
+            ]
+            if let serf = serf[result.nodes] {
+                figures.append(BenchFigure("latency", "Serf p99 to all, \(result.nodes) agents", Distribution(serf.samples).p99, "ms"))
+            }
+        }
+        for run in throughput {
+            figures += [
+                BenchFigure("throughput", "delivered to all, \(run.label)", run.deliveredRate, "messages/s"),
+                BenchFigure("throughput", "lost, \(run.label)", Double(run.lost), "messages"),
+                BenchFigure("throughput", "CPU per node, \(run.label)", run.cpuPerNode, "%"),
+            ]
+        }
+        if let catchUp {
+            figures += [
+                BenchFigure("catchup", "entries per second", catchUp.entriesPerSecond, "entries/s", limit: catchUp.storeInsertsPerSecond),
+                BenchFigure("catchup", "newcomer CPU per entry", catchUp.newcomerMicrosPerEntry, "µs"),
+            ]
+        }
+        if let footprint {
+            figures += [
+                BenchFigure("footprint", "idle RSS", footprint.idleRSS, "MB"),
+                BenchFigure("footprint", "idle private (anonymous)", footprint.idleAnonymous, "MB"),
+                BenchFigure("footprint", "ready with \(footprint.largeEntries) entries", footprint.readySeconds, "s"),
+                BenchFigure("footprint", "idle CPU per daemon", footprint.idleCPUPercent, "%"),
+            ]
+        }
+        for run in dissemination {
+            let name = "\(run.nodes) nodes, \(Int(run.loss * 100)) % loss"
+            figures.append(BenchFigure("simulation", "push datagrams per delivery, \(name)", run.report.pushDatagramsPerDelivery, "datagrams"))
+        }
+        if let keyCost {
+            for (side, name) in [(keyCost.open, "open"), (keyCost.closed, "closed")] where !side.latency.isEmpty {
+                figures.append(BenchFigure("keycost", "p50 latency, \(name) network", Distribution(side.latency).p50, "ms"))
+            }
+        }
+        return figures
+    }
+
+    /// The figures as JSON lines.
+    func figureLines() throws -> [String] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return try figures.map { String(decoding: try encoder.encode($0), as: UTF8.self) }
+    }
+}
