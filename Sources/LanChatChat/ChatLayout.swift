@@ -67,11 +67,12 @@ public struct ChatLayout: Sendable {
     private static func roomsColumn(_ model: ChatModel, width: Int, height: Int, measure: CharacterWidth) -> [[Span]] {
         var column: [[Span]] = []
         for (index, conversation) in model.conversations.enumerated() {
-            var badge = conversation.unread > 0 ? " \(count(conversation.unread))" : ""
+            let unread = conversation.unread > 0 ? " \(count(conversation.unread))" : ""
             // A direct message is for me anyway: its count alone, lit up like a mention.
-            if conversation.mentions > 0, conversation.target.room != nil { badge += " @\(count(conversation.mentions))" }
-            // The badge first: a narrow column shows the counts and as much of the title as fits.
-            badge = StyledText.fit(badge, columns: max(width - 2, 0), measure)
+            let mentions = conversation.mentions > 0 && conversation.target.room != nil ? " @\(count(conversation.mentions))" : ""
+            // The counts first, and whole: a column too narrow for both keeps the unread (the row is lit up
+            // for mentions anyway), and as much of the title as fits.
+            let badge = [unread + mentions, unread, ""].first { $0.count <= width - 2 } ?? ""
             let title = StyledText.fit(label(conversation), columns: max(width - 1 - badge.count, 0), measure)
             let gap = max(width - 1 - StyledText.width(title, measure) - badge.count, 0)
             let style: ChatStyle =

@@ -61,7 +61,8 @@ public struct ChatModel: Sendable {
 
     /// History fetched for a conversation: its messages replace what the chat held of it.
     public mutating func loaded(_ target: ChatTarget, _ events: [ChatEvent]) {
-        let index = conversationIndex(target, title: nil)
+        // Fetched for a conversation the column lists: `select` asked for it.
+        guard let index = conversations.firstIndex(where: { $0.target == target }) else { return }
         conversations[index].replaceLines(with: events)
         conversations[index].loaded = true
     }
@@ -136,10 +137,10 @@ public struct ChatModel: Sendable {
     }
 
     /// The index of a conversation, added in its place if new: rooms by name, then direct messages.
-    private mutating func conversationIndex(_ target: ChatTarget, title: String?) -> Int {
+    private mutating func conversationIndex(_ target: ChatTarget, title: String) -> Int {
         if let index = conversations.firstIndex(where: { $0.target == target }) { return index }
         let open = conversations[selected].target
-        conversations.append(Conversation(target: target, title: title ?? "\(target)"))
+        conversations.append(Conversation(target: target, title: title))
         let rooms = conversations.filter { $0.target.room != nil }.sorted { $0.title < $1.title }
         conversations = rooms + conversations.filter { $0.target.room == nil }
         selected = conversations.firstIndex { $0.target == open } ?? 0

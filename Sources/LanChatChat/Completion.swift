@@ -33,7 +33,7 @@ struct Completion: Sendable, Equatable {
             options = rooms.filter { $0.hasPrefix(word) }.map { Option(text: $0, mention: nil) }
         } else if before.first == "/dm" {
             // The whole rest of the line is the name, so completion covers what follows `/dm `.
-            start = 4
+            start = "/dm ".count
             let typed = String(characters[start..<line.cursor]).lowercased()
             options = others.filter { matches($0.name, Substring(typed)) }.map { Option(text: $0.name, mention: nil) }
         } else if before == ["/alias"] {

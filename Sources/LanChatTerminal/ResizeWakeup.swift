@@ -7,26 +7,20 @@ import Glibc
 /// before the poll starts interrupts nothing. So its handler is wrapped: ncurses' own runs, then
 /// a byte goes into a pipe the poll watches, and the poll returns whichever thread took the signal.
 final class ResizeWakeup {
-    /// The write end, for the handler.
+    /// The write end, where the handler reads it: plain memory, allocated before any signal can come.
     nonisolated(unsafe) private static let writeEnd: UnsafeMutablePointer<Int32> = {
         let descriptor = UnsafeMutablePointer<Int32>.allocate(capacity: 1)
         descriptor.initialize(to: -1)
         return descriptor
     }()
 
-    let readEnd: Int32
+    private let pipe: WakeupPipe
+    var readEnd: Int32 { pipe.readEnd }
 
     /// Call once ncurses has put in its own SIGWINCH handler.
     init() throws {
-        var ends: [Int32] = [-1, -1]
-        guard pipe(&ends) == 0 else { throw TerminalError.system("pipe", errno) }
-        for end in ends {
-            _ = fcntl(end, F_SETFD, FD_CLOEXEC)
-            // A full pipe already wakes the poll: the handler's write may fail then, never block.
-            _ = fcntl(end, F_SETFL, O_NONBLOCK)
-        }
-        readEnd = ends[0]
-        Self.writeEnd.pointee = ends[1]
+        pipe = try WakeupPipe()
+        Self.writeEnd.pointee = pipe.writeEnd
         SignalChain.remember([SIGWINCH])
         var action = sigaction()
         action.__sigaction_handler.sa_sigaction = noteResize
@@ -37,20 +31,16 @@ final class ResizeWakeup {
 
     deinit {
         SignalChain.putBack([SIGWINCH])
-        close(Self.writeEnd.pointee)
         Self.writeEnd.pointee = -1
-        close(readEnd)
+        pipe.close()
     }
 
-    /// Empties the pipe: each wake is one readiness, however many signals came.
     func drain() {
-        var bytes = [UInt8](repeating: 0, count: 64)
-        while read(readEnd, &bytes, bytes.count) > 0 {}
+        pipe.drain()
     }
 
     fileprivate static func wake() {
-        var byte: UInt8 = 0
-        _ = write(writeEnd.pointee, &byte, 1)
+        WakeupPipe.poke(writeEnd.pointee)
     }
 }
 
