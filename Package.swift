@@ -78,7 +78,8 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "lanchat-bench", dependencies: [
-            "LanChatClient", "LanChatControl", "LanChatCore", "LanChatStore", "LanChatSimulator",
+            "LanChatClient", "LanChatControl", "LanChatCore", "LanChatStore", "LanChatSimulator", "LanChatNet",
+            .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "LanChatCoreTests", dependencies: ["LanChatCore"]),

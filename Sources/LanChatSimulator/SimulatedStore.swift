@@ -3,7 +3,8 @@ import LanChatCore
 /// One node's entries as its SQLite store keeps them: named by hash (so a forked seq holds two),
 /// each complete once everything it links to is held, the complete ones without a successor being
 /// the author's tips. It answers what the sync machine asks a store and survives the node's restarts.
-struct SimulatedStore {
+/// Public for the benchmark's simulated peers, which serve real syncs from it.
+public struct SimulatedStore: Sendable {
     private struct AuthorLog {
         var entries: [EntryHash: Entry] = [:]
         var bySeq: [UInt64: [EntryHash]] = [:]
@@ -11,36 +12,65 @@ struct SimulatedStore {
         /// Held entries by the hash they link to: who may become complete when that one does.
         var waiting: [EntryHash: [EntryHash]] = [:]
         var tips: Set<AuthorTip> = []
+
+        /// Holds the entry; false if it was refused (it would give the author more branches than are kept).
+        mutating func add(_ entry: Entry) -> Bool {
+            entries[entry.hash] = entry
+            bySeq[entry.seq, default: []].append(entry.hash)
+            for link in entry.links { waiting[link.hash, default: []].append(entry.hash) }
+            guard completes(entry) else {
+                entries[entry.hash] = nil
+                bySeq[entry.seq]?.removeAll { $0 == entry.hash }
+                for link in entry.links { waiting[link.hash]?.removeAll { $0 == entry.hash } }
+                return false
+            }
+            return true
+        }
+
+        /// Completes the entry if it can, then whatever waited for it; false if that would give the author
+        /// more branches than are kept (the entry is refused, as the real store refuses it).
+        private mutating func completes(_ entry: Entry) -> Bool {
+            guard entry.links.allSatisfy({ complete.contains($0.hash) }) else { return true }
+            var ready = [entry]
+            while let next = ready.popLast() {
+                let replaced = next.links.filter { tips.contains($0) }
+                guard tips.count - replaced.count + 1 <= SyncVector.maxTipsPerAuthor else {
+                    if next.hash == entry.hash { return false }
+                    continue
+                }
+                complete.insert(next.hash)
+                tips.subtract(replaced)
+                tips.insert(next.tip)
+                for child in waiting[next.hash] ?? [] {
+                    guard let held = entries[child], !complete.contains(child), held.links.allSatisfy({ complete.contains($0.hash) })
+                    else { continue }
+                    ready.append(held)
+                }
+            }
+            return true
+        }
     }
 
     private var logs: [AuthorID: AuthorLog] = [:]
     /// Kept up to date as tips move: a node answers a sync vector for every sync.
-    private(set) var syncVector = SyncVector()
+    public private(set) var syncVector = SyncVector()
     /// An order-independent sum over the hashes of every entry held: two stores holding the same
     /// entries have the same one (different ones collide with chance 2⁻⁶⁴).
     private(set) var fingerprint: UInt64 = 0
     private(set) var count = 0
     /// Authors with two entries at one seq, kept as entries arrive: every sync asks.
-    private(set) var forkedAuthors: Set<AuthorID> = []
+    public private(set) var forkedAuthors: Set<AuthorID> = []
+
+    public init() {}
 
     /// Stores the entries not held yet; returns those, and the tips of the authors they touched.
-    mutating func insert(_ entries: [Entry]) -> (fresh: [Entry], tips: [AuthorID: [AuthorTip]]) {
+    public mutating func insert(_ entries: [Entry]) -> (fresh: [Entry], tips: [AuthorID: [AuthorTip]]) {
         var fresh: [Entry] = []
         var touched: Set<AuthorID> = []
         for entry in entries where logs[entry.author]?.entries[entry.hash] == nil {
-            var log = logs[entry.author, default: AuthorLog()]
-            log.entries[entry.hash] = entry
-            log.bySeq[entry.seq, default: []].append(entry.hash)
-            for link in entry.links { log.waiting[link.hash, default: []].append(entry.hash) }
-            if !Self.complete(entry, in: &log) {
-                log.entries[entry.hash] = nil
-                log.bySeq[entry.seq]?.removeAll { $0 == entry.hash }
-                for link in entry.links { log.waiting[link.hash]?.removeAll { $0 == entry.hash } }
-                logs[entry.author] = log
-                continue
-            }
-            logs[entry.author] = log
-            if log.bySeq[entry.seq, default: []].count > 1 { forkedAuthors.insert(entry.author) }
+            // Changed in place: copying the author's log out and back per entry makes a long log quadratic.
+            guard logs[entry.author, default: AuthorLog()].add(entry) else { continue }
+            if logs[entry.author]?.bySeq[entry.seq]?.count ?? 0 > 1 { forkedAuthors.insert(entry.author) }
             fingerprint &+= Self.fingerprint(of: entry)
             count += 1
             fresh.append(entry)
@@ -52,30 +82,6 @@ struct SimulatedStore {
             syncVector.setTips(of: author, to: tips[author]!)
         }
         return (fresh, tips)
-    }
-
-    /// Completes the entry if it can, then whatever waited for it; false if that would give the author
-    /// more branches than are kept (the entry is refused, as the real store refuses it).
-    private static func complete(_ entry: Entry, in log: inout AuthorLog) -> Bool {
-        guard entry.links.allSatisfy({ log.complete.contains($0.hash) }) else { return true }
-        var ready = [entry]
-        while let next = ready.popLast() {
-            let replaced = next.links.filter { log.tips.contains($0) }
-            guard log.tips.count - replaced.count + 1 <= SyncVector.maxTipsPerAuthor else {
-                if next.hash == entry.hash { return false }
-                continue
-            }
-            log.complete.insert(next.hash)
-            log.tips.subtract(replaced)
-            log.tips.insert(next.tip)
-            for child in log.waiting[next.hash] ?? [] {
-                guard let waiting = log.entries[child], !log.complete.contains(child),
-                    waiting.links.allSatisfy({ log.complete.contains($0.hash) })
-                else { continue }
-                ready.append(waiting)
-            }
-        }
-        return true
     }
 
     /// Forgets the author's entries above `seq`: a state directory restored from an older copy.
@@ -95,17 +101,17 @@ struct SimulatedStore {
     }
 
     /// Complete entries of one author after a seq, in seq then hash order, every branch of a fork.
-    func entries(author: AuthorID, after seq: UInt64, limit: Int) -> [Entry] {
+    public func entries(author: AuthorID, after seq: UInt64, limit: Int) -> [Entry] {
         guard let log = logs[author], limit > 0 else { return [] }
         return log.complete.compactMap { log.entries[$0] }.filter { $0.seq > seq }
             .sorted { ($0.seq, $0.hash) < ($1.seq, $1.hash) }.prefix(limit).map { $0 }
     }
 
-    func held(_ positions: [AuthorID: [AuthorTip]]) -> Set<EntryHash> {
+    public func held(_ positions: [AuthorID: [AuthorTip]]) -> Set<EntryHash> {
         Set(positions.flatMap { author, tips in tips.filter { logs[author]?.entries[$0.hash] != nil }.map(\.hash) })
     }
 
-    func checkpoints(of authors: [AuthorID]) -> Checkpoints {
+    public func checkpoints(of authors: [AuthorID]) -> Checkpoints {
         var positions: [AuthorID: [AuthorTip]] = [:]
         for author in authors {
             guard let log = logs[author], let highest = log.complete.compactMap({ log.entries[$0]?.seq }).max() else { continue }
@@ -116,7 +122,7 @@ struct SimulatedStore {
         return Checkpoints(positions)
     }
 
-    func forkPoints(_ searches: [AuthorID: ForkSearch]) -> [AuthorID: UInt64] {
+    public func forkPoints(_ searches: [AuthorID: ForkSearch]) -> [AuthorID: UInt64] {
         searches.reduce(into: [:]) { points, search in
             let log = logs[search.key]
             points[search.key] = ForkWalk.lowestStop(

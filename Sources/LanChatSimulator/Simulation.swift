@@ -175,8 +175,7 @@ public struct Simulation {
     /// entries, or after `restoreWait`.
     private mutating func start(_ node: Int, restarted: Bool) {
         var replicator = Replicator(
-            configuration: configuration, selfID: nodes[node].id, seed: random.next(), vector: nodes[node].store.syncVector,
-            verifier: verifier)
+            configuration: configuration, selfID: nodes[node].id, seed: random.next(), vector: nodes[node].store.syncVector)
         for seed in nodes[node].seeds {
             replicator.discovered(nodes[seed].address, source: .configured)
         }
@@ -231,10 +230,17 @@ public struct Simulation {
         for directive in directives {
             switch directive {
             case .send(let datagram, let target): transmit(datagram, from: node, to: target)
-            case .store(let entries, _): store(entries, at: node, by: .push)
+            case .pushed(let entry, _): checkPush(entry, at: node)
             case .sync(let peer): openSync(from: node, with: peer)
             }
         }
+    }
+
+    /// As the daemon does with a burst, here of one: a simulated datagram arrives alone.
+    private mutating func checkPush(_ entry: Entry, at node: Int) {
+        let (authentic, forged) = PushBurst.authentic([entry]) { [verifier] in $0.map { verifier.verify([$0]) } }
+        store(authentic, at: node, by: .push)
+        nodes[node].replicator?.pushesSettled(1, forged: forged)
     }
 
     mutating func transmit(_ datagram: Datagram, from sender: Int, to address: PeerAddress) {

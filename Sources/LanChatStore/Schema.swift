@@ -178,6 +178,11 @@ enum Schema {
                 ) WITHOUT ROWID
                 """)
         }
+        migrator.registerMigration("v2-entry-waiting") { db in
+            // Entries waiting for one they link to: few, and asked about for every author of every
+            // stored batch. Without it, each question read all of that author's entries.
+            try db.execute(sql: "CREATE INDEX entry_waiting ON entry(author) WHERE complete = 0")
+        }
         return migrator
     }
 

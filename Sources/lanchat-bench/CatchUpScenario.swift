@@ -41,7 +41,7 @@ enum CatchUpScenario {
         let bytes = Double(try cluster.status(newcomer).counters.syncBytesIn)
         return CatchUpResult(
             entries: expected - 1, authors: authors, seconds: seconds, bytesPerEntry: bytes / Double(expected - 1),
-            verificationsPerCore: verificationRate(), storeInsertsPerSecond: try await insertRate(from: seedState, into: "\(cluster.root)/insert"),
+            verificationsPerCore: SignatureRate.verificationsPerSecond(threads: 1), storeInsertsPerSecond: try await insertRate(from: seedState, into: "\(cluster.root)/insert"),
             newcomerMicrosPerEntry: newcomerCPU, seedMicrosPerEntry: seedCPU)
     }
 
@@ -63,15 +63,5 @@ enum CatchUpScenario {
             _ = try await fresh.insert(Array(entries[first..<min(first + batch, entries.count)]), durable: false)
         }
         return Double(entries.count) / (Double(nowNanos() - start) / 1e9)
-    }
-
-    private static func verificationRate() -> Double {
-        let identity = LocalIdentity.generate()
-        let entries = (1...2000).map { seq in
-            Entry.sign(by: identity, seq: UInt64(seq), timestamp: HybridTimestamp(wallMillis: 1, counter: 0), content: .profile(name: "n\(seq)"))
-        }
-        let start = nowNanos()
-        let valid = entries.filter(\.hasValidSignature).count
-        return Double(valid) / (Double(nowNanos() - start) / 1e9)
     }
 }

@@ -10,8 +10,8 @@ struct LanChatBench: AsyncParsableCommand {
     @Flag(help: "The same scenarios, made smaller (under 2 minutes).") var quick = false
     @Option(help: "Directory with release builds of lanchatd and lanchat.") var binaries = ".build/release"
     @Option(help: "Markdown report to write.") var output = "docs/BENCHMARKS.md"
-    @Option(help: "Scenarios to run (comma separated): latency, throughput, catchup, footprint, simulation, keycost.")
-    var only: String = "latency,throughput,catchup,footprint,simulation,keycost"
+    @Option(help: "Scenarios to run (comma separated): latency, throughput, ingest, catchup, footprint, simulation, keycost.")
+    var only: String = "latency,throughput,ingest,catchup,footprint,simulation,keycost"
     @Option(help: "Network sizes for the latency runs (comma separated).") var latencyNodes = "10,30"
     @Option(help: "Messages per latency run (default 200, or 50 with --quick).") var messages: Int?
     @Flag(help: "Also print every figure as one JSON object per line: scenario, figure, value, unit, limit.") var json = false
@@ -40,6 +40,10 @@ struct LanChatBench: AsyncParsableCommand {
             report.throughput = try ThroughputScenario.run(
                 binaries: binaries, nodes: 10, rates: quick ? [1000, 5000] : [1000, 2000, 5000, 10000],
                 senders: [5000], duration: quick ? 3 : 10)
+        }
+        if scenarios.contains("ingest") {
+            report.ingest = try await IngestScenario.run(
+                binaries: binaries, peers: 9, rates: quick ? [10_000] : [10_000, 20_000], seconds: quick ? 5 : 20)
         }
         if scenarios.contains("catchup") {
             report.catchUp = try await CatchUpScenario.run(binaries: binaries, authors: 50, total: quick ? 20_000 : 100_000)

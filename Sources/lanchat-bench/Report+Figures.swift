@@ -56,6 +56,15 @@ extension Report {
                 BenchFigure("throughput", "CPU per node, \(run.label)", run.cpuPerNode, "%"),
             ]
         }
+        for run in ingest {
+            let load = "\(run.peers) peers, \(Int(run.offered))/s offered"
+            figures += [
+                BenchFigure("ingest", "committed per second, \(load)", run.deliveredRate, "entries/s", limit: run.verificationsPerSecond),
+                BenchFigure("ingest", "lost, \(load)", Double(run.lost), "entries"),
+                BenchFigure("ingest", "p99 push to commit, \(load)", run.latency.p99, "ms"),
+                BenchFigure("ingest", "daemon CPU per entry, \(load)", run.daemonMicrosPerEntry, "µs", limit: run.verificationMicros),
+            ]
+        }
         if let catchUp {
             figures += [
                 BenchFigure("catchup", "entries per second", catchUp.entriesPerSecond, "entries/s", limit: catchUp.storeInsertsPerSecond),

@@ -9,6 +9,7 @@ struct Report {
     var serfMissing: String?
     var plotted: String?
     var throughput: [ThroughputResult] = []
+    var ingest: [IngestResult] = []
     var catchUp: CatchUpResult?
     var footprint: FootprintResult?
     var dissemination: [DisseminationResult] = []
@@ -21,6 +22,7 @@ struct Report {
         ]
         if !latency.isEmpty { lines += latencySection() + costSection() }
         if !throughput.isEmpty { lines += throughputSection() }
+        if !ingest.isEmpty { lines += ingestSection() }
         if let catchUp { lines += catchUpSection(catchUp) }
         if let footprint { lines += footprintSection(footprint) }
         if !dissemination.isEmpty { lines += disseminationSection() }
@@ -29,7 +31,7 @@ struct Report {
     }
 
     /// A Markdown table: header, rule, rows, and a blank line.
-    private func table(_ header: [String], _ rows: [[String]]) -> [String] {
+    func table(_ header: [String], _ rows: [[String]]) -> [String] {
         let line = { (cells: [String]) in "| " + cells.joined(separator: " | ") + " |" }
         return [line(header), line(header.map { _ in "---" })] + rows.map(line) + [""]
     }

@@ -136,3 +136,11 @@ extension SplitMix64 {
         (0..<count).map { _ in UInt8.random(in: .min ... .max, using: &self) }
     }
 }
+
+/// `entry` with one byte of its signed timestamp changed and nothing recomputed: its hash changes, its
+/// signature no longer matches, and the entry after it no longer links to it.
+func tampered(_ entry: Entry) throws -> Entry {
+    var bytes = entry.encoded
+    bytes[Offset.timestamp + 7] ^= 0x01
+    return try Entry.decode(bytes, verifySignature: false)
+}

@@ -12,12 +12,11 @@ func address(_ n: Int) -> PeerAddress {
 
 /// The node under test: identity 1, seed 7, default settings unless `adjust` changes them.
 func makeReplicator(
-    vector: SyncVector = SyncVector(), verifier: any EntryVerifying = SignatureVerifier(),
-    _ adjust: (inout ReplicationConfiguration) -> Void = { _ in }
+    vector: SyncVector = SyncVector(), _ adjust: (inout ReplicationConfiguration) -> Void = { _ in }
 ) throws -> Replicator {
     var configuration = ReplicationConfiguration(network: testNetwork)
     adjust(&configuration)
-    return Replicator(configuration: configuration, selfID: try identity(1).id, seed: 7, vector: vector, verifier: verifier)
+    return Replicator(configuration: configuration, selfID: try identity(1).id, seed: 7, vector: vector)
 }
 
 /// A vector of one tip per author at these seqs, with made-up hashes.

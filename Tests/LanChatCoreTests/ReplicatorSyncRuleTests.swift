@@ -123,6 +123,34 @@ struct ReplicatorSyncRuleTests {
         #expect(node.tick(now: 1150).syncs == (weAreLower ? [peerAddress] : []))
     }
 
+    /// Pushes on their way to the store count as held: a peer ahead by no more than them is streaming to
+    /// this node, not diverging from it, and neither the grace nor `stubbornMismatch` opens a sync while
+    /// they are in flight. Once they settle and the peer is still ahead, it is a divergence.
+    @Test(arguments: [(3, false), (2, true)])
+    func pushesInFlightAreNoDivergence(inFlight: Int, syncs: Bool) throws {
+        let author = try identity(3)
+        var node = try makeReplicator(vector: heads([author.id: 2]))
+        let peer = try identity(2).id
+        node.verify(peer, at: peerAddress, now: 0)
+        for seq in UInt64(3)..<UInt64(3 + inFlight) {
+            let entry = signedEntry(by: author, seq: seq, links: [tip(seq - 1)], content: try message())
+            node.deliver(.push(entry), from: peer, at: peerAddress, now: 900)
+        }
+        #expect(node.pushesInFlight == inFlight)
+        // The peer, five entries in, pings before each tick (so unanswered probes do not make it suspect).
+        let ahead = { (node: inout Replicator, now: UInt64) in
+            node.deliver(.ping(node.probe(digest: node.vector.digest &+ 1, total: 5)), from: peer, at: peerAddress, now: now)
+        }
+        ahead(&node, 1000)
+        #expect(node.tick(now: 1150).syncs == (syncs ? [peerAddress] : []))
+        guard !syncs else { return }
+        ahead(&node, 5900)
+        var settled = node
+        #expect(node.tick(now: 6000).syncs.isEmpty, "stubbornMismatch with pushes in flight")
+        settled.pushesSettled(inFlight)
+        #expect(settled.tick(now: 6000).syncs == [peerAddress], "settled but not stored: the peer is still ahead")
+    }
+
     @Test func aMismatchThatClearsOpensNoSync() throws {
         var node = try makeReplicator()
         let peer = try identity(2).id

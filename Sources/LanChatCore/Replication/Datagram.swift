@@ -86,9 +86,9 @@ public struct Datagram: Equatable, Sendable {
         magic.count + 1 + 1 + network.utf8.count + AuthorID.byteCount + 1
     }
 
-    /// Decodes a datagram, verifying any entry it carries with `verifier`. Rejects other protocol versions,
-    /// oversized, truncated and trailing input.
-    public static func decode(_ bytes: [UInt8], verifier: any EntryVerifying = SignatureVerifier()) throws(DecodeError) -> Datagram {
+    /// Decodes a datagram. Rejects other protocol versions, oversized, truncated and trailing input. A pushed
+    /// entry's signature is not checked here: the receiver checks a burst of pushes at once (`PushBurst`).
+    public static func decode(_ bytes: [UInt8]) throws(DecodeError) -> Datagram {
         guard bytes.count <= maxBytes else { throw .oversized(field: "datagram", size: bytes.count, limit: maxBytes) }
         var reader = ByteReader(bytes)
         guard try reader.raw(2, "magic") == magic else { throw .invalid(field: "magic", reason: "not a lanchat datagram") }
@@ -103,10 +103,7 @@ public struct Datagram: Equatable, Sendable {
         case .ack: body = .ack(try Probe.decode(from: &reader))
         case .pingRequest: body = .pingRequest(probeID: try reader.u32("probe id"), target: try PeerAddress.decode(from: &reader))
         case .indirectAck: body = .indirectAck(probeID: try reader.u32("probe id"), target: try PeerAddress.decode(from: &reader))
-        case .push:
-            let entry = try Entry.decode(from: &reader, verifySignature: false)
-            guard verifier.verify([entry]) else { throw .invalid(field: "signature", reason: "does not match the author's key") }
-            body = .push(entry)
+        case .push: body = .push(try Entry.decode(from: &reader, verifySignature: false))
         case .announce:
             let author = try AuthorID(bytes: reader.raw(AuthorID.byteCount, "author"))
             let seq = try reader.u64("seq")

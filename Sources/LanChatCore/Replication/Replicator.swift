@@ -12,15 +12,16 @@ public struct Replicator: Sendable {
     public enum Directive: Equatable, Sendable {
         /// The shell encodes it (`Datagram.encoded()`) and sends it over UDP.
         case send(Datagram, to: PeerAddress)
-        /// Verified entries from a push, to be stored; report back with `tipsChanged`.
-        case store([Entry], from: PeerAddress)
+        /// An entry a peer pushed, new to this node, its signature not checked yet: the shell keeps it if
+        /// `PushBurst` finds it authentic (among the pushes that arrived with it), stores it, and reports
+        /// back with `tipsChanged`, and with `pushesSettled` once each push was stored, forged or shed.
+        case pushed(Entry, from: PeerAddress)
         /// Open a TCP sync with this peer; report back with `syncFinished`.
         case sync(with: PeerAddress)
     }
 
     public let configuration: ReplicationConfiguration
     public let selfID: AuthorID
-    private let verifier: any EntryVerifying
     /// Every author's tips, as the store holds them: what pings summarise and syncs exchange.
     public private(set) var vector = SyncVector()
     public private(set) var counters = ReplicationCounters()
@@ -36,6 +37,9 @@ public struct Replicator: Sendable {
     /// A node has a few addresses at most; the set must not grow on claims from others.
     static let maxSelfAddresses = 16
     private var limiter: RateLimiter
+    /// Pushes handed to the shell (`.pushed`) and not settled yet: while a stream of pushes is on its way
+    /// to the store, the digests differ by what is in flight, which no sync needs to carry.
+    public private(set) var pushesInFlight = 0
     private var inboundSessions = 0
     private var otherVersions: [PeerAddress: UInt8] = [:]
     /// Opens sealed datagrams (with a network key), or lets plain ones through (without).
@@ -65,17 +69,15 @@ public struct Replicator: Sendable {
         var onBehalfOf: (requester: PeerAddress, probeID: UInt32)?
     }
 
-    /// `seed` drives every random choice (probe helpers, hints); `verifier` checks pushed entries;
-    /// `keys`, the network keys, if the network is closed (the shell seals what this node sends).
+    /// `seed` drives every random choice (probe helpers, hints); `keys`, the network keys, if the network
+    /// is closed (the shell seals what this node sends).
     public init(
-        configuration: ReplicationConfiguration, selfID: AuthorID, seed: UInt64, vector: SyncVector = SyncVector(),
-        verifier: any EntryVerifying = SignatureVerifier(), keys: NetworkKeyRing? = nil
+        configuration: ReplicationConfiguration, selfID: AuthorID, seed: UInt64, vector: SyncVector = SyncVector(), keys: NetworkKeyRing? = nil
     ) {
         opener = DatagramOpener(ring: keys, network: configuration.network)
         sealOverhead = keys == nil ? 0 : DatagramSealer.overhead
         self.configuration = configuration
         self.selfID = selfID
-        self.verifier = verifier
         self.vector = vector
         digest = vector.digest
         total = vector.total
@@ -162,7 +164,7 @@ public struct Replicator: Sendable {
         requestSync(with: peers[payloadSyncsAsked % peers.count].address, now: now, &out)
     }
 
-    /// Opens (with a network key), decodes (verifying any entry inside) and handles a datagram;
+    /// Opens (with a network key), decodes and handles a datagram;
     /// malformed input is counted and dropped. `wallMillis`: the wall clock, against which a closed
     /// network's datagrams must have been sent within 5 minutes.
     public mutating func receive(_ sealed: [UInt8], from address: PeerAddress, now: UInt64, wallMillis: UInt64 = 0) -> [Directive] {
@@ -186,7 +188,7 @@ public struct Replicator: Sendable {
             return []
         }
         do {
-            return receive(try Datagram.decode(bytes, verifier: verifier), from: address, now: now)
+            return receive(try Datagram.decode(bytes), from: address, now: now)
         } catch .unsupportedVersion(let version) {
             counters.datagramsIn += 1
             counters.otherVersion += 1
@@ -267,7 +269,8 @@ public struct Replicator: Sendable {
             if entry.seq <= vector.highestSeq(of: entry.author) {
                 counters.duplicates += 1
             } else {
-                out.append(.store([entry], from: address))
+                pushesInFlight += 1
+                out.append(.pushed(entry, from: address))
             }
         case .announce(let key):
             // Within the cooldown, the next scheduled sync (digests differ by then) fetches it.
@@ -427,7 +430,14 @@ public struct Replicator: Sendable {
         counters.entriesSyncedOut += UInt64(result.sent)
     }
 
-    /// Bytes the shell moved, so one counters value reports everything.
+    /// `count` pushes the shell is done with: stored (after `tipsChanged`), duplicates, shed because its
+    /// queue was full (the next sync brings them), or found forged: `forged` of them, counted as dropped.
+    public mutating func pushesSettled(_ count: Int, forged: Int = 0) {
+        counters.dropped += UInt64(forged)
+        pushesInFlight = max(0, pushesInFlight - count)
+    }
+
+    /// What the shell moved, so one counters value reports everything.
     public mutating func countTraffic(
         datagramBytesOut: Int = 0, syncBytesIn: Int = 0, sendErrors: Int = 0, payloadsFetched: Int = 0, unauthenticatedSyncs: Int = 0
     ) {
@@ -527,12 +537,13 @@ public struct Replicator: Sendable {
         let cooled = isCooled(record, now)
         var diverged = false
         if let since = record.mismatchSince, age(of: since, now) >= configuration.mismatchGrace {
-            // The side with fewer entries asks (the sync runs both ways); a tie is broken by ID;
-            // a divergence that outlasts `stubbornMismatch` is repaired by whoever notices.
+            // The side with fewer entries asks (the sync runs both ways), counting pushes on their way to
+            // the store as held: a stream of pushes is no divergence. A tie is broken by ID. A divergence
+            // that outlasts `stubbornMismatch` is repaired by whoever notices, once nothing is in flight.
             let theirs = record.reportedTotal ?? 0
             let peerID = record.claimedID ?? selfID
-            let ours = theirs > total || (theirs == total && selfID < peerID)
-            diverged = ours || age(of: since, now) >= configuration.stubbornMismatch
+            let ours = theirs > total &+ UInt64(pushesInFlight) || (theirs == total && selfID < peerID)
+            diverged = ours || (age(of: since, now) >= configuration.stubbornMismatch && pushesInFlight == 0)
         }
         if record.resyncRequested || (cooled && (record.verifiedID == nil || diverged)) {
             requestSync(with: address, now: now, &out)

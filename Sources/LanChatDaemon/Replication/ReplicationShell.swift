@@ -21,8 +21,12 @@ actor ReplicationShell: Service {
     /// When a failed send was last logged, and how many failed since: logged at most once per `sendErrorLogInterval`.
     private var sendErrorLog: (at: ContinuousClock.Instant, unlogged: Int)?
     static let sendErrorLogInterval = Duration.seconds(10)
+    /// Pushed entries on their way to the store: first unchecked, then checked in bursts (`PushBurst`)
+    /// while the last burst is stored. Each stage has a wake-up; at most one waits, however many pushes
+    /// arrive meanwhile, so whatever arrives during a check or a transaction goes into the next.
+    private var unchecked: [Entry] = []
     private var pendingStore: [Entry] = []
-    /// Wakes the store drain; at most one wake-up waits, however many pushes arrive meanwhile.
+    private let checkWakeups = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     private let storeWakeups = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     private let syncRequests = AsyncStream.makeStream(of: PeerAddress.self)
     private var mdnsInstances: [String: PeerAddress] = [:]
@@ -91,6 +95,7 @@ actor ReplicationShell: Service {
                     try await withThrowingDiscardingTaskGroup { group in
                         group.addTask { try await self.tickLoop() }
                         group.addTask { await self.publishLoop() }
+                        group.addTask { await self.checkLoop() }
                         group.addTask { await self.storeLoop() }
                         group.addTask {
                             for try await envelope in datagrams {
@@ -174,11 +179,14 @@ actor ReplicationShell: Service {
                 } else {
                     bytesOut += bytes.count
                 }
-            case .store(let entries, _):
+            case .pushed(let entry, _):
                 // Bounded: beyond it, pushes are dropped and the next sync brings them.
-                guard pendingStore.count < Self.maxPendingStore else { continue }
-                pendingStore += entries
-                storeWakeups.continuation.yield()
+                guard unchecked.count + pendingStore.count < Self.maxPendingStore else {
+                    replicator.pushesSettled(1)
+                    continue
+                }
+                unchecked.append(entry)
+                checkWakeups.continuation.yield()
             case .sync(let address):
                 syncRequests.continuation.yield(address)
             }
@@ -203,7 +211,31 @@ actor ReplicationShell: Service {
         try? SocketAddress(ipAddress: address.host, port: Int(address.port))
     }
 
-    /// Stores pushed entries in batches: whatever arrived while the last transaction ran goes into the next.
+    /// Checks pushed entries off the actor, a burst at a time, so datagrams keep coming in meanwhile.
+    private nonisolated func checkLoop() async {
+        for await _ in checkWakeups.stream {
+            while let burst = await takeUnchecked() {
+                let (authentic, forged) = await ParallelVerifier.authentic(burst)
+                await checked(authentic, of: burst.count, forged: forged)
+            }
+        }
+    }
+
+    private func takeUnchecked() -> [Entry]? {
+        guard !unchecked.isEmpty else { return nil }
+        defer { unchecked.removeAll(keepingCapacity: true) }
+        return unchecked
+    }
+
+    /// The forged and the duplicates of a burst are settled here, the rest once stored.
+    private func checked(_ entries: [Entry], of burst: Int, forged: Int) {
+        replicator.pushesSettled(burst - entries.count, forged: forged)
+        guard !entries.isEmpty else { return }
+        pendingStore += entries
+        storeWakeups.continuation.yield()
+    }
+
+    /// Stores checked pushes in batches: whatever was checked while the last transaction ran goes into the next.
     private nonisolated func storeLoop() async {
         for await _ in storeWakeups.stream {
             await drainStore()
@@ -219,6 +251,7 @@ actor ReplicationShell: Service {
             } catch {
                 logger.error("could not store \(batch.count) pushed entries: \(error)")
             }
+            replicator.pushesSettled(batch.count)
         }
     }
 

@@ -1,0 +1,146 @@
+import Dispatch
+import Foundation
+import LanChatClient
+import LanChatControl
+import LanChatCore
+import Synchronization
+
+struct IngestResult {
+    let peers: Int
+    let offered: Double
+    let entries: Int
+    /// Entries the peers published per second, over the window it took them.
+    let sentRate: Double
+    /// Entries committed per second, from the first push until the daemon held them all.
+    let deliveredRate: Double
+    let lost: Int
+    /// Push (the peer's publish call) to commit (the daemon's follow stream), milliseconds.
+    let latency: Distribution
+    /// The daemon's CPU time (all threads) over the run, per entry.
+    let daemonMicrosPerEntry: Double
+    /// Entries that came by push, and by the syncs that repaired what push dropped.
+    let byPush: UInt64
+    let bySync: UInt64
+    /// Ed25519 verifications per second on every core: what one check per entry would allow.
+    let verificationsPerSecond: Double
+    /// CPU time of one verification, µs.
+    let verificationMicros: Double
+}
+
+/// One daemon takes in what `peers` simulated peers push (`BenchPeer`, at 127.0.0.2, 127.0.0.3, …), each
+/// its own author publishing at `rate / peers` per second, with entries signed before the window.
+enum IngestScenario {
+    static func run(binaries: String, peers: Int, rates: [Int], seconds: Double) async throws -> [IngestResult] {
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        let limit = SignatureRate.verificationsPerSecond(threads: cores)
+        var results: [IngestResult] = []
+        for rate in rates {
+            print("ingest: \(peers) peers pushing \(rate)/s in all for \(seconds) s…")
+            results.append(try await measure(binaries: binaries, peers: peers, rate: rate, seconds: seconds, limit: (limit, Double(cores) * 1e6 / limit)))
+        }
+        return results
+    }
+
+    private static func measure(binaries: String, peers count: Int, rate: Int, seconds: Double, limit: (rate: Double, micros: Double)
+    ) async throws -> IngestResult {
+        var made: [BenchPeer] = []
+        let log = BenchLog()
+        for index in 0..<count { made.append(try await BenchPeer(host: "127.0.0.\(index + 2)", network: "lanchat", log: log)) }
+        let peers = made
+        let running = Task {
+            try await withThrowingDiscardingTaskGroup { group in
+                for peer in peers { group.addTask { try await peer.run() } }
+            }
+        }
+        let cluster = try BenchCluster(binaries: binaries)
+        defer { cluster.stop() }
+        do {
+            let result = try await measure(cluster, peers, rate: rate, seconds: seconds, limit: limit)
+            await stop(peers, running)
+            return result
+        } catch {
+            await stop(peers, running)
+            throw error
+        }
+    }
+
+    private static func stop(_ peers: [BenchPeer], _ running: Task<Void, any Error>) async {
+        for peer in peers { await peer.stop() }
+        _ = await running.result
+    }
+
+    private static func measure(
+        _ cluster: BenchCluster, _ peers: [BenchPeer], rate: Int, seconds: Double, limit: (rate: Double, micros: Double)
+    ) async throws -> IngestResult {
+        let count = peers.count
+        let perPeer = Int((Double(rate) * seconds / Double(count)).rounded(.up))
+        let logs = try signLogs(peers, perPeer)
+        let daemon = try cluster.start(extra: peers.flatMap { ["--peer", "\($0.address)"] })
+        let port = UInt16(try cluster.status(daemon).port)
+        for peer in peers { await peer.know(PeerAddress(host: "127.0.0.1", port: port)) }
+        try waitFor("the daemon to have synced with all \(count) peers", timeout: 30) {
+            try ControlClient(socketPath: daemon.socket).request(.peers).peers?.filter { $0.state == .alive && $0.id != nil }.count == count
+        }
+        try cluster.followAll()
+        let entriesBefore = try cluster.status(daemon).entries
+        let countersBefore = try cluster.status(daemon).counters
+        let cpuBefore = ProcessUsage.cpuSeconds(daemon.pid)
+        let total = perPeer * count
+        let pushedAt = try await pace(peers, logs, rate: rate)
+        let start = pushedAt.lazy.compactMap(\.first).min() ?? nowNanos()
+        let sentRate = Double(total) / (Double((pushedAt.lazy.compactMap(\.last).max() ?? start) - start) / 1e9)
+        try? waitFor("the daemon to hold all \(total) entries", timeout: 60) { try cluster.status(daemon).entries - entriesBefore >= total }
+        let elapsed = Double(nowNanos() - start) / 1e9
+        let status = try cluster.status(daemon)
+        let held = status.entries - entriesBefore
+        var latencies: [Double] = []
+        for (peer, times) in pushedAt.enumerated() {
+            for (index, at) in times.enumerated() {
+                if let arrived = cluster.arrival(of: body(peer, UInt64(index + 1)))[0] { latencies.append(Double(Int64(arrived) - Int64(at)) / 1e6) }
+            }
+        }
+        return IngestResult(
+            peers: count, offered: Double(rate), entries: total, sentRate: sentRate, deliveredRate: Double(held) / elapsed, lost: total - min(held, total),
+            latency: Distribution(latencies), daemonMicrosPerEntry: (ProcessUsage.cpuSeconds(daemon.pid) - cpuBefore) * 1e6 / Double(total),
+            byPush: status.counters.entriesPushedIn - countersBefore.entriesPushedIn - (status.counters.duplicates - countersBefore.duplicates),
+            bySync: status.counters.entriesSyncedIn - countersBefore.entriesSyncedIn, verificationsPerSecond: limit.rate, verificationMicros: limit.micros)
+    }
+
+    static func body(_ peer: Int, _ seq: UInt64) -> String { "ingest \(peer).\(seq)" }
+
+    /// Every peer's log, signed on every core before anything is measured.
+    private static func signLogs(_ peers: [BenchPeer], _ perPeer: Int) throws -> [[Entry]] {
+        let logs = Mutex<[Int: [Entry]]>([:])
+        let failure = Mutex<(any Error)?>(nil)
+        DispatchQueue.concurrentPerform(iterations: peers.count) { index in
+            do {
+                let log = try peers[index].sign(perPeer) { body(index, $0) }
+                logs.withLock { $0[index] = log }
+            } catch {
+                failure.withLock { $0 = error }
+            }
+        }
+        if let error = failure.withLock({ $0 }) { throw error }
+        return logs.withLock { dictionary in peers.indices.map { dictionary[$0] ?? [] } }
+    }
+
+    /// Publishes every log at `rate` in all, the peers in turn every millisecond; when each entry went out.
+    private static func pace(_ peers: [BenchPeer], _ logs: [[Entry]], rate: Int) async throws -> [[UInt64]] {
+        var sentAt = logs.map { [UInt64](repeating: 0, count: $0.count) }
+        var next = [Int](repeating: 0, count: peers.count)
+        let perPeer = Double(rate) / Double(peers.count)
+        let start = nowNanos()
+        while zip(next, logs).contains(where: { $0 < $1.count }) {
+            let due = Int(Double(nowNanos() - start) / 1e9 * perPeer) + 1
+            for (index, peer) in peers.enumerated() where next[index] < min(due, logs[index].count) {
+                let upTo = min(due, logs[index].count)
+                let at = nowNanos()
+                await peer.publish(logs[index][next[index]..<upTo])
+                for slot in next[index]..<upTo { sentAt[index][slot] = at }
+                next[index] = upTo
+            }
+            try await Task.sleep(for: .milliseconds(1))
+        }
+        return sentAt
+    }
+}
