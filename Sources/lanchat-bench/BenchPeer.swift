@@ -1,3 +1,4 @@
+import LanChatClient
 import LanChatCore
 import LanChatNet
 import LanChatSimulator
@@ -26,6 +27,35 @@ actor BenchPeer: SyncStorage {
         transport = try await PeerTransport.bind(host: host, port: 0)
         replicator = Replicator(
             configuration: ReplicationConfiguration(network: network), selfID: identity.id, seed: .random(in: .min ... .max))
+    }
+
+    /// Runs `body` with `count` peers at 127.0.0.2, 127.0.0.3, …, answering until it returns.
+    static func withPeers<T>(_ count: Int, _ body: ([BenchPeer]) async throws -> T) async throws -> T {
+        var made: [BenchPeer] = []
+        let log = BenchLog()
+        for index in 0..<count { made.append(try await BenchPeer(host: "127.0.0.\(index + 2)", network: "lanchat", log: log)) }
+        let peers = made
+        let running = Task {
+            try await withThrowingDiscardingTaskGroup { group in
+                for peer in peers { group.addTask { try await peer.run() } }
+            }
+        }
+        let result: Result<T, any Error>
+        do { result = .success(try await body(peers)) } catch { result = .failure(error) }
+        for peer in peers { await peer.stop() }
+        _ = await running.result
+        return try result.get()
+    }
+
+    /// Starts a daemon in `cluster` that knows the peers, and waits until it synced with each of them.
+    static func startDaemon(in cluster: BenchCluster, with peers: [BenchPeer]) async throws -> BenchCluster.Node {
+        let daemon = try cluster.start(extra: peers.flatMap { ["--peer", "\($0.address)"] })
+        let port = UInt16(try cluster.status(daemon).port)
+        for peer in peers { await peer.know(PeerAddress(host: "127.0.0.1", port: port)) }
+        try waitFor("the daemon to have synced with all \(peers.count) peers", timeout: 30) {
+            try ControlClient(socketPath: daemon.socket).request(.peers).peers?.filter { $0.state == .alive && $0.id != nil }.count == peers.count
+        }
+        return daemon
     }
 
     nonisolated var address: PeerAddress { PeerAddress(host: host, port: transport.port) }

@@ -43,30 +43,11 @@ enum IngestScenario {
 
     private static func measure(binaries: String, peers count: Int, rate: Int, seconds: Double, limit: (rate: Double, micros: Double)
     ) async throws -> IngestResult {
-        var made: [BenchPeer] = []
-        let log = BenchLog()
-        for index in 0..<count { made.append(try await BenchPeer(host: "127.0.0.\(index + 2)", network: "lanchat", log: log)) }
-        let peers = made
-        let running = Task {
-            try await withThrowingDiscardingTaskGroup { group in
-                for peer in peers { group.addTask { try await peer.run() } }
-            }
-        }
         let cluster = try BenchCluster(binaries: binaries)
         defer { cluster.stop() }
-        do {
-            let result = try await measure(cluster, peers, rate: rate, seconds: seconds, limit: limit)
-            await stop(peers, running)
-            return result
-        } catch {
-            await stop(peers, running)
-            throw error
+        return try await BenchPeer.withPeers(count) { peers in
+            try await measure(cluster, peers, rate: rate, seconds: seconds, limit: limit)
         }
-    }
-
-    private static func stop(_ peers: [BenchPeer], _ running: Task<Void, any Error>) async {
-        for peer in peers { await peer.stop() }
-        _ = await running.result
     }
 
     private static func measure(
@@ -75,12 +56,7 @@ enum IngestScenario {
         let count = peers.count
         let perPeer = Int((Double(rate) * seconds / Double(count)).rounded(.up))
         let logs = try signLogs(peers, perPeer)
-        let daemon = try cluster.start(extra: peers.flatMap { ["--peer", "\($0.address)"] })
-        let port = UInt16(try cluster.status(daemon).port)
-        for peer in peers { await peer.know(PeerAddress(host: "127.0.0.1", port: port)) }
-        try waitFor("the daemon to have synced with all \(count) peers", timeout: 30) {
-            try ControlClient(socketPath: daemon.socket).request(.peers).peers?.filter { $0.state == .alive && $0.id != nil }.count == count
-        }
+        let daemon = try await BenchPeer.startDaemon(in: cluster, with: peers)
         try cluster.followAll()
         let entriesBefore = try cluster.status(daemon).entries
         let countersBefore = try cluster.status(daemon).counters
