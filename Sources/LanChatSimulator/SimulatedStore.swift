@@ -12,6 +12,8 @@ public struct SimulatedStore: Sendable {
         /// Held entries by the hash they link to: who may become complete when that one does.
         var waiting: [EntryHash: [EntryHash]] = [:]
         var tips: Set<AuthorTip> = []
+        /// Of the complete entries: each links down to seq 1, so every seq below it holds one too.
+        var highestSeq: UInt64 = 0
 
         /// Holds the entry; false if it was refused (it would give the author more branches than are kept).
         mutating func add(_ entry: Entry) -> Bool {
@@ -39,6 +41,7 @@ public struct SimulatedStore: Sendable {
                     continue
                 }
                 complete.insert(next.hash)
+                highestSeq = max(highestSeq, next.seq)
                 tips.subtract(replaced)
                 tips.insert(next.tip)
                 for child in waiting[next.hash] ?? [] {
@@ -100,11 +103,18 @@ public struct SimulatedStore: Sendable {
         entry.hash.prefix64
     }
 
-    /// Complete entries of one author after a seq, in seq then hash order, every branch of a fork.
+    /// Complete entries of one author after a seq, in seq then hash order, every branch of a fork. Read
+    /// seq by seq, so a page costs what it returns (a benchmark peer serves long logs from it).
     public func entries(author: AuthorID, after seq: UInt64, limit: Int) -> [Entry] {
-        guard let log = logs[author], limit > 0 else { return [] }
-        return log.complete.compactMap { log.entries[$0] }.filter { $0.seq > seq }
-            .sorted { ($0.seq, $0.hash) < ($1.seq, $1.hash) }.prefix(limit).map { $0 }
+        guard let log = logs[author], limit > 0, seq < log.highestSeq else { return [] }
+        var page: [Entry] = []
+        for next in (seq + 1)...log.highestSeq {
+            for hash in (log.bySeq[next] ?? []).sorted() where log.complete.contains(hash) {
+                guard page.count < limit else { return page }
+                if let entry = log.entries[hash] { page.append(entry) }
+            }
+        }
+        return page
     }
 
     public func held(_ positions: [AuthorID: [AuthorTip]]) -> Set<EntryHash> {

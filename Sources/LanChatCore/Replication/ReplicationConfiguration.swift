@@ -8,6 +8,9 @@ public struct ReplicationConfiguration: Equatable, Sendable {
     /// A digest mismatch must last this long before a sync: a push in flight is not a divergence.
     public var mismatchGrace: UInt64 = 150
     public var syncCooldown: UInt64 = 1000
+    /// Syncs this node opens at once. A node behind everyone would otherwise ask every peer, and each
+    /// would send it the same entries; one sync brings what that peer holds, the next one the rest.
+    public var maxOutboundSyncs = 2
     /// After this long, a node syncs even when the peer has more entries and should have come to it.
     public var stubbornMismatch: UInt64 = 5000
     /// While this node lacks payloads it should have, it syncs with one peer after another this often,

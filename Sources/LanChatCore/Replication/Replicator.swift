@@ -40,6 +40,8 @@ public struct Replicator: Sendable {
     /// Pushes handed to the shell (`.pushed`) and not settled yet: while a stream of pushes is on its way
     /// to the store, the digests differ by what is in flight, which no sync needs to carry.
     public private(set) var pushesInFlight = 0
+    /// Syncs asked for (`.sync`) and not finished yet (`syncFinished`): at most `maxOutboundSyncs`.
+    private var outboundSyncs = 0
     private var inboundSessions = 0
     private var otherVersions: [PeerAddress: UInt8] = [:]
     /// Opens sealed datagrams (with a network key), or lets plain ones through (without).
@@ -334,6 +336,7 @@ public struct Replicator: Sendable {
     /// per-session bound, the next sync starts at once: a catch-up does not idle until the next period.
     @discardableResult
     public mutating func syncFinished(with address: PeerAddress, outcome: SyncOutcome, now: UInt64) -> [Directive] {
+        outboundSyncs = max(0, outboundSyncs - 1)
         switch outcome {
         case .completed(let result): counted(result)
         case .itself, .twin:
@@ -559,13 +562,16 @@ public struct Replicator: Sendable {
 
     private mutating func requestSync(with address: PeerAddress, now: UInt64, _ out: inout [Directive]) {
         // Also where the record was dropped and learnt again while the peer's inbound sync runs.
-        guard let record = table[address], !record.syncing, !heldByInbound.contains(address) else { return }
+        guard let record = table[address], !record.syncing, !heldByInbound.contains(address),
+            outboundSyncs < configuration.maxOutboundSyncs
+        else { return }
         table.update(address) { record in
             record.syncing = true
             record.resyncRequested = false
             record.lastSyncAt = now
         }
         counters.syncsStarted += 1
+        outboundSyncs += 1
         out.append(.sync(with: address))
     }
 

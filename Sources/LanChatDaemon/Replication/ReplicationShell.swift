@@ -21,13 +21,13 @@ actor ReplicationShell: Service {
     /// When a failed send was last logged, and how many failed since: logged at most once per `sendErrorLogInterval`.
     private var sendErrorLog: (at: ContinuousClock.Instant, unlogged: Int)?
     static let sendErrorLogInterval = Duration.seconds(10)
-    /// Pushed entries on their way to the store: first unchecked, then checked in bursts (`PushBurst`)
-    /// while the last burst is stored. Each stage has a wake-up; at most one waits, however many pushes
-    /// arrive meanwhile, so whatever arrives during a check or a transaction goes into the next.
+    /// Pushed entries not checked yet. They are checked as a burst (`PushBurst`) while the burst before
+    /// them is stored, so a burst is whatever arrived during one transaction: the busier the node, the
+    /// fewer signatures per entry. At most one wake-up waits, however many pushes arrive meanwhile.
     private var unchecked: [Entry] = []
-    private var pendingStore: [Entry] = []
-    private let checkWakeups = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
-    private let storeWakeups = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+    /// Pushes checked or being stored: with `unchecked`, what the queue bound counts.
+    private var intake = 0
+    private let intakeWakeups = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     private let syncRequests = AsyncStream.makeStream(of: PeerAddress.self)
     private var mdnsInstances: [String: PeerAddress] = [:]
     /// Configured peers whose names did not resolve yet (DNS may come up after us); retried now and then.
@@ -95,8 +95,7 @@ actor ReplicationShell: Service {
                     try await withThrowingDiscardingTaskGroup { group in
                         group.addTask { try await self.tickLoop() }
                         group.addTask { await self.publishLoop() }
-                        group.addTask { await self.checkLoop() }
-                        group.addTask { await self.storeLoop() }
+                        group.addTask { await self.intakeLoop() }
                         group.addTask {
                             for try await envelope in datagrams {
                                 await self.received(envelope)
@@ -181,12 +180,12 @@ actor ReplicationShell: Service {
                 }
             case .pushed(let entry, _):
                 // Bounded: beyond it, pushes are dropped and the next sync brings them.
-                guard unchecked.count + pendingStore.count < Self.maxPendingStore else {
+                guard unchecked.count + intake < Self.maxPendingStore else {
                     replicator.pushesSettled(1)
                     continue
                 }
                 unchecked.append(entry)
-                checkWakeups.continuation.yield()
+                intakeWakeups.continuation.yield()
             case .sync(let address):
                 syncRequests.continuation.yield(address)
             }
@@ -211,12 +210,18 @@ actor ReplicationShell: Service {
         try? SocketAddress(ipAddress: address.host, port: Int(address.port))
     }
 
-    /// Checks pushed entries off the actor, a burst at a time, so datagrams keep coming in meanwhile.
-    private nonisolated func checkLoop() async {
-        for await _ in checkWakeups.stream {
-            while let burst = await takeUnchecked() {
-                let (authentic, forged) = await ParallelVerifier.authentic(burst)
-                await checked(authentic, of: burst.count, forged: forged)
+    /// Checks each burst of pushes off the actor (datagrams keep coming in meanwhile), then stores it in
+    /// one transaction while the next burst is checked.
+    private nonisolated func intakeLoop() async {
+        await withTaskGroup(of: Void.self) { group in
+            var storing = false
+            for await _ in intakeWakeups.stream {
+                while let burst = await takeUnchecked() {
+                    let (authentic, forged) = await ParallelVerifier.authentic(burst)
+                    if storing { await group.next() }
+                    storing = true
+                    group.addTask { await self.store(authentic, of: burst.count, forged: forged) }
+                }
             }
         }
     }
@@ -224,35 +229,21 @@ actor ReplicationShell: Service {
     private func takeUnchecked() -> [Entry]? {
         guard !unchecked.isEmpty else { return nil }
         defer { unchecked.removeAll(keepingCapacity: true) }
+        intake += unchecked.count
         return unchecked
     }
 
-    /// The forged and the duplicates of a burst are settled here, the rest once stored.
-    private func checked(_ entries: [Entry], of burst: Int, forged: Int) {
-        replicator.pushesSettled(burst - entries.count, forged: forged)
-        guard !entries.isEmpty else { return }
-        pendingStore += entries
-        storeWakeups.continuation.yield()
-    }
-
-    /// Stores checked pushes in batches: whatever was checked while the last transaction ran goes into the next.
-    private nonisolated func storeLoop() async {
-        for await _ in storeWakeups.stream {
-            await drainStore()
-        }
-    }
-
-    private func drainStore() async {
-        while !pendingStore.isEmpty {
-            let batch = pendingStore
-            pendingStore.removeAll(keepingCapacity: true)
+    /// The authentic entries of a burst of `count` pushes; the forged and the duplicates settle with them.
+    private func store(_ entries: [Entry], of count: Int, forged: Int) async {
+        if !entries.isEmpty {
             do {
-                replicator.tipsChanged(try await node.ingest(batch).tips)
+                replicator.tipsChanged(try await node.ingest(entries).tips)
             } catch {
-                logger.error("could not store \(batch.count) pushed entries: \(error)")
+                logger.error("could not store \(entries.count) pushed entries: \(error)")
             }
-            replicator.pushesSettled(batch.count)
         }
+        intake -= count
+        replicator.pushesSettled(count, forged: forged)
     }
 
     // MARK: Sync
