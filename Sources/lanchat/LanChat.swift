@@ -1,5 +1,6 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
+import Glibc
 import LanChatClient
 import LanChatControl
 
@@ -14,8 +15,7 @@ struct Options: ParsableArguments {
     func run(_ command: ControlCommand) throws {
         let socketPath = self.socketPath
         let runner = CommandRunner(json: json, connect: { try ControlClient(socketPath: socketPath) }) { line in
-            // Unbuffered, so a pipe reader sees each `follow` event as it happens.
-            FileHandle.standardOutput.write(Data((line + "\n").utf8))
+            StandardStreams.output(line + "\n")
         }
         let status = try runner.run(command)
         if status != .ok { throw ExitCode(status.rawValue) }
@@ -44,7 +44,7 @@ struct LanChat {
     }
 
     static func fail(_ message: String, _ status: ClientExitStatus) -> Never {
-        FileHandle.standardError.write(Data("lanchat: \(message)\n".utf8))
+        StandardStreams.error("lanchat: \(message)\n")
         exit(status.rawValue)
     }
 }
@@ -65,9 +65,7 @@ struct Send: ParsableCommand {
     @Argument(help: "The message text.") var text: [String] = []
 
     func run() throws {
-        let body = try CommandRunner.messageBody(arguments: text) {
-            String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
-        }
+        let body = try CommandRunner.messageBody(arguments: text, standardInput: StandardStreams.readInput)
         try options.run(.send(body: body, room: room, replyTo: replyTo))
     }
 }
@@ -79,9 +77,7 @@ struct Edit: ParsableCommand {
     @Argument(help: "The new text.") var text: [String] = []
 
     func run() throws {
-        let body = try CommandRunner.messageBody(arguments: text) {
-            String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
-        }
+        let body = try CommandRunner.messageBody(arguments: text, standardInput: StandardStreams.readInput)
         try options.run(.edit(id: id, body: body))
     }
 }
@@ -151,9 +147,7 @@ struct DM: ParsableCommand {
 
     func run() throws {
         guard !text.isEmpty else { return try options.run(.conversation(with: person, limit: limit)) }
-        let body = try CommandRunner.messageBody(arguments: text == ["-"] ? [] : text) {
-            String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
-        }
+        let body = try CommandRunner.messageBody(arguments: text == ["-"] ? [] : text, standardInput: StandardStreams.readInput)
         try options.run(.dm(to: person, body: body))
     }
 }
@@ -321,7 +315,7 @@ struct Notify: ParsableCommand {
     func run() throws {
         let socketPath = options.socketPath
         try Notifier(command: notifyCommand, connect: { try ControlClient(socketPath: socketPath) }) { line in
-            FileHandle.standardError.write(Data("lanchat: \(line)\n".utf8))
+            StandardStreams.error("lanchat: \(line)\n")
         }.run()
     }
 }
