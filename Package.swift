@@ -42,7 +42,7 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),
-        // The control protocol's types: Foundation only, so clients link neither Crypto, Logging nor the store.
+        // The control protocol's types: FoundationEssentials only, so clients link neither Crypto, Logging, ICU nor the store.
         .target(name: "LanChatControl"),
         .target(name: "LanChatClient", dependencies: ["LanChatControl"]),
         // What `lanchat chat` knows and shows, with no I/O: the model and the screen as rows of styled text.
@@ -73,10 +73,20 @@ let package = Package(
             "LanChatDaemon",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        .executableTarget(name: "lanchat", dependencies: [
-            "LanChatClient", "LanChatControl", "LanChatChat", "LanChatTerminal",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ]),
+        // The Swift runtime and FoundationEssentials linked into the binary: every command is a new
+        // process, and one that loads no shared Swift libraries starts in half the time. None of its
+        // targets imports full Foundation, whose ICU would add 40 MB (docs/BENCHMARKS.md, CLI start-up).
+        .executableTarget(
+            name: "lanchat",
+            dependencies: [
+                "LanChatClient", "LanChatControl", "LanChatChat", "LanChatTerminal",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            linkerSettings: [
+                .unsafeFlags(["-static-stdlib"]),
+                // FoundationEssentials' own dependencies, which its static library does not name.
+                .linkedLibrary("_FoundationCollections"), .linkedLibrary("_FoundationCShims"),
+            ]),
         .executableTarget(name: "lanchat-bench", dependencies: [
             "LanChatClient", "LanChatControl", "LanChatCore", "LanChatStore", "LanChatSimulator", "LanChatNet",
             .product(name: "NIOCore", package: "swift-nio"),

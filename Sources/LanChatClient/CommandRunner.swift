@@ -1,4 +1,3 @@
-import Foundation
 import LanChatControl
 
 /// What each `lanchat` subcommand sends and prints. The executable only turns arguments into a

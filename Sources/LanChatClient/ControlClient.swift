@@ -1,4 +1,4 @@
-import Foundation
+import Glibc
 import LanChatControl
 
 /// A failure as `lanchat` reports it: one line for people, and the exit status for scripts.

@@ -36,8 +36,7 @@ public struct DesktopNotification: Equatable, Sendable {
     /// For `notify-send` and programs like it: options, then the title and the body. Notification servers
     /// may read the body as markup, so its `&`, `<` and `>` are escaped.
     public var arguments: [String] {
-        let escaped = body.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;")
+        let escaped = body.replacing("&", with: "&amp;").replacing("<", with: "&lt;").replacing(">", with: "&gt;")
         return ["--app-name=lanchat", "--category=im.received", "--", title, escaped]
     }
 }

@@ -1,4 +1,3 @@
-import Foundation
 import LanChatControl
 
 /// How the CLI shows things to people (the `--json` forms are the control protocol's own types).
@@ -130,29 +129,14 @@ public enum HumanFormat {
 
     /// `HH:MM` in local time for today, `YYYY-MM-DD HH:MM` otherwise.
     static func clock(_ rfc3339: String?) -> String {
-        guard let rfc3339, let date = parse(rfc3339) else { return "--:--" }
-        return (Calendar.current.isDateInToday(date) ? todayFormat : otherDayFormat).string(from: date)
+        guard let rfc3339, let time = LocalTime(rfc3339: rfc3339) else { return "--:--" }
+        if let today = LocalTime.now(), time.isSameDay(as: today) { return time.clock }
+        return "\(time.date) \(time.clock)"
     }
 
     static func localTime(_ rfc3339: String?) -> String {
-        guard let rfc3339, let date = parse(rfc3339) else { return "-" }
-        return fullFormat.string(from: date)
-    }
-
-    // Made once: `history` formats thousands of times, and making a formatter costs far more than using one.
-    // The CLI formats on one thread at a time.
-    nonisolated(unsafe) private static let todayFormat = format("HH:mm")
-    nonisolated(unsafe) private static let otherDayFormat = format("yyyy-MM-dd HH:mm")
-    nonisolated(unsafe) private static let fullFormat = format("yyyy-MM-dd HH:mm:ss")
-
-    private static func format(_ pattern: String) -> DateFormatter {
-        let formatter = DateFormatter()
-        formatter.dateFormat = pattern
-        return formatter
-    }
-
-    private static func parse(_ text: String) -> Date? {
-        Timestamps.millis(rfc3339: text).map { Date(timeIntervalSince1970: Double($0) / 1000) }
+        guard let rfc3339, let time = LocalTime(rfc3339: rfc3339) else { return "-" }
+        return time.dateAndTime
     }
 
     static func table(_ header: [String], _ rows: [[String]]) -> String {
@@ -160,7 +144,7 @@ public enum HumanFormat {
         let widths = header.indices.map { column in all.map { $0[column].count }.max() ?? 0 }
         return all.map { row in
             row.enumerated().map { index, cell in
-                index == row.count - 1 ? cell : cell.padding(toLength: widths[index], withPad: " ", startingAt: 0)
+                index == row.count - 1 ? cell : cell + String(repeating: " ", count: widths[index] - cell.count)
             }.joined(separator: "  ")
         }.joined(separator: "\n")
     }

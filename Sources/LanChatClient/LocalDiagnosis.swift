@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import LanChatControl
 
 /// The checks `lanchat doctor` makes on this machine itself, without the daemon.
@@ -17,9 +18,8 @@ public enum LocalDiagnosis {
 
     /// Whether avahi-daemon runs here, from its pid file: for when the daemon cannot be asked.
     public static func avahiProcess() -> DoctorCheck {
-        let pidText = (try? String(contentsOfFile: "/run/avahi-daemon/pid", encoding: .utf8))?
-            .trimmingCharacters(in: .whitespacesAndNewlines)
-        if let pidText, let pid = pid_t(pidText), kill(pid, 0) == 0 || errno == EPERM {
+        let words = (try? String(contentsOfFile: "/run/avahi-daemon/pid", encoding: .utf8))?.split(whereSeparator: \.isWhitespace)
+        if let words, words.count == 1, let pid = pid_t(words[0]), kill(pid, 0) == 0 || errno == EPERM {
             return DoctorCheck(check: "avahi", status: .ok, detail: "avahi-daemon is running (pid \(pid))")
         }
         return DoctorCheck(

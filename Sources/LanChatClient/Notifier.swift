@@ -1,4 +1,4 @@
-import Foundation
+import Glibc
 import LanChatControl
 
 /// `lanchat notify`: follows the daemon for as long as it runs, reconnecting when the daemon goes away
@@ -49,7 +49,7 @@ public struct Notifier {
                 if !lost { report("\(error.description); trying again until it answers") }
                 lost = true
             }
-            Thread.sleep(forTimeInterval: Double(retry.components.seconds))
+            sleep(UInt32(retry.components.seconds))
             retry = min(retry * 2, Self.lastRetry)
         }
     }

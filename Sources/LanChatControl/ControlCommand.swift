@@ -1,8 +1,4 @@
-#if canImport(FoundationEssentials)
 import FoundationEssentials
-#else
-import Foundation
-#endif
 
 public enum ControlLimits {
     public static let maxRequestBytes = 64 * 1024

@@ -1,4 +1,7 @@
-import Foundation
+import FoundationEssentials
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Where the daemon keeps its state and socket, following systemd's and XDG's conventions.
 /// Shared by `lanchatd` and `lanchat` so that both agree without configuration.

@@ -10,8 +10,8 @@ struct LanChatBench: AsyncParsableCommand {
     @Flag(help: "The same scenarios, made smaller (under 2 minutes).") var quick = false
     @Option(help: "Directory with release builds of lanchatd and lanchat.") var binaries = ".build/release"
     @Option(help: "Markdown report to write.") var output = "docs/BENCHMARKS.md"
-    @Option(help: "Scenarios to run (comma separated): latency, throughput, ingest, catchup, footprint, simulation, keycost.")
-    var only: String = "latency,throughput,ingest,catchup,footprint,simulation,keycost"
+    @Option(help: "Scenarios to run (comma separated): latency, throughput, ingest, catchup, footprint, simulation, keycost, cli.")
+    var only: String = "latency,throughput,ingest,catchup,footprint,simulation,keycost,cli"
     @Option(help: "Network sizes for the latency runs (comma separated).") var latencyNodes = "10,30"
     @Option(help: "Messages per latency run (default 200, or 50 with --quick).") var messages: Int?
     @Flag(help: "Also print every figure as one JSON object per line: scenario, figure, value, unit, limit.") var json = false
@@ -59,6 +59,9 @@ struct LanChatBench: AsyncParsableCommand {
         if scenarios.contains("simulation") {
             print("simulation: dissemination by network size…")
             report.dissemination = try SimulationScenario.run(sizes: quick ? [2, 10, 30] : [2, 10, 30, 100, 200], losses: [0, 0.05])
+        }
+        if scenarios.contains("cli") {
+            report.cliStart = try CLIStartScenario.run(binaries: binaries, runs: quick ? 50 : 300)
         }
         try report.write(to: output)
         print("wrote \(output)")

@@ -88,6 +88,16 @@ extension Report {
                 figures.append(BenchFigure("keycost", "p50 latency, \(name) network", Distribution(side.latency).p50, "ms"))
             }
         }
+        if let cliStart {
+            let limit = cliStart.limit.map(Distribution.init)
+            let status = Distribution(cliStart.status)
+            figures += [
+                BenchFigure("cli", "lanchat status p50", status.p50, "ms", limit: limit?.p50),
+                BenchFigure("cli", "lanchat status p99", status.p99, "ms", limit: limit?.p99),
+                BenchFigure("cli", "lanchat --version p50", Distribution(cliStart.version).p50, "ms"),
+                BenchFigure("cli", "lanchat binary size", cliStart.binaryMegabytes, "MB"),
+            ]
+        }
         return figures
     }
 

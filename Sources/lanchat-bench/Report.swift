@@ -14,6 +14,7 @@ struct Report {
     var footprint: FootprintResult?
     var dissemination: [DisseminationResult] = []
     var keyCost: KeyCostResult?
+    var cliStart: CLIStartResult?
 
     func write(to path: String) throws {
         var lines = [
@@ -27,6 +28,7 @@ struct Report {
         if let footprint { lines += footprintSection(footprint) }
         if !dissemination.isEmpty { lines += disseminationSection() }
         if let keyCost { lines += keyCostSection(keyCost) }
+        if let cliStart { lines += cliStartSection(cliStart) }
         try lines.joined(separator: "\n").write(toFile: path, atomically: true, encoding: .utf8)
     }
 
@@ -98,6 +100,23 @@ struct Report {
             + ["Sealing and opening one datagram in one process (ChaCha20-Poly1305 under a session subkey, the replay window",
                "included; no key derivation per datagram):", ""]
             + table(["datagram bytes", "µs to seal and open"], k.sealMicros.map { ["\($0.bytes)", format($0.micros, 2)] })
+    }
+
+    private func cliStartSection(_ c: CLIStartResult) -> [String] {
+        func row(_ name: String, _ samples: [Double]) -> [String] {
+            let d = Distribution(samples)
+            return [name, format(d.p50, 2), format(d.p99, 2)]
+        }
+        var rows = [row("`lanchat status` (daemon running)", c.status), row("`lanchat --version` (start-up and argument parsing alone: no such option, exit 2)", c.version)]
+        if let limit = c.limit { rows.append(row("limit: the same status request from C (scripts/status-request.c, cc -O2)", limit)) }
+        return ["## CLI start-up", "",
+                "From spawning the command until it was reaped, \(c.status.count) runs each, the commands taking turns; output to",
+                "/dev/null. The C program connects to the same daemon's control socket, sends `{\"cmd\":\"status\"}` and prints",
+                "the answer: what any client must wait for (process start, the socket round trip, the daemon's answer).", ""]
+            + table(["command", "p50 ms", "p99 ms"], rows)
+            + (c.limitMissing.map { ["No limit measured: \($0).", ""] } ?? [])
+            + ["`lanchat` is \(format(c.binaryMegabytes, 1)) MB and loads \(c.sharedLibraries.count) shared libraries: \(c.sharedLibraries.joined(separator: ", ")).",
+               "Target: `lanchat status` ≤ 5 ms median.", ""]
     }
 
     private func catchUpSection(_ c: CatchUpResult) -> [String] {

@@ -1,5 +1,6 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
+import Glibc
 import LanChatClient
 import LanChatControl
 
@@ -14,8 +15,7 @@ struct Options: ParsableArguments {
     func run(_ command: ControlCommand) throws {
         let socketPath = self.socketPath
         let runner = CommandRunner(json: json, connect: { try ControlClient(socketPath: socketPath) }) { line in
-            // Unbuffered, so a pipe reader sees each `follow` event as it happens.
-            FileHandle.standardOutput.write(Data((line + "\n").utf8))
+            StandardStreams.output(line + "\n")
         }
         let status = try runner.run(command)
         if status != .ok { throw ExitCode(status.rawValue) }
@@ -44,11 +44,14 @@ struct LanChat {
     }
 
     static func fail(_ message: String, _ status: ClientExitStatus) -> Never {
-        FileHandle.standardError.write(Data("lanchat: \(message)\n".utf8))
+        StandardStreams.error("lanchat: \(message)\n")
         exit(status.rawValue)
     }
 }
 
+// Every command names itself (`commandName`): ArgumentParser names one that does not from its type, through
+// String(describing:), whose protocol conformance lookups scan every conformance record in the binary
+// (FoundationEssentials' too, now linked in); for these 26 commands that was a quarter of each start.
 struct Root: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lanchat",
@@ -58,36 +61,32 @@ struct Root: ParsableCommand {
 }
 
 struct Send: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Send a message (text from the arguments, or from stdin).")
+    static let configuration = CommandConfiguration(commandName: "send", abstract: "Send a message (text from the arguments, or from stdin).")
     @OptionGroup var options: Options
     @Option(help: "Room to send to.") var room = ControlLimits.defaultRoom
     @Option(help: "ID of the message this one answers.") var replyTo: String?
     @Argument(help: "The message text.") var text: [String] = []
 
     func run() throws {
-        let body = try CommandRunner.messageBody(arguments: text) {
-            String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
-        }
+        let body = try CommandRunner.messageBody(arguments: text, standardInput: StandardStreams.readInput)
         try options.run(.send(body: body, room: room, replyTo: replyTo))
     }
 }
 
 struct Edit: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Replace the text of one of your messages (text from the arguments, or from stdin).")
+    static let configuration = CommandConfiguration(commandName: "edit", abstract: "Replace the text of one of your messages (text from the arguments, or from stdin).")
     @OptionGroup var options: Options
     @Argument(help: "ID of your message, as history --json shows it (<author>/<seq>).") var id: String
     @Argument(help: "The new text.") var text: [String] = []
 
     func run() throws {
-        let body = try CommandRunner.messageBody(arguments: text) {
-            String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
-        }
+        let body = try CommandRunner.messageBody(arguments: text, standardInput: StandardStreams.readInput)
         try options.run(.edit(id: id, body: body))
     }
 }
 
 struct Delete: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Delete one of your messages: every node drops its text.")
+    static let configuration = CommandConfiguration(commandName: "delete", abstract: "Delete one of your messages: every node drops its text.")
     @OptionGroup var options: Options
     @Argument(help: "ID of your message, as history --json shows it (<author>/<seq>).") var id: String
 
@@ -95,7 +94,7 @@ struct Delete: ParsableCommand {
 }
 
 struct History: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Show the newest messages of a room.")
+    static let configuration = CommandConfiguration(commandName: "history", abstract: "Show the newest messages of a room.")
     @OptionGroup var options: Options
     @Option(help: "Room to show.") var room = ControlLimits.defaultRoom
     @Option(help: "How many messages.") var limit = ControlLimits.defaultHistory
@@ -104,7 +103,7 @@ struct History: ParsableCommand {
 }
 
 struct Follow: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Print new messages and name changes as they arrive, until interrupted.")
+    static let configuration = CommandConfiguration(commandName: "follow", abstract: "Print new messages and name changes as they arrive, until interrupted.")
     @OptionGroup var options: Options
     @Option(help: "Only this room (name changes are always shown).") var room: String?
 
@@ -112,7 +111,7 @@ struct Follow: ParsableCommand {
 }
 
 struct Name: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Show or set your display name.")
+    static let configuration = CommandConfiguration(commandName: "name", abstract: "Show or set your display name.")
     @OptionGroup var options: Options
     @Argument(help: "The new name.") var new: [String] = []
 
@@ -127,14 +126,14 @@ struct WhoAmI: ParsableCommand {
 }
 
 struct Who: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "List everyone this node knows, and who is online.")
+    static let configuration = CommandConfiguration(commandName: "who", abstract: "List everyone this node knows, and who is online.")
     @OptionGroup var options: Options
 
     func run() throws { try options.run(.who) }
 }
 
 struct Rooms: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "List rooms with messages.")
+    static let configuration = CommandConfiguration(commandName: "rooms", abstract: "List rooms with messages.")
     @OptionGroup var options: Options
 
     func run() throws { try options.run(.rooms) }
@@ -151,9 +150,7 @@ struct DM: ParsableCommand {
 
     func run() throws {
         guard !text.isEmpty else { return try options.run(.conversation(with: person, limit: limit)) }
-        let body = try CommandRunner.messageBody(arguments: text == ["-"] ? [] : text) {
-            String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
-        }
+        let body = try CommandRunner.messageBody(arguments: text == ["-"] ? [] : text, standardInput: StandardStreams.readInput)
         try options.run(.dm(to: person, body: body))
     }
 }
@@ -166,14 +163,14 @@ struct DMs: ParsableCommand {
 }
 
 struct Status: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Show this node's state.")
+    static let configuration = CommandConfiguration(commandName: "status", abstract: "Show this node's state.")
     @OptionGroup var options: Options
 
     func run() throws { try options.run(.status) }
 }
 
 struct Peers: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "List known peers and their state.")
+    static let configuration = CommandConfiguration(commandName: "peers", abstract: "List known peers and their state.")
     @OptionGroup var options: Options
 
     func run() throws { try options.run(.peers) }
@@ -181,6 +178,7 @@ struct Peers: ParsableCommand {
 
 struct Doctor: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "doctor",
         abstract: "Find out why this node cannot see others (or they it), and how to fix it; exits 1 if a problem is found.")
     @OptionGroup var options: Options
 
@@ -189,6 +187,7 @@ struct Doctor: ParsableCommand {
 
 struct Keygen: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "keygen",
         abstract: "Print a new random network key: give the same key file to every lanchatd (--network-key-file) to close the network.",
         discussion: "Example: (umask 077; lanchat keygen > network.key). Without a key, anyone on the LAN can join and read.")
 
@@ -197,11 +196,13 @@ struct Keygen: ParsableCommand {
 
 struct Identity: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "identity",
         abstract: "Move this identity to a new machine when the old one is lost: export it under a passphrase, import it there.",
         subcommands: [Export.self, Import.self])
 
     struct Export: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "export",
             abstract: "Print this identity's private key, encrypted under a passphrase (asked twice; from a pipe, its first line). Keep it offline.")
         @OptionGroup var options: Options
 
@@ -218,6 +219,7 @@ struct Identity: ParsableCommand {
 
     struct Import: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "import",
             abstract: "Make a backup's identity this machine's (lanchatd must be stopped). The old machine must never run it again.")
         @Option(help: "lanchatd's state directory (default: as lanchatd finds it).") var stateDir: String?
         @Argument(help: "The file lanchat identity export wrote.") var file: String
@@ -244,6 +246,7 @@ struct Identity: ParsableCommand {
 
 struct Link: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "link",
         abstract: "Use your identity on another device: run it here for a code, type the code there, then confirm here the number it shows.",
         discussion: "Each device keeps its own key and log; linked, they show as one person, with one name, and read the same direct messages.")
     @OptionGroup var options: Options
@@ -258,6 +261,7 @@ struct Link: ParsableCommand {
 
 struct Unlink: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "unlink",
         abstract: "Remove a lost or stolen device from your person; what it wrote so far stays yours, anything later is its own.")
     @OptionGroup var options: Options
     @Argument(help: "The device's ID or short ID (lanchat whoami lists them).") var device: String
@@ -267,6 +271,7 @@ struct Unlink: ParsableCommand {
 
 struct Mute: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "mute",
         abstract: "Hide a person's messages from your history, follow and conversations (this machine only; nothing is deleted). Without an ID, list who is muted.")
     @OptionGroup var options: Options
     @Argument(help: "Who: a display name, an ID or a short ID.") var person: String?
@@ -275,7 +280,7 @@ struct Mute: ParsableCommand {
 }
 
 struct Unmute: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Show a muted person's messages again.")
+    static let configuration = CommandConfiguration(commandName: "unmute", abstract: "Show a muted person's messages again.")
     @OptionGroup var options: Options
     @Argument(help: "Who: a display name, an ID or a short ID.") var person: String
 
@@ -284,6 +289,7 @@ struct Unmute: ParsableCommand {
 
 struct Alias: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "alias",
         abstract: "Give someone a name only you see, shown as ~NAME instead of theirs (this machine only); without arguments, list them.",
         discussion: "A name you gave wins over any name someone publishes, so a look-alike cannot pass for a colleague you named.")
     @OptionGroup var options: Options
@@ -313,6 +319,7 @@ struct ExportMessages: ParsableCommand {
 
 struct Notify: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "notify",
         abstract: "Show a desktop notification for each mention of you and each direct message you receive, until stopped (for the desktop session: systemctl --user enable --now lanchat-notify).",
         discussion: "At most one per room or conversation every 5 seconds: the rest are held back and counted on the next. Follows the daemon again when it restarts. Needs notify-send (Debian's libnotify-bin).")
     @OptionGroup var options: Options
@@ -321,7 +328,7 @@ struct Notify: ParsableCommand {
     func run() throws {
         let socketPath = options.socketPath
         try Notifier(command: notifyCommand, connect: { try ControlClient(socketPath: socketPath) }) { line in
-            FileHandle.standardError.write(Data("lanchat: \(line)\n".utf8))
+            StandardStreams.error("lanchat: \(line)\n")
         }.run()
     }
 }

@@ -14,4 +14,20 @@ struct HumanFormatTests {
         #expect(!shown.unicodeScalars.contains { (0x7F...0x9F).contains($0.value) || $0 == "\u{202E}" })
         #expect(shown.hasSuffix("Mallory: hi\u{FFFD}]52;c;cm0gLXJm\u{FFFD}\u{FFFD}[2J\u{FFFD}31m \u{FFFD}gnp.exe\n    line two\ttab"), "a second line is indented: \(shown)")
     }
+
+    /// Columns line up by characters, whatever a name is made of: an emoji or an accent composed of two
+    /// scalars counts as one, as it counts for `count`.
+    @Test func tableColumnsLineUpByCharacters() {
+        let shown = HumanFormat.who([
+            IdentityInfo(id: "a", name: "Bob 🍜", short: "k3j4m2", online: true, messages: 3),
+            IdentityInfo(id: "b", name: "Zoe\u{301}", short: "p9x8c7", online: false, messages: 12),
+            IdentityInfo(id: "c", name: "Carol Martin", short: "q1w2e3", online: true, messages: 1),
+        ])
+        #expect(shown.split(separator: "\n") == [
+            "NAME          ID      ONLINE  MESSAGES",
+            "Bob 🍜         k3j4m2  yes     3",
+            "Zoe\u{301}           p9x8c7  no      12",
+            "Carol Martin  q1w2e3  yes     1",
+        ])
+    }
 }

@@ -1,11 +1,13 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
+import Glibc
 import LanChatClient
 import LanChatControl
 import LanChatTerminal
 
 struct Chat: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "chat",
         abstract: "Chat full-screen: rooms, direct messages, unread counts, mentions (/help inside lists the keys and commands).")
     @OptionGroup var options: Options
     @Option(help: "Room to open first.") var room = ControlLimits.defaultRoom

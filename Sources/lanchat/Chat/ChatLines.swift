@@ -1,4 +1,4 @@
-import Foundation
+import Glibc
 import LanChatChat
 import LanChatClient
 import LanChatControl
@@ -57,7 +57,7 @@ final class ChatLines: ChatView {
             case .info(let info): text += "-- " + info + "\n"
             }
         }
-        if !text.isEmpty { FileHandle.standardOutput.write(Data(text.utf8)) }
+        if !text.isEmpty { StandardStreams.output(text) }
         shown = (conversation.target, conversation.appended)
     }
 }

@@ -1,5 +1,5 @@
-import Foundation
 import LanChatChat
+import LanChatClient
 import LanChatControl
 import LanChatTerminal
 
@@ -97,13 +97,9 @@ final class ChatScreen: ChatView {
 
     /// A message's day and time, on this machine's clock and in its time zone.
     static let localClock: ChatLayout.Clock = { text in
-        guard let millis = Timestamps.millis(rfc3339: text) else { return nil }
-        var seconds = time_t(millis / 1000)
-        var local = tm()
-        guard localtime_r(&seconds, &local) != nil else { return nil }
+        guard let time = LocalTime(rfc3339: text) else { return nil }
         let weekdays = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"]
         let months = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
-        let day = "\(weekdays[Int(local.tm_wday)]) \(local.tm_mday) \(months[Int(local.tm_mon)]) \(local.tm_year + 1900)"
-        return (day, String(format: "%02d:%02d", local.tm_hour, local.tm_min))
+        return ("\(weekdays[time.weekday]) \(time.day) \(months[time.month - 1]) \(time.year)", time.clock)
     }
 }

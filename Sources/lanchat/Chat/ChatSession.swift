@@ -1,4 +1,3 @@
-import Foundation
 import LanChatChat
 import LanChatClient
 import LanChatControl

@@ -1,4 +1,4 @@
-import Foundation
+import Dispatch
 import LanChatClient
 import LanChatControl
 import LanChatTerminal
@@ -25,7 +25,8 @@ final class EventFeed: Sendable {
             throw ClientError("cannot create a pipe: \(error)", status: .failure)
         }
         let subscribed = DispatchSemaphore(value: 0)
-        let thread = Thread { [self] in
+        // A queue of its own: the stream blocks in recv for as long as the chat runs.
+        DispatchQueue(label: "lanchat.follow").async { [self] in
             do {
                 try ControlClient(socketPath: socketPath).follow(room: nil, subscribed: { subscribed.signal() }) { event, _ in
                     state.withLock { $0.events.append(event) }
@@ -37,7 +38,6 @@ final class EventFeed: Sendable {
             }
             subscribed.signal()
         }
-        thread.start()
         subscribed.wait()
         if let ended = state.withLock({ $0.ended }) { throw ClientError(ended, status: .noDaemon) }
     }
