@@ -21,6 +21,10 @@ struct IngestResult {
     /// Entries that came by push, and by the syncs that repaired what push dropped.
     let byPush: UInt64
     let bySync: UInt64
+    /// `status` answered while the pushes came in (one request every 100 ms), milliseconds.
+    let statusLatency: Distribution
+    /// The daemon's highest resident memory seen by those requests, MB.
+    let peakRSS: Double
     /// Ed25519 verifications per second on every core: what one check per entry would allow.
     let verificationsPerSecond: Double
     /// CPU time of one verification, µs.
@@ -62,10 +66,12 @@ enum IngestScenario {
         let countersBefore = try cluster.status(daemon).counters
         let cpuBefore = ProcessUsage.cpuSeconds(daemon.pid)
         let total = perPeer * count
+        let probe = StatusProbe(cluster, daemon)
         let pushedAt = try await pace(peers, logs, rate: rate)
         let start = pushedAt.lazy.compactMap(\.first).min() ?? nowNanos()
         let sentRate = Double(total) / (Double((pushedAt.lazy.compactMap(\.last).max() ?? start) - start) / 1e9)
         try? waitFor("the daemon to hold all \(total) entries", timeout: 60) { try cluster.status(daemon).entries - entriesBefore >= total }
+        let probed = probe.stop()
         let elapsed = Double(nowNanos() - start) / 1e9
         let status = try cluster.status(daemon)
         let held = status.entries - entriesBefore
@@ -79,7 +85,8 @@ enum IngestScenario {
             peers: count, offered: Double(rate), entries: total, sentRate: sentRate, deliveredRate: Double(held) / elapsed, lost: total - min(held, total),
             latency: Distribution(latencies), daemonMicrosPerEntry: (ProcessUsage.cpuSeconds(daemon.pid) - cpuBefore) * 1e6 / Double(total),
             byPush: status.counters.entriesPushedIn - countersBefore.entriesPushedIn - (status.counters.duplicates - countersBefore.duplicates),
-            bySync: status.counters.entriesSyncedIn - countersBefore.entriesSyncedIn, verificationsPerSecond: limit.rate, verificationMicros: limit.micros)
+            bySync: status.counters.entriesSyncedIn - countersBefore.entriesSyncedIn,
+            statusLatency: Distribution(probed.latencies), peakRSS: probed.peakRSS, verificationsPerSecond: limit.rate, verificationMicros: limit.micros)
     }
 
     static func body(_ peer: Int, _ seq: UInt64) -> String { "ingest \(peer).\(seq)" }
@@ -118,5 +125,33 @@ enum IngestScenario {
             try await Task.sleep(for: .milliseconds(1))
         }
         return sentAt
+    }
+}
+
+/// Asks the daemon for its status every 100 ms, as a person running `lanchat status` would, timing each
+/// answer (connect, request, reply) and noting the daemon's resident memory.
+final class StatusProbe: Sendable {
+    private let running = Atomic<Bool>(true)
+    private let samples = Mutex<(latencies: [Double], peakRSS: Double)>(([], 0))
+    private let done = DispatchSemaphore(value: 0)
+
+    init(_ cluster: BenchCluster, _ node: BenchCluster.Node) {
+        DispatchQueue.global().async { [self] in
+            while running.load(ordering: .relaxed) {
+                let start = nowNanos()
+                _ = try? cluster.status(node)
+                let millis = Double(nowNanos() - start) / 1e6
+                let rss = ProcessUsage.rssMegabytes(node.pid)
+                samples.withLock { $0.latencies.append(millis); $0.peakRSS = max($0.peakRSS, rss) }
+                usleep(100_000)
+            }
+            done.signal()
+        }
+    }
+
+    func stop() -> (latencies: [Double], peakRSS: Double) {
+        running.store(false, ordering: .relaxed)
+        done.wait()
+        return samples.withLock { $0 }
     }
 }

@@ -63,6 +63,8 @@ extension Report {
                 BenchFigure("ingest", "lost, \(load)", Double(run.lost), "entries"),
                 BenchFigure("ingest", "p99 push to commit, \(load)", run.latency.p99, "ms"),
                 BenchFigure("ingest", "daemon CPU per entry, \(load)", run.daemonMicrosPerEntry, "µs", limit: run.verificationMicros),
+                BenchFigure("ingest", "status p99, \(load)", run.statusLatency.p99, "ms"),
+                BenchFigure("ingest", "peak RSS, \(load)", run.peakRSS, "MB"),
             ]
         }
         if let catchUp {
