@@ -1,11 +1,15 @@
 import Foundation
 
-/// One message every `interval` from node 0; per message, the time from the send call until the
-/// last other node had it committed. Also the network's datagram cost per delivered message.
+/// One message every `interval` from node 0; per message, the time from the send until the last other
+/// node had it committed: every other message sent through a connection the benchmark holds open, the
+/// rest by starting `lanchat send`, as a person does (and as Serf is measured, through `serf event`).
+/// Also the network's datagram cost per delivered message.
 struct LatencyResult {
     let nodes: Int
     let messages: Int
     let samples: [Double]
+    /// From starting the `lanchat send` process.
+    let cliSamples: [Double]
     let pushesPerDelivery: Double
     let datagramsPerDelivery: Double
     let bytesPerDelivery: Double
@@ -28,11 +32,17 @@ enum LatencyScenario {
         let datagramsBefore = try cluster.counterSum(\.datagramsOut)
         let bytesBefore = try cluster.counterSum(\.datagramBytesOut)
         var sentAt: [String: UInt64] = [:]
+        var throughCLI: Set<String> = []
         let start = nowNanos()
         for index in 0..<messages {
             let body = "latency \(index)"
             sentAt[body] = nowNanos()
-            try sender.send(body)
+            if index % 2 == 1 {
+                throughCLI.insert(body)
+                _ = try lanchat_bench.run("\(binaries)/lanchat", ["--socket", cluster.nodes[0].socket, "send", body])
+            } else {
+                try sender.send(body)
+            }
             sleep(until: start + UInt64(Double(index + 1) * interval * 1e9))
         }
         let deliveries = messages * (nodes - 1)
@@ -41,12 +51,12 @@ enum LatencyScenario {
         let datagrams = Double(try cluster.counterSum(\.datagramsOut) - datagramsBefore)
         let bytes = Double(try cluster.counterSum(\.datagramBytesOut) - bytesBefore)
 
-        let samples = sentAt.map { body, sent in
-            let arrivals = cluster.arrival(of: body).filter { $0.key != 0 }.values
-            return Double((arrivals.max() ?? sent) - sent) / 1e6
+        let latency = { (body: String, sent: UInt64) in
+            Double((cluster.arrival(of: body).filter { $0.key != 0 }.values.max() ?? sent) - sent) / 1e6
         }
         return LatencyResult(
-            nodes: nodes, messages: messages, samples: samples, pushesPerDelivery: pushes / Double(deliveries),
+            nodes: nodes, messages: messages, samples: sentAt.filter { !throughCLI.contains($0.key) }.map(latency),
+            cliSamples: sentAt.filter { throughCLI.contains($0.key) }.map(latency), pushesPerDelivery: pushes / Double(deliveries),
             datagramsPerDelivery: datagrams / Double(deliveries), bytesPerDelivery: bytes / Double(deliveries))
     }
 }

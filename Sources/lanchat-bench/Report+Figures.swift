@@ -42,6 +42,7 @@ extension Report {
             let nodes = "\(result.nodes) nodes"
             figures += [
                 BenchFigure("latency", "p50 to all, \(nodes)", d.p50, "ms"), BenchFigure("latency", "p99 to all, \(nodes)", d.p99, "ms"),
+                BenchFigure("latency", "p99 to all from starting lanchat send, \(nodes)", Distribution(result.cliSamples).p99, "ms"),
                 BenchFigure("latency", "push datagrams per delivery, \(nodes)", result.pushesPerDelivery, "datagrams"),
                 BenchFigure("latency", "bytes per delivery, \(nodes)", result.bytesPerDelivery, "bytes"),
             ]

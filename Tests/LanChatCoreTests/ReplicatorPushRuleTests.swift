@@ -39,6 +39,21 @@ struct ReplicatorPushRuleTests {
         #expect(node.counters.duplicates == 1)
     }
 
+    /// Pushes that waited in the shell while a sync stored the same entries are left out before they are
+    /// checked or stored again, and settle as duplicates.
+    @Test func pushesASyncStoredMeanwhileAreLeftOut() throws {
+        let author = try identity(3)
+        var node = try makeReplicator()
+        let log = chain(of: author, count: 4)
+        for entry in log { node.deliver(.push(entry), from: author.id, at: address(3), now: 10) }
+        #expect(node.pushesInFlight == 4)
+        node.tipsChanged([author.id: [log[2].tip]])
+        #expect(node.notHeld(log) == [log[3]])
+        node.pushesSettled(3, held: 3)
+        #expect(node.counters.duplicates == 3)
+        #expect(node.pushesInFlight == 1)
+    }
+
     /// The replicator passes a push on unchecked (the shell checks bursts of them, `PushBurst`): a forged one
     /// is forwarded like any other, and what the check finds comes back as a count.
     @Test func aForgedPushIsLeftToTheBurstCheckAndCountedFromIt() throws {

@@ -433,11 +433,19 @@ public struct Replicator: Sendable {
         counters.entriesSyncedOut += UInt64(result.sent)
     }
 
-    /// `count` pushes the shell is done with: stored (after `tipsChanged`), duplicates, shed because its
-    /// queue was full (the next sync brings them), or found forged: `forged` of them, counted as dropped.
-    public mutating func pushesSettled(_ count: Int, forged: Int = 0) {
+    /// `count` pushes the shell is done with: stored (after `tipsChanged`), shed because its queue was
+    /// full (the next sync brings them), found forged (`forged` of them, counted as dropped), or found
+    /// held by then (`held`: a sync brought them first, counted as duplicates).
+    public mutating func pushesSettled(_ count: Int, forged: Int = 0, held: Int = 0) {
         counters.dropped += UInt64(forged)
+        counters.duplicates += UInt64(held)
         pushesInFlight = max(0, pushesInFlight - count)
+    }
+
+    /// Of pushes waiting in the shell, those this node does not hold by now: while they waited, a sync may
+    /// have brought them, and checking or storing them again would only cost.
+    public func notHeld(_ pushes: [Entry]) -> [Entry] {
+        pushes.filter { $0.seq > vector.highestSeq(of: $0.author) }
     }
 
     /// What the shell moved, so one counters value reports everything.

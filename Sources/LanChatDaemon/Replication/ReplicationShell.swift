@@ -226,24 +226,33 @@ actor ReplicationShell: Service {
         }
     }
 
+    /// What waits to be checked, less what a sync stored meanwhile (settled at once).
     private func takeUnchecked() -> [Entry]? {
-        guard !unchecked.isEmpty else { return nil }
-        defer { unchecked.removeAll(keepingCapacity: true) }
-        intake += unchecked.count
-        return unchecked
+        while !unchecked.isEmpty {
+            let waiting = unchecked
+            unchecked.removeAll(keepingCapacity: true)
+            let burst = replicator.notHeld(waiting)
+            replicator.pushesSettled(waiting.count - burst.count, held: waiting.count - burst.count)
+            guard burst.isEmpty else {
+                intake += burst.count
+                return burst
+            }
+        }
+        return nil
     }
 
     /// The authentic entries of a burst of `count` pushes; the forged and the duplicates settle with them.
     private func store(_ entries: [Entry], of count: Int, forged: Int) async {
-        if !entries.isEmpty {
+        let fresh = replicator.notHeld(entries)
+        if !fresh.isEmpty {
             do {
-                replicator.tipsChanged(try await node.ingest(entries).tips)
+                replicator.tipsChanged(try await node.ingest(fresh).tips)
             } catch {
-                logger.error("could not store \(entries.count) pushed entries: \(error)")
+                logger.error("could not store \(fresh.count) pushed entries: \(error)")
             }
         }
         intake -= count
-        replicator.pushesSettled(count, forged: forged)
+        replicator.pushesSettled(count, forged: forged, held: entries.count - fresh.count)
     }
 
     // MARK: Sync
