@@ -70,7 +70,7 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .executableTarget(name: "lanchatd", dependencies: [
-            "LanChatDaemon",
+            "LanChatDaemon", "LanChatControl",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // The Swift runtime and FoundationEssentials linked into the binary: every command is a new

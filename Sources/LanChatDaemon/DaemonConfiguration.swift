@@ -197,7 +197,3 @@ public struct DaemonOptions: Sendable, Equatable {
         return value
     }
 }
-
-public enum LanChatVersion {
-    public static let current = "0.1.0"
-}

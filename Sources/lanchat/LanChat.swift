@@ -57,6 +57,7 @@ struct Root: ParsableCommand {
         commandName: "lanchat",
         abstract: "Chat with everyone on your office network, through the local lanchatd.",
         discussion: "Exit status: 0 ok, 1 failure (or doctor found a problem), 2 bad argument or request, 3 daemon not running, 4 no permission, 5 not found, 6 busy (try again later).",
+        version: LanChatVersion.current,
         subcommands: [Chat.self, Send.self, Edit.self, Delete.self, History.self, Follow.self, Name.self, WhoAmI.self, Who.self, Rooms.self, DM.self, DMs.self, Status.self, Peers.self, Doctor.self, Keygen.self, Identity.self, Link.self, Unlink.self, Mute.self, Unmute.self, Alias.self, ExportMessages.self, Notify.self])
 }
 

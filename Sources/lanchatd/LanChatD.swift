@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LanChatControl
 import LanChatDaemon
 
 // Only argument parsing lives here; DaemonOptions merges flags with the environment.

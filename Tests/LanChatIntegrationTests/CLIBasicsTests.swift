@@ -131,6 +131,16 @@ struct CLIBasicsTests {
         #expect(try whoami.decoded(AuthorRef.self).first?.name == "Alice", "\(whoami)")
     }
 
+    /// Both binaries answer `--version` with the same release, without a daemon.
+    @Test func bothBinariesPrintOneVersion() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.cleanup() }
+        let cli = try await sandbox.lanchatRaw(["--version"])
+        let daemon = try await ChildProcess.run(try Binaries.lanchatd(), ["--version"])
+        #expect(cli.succeeded && daemon.succeeded, "\(cli) \(daemon)")
+        #expect(cli.stdout == "0.1.0\n" && daemon.stdout == cli.stdout, "\(cli) \(daemon)")
+    }
+
     @Test("CLI errors: exit non-zero with one line on stderr")
     func cliErrors() async throws {
         let sandbox = try Sandbox()
