@@ -111,7 +111,7 @@ public final class EntryStore: Sendable {
     /// small checkpoints (the first one after a catch-up takes what the catch-up left in the log).
     private func write<T: Sendable>(durable: Bool, bulk: Bool = false, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
         try await pool.writeWithoutTransaction { db in
-            try db.execute(sql: durable ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL")
+            try db.cachedStatement(sql: durable ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL").execute()
             if bulk { try db.execute(sql: "PRAGMA cache_size = -16384; PRAGMA wal_autocheckpoint = 8192") }
             defer { if bulk { try? db.execute(sql: "PRAGMA cache_size = -2000; PRAGMA wal_autocheckpoint = 1000") } }
             var result: T?
