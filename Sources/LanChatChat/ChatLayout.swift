@@ -98,9 +98,18 @@ public struct ChatLayout: Sendable {
         var blocks: [[[Span]]] = []
         var count = 0
         var index = conversation.lines.endIndex
+        // Each message's time is read once per layout: its block needs it, and so does the block after it.
+        var readings: [Int: (day: String, time: String)?] = [:]
+        func when(_ line: Int) -> (day: String, time: String)? {
+            if let known = readings[line] { return known }
+            guard case .message(let event) = conversation.lines[line] else { return nil }
+            let reading = event.sentAt.flatMap(clock)
+            readings[line] = reading
+            return reading
+        }
         while index > conversation.lines.startIndex, count < needed {
             index -= 1
-            let block = lineBlock(conversation.lines, at: index, model: model, columns: columns, width: width, clock: clock)
+            let block = lineBlock(conversation.lines, at: index, model: model, columns: columns, width: width, when: when)
             count += block.count
             blocks.append(block)
         }
@@ -109,27 +118,28 @@ public struct ChatLayout: Sendable {
 
     /// One line of the conversation as rows: wrapped, after a date line where its day begins.
     private static func lineBlock(
-        _ lines: [ChatLine], at index: Int, model: ChatModel, columns: Int, width: CharacterWidth, clock: Clock
+        _ lines: [ChatLine], at index: Int, model: ChatModel, columns: Int, width: CharacterWidth,
+        when: (Int) -> (day: String, time: String)?
     ) -> [[Span]] {
         guard case .message(let event) = lines[index] else {
             guard case .info(let text) = lines[index] else { return [] }
             return StyledText.wrap([Span("-- " + text, .info)], columns: columns, indent: 3, width: width)
         }
-        let when = event.sentAt.flatMap(clock)
+        let reading = when(index)
         var rows: [[Span]] = []
-        if let day = when?.day, day != previousDay(lines, before: index, clock: clock) {
+        if let day = reading?.day, day != previousDay(lines, before: index, when: when) {
             let label = " \(day) "
             let side = max((columns - StyledText.width(label, width)) / 2, 0)
             rows.append([Span(String(repeating: "─", count: side) + label + String(repeating: "─", count: side), .dateLine)])
         }
-        let stamp = (when?.time ?? "--:--") + " "
+        let stamp = (reading?.time ?? "--:--") + " "
         let spans = [Span(stamp, .faint)] + messageSpans(event, model: model)
         return rows + StyledText.wrap(spans, columns: columns, indent: StyledText.width(stamp, width), width: width)
     }
 
-    private static func previousDay(_ lines: [ChatLine], before index: Int, clock: Clock) -> String? {
-        for line in lines[..<index].reversed() {
-            if case .message(let event) = line { return event.sentAt.flatMap(clock)?.day }
+    private static func previousDay(_ lines: [ChatLine], before index: Int, when: (Int) -> (day: String, time: String)?) -> String? {
+        for line in lines[..<index].indices.reversed() {
+            if case .message = lines[line] { return when(line)?.day }
         }
         return nil
     }

@@ -44,14 +44,9 @@ public struct LocalTime: Equatable, Sendable {
     }
 
     /// `09:05`
-    public var clock: String { "\(Self.digits(hour, 2)):\(Self.digits(minute, 2))" }
+    public var clock: String { "\(Timestamps.zeroPadded(hour, 2)):\(Timestamps.zeroPadded(minute, 2))" }
     /// `2026-11-29`
-    public var date: String { "\(Self.digits(year, 4))-\(Self.digits(month, 2))-\(Self.digits(day, 2))" }
+    public var date: String { "\(Timestamps.zeroPadded(year, 4))-\(Timestamps.zeroPadded(month, 2))-\(Timestamps.zeroPadded(day, 2))" }
     /// `2026-11-29 09:05:03`
-    public var dateAndTime: String { "\(date) \(clock):\(Self.digits(second, 2))" }
-
-    private static func digits(_ value: Int, _ count: Int) -> String {
-        let text = String(value)
-        return String(repeating: "0", count: max(0, count - text.count)) + text
-    }
+    public var dateAndTime: String { "\(date) \(clock):\(Timestamps.zeroPadded(second, 2))" }
 }

@@ -3,8 +3,9 @@ import Glibc
 import LanChatCore
 import Synchronization
 
-/// Checks signatures off the cooperative pool, spread over every core: a sync batch (one signature
-/// per hash chain, `HashChain`) or a burst of pushes (`PushBurst`).
+/// Checks signatures spread over every core, off the cooperative pool: a sync batch (one signature per
+/// hash chain, `HashChain`) or a burst of pushes (`PushBurst`; a burst too small to share is checked
+/// on the caller's thread).
 public enum ParallelVerifier {
     /// Whether every entry of a sync batch is signed by its author.
     static func verify(_ batch: [Entry]) async -> Bool {

@@ -124,7 +124,8 @@ public struct SimulatedStore: Sendable {
     public func checkpoints(of authors: [AuthorID]) -> Checkpoints {
         var positions: [AuthorID: [AuthorTip]] = [:]
         for author in authors {
-            guard let log = logs[author], let highest = log.complete.compactMap({ log.entries[$0]?.seq }).max() else { continue }
+            guard let log = logs[author], log.highestSeq > 0 else { continue }
+            let highest = log.highestSeq
             positions[author] = Checkpoints.seqs(below: highest).flatMap { seq in
                 (log.bySeq[seq] ?? []).filter { log.complete.contains($0) }.map { AuthorTip(seq: seq, hash: $0) }
             }

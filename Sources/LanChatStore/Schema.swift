@@ -183,6 +183,11 @@ enum Schema {
             // stored batch. Without it, each question read all of that author's entries.
             try db.execute(sql: "CREATE INDEX entry_waiting ON entry(author) WHERE complete = 0")
         }
+        migrator.registerMigration("v2-room-arrival") { db in
+            // Room markers are by arrival here: how many arrived after one, and the newest, per room, for every
+            // `rooms` and every "read up to here" the chat sends.
+            try db.execute(sql: "CREATE INDEX entry_room_arrived ON entry(room, arrived) WHERE room IS NOT NULL")
+        }
         return migrator
     }
 

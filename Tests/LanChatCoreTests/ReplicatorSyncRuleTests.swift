@@ -151,6 +151,18 @@ struct ReplicatorSyncRuleTests {
         #expect(settled.tick(now: 6000).syncs == [peerAddress], "settled but not stored: the peer is still ahead")
     }
 
+    /// Three unverified peers: two syncs open at once, the third when one of them ends.
+    @Test func atMostTwoSyncsRunAtOnce() throws {
+        var node = try makeReplicator()
+        let peers = [address(2), address(3), address(4)]
+        for (offset, peer) in peers.enumerated() { node.hear(try identity(UInt8(offset + 2)).id, at: peer, now: 0) }
+        let first = node.tick(now: 100).syncs
+        #expect(first == Array(peers.prefix(2)))
+        #expect(node.tick(now: 120).syncs.isEmpty)
+        node.syncFinished(with: first[0], outcome: .failed, now: 150)
+        #expect(node.tick(now: 200).syncs == [peers[2]])
+    }
+
     @Test func aMismatchThatClearsOpensNoSync() throws {
         var node = try makeReplicator()
         let peer = try identity(2).id

@@ -17,14 +17,26 @@ struct ParallelVerifierTests {
         return entries
     }
 
-    /// Many authors' chains, so several lanes run.
+    /// 200 authors' chains: 200 signatures, enough for a lane per core on any machine with two or more.
     private static func batch() throws -> [Entry] {
-        try (1...100 as ClosedRange<UInt8>).flatMap { try chain($0, count: 3) }
+        try (1...200 as ClosedRange<UInt8>).flatMap { try chain($0, count: 3) }
     }
 
     @Test func aBatchOfGoodEntriesPasses() async throws {
         #expect(await ParallelVerifier.verify(try Self.chain(7, count: 300)))
         #expect(await ParallelVerifier.verify(try Self.batch()))
+    }
+
+    /// A burst of pushes checked on every core: the tampered entry alone is refused, its honest neighbours kept.
+    @Test(arguments: [0, 301, 599])
+    func aBurstKeepsAllButATamperedEntry(position: Int) async throws {
+        var entries = try Self.batch()
+        var bytes = entries[position].encoded
+        bytes[41 + 7] ^= 0x01
+        entries[position] = try Entry.decode(bytes, verifySignature: false)
+        let checked = await ParallelVerifier.authentic(entries)
+        #expect(checked.forged == 1)
+        #expect(checked.authentic == entries.filter { $0 != entries[position] })
     }
 
     @Test(arguments: [0, 150, 299])

@@ -1,6 +1,6 @@
-/// Checks entries' signatures. The protocol code takes one as a parameter: the daemon checks each
-/// signature (on every core, for sync batches), the simulator checks each distinct entry once per
-/// run, however many simulated nodes receive it.
+/// Checks entries' signatures, for whoever drives the sync machine's `.verify` and `PushBurst`: the
+/// daemon checks each signature (on every core, `ParallelVerifier`), the simulator each distinct entry
+/// once per run, however many simulated nodes receive it (`VerificationCache`).
 public protocol EntryVerifying: Sendable {
     /// Whether every entry is signed by its author.
     func verify(_ entries: [Entry]) -> Bool

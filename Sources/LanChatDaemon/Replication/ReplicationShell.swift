@@ -214,12 +214,11 @@ actor ReplicationShell: Service {
     /// one transaction while the next burst is checked.
     private nonisolated func intakeLoop() async {
         await withTaskGroup(of: Void.self) { group in
-            var storing = false
             for await _ in intakeWakeups.stream {
                 while let burst = await takeUnchecked() {
                     let (authentic, forged) = await ParallelVerifier.authentic(burst)
-                    if storing { await group.next() }
-                    storing = true
+                    // The burst before this one, if it is still being stored (none: returns at once).
+                    await group.next()
                     group.addTask { await self.store(authentic, of: burst.count, forged: forged) }
                 }
             }
@@ -228,17 +227,13 @@ actor ReplicationShell: Service {
 
     /// What waits to be checked, less what a sync stored meanwhile (settled at once).
     private func takeUnchecked() -> [Entry]? {
-        while !unchecked.isEmpty {
-            let waiting = unchecked
-            unchecked.removeAll(keepingCapacity: true)
-            let burst = replicator.notHeld(waiting)
-            replicator.pushesSettled(waiting.count - burst.count, held: waiting.count - burst.count)
-            guard burst.isEmpty else {
-                intake += burst.count
-                return burst
-            }
-        }
-        return nil
+        let waiting = unchecked
+        unchecked.removeAll(keepingCapacity: true)
+        let burst = replicator.notHeld(waiting)
+        replicator.pushesSettled(waiting.count - burst.count, held: waiting.count - burst.count)
+        guard !burst.isEmpty else { return nil }
+        intake += burst.count
+        return burst
     }
 
     /// The authentic entries of a burst of `count` pushes; the forged and the duplicates settle with them.

@@ -18,7 +18,7 @@ struct Chat: ParsableCommand {
         }
         let session = try ChatSession(socketPath: options.socketPath, room: room)
         // A terminal that cannot place the cursor gets the same chat as lines.
-        let term = ProcessInfo.processInfo.environment["TERM"] ?? ""
+        let term = getenv("TERM").map { String(cString: $0) } ?? ""
         guard !term.isEmpty, term != "dumb" else { return try session.run(on: ChatLines()) }
         let terminal = Terminal()
         do {

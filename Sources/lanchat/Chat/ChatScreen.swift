@@ -34,12 +34,10 @@ final class ChatScreen: ChatView {
 
     func show(_ model: inout ChatModel) {
         let size = terminal.size
-        var layout = ChatLayout(model: model, rows: size.rows, columns: size.columns, width: TextWidth.columns(of:), clock: Self.localClock)
+        let layout = ChatLayout(model: model, rows: size.rows, columns: size.columns, width: TextWidth.columns(of:), clock: Self.localClock)
         model.page = layout.paneHeight
-        if model.scroll > layout.maxScroll {
-            model.clampScroll(to: layout.maxScroll)
-            layout = ChatLayout(model: model, rows: size.rows, columns: size.columns, width: TextWidth.columns(of:), clock: Self.localClock)
-        }
+        // The layout drew the clamped scroll already; the model learns where it stopped.
+        model.clampScroll(to: layout.maxScroll)
         draw(layout)
     }
 
@@ -72,7 +70,8 @@ final class ChatScreen: ChatView {
     /// The keys as the model takes them; nil for those it ignores.
     static func chatKey(_ key: Key) -> ChatKey? {
         switch key {
-        case .character(let character): .text(String(character))
+        // Characters never come here: `waitForKeys` gathers them into text.
+        case .character, .other: nil
         case .enter: .enter
         case .backspace: .backspace
         case .delete: .delete
@@ -91,15 +90,15 @@ final class ChatScreen: ChatView {
         case .killLine: .killLine
         case .deleteWord: .deleteWord
         case .resize: .redraw
-        case .other: nil
         }
     }
+
+    private static let weekdays = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"]
+    private static let months = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
 
     /// A message's day and time, on this machine's clock and in its time zone.
     static let localClock: ChatLayout.Clock = { text in
         guard let time = LocalTime(rfc3339: text) else { return nil }
-        let weekdays = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"]
-        let months = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
         return ("\(weekdays[time.weekday]) \(time.day) \(months[time.month - 1]) \(time.year)", time.clock)
     }
 }
