@@ -7,7 +7,8 @@ import NIOPosix
 /// The node's UDP socket and TCP listener, bound to one port number.
 public struct PeerTransport: Sendable {
     public typealias Datagrams = NIOAsyncChannel<AddressedEnvelope<ByteBuffer>, AddressedEnvelope<ByteBuffer>>
-    public typealias Listener = NIOAsyncChannel<NIOAsyncChannel<[UInt8], ByteBuffer>, Never>
+    /// Yields accepted connections unopened: see `InboundConnection`.
+    public typealias Listener = NIOAsyncChannel<InboundConnection, Never>
 
     /// Receives datagrams; sending goes through `sender`, never through this channel's writer.
     public let udp: Datagrams
@@ -44,8 +45,13 @@ public struct PeerTransport: Sendable {
     private static func bindListener(host: String, port: Int) async throws -> Listener {
         try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            // Nothing is read before `InboundConnection.open` has a reader in place.
+            .childChannelOption(.autoRead, value: false)
             .bind(host: host, port: port) { child in
-                child.eventLoop.makeCompletedFuture { try framed(child) }
+                child.eventLoop.makeCompletedFuture {
+                    try addFraming(child)
+                    return InboundConnection(channel: child)
+                }
             }
     }
 
@@ -54,7 +60,10 @@ public struct PeerTransport: Sendable {
         try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .connectTimeout(.seconds(2))
             .connect(to: address) { channel in
-                channel.eventLoop.makeCompletedFuture { try framed(channel) }
+                channel.eventLoop.makeCompletedFuture {
+                    try addFraming(channel)
+                    return try wrap(channel)
+                }
             }
     }
 
@@ -64,13 +73,18 @@ public struct PeerTransport: Sendable {
     public static let idleTimeout = TimeAmount.seconds(10)
     static let handshakeDeadlineName = "lanchat.handshakeDeadline"
 
-    private static func framed(_ channel: any Channel) throws -> NIOAsyncChannel<[UInt8], ByteBuffer> {
+    private static func addFraming(_ channel: any Channel) throws {
         try channel.pipeline.syncOperations.addHandlers(
             IdleStateHandler(allTimeout: idleTimeout), CloseWhenIdle(),
             ByteToMessageHandler(FrameDecoder()))
         try channel.pipeline.syncOperations.addHandler(HandshakeDeadline(limit: idleTimeout), name: handshakeDeadlineName)
+    }
+
+    /// The returned channel must be ended with `executeThenClose`: NIO stops the process when one is
+    /// released with its writer unfinished.
+    static func wrap(_ channel: any Channel) throws -> NIOAsyncChannel<[UInt8], ByteBuffer> {
         // Finishing the writer half-closes the connection once every frame is written (see `SyncSession`).
-        return try NIOAsyncChannel(wrappingChannelSynchronously: channel, configuration: .init(isOutboundHalfClosureEnabled: true))
+        try NIOAsyncChannel(wrappingChannelSynchronously: channel, configuration: .init(isOutboundHalfClosureEnabled: true))
     }
 
     /// The handshake on this connection is over: the session's own deadline governs it from now on.

@@ -126,8 +126,10 @@ actor BenchPeer: SyncStorage {
         }
     }
 
-    private func serve(_ channel: NIOAsyncChannel<[UInt8], ByteBuffer>) async {
-        guard let local = channel.channel.localAddress.flatMap(PeerAddress.init), let binding = ConnectionBinding(responder: local) else { return }
+    private func serve(_ connection: InboundConnection) async {
+        guard let local = connection.localAddress.flatMap(PeerAddress.init), let binding = ConnectionBinding(responder: local),
+            let channel = try? await connection.open()
+        else { return await connection.refuse() }
         let opening = SyncHandshake(
             role: .responder, identity: identity, network: replicator.configuration.network, listenPort: transport.port,
             configuration: replicator.configuration.sync, challenge: HandshakeTranscript.randomChallenge(), token: startToken, binding: binding)

@@ -269,8 +269,9 @@ actor ReplicationShell: Service {
         let outcome: Replicator.SyncOutcome
         do {
             guard let socket = socketAddress(of: address) else { throw SyncFailure.closed }
+            let opening = try handshake(.initiator(expecting: nil), responder: address)
             let channel = try await PeerTransport.connect(to: socket)
-            let (result, bytes) = try await withDeadline(sessionTimeout) { [opening = try handshake(.initiator(expecting: nil), responder: address)] in
+            let (result, bytes) = try await withDeadline(sessionTimeout) {
                 try await self.session(on: channel).run(opening)
             }
             replicator.countTraffic(syncBytesIn: bytes)
@@ -287,17 +288,18 @@ actor ReplicationShell: Service {
         await perform(replicator.syncFinished(with: address, outcome: outcome, now: clock.nowMillis()))
     }
 
-    private func serveInbound(_ channel: NIOAsyncChannel<[UInt8], ByteBuffer>) async {
-        let remote = channel.channel.remoteAddress
+    private func serveInbound(_ connection: InboundConnection) async {
+        let remote = connection.remoteAddress
         guard replicator.admitInbound(from: remote?.ipAddress) else {
-            try? await channel.channel.close()
+            await connection.refuse()
             return
         }
         var result: SyncResult?
         let held = NIOLockedValueBox<PeerAddress?>(nil)
         do {
-            let local = channel.channel.localAddress.flatMap(PeerAddress.init)
-            let (completed, bytes) = try await withDeadline(sessionTimeout) { [opening = try handshake(.responder, responder: local)] in
+            let opening = try handshake(.responder, responder: connection.localAddress.flatMap(PeerAddress.init))
+            let channel = try await connection.open()
+            let (completed, bytes) = try await withDeadline(sessionTimeout) {
                 try await self.session(on: channel).run(opening) { [host = remote?.ipAddress] _, port in
                     let address = await self.holdForInbound(from: host, port: port)
                     held.withLockedValue { $0 = address }
@@ -307,6 +309,8 @@ actor ReplicationShell: Service {
             result = completed
             await node.allowWrites(because: "a peer synced with this node")
         } catch {
+            // Closed already unless the session never began.
+            await connection.refuse()
             logger.debug("inbound sync from \(remote.map { "\($0)" } ?? "?") failed: \(error)")
             switch error as? SyncFailure {
             case .incompatibleVersions(let theirs, let port)?:
