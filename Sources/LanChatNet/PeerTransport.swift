@@ -7,8 +7,9 @@ import NIOPosix
 /// The node's UDP socket and TCP listener, bound to one port number.
 public struct PeerTransport: Sendable {
     public typealias Datagrams = NIOAsyncChannel<AddressedEnvelope<ByteBuffer>, AddressedEnvelope<ByteBuffer>>
+    public typealias Connection = InboundConnection<[UInt8], ByteBuffer>
     /// Yields accepted connections unopened: see `InboundConnection`.
-    public typealias Listener = NIOAsyncChannel<InboundConnection, Never>
+    public typealias Listener = NIOAsyncChannel<Connection, Never>
 
     /// Receives datagrams; sending goes through `sender`, never through this channel's writer.
     public let udp: Datagrams
@@ -45,12 +46,11 @@ public struct PeerTransport: Sendable {
     private static func bindListener(host: String, port: Int) async throws -> Listener {
         try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            // Nothing is read before `InboundConnection.open` has a reader in place.
-            .childChannelOption(.autoRead, value: false)
+            .acceptingUnread()
             .bind(host: host, port: port) { child in
                 child.eventLoop.makeCompletedFuture {
                     try addFraming(child)
-                    return InboundConnection(channel: child)
+                    return Connection(channel: child, configuration: framedConfiguration)
                 }
             }
     }
@@ -62,7 +62,7 @@ public struct PeerTransport: Sendable {
             .connect(to: address) { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try addFraming(channel)
-                    return try wrap(channel)
+                    return try NIOAsyncChannel(wrappingChannelSynchronously: channel, configuration: framedConfiguration)
                 }
             }
     }
@@ -80,12 +80,8 @@ public struct PeerTransport: Sendable {
         try channel.pipeline.syncOperations.addHandler(HandshakeDeadline(limit: idleTimeout), name: handshakeDeadlineName)
     }
 
-    /// The returned channel must be ended with `executeThenClose`: NIO stops the process when one is
-    /// released with its writer unfinished.
-    static func wrap(_ channel: any Channel) throws -> NIOAsyncChannel<[UInt8], ByteBuffer> {
-        // Finishing the writer half-closes the connection once every frame is written (see `SyncSession`).
-        try NIOAsyncChannel(wrappingChannelSynchronously: channel, configuration: .init(isOutboundHalfClosureEnabled: true))
-    }
+    /// Finishing the writer half-closes the connection once every frame is written (see `SyncSession`).
+    private static let framedConfiguration = NIOAsyncChannel<[UInt8], ByteBuffer>.Configuration(isOutboundHalfClosureEnabled: true)
 
     /// The handshake on this connection is over: the session's own deadline governs it from now on.
     static func handshakeCompleted(on channel: NIOAsyncChannel<[UInt8], ByteBuffer>) async {

@@ -126,8 +126,8 @@ actor BenchPeer: SyncStorage {
         }
     }
 
-    private func serve(_ connection: InboundConnection) async {
-        guard let local = connection.localAddress.flatMap(PeerAddress.init), let binding = ConnectionBinding(responder: local),
+    private func serve(_ connection: PeerTransport.Connection) async {
+        guard let local = connection.channel.localAddress.flatMap(PeerAddress.init), let binding = ConnectionBinding(responder: local),
             let channel = try? await connection.open()
         else { return await connection.refuse() }
         let opening = SyncHandshake(

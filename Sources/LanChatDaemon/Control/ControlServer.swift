@@ -1,6 +1,7 @@
 import Foundation
 import LanChatControl
 import LanChatCore
+import LanChatNet
 import Logging
 import NIOCore
 import NIOPosix
@@ -12,18 +13,21 @@ import ServiceLifecycle
 /// (`CallerPolicy`) before anything it sends is read.
 struct ControlServer: Service {
     private let path: String
-    private let channel: NIOAsyncChannel<NIOAsyncChannel<ControlLine, ByteBuffer>, Never>
+    typealias Connection = InboundConnection<ControlLine, ByteBuffer>
+    typealias Listener = NIOAsyncChannel<Connection, Never>
+    private let channel: Listener
     private let dispatcher: ControlDispatcher
     private let policy: CallerPolicy
     private let logger: Logger
 
-    static func bind(path: String, mode: UInt16) async throws -> NIOAsyncChannel<NIOAsyncChannel<ControlLine, ByteBuffer>, Never> {
+    static func bind(path: String, mode: UInt16) async throws -> Listener {
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .acceptingUnread()
             .bind(unixDomainSocketPath: path, cleanupExistingSocketFile: true) { child in
                 child.eventLoop.makeCompletedFuture {
                     try child.pipeline.syncOperations.addHandler(
                         ByteToMessageHandler(LineFrameDecoder(maxLength: ControlLimits.maxRequestBytes)))
-                    return try NIOAsyncChannel<ControlLine, ByteBuffer>(wrappingChannelSynchronously: child)
+                    return Connection(channel: child)
                 }
             }
         guard chmod(path, mode_t(mode)) == 0 else {
@@ -33,7 +37,7 @@ struct ControlServer: Service {
     }
 
     init(
-        path: String, channel: NIOAsyncChannel<NIOAsyncChannel<ControlLine, ByteBuffer>, Never>,
+        path: String, channel: Listener,
         dispatcher: ControlDispatcher, policy: CallerPolicy, logger: Logger
     ) {
         self.path = path
@@ -51,14 +55,15 @@ struct ControlServer: Service {
                     for try await connection in inbound {
                         group.addTask {
                             let caller = await CallerPolicy.caller(of: connection.channel)
+                            guard let opened = try? await connection.open() else { return }
                             guard let caller, policy.allows(caller) else {
                                 let failure = caller.map(policy.refusal(of:))
                                     ?? ControlFailure(.noPermission, "the caller's credentials could not be read")
-                                await Self.refuse(connection, failure, logger: logger)
+                                await Self.refuse(opened, failure, logger: logger)
                                 return
                             }
                             await Self.serve(
-                                connection, dispatcher: dispatcher, caller: .init(uid: caller.uid, isOwner: policy.isOwner(caller)), logger: logger)
+                                opened, dispatcher: dispatcher, caller: .init(uid: caller.uid, isOwner: policy.isOwner(caller)), logger: logger)
                         }
                     }
                 }

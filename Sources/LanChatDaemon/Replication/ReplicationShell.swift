@@ -288,8 +288,8 @@ actor ReplicationShell: Service {
         await perform(replicator.syncFinished(with: address, outcome: outcome, now: clock.nowMillis()))
     }
 
-    private func serveInbound(_ connection: InboundConnection) async {
-        let remote = connection.remoteAddress
+    private func serveInbound(_ connection: PeerTransport.Connection) async {
+        let remote = connection.channel.remoteAddress
         guard replicator.admitInbound(from: remote?.ipAddress) else {
             await connection.refuse()
             return
@@ -297,7 +297,7 @@ actor ReplicationShell: Service {
         var result: SyncResult?
         let held = NIOLockedValueBox<PeerAddress?>(nil)
         do {
-            let opening = try handshake(.responder, responder: connection.localAddress.flatMap(PeerAddress.init))
+            let opening = try handshake(.responder, responder: connection.channel.localAddress.flatMap(PeerAddress.init))
             let channel = try await connection.open()
             let (completed, bytes) = try await withDeadline(sessionTimeout) {
                 try await self.session(on: channel).run(opening) { [host = remote?.ipAddress] _, port in
