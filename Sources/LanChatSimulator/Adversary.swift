@@ -14,4 +14,6 @@ public enum Adversary: Equatable, Sendable {
     case staller
     /// Claims the ID of this other node in every datagram it sends (it cannot prove it in a handshake).
     case impostor(of: Int)
+    /// Every period, tells a few peers that every peer it knows is suspect (it cannot sign their refutations).
+    case slanderer
 }

@@ -14,6 +14,11 @@ extension Scenario {
         public var backupRestores = 10
         /// Pairs of nodes that run one identity (a state directory copied to a second machine).
         public var twins = 5
+        /// Nodes that go down for good after the last join, `crashDelay` after it.
+        public var crashes = 0
+        public var crashDelay: UInt64 = 2_000
+        /// When set, the report counts the datagrams of this stretch after the crashes (idle traffic).
+        public var quietWindow: Range<UInt64>?
         public var lossRate = 0.1
         public var joinWindow: UInt64 = 10_000
         public var partitionAt: UInt64 = 11_000
@@ -24,8 +29,15 @@ extension Scenario {
 
         public init() {}
 
+        /// Six seconds starting 4 s after the crashes, when the network has converged and the crashes' news is
+        /// out (it rides on pings and acks, adding no datagrams of its own): for `quietWindow`.
+        public var windowAfterCrashes: Range<UInt64> {
+            let start = lastJoinAt + crashDelay + 4_000
+            return start..<start + 6_000
+        }
+
         var healAt: UInt64 { partitionAt + partitionLength }
-        var lastJoinAt: UInt64 { healAt + lateJoinWindow }
+        public var lastJoinAt: UInt64 { healAt + lateJoinWindow }
     }
 
     /// The office day, laid out with a generator derived from `seed` (the simulation uses another).
@@ -34,6 +46,7 @@ extension Scenario {
         var random = SplitMix64(seed: seed ^ 0x0FF1_CE00_5CE0_A210)
         var scenario = Scenario(seed: seed, nodeCount: office.nodes, deadline: office.deadline)
         scenario.lossRate = office.lossRate
+        scenario.quietWindow = office.quietWindow
         // The last early joiners run the identities of the first nodes.
         let early = office.nodes - office.lateJoiners
         for pair in 0..<office.twins { scenario.twins[early - 1 - pair] = pair }
@@ -63,6 +76,9 @@ extension Scenario {
             let downtime = random.uniform(office.downtime)
             let time = random.uniform(office.joinWindow / 2...max(office.joinWindow / 2, office.lastJoinAt - downtime))
             scenario.at(time, .restart(.randomUp, downtime: downtime))
+        }
+        for _ in 0..<office.crashes {
+            scenario.at(office.lastJoinAt + office.crashDelay, .crash(.randomUp))
         }
         return scenario
     }

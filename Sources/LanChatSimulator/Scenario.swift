@@ -24,6 +24,8 @@ public struct Scenario: Sendable {
         /// Like a restart, but the node comes back from an older copy of its state directory, without its
         /// last `losing` entries: its next writes reuse their seqs, forking its log.
         case restoreBackup(Int, losing: UInt64, downtime: UInt64)
+        /// The node goes down for good; the report says how long until no up node holds it alive or suspect.
+        case crash(NodeChoice)
     }
 
     public struct TimedAction: Equatable, Sendable {
@@ -49,6 +51,9 @@ public struct Scenario: Sendable {
     public var convergenceCheckInterval: UInt64 = 100
     /// The run stops here if it has not converged.
     public var deadline: UInt64
+    /// A stretch of virtual time in which nothing happens, whose datagrams the report counts (idle traffic);
+    /// the run goes on until its end even after converging.
+    public var quietWindow: Range<UInt64>?
     public private(set) var actions: [TimedAction] = []
 
     public init(seed: UInt64, nodeCount: Int, deadline: UInt64) {
@@ -79,7 +84,7 @@ extension Scenario.Action {
     var namedNodes: [Int] {
         switch self {
         case .join(let node, let seeds): [node] + seeds
-        case .publish(let choice), .restart(let choice, _): choice.namedNode.map { [$0] } ?? []
+        case .publish(let choice), .restart(let choice, _), .crash(let choice): choice.namedNode.map { [$0] } ?? []
         case .restoreBackup(let node, _, _): [node]
         case .partition(let groups): groups.flatMap { $0 }
         case .heal: []

@@ -23,10 +23,23 @@ extension Simulation {
             for _ in 0..<count {
                 send(Datagram.magic + random.bytes32(), from: node, to: target)
             }
+        case .slanderer:
+            let known = (nodes[node].replicator?.peers ?? []).filter { $0.state != .offline }.compactMap { record in
+                record.verifiedID.map { MembershipUpdate(.suspect, subject: $0, incarnation: record.incarnation, address: record.address) }
+            }
+            guard !known.isEmpty else { return }
+            for _ in 0..<Self.slandererTargets {
+                let slander = (0..<Datagram.maxUpdates).map { _ in known[random.below(known.count)] }
+                let probe = Datagram.Probe(id: UInt32(truncatingIfNeeded: random.next()), digest: 0, total: 0, hints: [], updates: slander)
+                transmit(Datagram(network: configuration.network, sender: nodes[node].id, body: .ping(probe)), from: node, to: targets[random.below(targets.count)])
+            }
         case .staller, .impostor:
             break  // they misbehave in syncs and in what they send
         }
     }
+
+    /// Peers a slanderer tells each period.
+    static let slandererTargets = 4
 
     /// The entry a forger passes off as another node's: a real entry of its own, relabelled with the
     /// victim's ID, so its signature cannot verify. `claimedIn`: at the seq its forged vector claims.

@@ -21,6 +21,7 @@ extension Simulation {
                 ("outstanding probes", footprint.outstandingProbes, Replicator.Footprint.maxOutstandingProbes),
                 ("rate-limited sources", footprint.rateLimitedSources, Replicator.Footprint.maxRateLimitedSources),
                 ("inbound syncs", footprint.inboundSessions, configuration.sync.maxInboundSessions),
+                ("queued membership news", footprint.queuedNews, Replicator.Footprint.maxQueuedNews),
             ] where value > limit {
                 exceeded.append("node \(node.index): \(name) \(value) > \(limit)")
             }

@@ -112,7 +112,7 @@ extension Simulation {
                 guard let more = connections[id]?[side]?.inbound?.verified(batch, valid: verifier.verify(batch)) else { return }
                 perform(more, on: id, at: side)
             case .store(let batch):
-                store(batch, at: node, by: .sync)
+                store(batch, at: node, by: .sync(from: connections[id]?[side.other]?.node))
                 guard let more = connections[id]?[side]?.inbound?.stored() else { return }
                 perform(more, on: id, at: side)
             // Simulated stores hold every payload, so no node asks for one (`PayloadFetch`).

@@ -10,7 +10,7 @@ public struct Simulation {
     public static let network = "sim"
     public static let port: UInt16 = 7420
     /// Wall-clock milliseconds at virtual time zero (2026-01-01), for entry timestamps.
-    static let epochMillis: UInt64 = 1_767_225_600_000
+    public static let epochMillis: UInt64 = 1_767_225_600_000
     /// As the daemon's `Node.restoreWait`.
     static let restoreWait: UInt64 = 3_000
 
@@ -28,6 +28,15 @@ public struct Simulation {
     var published: [EntryHash: UInt64] = [:]
     var publishedFingerprint: UInt64 = 0
     var lastDeliveryAt: [EntryHash: UInt64] = [:]
+    /// Hops each node's copy of an entry came over from its author (0 for the author's own), and the hops
+    /// of each entry's last delivery.
+    var hops: [[EntryHash: Int]]
+    var lastDeliveryHops: [EntryHash: Int] = [:]
+    /// Nodes that went down for good, when, and when no up node held them alive or suspect any more.
+    var crashes: [(node: Int, at: UInt64, detectedAt: UInt64?)] = []
+    /// Datagrams sent before the quiet window began, and in it once it ended.
+    var quietWindowStart: Int?
+    var quietDatagrams: Int?
     var deliveries = SimulationReport.Deliveries()
     var traffic = SimulationReport.Traffic()
     var connections: [Int: SimulatedConnection] = [:]
@@ -37,7 +46,11 @@ public struct Simulation {
     private var budgetExceeded = false
     private let message: EntryContent
 
-    enum Channel { case push, sync }
+    /// How entries reached a node, and from which node.
+    enum Channel {
+        case push(from: Int?)
+        case sync(from: Int?)
+    }
 
     var configuration: ReplicationConfiguration { scenario.configuration }
 
@@ -58,11 +71,16 @@ public struct Simulation {
             nodeAt[nodes[index].address] = index
         }
         group = Array(repeating: 0, count: scenario.nodeCount)
+        hops = Array(repeating: [:], count: scenario.nodeCount)
         message = .message(try EntryContent.Message(room: "general", body: "hello from the simulator"))
         for timed in scenario.actions {
             schedule(.action(timed.action), at: timed.time)
         }
         schedule(.checkConvergence, at: scenario.settledAt + scenario.convergenceCheckInterval)
+        if let window = scenario.quietWindow {
+            schedule(.quietWindow(ends: false), at: window.lowerBound)
+            schedule(.quietWindow(ends: true), at: window.upperBound)
+        }
     }
 
     /// Builds and runs a simulation of the scenario.
@@ -77,7 +95,10 @@ public struct Simulation {
         let clock = ContinuousClock()
         let started = clock.now
         var handled = 0
-        while convergedAt == nil, let next = queue.popMin(), next.time <= scenario.deadline {
+        // A quiet window and crashes not yet detected everywhere keep the run going after convergence.
+        while convergedAt == nil || (scenario.quietWindow != nil && quietDatagrams == nil) || crashes.contains(where: { $0.detectedAt == nil }),
+            let next = queue.popMin(), next.time <= scenario.deadline
+        {
             now = next.time
             handle(next.event)
             handled += 1
@@ -101,6 +122,9 @@ public struct Simulation {
     /// Whether the node's store holds two entries of this author at one seq.
     public func holdsFork(ofNode index: Int, author: AuthorID) -> Bool { nodes[index].store.isForked(author) }
 
+    /// The incarnation the node's replicator refutes suspicions with, or nil while it is down.
+    public func incarnation(ofNode index: Int) -> UInt64? { nodes[index].replicator?.incarnation }
+
     /// The replicator's view of the node's peers, or nil while it is down.
     public func peers(ofNode index: Int) -> [PeerRecord]? { nodes[index].replicator?.peers }
 
@@ -123,6 +147,8 @@ public struct Simulation {
         case .allowWrites(let node, let incarnation):
             if nodes[node].incarnation == incarnation { allowWrites(node) }
         case .checkConvergence: checkConvergence()
+        case .checkDetection: checkDetection()
+        case .quietWindow(let ends): markQuietWindow(ends: ends)
         }
     }
 
@@ -154,6 +180,12 @@ public struct Simulation {
             stop(node)
             nodes[node].restoreBackup(losing: lost)
             schedule(.comeBack(node: node), at: now + downtime)
+        case .crash(let choice):
+            guard let node = pick(choice) else { return }
+            stop(node)
+            // One check a period looks at every crash not yet detected.
+            if !crashes.contains(where: { $0.detectedAt == nil }) { schedule(.checkDetection, at: now + configuration.protocolPeriod) }
+            crashes.append((node, now, nil))
         }
     }
 
@@ -175,7 +207,9 @@ public struct Simulation {
     /// entries, or after `restoreWait`.
     private mutating func start(_ node: Int, restarted: Bool) {
         var replicator = Replicator(
-            configuration: configuration, selfID: nodes[node].id, seed: random.next(), vector: nodes[node].store.syncVector)
+            configuration: configuration, identity: nodes[node].identity,
+            incarnation: Replicator.startingIncarnation(wallMillis: Self.epochMillis + now), seed: random.next(),
+            vector: nodes[node].store.syncVector, aliveVerifier: verifier)
         for seed in nodes[node].seeds {
             replicator.discovered(nodes[seed].address, source: .configured)
         }
@@ -217,6 +251,7 @@ public struct Simulation {
             return
         }
         let entry = nodes[node].write(message, now: now)
+        hops[node][entry.hash] = 0
         if published.updateValue(now, forKey: entry.hash) == nil {
             publishedFingerprint &+= SimulatedStore.fingerprint(of: entry)
         }
@@ -230,16 +265,16 @@ public struct Simulation {
         for directive in directives {
             switch directive {
             case .send(let datagram, let target): transmit(datagram, from: node, to: target)
-            case .pushed(let entry, _): checkPush(entry, at: node)
+            case .pushed(let entry, let sender): checkPush(entry, from: sender, at: node)
             case .sync(let peer): openSync(from: node, with: peer)
             }
         }
     }
 
     /// As the daemon does with a burst, here of one: a simulated datagram arrives alone.
-    private mutating func checkPush(_ entry: Entry, at node: Int) {
+    private mutating func checkPush(_ entry: Entry, from sender: PeerAddress, at node: Int) {
         let (authentic, forged) = PushBurst.authentic([entry]) { [verifier] in $0.map { verifier.verify([$0]) } }
-        store(authentic, at: node, by: .push)
+        store(authentic, at: node, by: .push(from: nodeAt[sender]))
         nodes[node].replicator?.pushesSettled(1, forged: forged)
     }
 
@@ -286,12 +321,19 @@ public struct Simulation {
         let wallMillis = Self.epochMillis + now
         for entry in fresh {
             nodes[node].clock.observe(entry.timestamp, wallMillis: wallMillis)
+            let source: Int?
+            switch channel {
+            case .push(let from): source = from
+            case .sync(let from): source = from
+            }
+            hops[node][entry.hash] = source.flatMap { hops[$0][entry.hash] }.map { $0 + 1 } ?? 1
             guard entry.author != nodes[node].id else { continue }
             switch channel {
             case .push: deliveries.byPush += 1
             case .sync: deliveries.bySync += 1
             }
             lastDeliveryAt[entry.hash] = now
+            lastDeliveryHops[entry.hash] = hops[node][entry.hash]
         }
         nodes[node].replicator?.tipsChanged(tips)
     }
@@ -339,6 +381,7 @@ public struct Simulation {
             endedAt: now,
             signatureChecks: verifier.signatureChecks,
             invariants: invariants(),
-            budgetExceeded: budgetExceeded)
+            budgetExceeded: budgetExceeded,
+            membership: membershipReport())
     }
 }

@@ -16,6 +16,10 @@ enum SimulationEvent {
     /// A restarted node has waited `restoreWait` for a sync: it writes now.
     case allowWrites(node: Int, incarnation: Int)
     case checkConvergence
+    /// Whether every up honest node has given up the crashed nodes yet.
+    case checkDetection
+    /// The start or the end of the scenario's quiet window.
+    case quietWindow(ends: Bool)
 }
 
 /// An event in the queue, ordered by time and then by when it was scheduled, so ties are deterministic.

@@ -61,6 +61,20 @@ public struct SimulationReport: Equatable, Sendable {
         public var max: UInt64
     }
 
+    /// Over messages: the hops (push or sync, node to node) of each one's last delivery.
+    public struct Hops: Equatable, Sendable {
+        public var median: Int
+        public var max: Int
+    }
+
+    public struct Membership: Equatable, Sendable {
+        /// Per crash, protocol periods until no up honest node held the crashed node alive or suspect; nil if never.
+        public var detectionRounds: [Double?]
+        /// Datagrams per up node per second in the scenario's quiet window, if it has one.
+        public var idleDatagramsPerNodePerSecond: Double?
+        public var lastDeliveryHops: Hops?
+    }
+
     public var seed: UInt64
     public var nodes: Int
     /// Up when the run ended.
@@ -82,6 +96,7 @@ public struct SimulationReport: Equatable, Sendable {
     public var invariants: Invariants
     /// The run stopped at its wall-clock budget, not at convergence or its deadline.
     public var budgetExceeded: Bool
+    public var membership: Membership
 
     public var converged: Bool { convergedAt != nil }
 
@@ -103,6 +118,16 @@ public struct SimulationReport: Equatable, Sendable {
         deliveries.total == 0 ? 0 : Double(deliveries.byPush) / Double(deliveries.total)
     }
 
+    /// Push datagrams per message published: what its author sent.
+    public var authorDatagramsPerMessage: Double {
+        entriesPublished == 0 ? 0 : Double(traffic.pushDatagrams) / Double(entriesPublished)
+    }
+
+    /// The slowest detection of a crash, in protocol periods; infinite if one was never detected, nil without crashes.
+    public var roundsToDetectFailure: Double? {
+        membership.detectionRounds.isEmpty ? nil : membership.detectionRounds.map { $0 ?? .infinity }.max()
+    }
+
     /// Protocol periods from the last disruption to convergence.
     public var roundsToConverge: Double? {
         convergedAt.map { Double($0 - settledAt) / Double(protocolPeriod) }
@@ -119,6 +144,9 @@ extension SimulationReport: CustomStringConvertible {
             convergence = "NOT converged by \(seconds(endedAt)) (last disruption or message at \(seconds(settledAt)))"
         }
         let latency = lastDeliveryLatency.map { "median \(seconds($0.median)), max \(seconds($0.max))" } ?? "no deliveries"
+        let hops = membership.lastDeliveryHops.map { "; hops median \($0.median), max \($0.max)" } ?? ""
+        let detection = roundsToDetectFailure.map { "\nfailure detection: \(membership.detectionRounds.count) crashes, all up nodes knew within \(fixed($0, 1)) rounds" } ?? ""
+        let idle = membership.idleDatagramsPerNodePerSecond.map { "\nidle: \(fixed($0, 2)) datagrams per node per second" } ?? ""
         return """
             \(nodes) nodes (\(upNodes) up at the end), seed \(seed); \(entriesPublished) messages published\
             \(publishesSkipped > 0 ? " (\(publishesSkipped) skipped: node down)" : "")
@@ -137,7 +165,7 @@ extension SimulationReport: CustomStringConvertible {
             \(invariants.honestNodesAgree ? "agree" : "DISAGREE"), \
             \(invariants.boundsExceeded.isEmpty ? "every bound held" : "bounds exceeded: \(invariants.boundsExceeded.joined(separator: "; "))")\
             \(budgetExceeded ? "\nSTOPPED at its wall-clock budget" : "")
-            last delivery of each message after publishing: \(latency)
+            last delivery of each message after publishing: \(latency)\(hops); \(fixed(authorDatagramsPerMessage, 1)) push datagrams by its author\(detection)\(idle)
             \(convergence)
             """
     }

@@ -26,7 +26,8 @@ actor BenchPeer: SyncStorage {
         self.log = log
         transport = try await PeerTransport.bind(host: host, port: 0)
         replicator = Replicator(
-            configuration: ReplicationConfiguration(network: network), selfID: identity.id, seed: .random(in: .min ... .max))
+            configuration: ReplicationConfiguration(network: network), identity: identity,
+            incarnation: Replicator.startingIncarnation(wallMillis: WallClock.nowMillis()), seed: .random(in: .min ... .max))
     }
 
     /// Runs `body` with `count` peers at 127.0.0.2, 127.0.0.3, …, answering until it returns.

@@ -47,6 +47,28 @@ struct DecodedFieldRangeTests {
     static let hintCountOffset = typeOffset + 1 + 4 + 8 + 8
     static let firstHostLengthOffset = hintCountOffset + 1 + AuthorID.byteCount
 
+    /// A ping without hints carrying one membership update, given as its kind byte and what follows the subject.
+    static func update(kind: UInt8, incarnation: UInt64, port: [UInt8] = [0x1c, 0xfc], signature: Int = 0) -> [UInt8] {
+        Array(ping(hints: 0).dropLast(1)) + [1, kind] + Array(hintID.bytes) + u64(incarnation) + [8] + Array("10.0.0.2".utf8) + port
+            + Array(repeating: 7, count: signature)
+    }
+
+    static let updateRows: [Row] = [
+        Row(testDescription: "suspect at incarnation 0", bytes: update(kind: 2, incarnation: 0), outcome: .accepted),
+        Row(testDescription: "offline at incarnation 2^63-1", bytes: update(kind: 3, incarnation: 1 << 63 - 1), outcome: .accepted),
+        Row(testDescription: "suspect at incarnation 2^63", bytes: update(kind: 2, incarnation: 1 << 63), outcome: .refused("incarnation")),
+        Row(testDescription: "suspect at incarnation 2^64-1", bytes: update(kind: 2, incarnation: .max), outcome: .refused("incarnation")),
+        Row(testDescription: "alive at incarnation 1 (its signature is checked later, by the replicator)", bytes: update(kind: 1, incarnation: 1, signature: 64), outcome: .accepted),
+        Row(testDescription: "alive at incarnation 0", bytes: update(kind: 1, incarnation: 0, signature: 64), outcome: .refused("incarnation")),
+        Row(testDescription: "alive with a short signature", bytes: update(kind: 1, incarnation: 1, signature: 63), outcome: .refused("alive signature")),
+        Row(testDescription: "suspect with a signature", bytes: update(kind: 2, incarnation: 1, signature: 64), outcome: .refused("trailing bytes")),
+        Row(testDescription: "update kind 0", bytes: update(kind: 0, incarnation: 1), outcome: .refused("update kind")),
+        Row(testDescription: "update kind 4", bytes: update(kind: 4, incarnation: 1), outcome: .refused("update kind")),
+        Row(testDescription: "update port 0", bytes: update(kind: 2, incarnation: 1, port: [0, 0]), outcome: .refused("port")),
+        Row(testDescription: "9 updates", bytes: Array(ping(hints: 0).dropLast(1)) + [9], outcome: .refused("updates")),
+        Row(testDescription: "an update count past the end", bytes: Array(ping(hints: 0).dropLast(1)) + [1], outcome: .refused("update kind")),
+    ]
+
     static let datagramRows: [Row] = [
         Row(testDescription: "a valid ping", bytes: ping(), outcome: .accepted),
         Row(testDescription: "probe id, digest, total at 0: free-form", bytes: ping(id: 0, digest: 0, total: 0), outcome: .accepted),
@@ -59,7 +81,7 @@ struct DecodedFieldRangeTests {
         Row(testDescription: "8 hints", bytes: ping(hints: 8), outcome: .accepted),
         Row(testDescription: "9 hints", bytes: patched(ping(hints: 8), at: hintCountOffset, [9]), outcome: .refused("hints")),
         Row(testDescription: "255 hints", bytes: patched(ping(hints: 8), at: hintCountOffset, [255]), outcome: .refused("hints")),
-        Row(testDescription: "hint host length 0", bytes: Array(ping(hints: 0)) .dropLast(1) + [1] + Array(hintID.bytes) + [0, 0x1c, 0xfc], outcome: .refused("host")),
+        Row(testDescription: "hint host length 0", bytes: Array(ping(hints: 0)) .dropLast(2) + [1] + Array(hintID.bytes) + [0, 0x1c, 0xfc, 0], outcome: .refused("host")),
         Row(testDescription: "hint host length past the end", bytes: patched(ping(), at: firstHostLengthOffset, [200]), outcome: .refused("host")),
         Row(testDescription: "hint port 0", bytes: ping(port: 1).dropLast(2) + [0, 0], outcome: .refused("port")),
         Row(testDescription: "ping request port 0", bytes: datagram(.pingRequest(probeID: 1, target: PeerAddress(host: "10.0.0.2", port: 1))).dropLast(2) + [0, 0], outcome: .refused("port")),
@@ -91,7 +113,7 @@ struct DecodedFieldRangeTests {
         }
     }
 
-    @Test(arguments: datagramRows)
+    @Test(arguments: datagramRows + updateRows)
     func datagramFields(_ row: Row) {
         Self.check(row) { bytes throws(DecodeError) in _ = try Datagram.decode(bytes) }
     }

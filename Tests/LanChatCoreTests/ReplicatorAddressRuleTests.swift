@@ -70,7 +70,7 @@ struct ReplicatorAddressRuleTests {
         // Every other slot holds a live peer: never evictable.
         for n in 10..<10 + Replicator.Footprint.maxPeers - 2 { node.hear(peer, at: address(n), now: 30) }
         for victim in [older, newer] { node.syncFinished(with: victim, outcome: .failed, now: 30) }  // now suspects
-        if scenario.offline { _ = node.tick(now: 20 + node.configuration.suspectTimeout) }
+        if scenario.offline { _ = node.tick(now: 20 + node.suspicionTimeout) }
         try #require(node.peer(at: older)?.state == (scenario.offline ? .offline : .suspect))
         try #require(node.peers.count == Replicator.Footprint.maxPeers)
 

@@ -16,7 +16,7 @@ func makeReplicator(
 ) throws -> Replicator {
     var configuration = ReplicationConfiguration(network: testNetwork)
     adjust(&configuration)
-    return Replicator(configuration: configuration, selfID: try identity(1).id, seed: 7, vector: vector)
+    return Replicator(configuration: configuration, identity: try identity(1), incarnation: 1_000, seed: 7, vector: vector)
 }
 
 /// A vector of one tip per author at these seqs, with made-up hashes.
@@ -31,8 +31,8 @@ func syncResult(_ peer: AuthorID, port: UInt16 = 0, received: Int = 0, sent: Int
 
 extension Replicator {
     /// A probe as this node's peers would send it; by default in agreement with this node's vector.
-    func probe(id: UInt32 = 9, digest: UInt64? = nil, total: UInt64? = nil, hints: [PeerHint] = []) -> Datagram.Probe {
-        Datagram.Probe(id: id, digest: digest ?? vector.digest, total: total ?? vector.total, hints: hints)
+    func probe(id: UInt32 = 9, digest: UInt64? = nil, total: UInt64? = nil, hints: [PeerHint] = [], updates: [MembershipUpdate] = []) -> Datagram.Probe {
+        Datagram.Probe(id: id, digest: digest ?? vector.digest, total: total ?? vector.total, hints: hints, updates: updates)
     }
 
     /// Encodes and receives a datagram, as the shell does with what arrives over UDP.
@@ -61,7 +61,22 @@ extension Replicator {
     }
 }
 
+extension [Datagram.Body] {
+    /// The membership news of the pings and acks among them.
+    var updates: [MembershipUpdate] {
+        flatMap { body -> [MembershipUpdate] in
+            switch body {
+            case .ping(let probe), .ack(let probe): probe.updates
+            default: []
+            }
+        }
+    }
+}
+
 extension [Replicator.Directive] {
+    /// The membership news every ping and ack carried.
+    var news: [MembershipUpdate] { sent.map(\.body).updates }
+
     /// Where `.sync` directives point.
     var syncs: [PeerAddress] {
         compactMap { if case .sync(let address) = $0 { address } else { nil } }

@@ -16,7 +16,7 @@ struct ReplicatorPeerRuleTests {
         node.hear(try identity(5).id, at: unverified, now: 10)
         node.verify(try identity(6).id, at: gone, now: 10)
         node.syncFinished(with: gone, outcome: .failed, now: 10)
-        _ = node.tick(now: 10 + node.configuration.suspectTimeout)
+        _ = node.tick(now: 10 + node.suspicionTimeout)
         try #require(node.peer(at: gone)?.state == .offline)
 
         var hinted: Set<PeerAddress> = []
@@ -83,7 +83,7 @@ struct ReplicatorPeerRuleTests {
         let (old, new) = (address(2), PeerAddress(host: "10.0.0.9", port: 7420))
         node.verify(peer, at: old, now: 10)
         if scenario.oldState != .alive { node.syncFinished(with: old, outcome: .failed, now: 10) }
-        if scenario.oldState == .offline { _ = node.tick(now: 10 + node.configuration.suspectTimeout) }
+        if scenario.oldState == .offline { _ = node.tick(now: 10 + node.suspicionTimeout) }
         try #require(node.peer(at: old)?.state == scenario.oldState)
 
         if scenario.inbound {

@@ -7,6 +7,8 @@ public struct Datagram: Equatable, Sendable {
     /// Fits an IPv6 path with any reasonable tunnel overhead without fragmenting.
     public static let maxBytes = 1200
     public static let maxHints = 8
+    /// Membership updates one probe may carry (`ReplicationConfiguration.updatesPerProbe`, plus one about the recipient).
+    public static let maxUpdates = 8
 
     public let network: String
     public let sender: AuthorID
@@ -24,18 +26,20 @@ public struct Datagram: Equatable, Sendable {
         case announce(EntryKey)
     }
 
-    /// What every ping and ack carries: enough to notice divergence, plus a few peers to share.
+    /// What every ping and ack carries: enough to notice divergence, a few peers to share, and membership news.
     public struct Probe: Equatable, Sendable {
         public let id: UInt32
         public let digest: UInt64
         public let total: UInt64
         public let hints: [PeerHint]
+        public let updates: [MembershipUpdate]
 
-        public init(id: UInt32, digest: UInt64, total: UInt64, hints: [PeerHint]) {
+        public init(id: UInt32, digest: UInt64, total: UInt64, hints: [PeerHint], updates: [MembershipUpdate] = []) {
             self.id = id
             self.digest = digest
             self.total = total
             self.hints = hints
+            self.updates = updates
         }
     }
 
@@ -128,6 +132,12 @@ public struct PeerHint: Equatable, Sendable {
 }
 
 extension Datagram.Probe {
+    /// Its size in a datagram.
+    var encodedSize: Int {
+        4 + 8 + 8 + 1 + hints.reduce(0) { $0 + AuthorID.byteCount + 1 + $1.address.host.utf8.count + 2 } + 1
+            + updates.reduce(0) { $0 + $1.encodedSize }
+    }
+
     func encode(into writer: inout ByteWriter) {
         writer.u32(id)
         writer.u64(digest)
@@ -137,6 +147,8 @@ extension Datagram.Probe {
             writer.raw(hint.id.bytes)
             hint.address.encode(into: &writer)
         }
+        writer.u8(UInt8(updates.count))
+        for update in updates { update.encode(into: &writer) }
     }
 
     static func decode(from reader: inout ByteReader) throws(DecodeError) -> Self {
@@ -150,7 +162,13 @@ extension Datagram.Probe {
             let hintID = try AuthorID(bytes: reader.raw(AuthorID.byteCount, "hint id"))
             hints.append(PeerHint(id: hintID, address: try PeerAddress.decode(from: &reader)))
         }
-        return Self(id: id, digest: digest, total: total, hints: hints)
+        let updateCount = Int(try reader.u8("update count"))
+        guard updateCount <= Datagram.maxUpdates else {
+            throw .oversized(field: "updates", size: updateCount, limit: Datagram.maxUpdates)
+        }
+        var updates: [MembershipUpdate] = []
+        for _ in 0..<updateCount { updates.append(try MembershipUpdate.decode(from: &reader)) }
+        return Self(id: id, digest: digest, total: total, hints: hints, updates: updates)
     }
 }
 

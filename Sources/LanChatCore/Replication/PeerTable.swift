@@ -23,6 +23,12 @@ public struct PeerRecord: Sendable, Equatable {
     public internal(set) var sources: Set<PeerSource>
     /// Total entries the peer reported in its last ping or ack.
     public internal(set) var reportedTotal: UInt64?
+    /// The highest incarnation the peer signed an alive for, as far as this node heard; 0 before any.
+    public internal(set) var incarnation: UInt64 = 0
+    /// Where a suspicion's time runs from: the silence this node saw, or when news of it arrived.
+    var suspectedSince: UInt64?
+    /// The peer's signature of its alive at `incarnation`, to answer suspicions of older incarnations with.
+    var aliveSignature: [UInt8]?
 
     var mismatchSince: UInt64?
     var lastSyncAt: UInt64?
@@ -32,6 +38,16 @@ public struct PeerRecord: Sendable, Equatable {
     init(address: PeerAddress, source: PeerSource) {
         self.address = address
         self.sources = [source]
+    }
+
+    /// A datagram from the peer's own address. It revives a peer of unverified ID; a verified one held
+    /// suspect or offline stays so until its signed alive, because news about it is judged by incarnation and
+    /// first-hand contact carries none: reviving it here would have the same suspicion taken again and again.
+    mutating func sawAlive(at now: UInt64) {
+        lastSeen = now
+        guard verifiedID == nil || state == .alive else { return }
+        state = .alive
+        suspectedSince = nil
     }
 }
 
@@ -109,12 +125,15 @@ struct PeerTable: Sendable {
         for other in stale.sorted() { remove(other) }
     }
 
-    /// The next peer to probe, round robin, so every peer is probed once per round.
-    mutating func nextToProbe() -> PeerAddress? {
-        guard !rotation.isEmpty else { return nil }
-        if cursor >= rotation.count { cursor = 0 }
-        defer { cursor += 1 }
-        return rotation[cursor]
+    /// The next peer to probe, round robin, so every peer is probed once per round; one that `wasHeard`
+    /// (within the period) is passed over as probed already, and if all were, none is probed.
+    mutating func nextToProbe(passingOver wasHeard: (PeerRecord) -> Bool) -> PeerAddress? {
+        for _ in 0..<rotation.count {
+            if cursor >= rotation.count { cursor = 0 }
+            defer { cursor += 1 }
+            if let record = records[rotation[cursor]], !wasHeard(record) { return record.address }
+        }
+        return nil
     }
 
     /// Up to `count` distinct records chosen at random among those matching, looking at a bounded

@@ -4,7 +4,14 @@ public struct ReplicationConfiguration: Equatable, Sendable {
     public var network: String
     public var protocolPeriod: UInt64 = 200
     public var indirectProbes = 2
+    /// How long a suspicion lasts unrefuted before the peer is offline, at least; in a larger network
+    /// `suspicionMultiplier` × ⌈log2 N⌉ periods, the time news takes to reach a suspect and its refutation to come back.
     public var suspectTimeout: UInt64 = 2000
+    public var suspicionMultiplier: UInt64 = 4
+    /// Each piece of membership news is sent on `gossipMultiplier` × ⌈log2 N⌉ pings and acks (SWIM's λ log N).
+    public var gossipMultiplier = 3
+    /// Pieces of news one ping or ack carries at most, besides what the sender holds against its recipient.
+    public var updatesPerProbe = 6
     /// A digest mismatch must last this long before a sync: a push in flight is not a divergence.
     public var mismatchGrace: UInt64 = 150
     public var syncCooldown: UInt64 = 1000

@@ -5,8 +5,10 @@
 ///   each (on a LAN every node knows every other, so this is the cheapest scheme: redundancy 0).
 /// - Anti-entropy: every ping and ack carries a digest of the sync vector; a difference that
 ///   persists opens a TCP sync, which repairs whatever push lost, late joiners and partitions.
-/// - Liveness, SWIM-style: one probe per period round robin, indirect probes through two peers
-///   before a silent peer turns suspect, and offline after `suspectTimeout` of silence.
+/// - Liveness, SWIM-style: one probe per period round robin (passing over peers heard within the
+///   period), indirect probes through two peers before a silent peer turns suspect; suspicions,
+///   refutations and offline news ride on pings and acks (`Membership`), so every node learns of a
+///   failure within a number of periods that grows with log N, not N.
 /// - Peer exchange: pings and acks carry a few verified peers, so one seed reaches everyone.
 public struct Replicator: Sendable {
     public enum Directive: Equatable, Sendable {
@@ -26,6 +28,7 @@ public struct Replicator: Sendable {
     public private(set) var vector = SyncVector()
     public private(set) var counters = ReplicationCounters()
     private var table = PeerTable()
+    private var membership: Membership
     private var random: SplitMix64
     private var nextProbeID: UInt32 = 1
     private var outstanding: [UInt32: Probe] = [:]
@@ -57,6 +60,8 @@ public struct Replicator: Sendable {
     private var payloadSyncAt: UInt64?
     private var payloadSyncsAsked = 0
     static let maxOtherVersions = 64
+    /// How many of the nodes hearing a suspicion ping the suspect themselves, on average.
+    static let suspicionCheckers: UInt64 = 3
     /// Admitted inbound connections per remote host; holds only hosts with one or more, so at most
     /// `sync.maxInboundSessions` entries.
     private var inboundByHost: [String: Int] = [:]
@@ -71,15 +76,18 @@ public struct Replicator: Sendable {
         var onBehalfOf: (requester: PeerAddress, probeID: UInt32)?
     }
 
-    /// `seed` drives every random choice (probe helpers, hints); `keys`, the network keys, if the network
-    /// is closed (the shell seals what this node sends).
+    /// `identity` signs this node's refutations, at `incarnation` and above (`startingIncarnation`);
+    /// `seed` drives every random choice (probe helpers, hints); `aliveVerifier` checks refutations;
+    /// `keys`, the network keys, if the network is closed (the shell seals what this node sends).
     public init(
-        configuration: ReplicationConfiguration, selfID: AuthorID, seed: UInt64, vector: SyncVector = SyncVector(), keys: NetworkKeyRing? = nil
+        configuration: ReplicationConfiguration, identity: LocalIdentity, incarnation: UInt64, seed: UInt64,
+        vector: SyncVector = SyncVector(), aliveVerifier: any AliveVerifying = AliveSignatureVerifier(), keys: NetworkKeyRing? = nil
     ) {
+        membership = Membership(identity: identity, incarnation: incarnation, configuration: configuration, verifier: aliveVerifier)
         opener = DatagramOpener(ring: keys, network: configuration.network)
         sealOverhead = keys == nil ? 0 : DatagramSealer.overhead
         self.configuration = configuration
-        self.selfID = selfID
+        selfID = identity.id
         self.vector = vector
         digest = vector.digest
         total = vector.total
@@ -90,6 +98,17 @@ public struct Replicator: Sendable {
 
     public var peers: [PeerRecord] { table.all.sorted { $0.address < $1.address } }
 
+    /// The incarnation this node refutes suspicions with; it only grows while the node runs.
+    public var incarnation: UInt64 { membership.incarnation }
+
+    /// How long a suspicion of a peer lasts unrefuted before it is offline, with the peers known now.
+    public var suspicionTimeout: UInt64 { membership.suspicionTimeout(peers: table.records.count) }
+
+    /// The incarnation a node starting now begins at: the wall clock's milliseconds. A run raises its
+    /// incarnation at most once a protocol period, far slower than the clock, so a restart begins above
+    /// anything the previous run signed, with nothing to store (unless the clock went back).
+    public static func startingIncarnation(wallMillis: UInt64) -> UInt64 { min(max(wallMillis, 1), MembershipUpdate.maxIncarnation) }
+
     /// The size of every bounded structure: whatever peers send, none outgrows its bound.
     public struct Footprint: Equatable, Sendable {
         public static let maxPeers = PeerTable.capacity
@@ -97,6 +116,8 @@ public struct Replicator: Sendable {
         /// Probes awaiting an answer; requests to probe for others are refused beyond it.
         public static let maxOutstandingProbes = 4096
         public static let maxRateLimitedSources = RateLimiter.maxTracked
+        /// Refutations and suspicions, each queue bounded.
+        public static let maxQueuedNews = 2 * GossipQueue.capacity
 
         public let peers: Int
         public let selfAddresses: Int
@@ -106,13 +127,15 @@ public struct Replicator: Sendable {
         public let inboundHosts: Int
         /// Sending sessions whose subkey and replay window are kept (`DatagramOpener.maxSessions`).
         public let sealedSessions: Int
+        /// Membership news waiting to be piggybacked.
+        public let queuedNews: Int
     }
 
     public var footprint: Footprint {
         Footprint(
             peers: table.records.count, selfAddresses: selfAddresses.count, outstandingProbes: outstanding.count,
             rateLimitedSources: limiter.tracked, inboundSessions: inboundSessions,
-            inboundHosts: inboundByHost.count, sealedSessions: opener.footprint)
+            inboundHosts: inboundByHost.count, sealedSessions: opener.footprint, queuedNews: membership.queued)
     }
 
     public func peer(at address: PeerAddress) -> PeerRecord? { table[address] }
@@ -135,17 +158,16 @@ public struct Replicator: Sendable {
     /// Called once per `protocolPeriod`.
     public mutating func tick(now: UInt64) -> [Directive] {
         var out: [Directive] = []
+        membership.newPeriod()
         advanceProbes(now: now, &out)
-        for address in table.suspects where age(of: table[address]?.lastSeen ?? 0, now) >= configuration.suspectTimeout {
-            table.update(address) { $0.state = .offline }
-        }
+        membership.expireSuspicions(now: now, in: &table)
         // A configured peer that never answered is asked every period: if the first ping was lost,
         // waiting for the rotation to come round could leave this node cut off for a long time.
-        for target in table.unheardConfigured.sorted() + [table.nextToProbe()].compactMap({ $0 }) {
-            let id = allocateProbeID()
-            outstanding[id] = Probe(target: target, sentAt: now)
-            send(.ping(makeProbe(id: id, for: target)), to: target, &out)
-        }
+        let heardSince = now - min(configuration.protocolPeriod, now)
+        // Only a peer of proven ID is passed over: the ack to this node's own probe is what first syncs with
+        // one, and hearing a twin's pings (this node's own ID) must not keep the sync that proves it away.
+        let next = table.nextToProbe { record in record.verifiedID != nil && record.lastSeen.map { $0 > heardSince } ?? false }
+        for target in table.unheardConfigured.sorted() + [next].compactMap({ $0 }) { probe(target, now: now, &out) }
         scheduleSyncs(now: now, &out)
         askForPayloads(now: now, &out)
         return out
@@ -240,9 +262,12 @@ public struct Replicator: Sendable {
         heard(from: address, claiming: datagram.sender, now: now)
         switch datagram.body {
         case .ping(let probe):
-            send(.ack(makeProbe(id: probe.id, for: address)), to: address, &out)
+            // News first, so that a refutation it calls for goes back in this very ack.
+            let corrections = learn(probe.updates, from: address, now: now, &out)
+            send(.ack(makeProbe(id: probe.id, for: address, correcting: corrections)), to: address, &out)
             observe(probe, from: address, now: now)
         case .ack(let probe):
+            _ = learn(probe.updates, from: address, now: now, &out)
             let answered = outstanding[probe.id].map { $0.target == address } ?? false
             if answered, let pending = outstanding.removeValue(forKey: probe.id), let origin = pending.onBehalfOf {
                 send(.indirectAck(probeID: origin.probeID, target: address), to: origin.requester, &out)
@@ -260,10 +285,7 @@ public struct Replicator: Sendable {
         case .indirectAck(let probeID, let named):
             if let target = admitted(named, from: address), let pending = outstanding[probeID], pending.target == target, pending.helpers.contains(address) {
                 outstanding[probeID] = nil
-                table.update(target) { record in
-                    record.state = .alive
-                    record.lastSeen = now
-                }
+                table.update(target) { $0.sawAlive(at: now) }
             }
         case .push(let entry):
             counters.entriesPushedIn += 1
@@ -353,18 +375,18 @@ public struct Replicator: Sendable {
         table.update(address) { record in
             record.syncing = false
             record.lastSyncAt = now
-            guard case .completed(let result) = outcome else {
-                // It answered pings but no sync: it may be gone (or speak another version); let the probes decide.
-                if record.state == .alive { record.state = .suspect }
-                return
-            }
+            guard case .completed(let result) = outcome else { return }
             record.verifiedID = result.peer
             record.claimedID = result.peer
             record.resyncRequested = result.peerHasMore
             // The sync just reconciled us; a stale mismatch must not trigger another.
             record.mismatchSince = nil
         }
-        guard case .completed(let result) = outcome else { return [] }
+        guard case .completed(let result) = outcome else {
+            // It answered pings but no sync: it may be gone (or speak another version); let the probes decide.
+            membership.suspect(address, since: table[address]?.lastSeen ?? now, in: &table)
+            return []
+        }
         table.dropStale(result.peer, keeping: address)
         var out: [Directive] = []
         considerSync(with: address, now: now, &out)
@@ -467,8 +489,7 @@ public struct Replicator: Sendable {
             // A different key at a known address: what we verified no longer holds.
             if record.verifiedID != nil, record.verifiedID != id { record.verifiedID = nil }
             record.claimedID = id
-            record.state = .alive
-            record.lastSeen = now
+            record.sawAlive(at: now)
         }
     }
 
@@ -487,9 +508,9 @@ public struct Replicator: Sendable {
                 }
             } else if age >= 2 * configuration.protocolPeriod || (!targetAlive && age >= configuration.protocolPeriod) {
                 outstanding[id] = nil
-                if probe.onBehalfOf == nil, targetAlive {
-                    table.update(probe.target) { $0.state = .suspect }
-                }
+                // Silent since the probe, or since it last spoke if that was later and only the ack was lost.
+                let since = max(probe.sentAt, table[probe.target]?.lastSeen ?? 0)
+                if probe.onBehalfOf == nil { membership.suspect(probe.target, since: since, in: &table) }
             }
         }
     }
@@ -499,11 +520,45 @@ public struct Replicator: Sendable {
         return nextProbeID
     }
 
-    private mutating func makeProbe(id: UInt32, for recipient: PeerAddress) -> Datagram.Probe {
+    /// `correcting`: alives the recipient missed, told before anything else.
+    private mutating func makeProbe(id: UInt32, for recipient: PeerAddress, correcting: [MembershipUpdate] = []) -> Datagram.Probe {
         let hints = table.sample(configuration.hintsPerProbe, using: &random) {
             $0.state != .offline && $0.verifiedID != nil && $0.address != recipient
         }.map { PeerHint(id: $0.verifiedID!, address: $0.address) }  // verifiedID is non-nil by the filter
-        return Datagram.Probe(id: id, digest: digest, total: total, hints: hints)
+        let bare = Datagram.Probe(id: id, digest: digest, total: total, hints: hints)
+        let corrections = Array(correcting.prefix(2))
+        let room = Datagram.maxBytes - sealOverhead - Datagram.pushOverhead(network: configuration.network) - bare.encodedSize
+            - corrections.reduce(0) { $0 + $1.encodedSize }
+        let updates = corrections + membership.piggyback(for: recipient, budget: room, table: table)
+        return Datagram.Probe(id: id, digest: digest, total: total, hints: hints, updates: updates)
+    }
+
+    /// Membership news a peer piggybacked; news naming an address `AddressPolicy` refuses is counted and dropped.
+    /// Returns the alives the source missed (`Membership.Answer.correction`).
+    private mutating func learn(_ updates: [MembershipUpdate], from source: PeerAddress, now: UInt64, _ out: inout [Directive]) -> [MembershipUpdate] {
+        var corrections: [MembershipUpdate] = []
+        for update in updates {
+            // News about a peer this node does not know by that ID at that address changes nothing: not worth parsing the address.
+            guard update.subject == selfID || table[update.address].map({ $0.verifiedID ?? $0.claimedID == update.subject }) == true,
+                let address = admitted(update.address, from: source)
+            else { continue }
+            // Every node that hears a suspicion checking for itself would cost N pings a suspicion; each checks with
+            // a chance of `suspicionCheckers` in N, so that a few do, whatever N is.
+            let answer = membership.apply(update, at: address, from: source, now: now, in: &table)
+            if let correction = answer.correction { corrections.append(correction) }
+            if answer.mayCheck, random.next() % UInt64(max(table.records.count, 1)) < Self.suspicionCheckers,
+                !outstanding.values.contains(where: { $0.target == address })
+            {
+                probe(address, now: now, &out)
+            }
+        }
+        return corrections
+    }
+
+    private mutating func probe(_ target: PeerAddress, now: UInt64, _ out: inout [Directive]) {
+        let id = allocateProbeID()
+        outstanding[id] = Probe(target: target, sentAt: now)
+        send(.ping(makeProbe(id: id, for: target)), to: target, &out)
     }
 
     // MARK: Anti-entropy

@@ -55,7 +55,8 @@ actor ReplicationShell: Service {
         network = configuration.network
         sealer = keys.map { DatagramSealer(ring: $0, network: configuration.network) }
         replicator = Replicator(
-            configuration: configuration, selfID: node.identity.id, seed: UInt64.random(in: .min ... .max),
+            configuration: configuration, identity: node.identity,
+            incarnation: Replicator.startingIncarnation(wallMillis: WallClock.nowMillis()), seed: UInt64.random(in: .min ... .max),
             vector: try await node.store.syncVector(), keys: keys)
     }
 

@@ -1,0 +1,206 @@
+/// SWIM's membership rules for one node (with Lifeguard's suspicion timeout that grows with log N):
+/// suspicions of peers whose ID is verified are told to others on pings and acks, and become offline
+/// only when `suspicionTimeout` passes without the suspect's refutation, an alive signed by it with a
+/// higher incarnation than the one suspected. This node refutes suspicions of itself the same way.
+struct Membership: Sendable {
+    /// Alive signatures checked per source in one period: made-up incarnations cost their sender's share.
+    static let aliveChecksPerSource = Datagram.maxUpdates
+    /// Suspicions taken from one source in one period: a node that slanders everyone gets no further than
+    /// this, and every suspicion it starts is refuted long before it runs out.
+    static let suspicionsPerSource = 1
+    /// Sources counted per period, so the maps stay small; beyond, news from new sources waits for the next.
+    static let sourcesPerPeriod = 64
+    static let raisesPerPeriod = 8
+
+    let identity: LocalIdentity
+    private let configuration: ReplicationConfiguration
+    private let verifier: any AliveVerifying
+    private(set) var incarnation: UInt64
+    /// Raises of this node's incarnation in this period: at most `raisesPerPeriod` (40 a second at the default
+    /// period), so a flood of suspicions cannot push it past the wall-clock start of the next run (1,000 a
+    /// second). A suspicion that needs one more waits for the next period, at the address it named.
+    private var raises = 0
+    private var raiseWaiting: PeerAddress?
+    /// The signature of this node's alive at its incarnation: signed once per incarnation, whatever
+    /// addresses suspicions name (the address is not signed).
+    private var ownSignature: (incarnation: UInt64, signature: [UInt8])?
+    /// Refutations have half of each datagram's room first: they are what keeps a live node from being taken
+    /// offline. Suspicions have the other half, so that a burst of refutations (after a partition heals)
+    /// does not hold back the news of a failure; whatever room is left goes to refutations again.
+    private var refutations = GossipQueue()
+    private var suspicions = GossipQueue()
+    private var checks: [PeerAddress: Int] = [:]
+    private var suspicionsTaken: [PeerAddress: Int] = [:]
+
+    init(identity: LocalIdentity, incarnation: UInt64, configuration: ReplicationConfiguration, verifier: any AliveVerifying) {
+        self.identity = identity
+        self.incarnation = min(max(incarnation, 1), MembershipUpdate.maxIncarnation)
+        self.configuration = configuration
+        self.verifier = verifier
+    }
+
+    var queued: Int { refutations.count + suspicions.count }
+
+    /// How long a suspicion lasts before it is offline: long enough for the news to reach the suspect and
+    /// its refutation to come back, which takes a number of periods growing with log N.
+    func suspicionTimeout(peers: Int) -> UInt64 {
+        max(configuration.suspectTimeout, configuration.suspicionMultiplier * UInt64(Self.log2(peers + 1)) * configuration.protocolPeriod)
+    }
+
+    mutating func newPeriod() {
+        checks = [:]
+        suspicionsTaken = [:]
+        raises = 0
+        if let address = raiseWaiting {
+            raiseWaiting = nil
+            refute(incarnation, at: address)
+        }
+    }
+
+    // MARK: What this node sees itself
+
+    /// This node's own evidence (an unanswered probe, a failed sync) against a live peer: silent since `since`.
+    mutating func suspect(_ address: PeerAddress, since: UInt64, in table: inout PeerTable) {
+        guard let record = table[address], record.state == .alive else { return }
+        table.update(address) { record in
+            record.state = .suspect
+            record.suspectedSince = since
+        }
+        if let id = record.verifiedID { tell(MembershipUpdate(.suspect, subject: id, incarnation: record.incarnation, address: address)) }
+    }
+
+    /// Suspects that stayed unrefuted for `suspicionTimeout` go offline, and others are told.
+    mutating func expireSuspicions(now: UInt64, in table: inout PeerTable) {
+        let timeout = suspicionTimeout(peers: table.records.count)
+        let expired = table.suspects.filter { address in
+            table[address].map { now - min($0.suspectedSince ?? $0.lastSeen ?? 0, now) >= timeout } ?? false
+        }
+        // Sorted, so that news goes out in the same order in every run.
+        for address in expired.sorted() {
+            guard let record = table[address] else { continue }
+            table.update(address) { $0.state = .offline }
+            if let id = record.verifiedID { tell(MembershipUpdate(.offline, subject: id, incarnation: record.incarnation, address: address)) }
+        }
+    }
+
+    // MARK: What others say
+
+    /// What a piece of news calls for besides what it changed here.
+    struct Answer {
+        /// It was a suspicion of a peer this node held alive: a probe of the peer by this node would tell it
+        /// of the suspicion and bring its refutation back in the ack.
+        var mayCheck = false
+        /// It was a suspicion of an older incarnation than this node knows: not taken, and the sender, who
+        /// missed the refutation, is owed the peer's newer alive (in the ack, if the news came on a ping).
+        var correction: MembershipUpdate?
+    }
+
+    /// News from `source`, about the peer at `address` (already admitted by `AddressPolicy`).
+    @discardableResult
+    mutating func apply(_ update: MembershipUpdate, at address: PeerAddress, from source: PeerAddress, now: UInt64, in table: inout PeerTable) -> Answer {
+        if update.subject == identity.id {
+            if update.kind != .alive { refute(update.incarnation, at: address) }
+            return Answer()
+        }
+        guard let record = table[address], record.verifiedID ?? record.claimedID == update.subject else { return Answer() }
+        guard record.verifiedID != nil else {
+            // A peer of unverified ID: no one gossips about it and its first datagram revives it, so taking a
+            // suspicion of it costs nothing if it is there, and spares a probe of every such peer if it is not.
+            if update.kind != .alive, record.state == .alive {
+                table.update(address) { record in
+                    record.state = .suspect
+                    record.suspectedSince = now
+                }
+            }
+            return Answer()
+        }
+        switch update.kind {
+        case .suspect, .offline:
+            guard record.state == .alive, Self.spend(&suspicionsTaken, Self.suspicionsPerSource, on: source) else { return Answer() }
+            guard update.incarnation >= record.incarnation else {
+                let newer = record.aliveSignature.map {
+                    MembershipUpdate(kind: .alive, subject: update.subject, incarnation: record.incarnation, address: address, signature: $0)
+                }
+                return Answer(mayCheck: true, correction: newer)
+            }
+            table.update(address) { record in
+                record.state = .suspect
+                record.suspectedSince = now
+            }
+            // Held at this node's own incarnation: an unsigned claim never raises what a refutation must beat.
+            tell(MembershipUpdate(.suspect, subject: update.subject, incarnation: record.incarnation, address: address))
+            return Answer(mayCheck: true)
+        case .alive:
+            // A replay or old news is dropped before its signature costs anything.
+            guard update.incarnation > record.incarnation, Self.spend(&checks, Self.aliveChecksPerSource, on: source),
+                verifier.verify(update, network: configuration.network)
+            else { return Answer() }
+            table.update(address) { record in
+                record.incarnation = update.incarnation
+                record.aliveSignature = update.signature
+                record.state = .alive
+                record.suspectedSince = nil
+            }
+            tell(MembershipUpdate(
+                kind: .alive, subject: update.subject, incarnation: update.incarnation, address: address, signature: update.signature))
+            return Answer()
+        }
+    }
+
+    /// Suspected at `suspected`: tell everyone this node is alive, at a higher incarnation if that one is
+    /// not higher already. Receivers hold a suspicion at the incarnation they knew, never above this node's.
+    private mutating func refute(_ suspected: UInt64, at address: PeerAddress) {
+        if suspected >= incarnation {
+            guard incarnation < MembershipUpdate.maxIncarnation else { return }
+            guard raises < Self.raisesPerPeriod else {
+                raiseWaiting = address
+                return
+            }
+            incarnation += 1
+            raises += 1
+        }
+        if ownSignature?.incarnation != incarnation {
+            ownSignature = (incarnation, MembershipUpdate.alive(by: identity, incarnation: incarnation, address: address, network: configuration.network).signature)
+        }
+        tell(MembershipUpdate(kind: .alive, subject: identity.id, incarnation: incarnation, address: address, signature: ownSignature?.signature ?? []))
+    }
+
+    /// One of `source`'s `allowance` for this period, if it has any left.
+    private static func spend(_ spent: inout [PeerAddress: Int], _ allowance: Int, on source: PeerAddress) -> Bool {
+        guard spent[source] != nil || spent.count < Self.sourcesPerPeriod, spent[source, default: 0] < allowance else { return false }
+        spent[source, default: 0] += 1
+        return true
+    }
+
+    /// Queues news for others; an alive replaces what the other queue held about the address.
+    private mutating func tell(_ update: MembershipUpdate) {
+        if update.kind == .alive {
+            suspicions.remove(update.address)
+            refutations.enqueue(update)
+        } else {
+            refutations.remove(update.address)
+            suspicions.enqueue(update)
+        }
+    }
+
+    // MARK: What goes out
+
+    /// The news for a datagram to `recipient`, within `budget` bytes: first what this node holds against the
+    /// recipient itself, so that it can refute, then the least-sent news of the queues.
+    mutating func piggyback(for recipient: PeerAddress, budget: Int, table: PeerTable) -> [MembershipUpdate] {
+        var about: [MembershipUpdate] = []
+        if let record = table[recipient], let id = record.verifiedID, record.state != .alive {
+            about.append(MembershipUpdate(record.state == .offline ? .offline : .suspect, subject: id, incarnation: record.incarnation, address: recipient))
+        }
+        let limit = configuration.gossipMultiplier * Self.log2(table.records.count + 1)
+        let room = { (taken: [MembershipUpdate]) in budget - (about + taken).reduce(0) { $0 + $1.encodedSize } }
+        let most = configuration.updatesPerProbe
+        var queued = refutations.take(limit: limit, maxCount: (most + 1) / 2, budget: room([]), excluding: recipient)
+        queued += suspicions.take(limit: limit, maxCount: most - queued.count, budget: room(queued), excluding: recipient)
+        queued += refutations.take(limit: limit, maxCount: most - queued.count, budget: room(queued), excluding: recipient)
+        return about + queued
+    }
+
+    /// ⌈log2 n⌉, at least 1.
+    private static func log2(_ n: Int) -> Int { max(1, Int.bitWidth - (n - 1).leadingZeroBitCount) }
+}

@@ -1,0 +1,39 @@
+import LanChatCore
+
+/// What the report says about failure detection, idle traffic and the paths entries took.
+extension Simulation {
+    /// A crashed node is detected once no up honest node holds it alive or suspect (forgetting it counts).
+    mutating func checkDetection() {
+        let up = nodes.filter { $0.isUp && $0.isHonest }
+        for index in crashes.indices where crashes[index].detectedAt == nil {
+            let address = nodes[crashes[index].node].address
+            if up.allSatisfy({ ($0.replicator?.peer(at: address)?.state ?? .offline) == .offline }) {
+                crashes[index].detectedAt = now
+            }
+        }
+        if crashes.contains(where: { $0.detectedAt == nil }) { schedule(.checkDetection, at: now + configuration.protocolPeriod) }
+    }
+
+    mutating func markQuietWindow(ends: Bool) {
+        if ends {
+            quietDatagrams = traffic.datagramsSent - (quietWindowStart ?? traffic.datagramsSent)
+        } else {
+            quietWindowStart = traffic.datagramsSent
+        }
+    }
+
+    func membershipReport() -> SimulationReport.Membership {
+        let lastHops = lastDeliveryHops.values.sorted()
+        var idle: Double?
+        if let window = scenario.quietWindow, let quietDatagrams, window.upperBound > window.lowerBound {
+            let up = nodes.count(where: \.isUp)
+            idle = Double(quietDatagrams) / Double(max(up, 1)) / (Double(window.upperBound - window.lowerBound) / 1000)
+        }
+        return SimulationReport.Membership(
+            detectionRounds: crashes.map { crash in
+                crash.detectedAt.map { Double($0 - crash.at) / Double(configuration.protocolPeriod) }
+            },
+            idleDatagramsPerNodePerSecond: idle,
+            lastDeliveryHops: lastHops.isEmpty ? nil : SimulationReport.Hops(median: lastHops[(lastHops.count - 1) / 2], max: lastHops[lastHops.count - 1]))
+    }
+}
