@@ -59,6 +59,8 @@ struct LanChatBench: AsyncParsableCommand {
         if scenarios.contains("simulation") {
             print("simulation: dissemination by network size…")
             report.dissemination = try SimulationScenario.run(sizes: quick ? [2, 10, 30] : [2, 10, 30, 100, 200], losses: [0, 0.05])
+            print("simulation: failure detection by network size…")
+            report.failureDetection = try FailureDetectionScenario.run(sizes: quick ? [100] : [100, 1_000, 10_000], budget: .seconds(180))
         }
         if scenarios.contains("cli") {
             report.cliStart = try CLIStartScenario.run(binaries: binaries, runs: quick ? 50 : 300)

@@ -86,6 +86,18 @@ extension Report {
             let name = "\(run.nodes) nodes, \(Int(run.loss * 100)) % loss"
             figures.append(BenchFigure("simulation", "push datagrams per delivery, \(name)", run.report.pushDatagramsPerDelivery, "datagrams"))
         }
+        for run in failureDetection {
+            let r = run.report, name = "\(run.nodes) nodes"
+            // What a run did not reach (a crash never known everywhere, no convergence) is left out: JSON has no infinity.
+            let measured: [(String, Double?, String)] = [
+                ("rounds to detect a failure everywhere", r.roundsToDetectFailure.flatMap { $0.isFinite ? $0 : nil }, "periods"),
+                ("rounds to converge", r.roundsToConverge, "periods"),
+                ("idle datagrams per node per second", r.membership.idleDatagramsPerNodePerSecond, "datagrams/s"),
+                ("author datagrams per message", r.authorDatagramsPerMessage, "datagrams"),
+                ("hops of the last delivery (max)", r.membership.lastDeliveryHops.map { Double($0.max) }, "hops"),
+            ]
+            figures += measured.compactMap { figure, value, unit in value.map { BenchFigure("simulation", "\(figure), \(name)", $0, unit) } }
+        }
         if let keyCost {
             for (side, name) in [(keyCost.open, "open"), (keyCost.closed, "closed")] where !side.latency.isEmpty {
                 figures.append(BenchFigure("keycost", "p50 latency, \(name) network", Distribution(side.latency).p50, "ms"))

@@ -1,5 +1,7 @@
 import LanChatSimulator
 
+import Foundation
+
 struct DisseminationResult {
     let nodes: Int
     let loss: Double
@@ -24,5 +26,32 @@ enum SimulationScenario {
             }
         }
         return results
+    }
+}
+
+struct FailureDetectionResult {
+    let nodes: Int
+    let report: SimulationReport
+    /// Wall-clock seconds the run took.
+    let seconds: Double
+}
+
+/// Failure detection at scale, in the simulator: the office day (staggered joins through one seed each, 10 %
+/// loss, a partition and its healing, late joiners, restarts, restored backups, twins, 200 messages), then
+/// crashes, then a quiet window whose datagrams are counted.
+enum FailureDetectionScenario {
+    static func run(sizes: [Int], budget: Duration) throws -> [FailureDetectionResult] {
+        try sizes.map { nodes in
+            var office = Scenario.Office()
+            office.nodes = nodes
+            office.lateJoiners = nodes / 10
+            office.crashes = 3
+            office.quietWindow = office.windowAfterCrashes
+            var scenario = Scenario.office(office, seed: 20_260_101)
+            scenario.wallClockBudget = budget
+            let started = Date()
+            let report = try Simulation.run(scenario)
+            return FailureDetectionResult(nodes: nodes, report: report, seconds: Date().timeIntervalSince(started))
+        }
     }
 }
