@@ -172,6 +172,22 @@ struct ReplicatorMembershipRuleTests {
         #expect(oldAnswer.news.first { $0.subject == me }?.incarnation == limit + 1)
     }
 
+    /// Where a sync proved a twin (this identity on another machine), suspicions of this node's ID are the
+    /// twin's: refuting them would keep a crashed twin alive everywhere. Elsewhere this node refutes still.
+    @Test func aSuspicionAtATwinsAddressIsLeftToTheTwin() throws {
+        var node = try nodeKnowingTheSuspect()
+        let me = try identity(1).id
+        let twin = address(50)
+        node.hear(me, at: twin, now: 5)
+        node.syncFinished(with: twin, outcome: .twin, now: 6)
+        let atTwin = MembershipUpdate(.suspect, subject: me, incarnation: 1_000, address: twin)
+        let answer = node.deliver(.ping(node.probe(updates: [atTwin])), from: try identity(9).id, at: teller, now: 10)
+        #expect(!answer.news.contains { $0.subject == me } && node.incarnation == 1_000)
+        let atOwn = MembershipUpdate(.suspect, subject: me, incarnation: 1_000, address: address(1))
+        let refuted = node.deliver(.ping(node.probe(updates: [atOwn])), from: try identity(9).id, at: teller, now: 20)
+        #expect(refuted.news.contains { $0.subject == me && $0.kind == .alive } && node.incarnation == 1_001)
+    }
+
     /// An alive that would change nothing costs no signature check; a source gets
     /// `Membership.aliveChecksPerSource` checks per period, however many alives it sends.
     @Test func aliveChecksAreSpentOnlyOnNewsAndBoundedPerSource() throws {

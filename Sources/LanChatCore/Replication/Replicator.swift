@@ -37,6 +37,9 @@ public struct Replicator: Sendable {
     private var total: UInt64
     /// Addresses where a handshake proved this node's own ID: its own, or a twin's. Never peers.
     private var selfAddresses: Set<PeerAddress> = []
+    /// Those of `selfAddresses` where a twin was proven: suspicions there are the twin's to refute, or
+    /// its crash would never be known (this node would keep clearing it).
+    private var twinAddresses: Set<PeerAddress> = []
     /// A node has a few addresses at most; the set must not grow on claims from others.
     static let maxSelfAddresses = 16
     private var limiter: RateLimiter
@@ -365,7 +368,10 @@ public struct Replicator: Sendable {
             // This node's own ID, proven there: never a peer, never synced with again.
             counters.syncsFailed += 1
             table.remove(address)
-            if selfAddresses.count < Self.maxSelfAddresses { selfAddresses.insert(address) }
+            if selfAddresses.count < Self.maxSelfAddresses || selfAddresses.contains(address) {
+                selfAddresses.insert(address)
+                if case .twin = outcome { twinAddresses.insert(address) } else { twinAddresses.remove(address) }
+            }
             return []
         case .otherVersions(let versions):
             counters.syncsFailed += 1
@@ -540,7 +546,7 @@ public struct Replicator: Sendable {
         for update in updates {
             // News about a peer this node does not know by that ID at that address changes nothing: not worth parsing the address.
             guard update.subject == selfID || table[update.address].map({ $0.verifiedID ?? $0.claimedID == update.subject }) == true,
-                let address = admitted(update.address, from: source)
+                let address = admitted(update.address, from: source), update.subject != selfID || !twinAddresses.contains(address)
             else { continue }
             // Every node that hears a suspicion checking for itself would cost N pings a suspicion; each checks with
             // a chance of `suspicionCheckers` in N, so that a few do, whatever N is.
