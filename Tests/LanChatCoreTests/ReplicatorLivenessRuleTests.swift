@@ -99,6 +99,23 @@ struct ReplicatorLivenessRuleTests {
         }
     }
 
+    /// A sync that completes answers this node's probes of the peer still waiting: one sent to a configured
+    /// peer that had not started yet would otherwise make it suspect once verified, and as suspicions of
+    /// verified peers are cleared only by their signed alives, nodes that started early took later ones
+    /// offline. Without a sync, a peer that spoke since the probe but never acked is suspect as ever.
+    @Test(arguments: [false, true])
+    func aCompletedSyncAnswersTheProbesWaiting(synced: Bool) throws {
+        var node = try makeReplicator()
+        let targetID = try identity(2).id
+        node.discovered(target, source: .configured)
+        for (n, helper) in zip(3..., helpers) { node.hear(try identity(UInt8(n)).id, at: helper, now: 0) }
+        #expect(node.tick(now: 0).sent.contains { body, to in if case .ping = body { to == target } else { false } })
+        if synced { node.verify(targetID, at: target, now: 150) } else { node.hear(targetID, at: target, now: 150) }
+        _ = node.tick(now: 200)
+        _ = node.tick(now: 400)
+        #expect(node.peer(at: target)?.state == (synced ? .alive : .suspect))
+    }
+
     struct IndirectAckCase: Sendable, CustomTestStringConvertible {
         let testDescription: String
         let fromHelper: Bool

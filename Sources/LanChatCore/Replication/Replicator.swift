@@ -394,6 +394,7 @@ public struct Replicator: Sendable {
             return []
         }
         table.dropStale(result.peer, keeping: address)
+        syncAnswersProbes(of: address)
         var out: [Directive] = []
         considerSync(with: address, now: now, &out)
         return out
@@ -450,9 +451,18 @@ public struct Replicator: Sendable {
             record.resyncRequested = record.resyncRequested || result.peerHasMore
         }
         table.dropStale(result.peer, keeping: address)
+        syncAnswersProbes(of: address)
         var out: [Directive] = []
         if result.peerHasMore { considerSync(with: address, now: now, &out) }
         return out
+    }
+
+    /// A completed sync proves the peer there, both ways, better than an ack: this node's probes of it still
+    /// waiting are answered. One sent before the peer had started would otherwise make it suspect once
+    /// verified, and a verified suspect stays so until its signed alive: at 0 % loss, nodes that started
+    /// early took later ones offline.
+    private mutating func syncAnswersProbes(of address: PeerAddress) {
+        outstanding = outstanding.filter { $0.value.target != address || $0.value.onBehalfOf != nil }
     }
 
     private mutating func counted(_ result: SyncResult) {
