@@ -116,6 +116,20 @@ struct ReplicatorLivenessRuleTests {
         #expect(node.peer(at: target)?.state == (synced ? .alive : .suspect))
     }
 
+    /// A peer of unverified ID held suspect or offline (here by a probe that failed before it had started) is
+    /// alive once a sync this node opened proves it; verified while not alive, it would stay so until its
+    /// signed alive.
+    @Test func aSyncThatProvesASuspectRevivesIt() throws {
+        var node = try makeReplicator()
+        node.discovered(target, source: .configured)
+        for (n, helper) in zip(3..., helpers) { node.hear(try identity(UInt8(n)).id, at: helper, now: 0) }
+        for now: UInt64 in [0, 200, 400] { _ = node.tick(now: now) }
+        #expect(node.peer(at: target).map { $0.state != .alive } == true)
+        node.syncFinished(with: target, outcome: .completed(syncResult(try identity(2).id)), now: 450)
+        #expect(node.peer(at: target)?.state == .alive)
+        #expect(node.peer(at: target)?.verifiedID == (try identity(2).id))
+    }
+
     struct IndirectAckCase: Sendable, CustomTestStringConvertible {
         let testDescription: String
         let fromHelper: Bool

@@ -382,6 +382,9 @@ public struct Replicator: Sendable {
             record.syncing = false
             record.lastSyncAt = now
             guard case .completed(let result) = outcome else { return }
+            // Proven there now: a suspicion taken while its ID was unverified (a probe that expired during a
+            // long sync, another node's word) ends here, or it would last until the peer's signed alive.
+            if record.verifiedID == nil { record.sawAlive(at: now) }
             record.verifiedID = result.peer
             record.claimedID = result.peer
             record.resyncRequested = result.peerHasMore

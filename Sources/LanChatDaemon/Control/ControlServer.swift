@@ -55,7 +55,7 @@ struct ControlServer: Service {
                     for try await connection in inbound {
                         group.addTask {
                             let caller = await CallerPolicy.caller(of: connection.channel)
-                            guard let opened = try? await connection.open() else { return }
+                            guard let opened = try? await connection.open() else { return await connection.refuse() }
                             guard let caller, policy.allows(caller) else {
                                 let failure = caller.map(policy.refusal(of:))
                                     ?? ControlFailure(.noPermission, "the caller's credentials could not be read")
