@@ -23,6 +23,8 @@ struct IngestResult {
     let bySync: UInt64
     /// `status` answered while the pushes came in (one request every 100 ms), milliseconds.
     let statusLatency: Distribution
+    /// Of those requests, how many failed (not answered at all; not in `statusLatency`).
+    let statusUnanswered: Int
     /// The daemon's highest resident memory seen by those requests, MB.
     let peakRSS: Double
     /// Ed25519 verifications per second on every core: what one check per entry would allow.
@@ -86,7 +88,7 @@ enum IngestScenario {
             latency: Distribution(latencies), daemonMicrosPerEntry: (ProcessUsage.cpuSeconds(daemon.pid) - cpuBefore) * 1e6 / Double(total),
             byPush: status.counters.entriesPushedIn - countersBefore.entriesPushedIn - (status.counters.duplicates - countersBefore.duplicates),
             bySync: status.counters.entriesSyncedIn - countersBefore.entriesSyncedIn,
-            statusLatency: Distribution(probed.latencies), peakRSS: probed.peakRSS, verificationsPerSecond: limit.rate, verificationMicros: limit.micros)
+            statusLatency: Distribution(probed.latencies), statusUnanswered: probed.unanswered, peakRSS: probed.peakRSS, verificationsPerSecond: limit.rate, verificationMicros: limit.micros)
     }
 
     static func body(_ peer: Int, _ seq: UInt64) -> String { "ingest \(peer).\(seq)" }
@@ -132,24 +134,28 @@ enum IngestScenario {
 /// answer (connect, request, reply) and noting the daemon's resident memory.
 final class StatusProbe: Sendable {
     private let running = Atomic<Bool>(true)
-    private let samples = Mutex<(latencies: [Double], peakRSS: Double)>(([], 0))
+    private let samples = Mutex<(latencies: [Double], unanswered: Int, peakRSS: Double)>(([], 0, 0))
     private let done = DispatchSemaphore(value: 0)
 
     init(_ cluster: BenchCluster, _ node: BenchCluster.Node) {
         DispatchQueue.global().async { [self] in
             while running.load(ordering: .relaxed) {
                 let start = nowNanos()
-                _ = try? cluster.status(node)
+                let answered = (try? cluster.status(node)) != nil
                 let millis = Double(nowNanos() - start) / 1e6
                 let rss = ProcessUsage.rssMegabytes(node.pid)
-                samples.withLock { $0.latencies.append(millis); $0.peakRSS = max($0.peakRSS, rss) }
+                samples.withLock { sampled in
+                    // A request that failed was not answered at all: it must not count as a fast answer.
+                    if answered { sampled.latencies.append(millis) } else { sampled.unanswered += 1 }
+                    sampled.peakRSS = max(sampled.peakRSS, rss)
+                }
                 usleep(100_000)
             }
             done.signal()
         }
     }
 
-    func stop() -> (latencies: [Double], peakRSS: Double) {
+    func stop() -> (latencies: [Double], unanswered: Int, peakRSS: Double) {
         running.store(false, ordering: .relaxed)
         done.wait()
         return samples.withLock { $0 }

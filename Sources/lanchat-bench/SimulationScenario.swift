@@ -1,7 +1,5 @@
 import LanChatSimulator
 
-import Foundation
-
 struct DisseminationResult {
     let nodes: Int
     let loss: Double
@@ -49,9 +47,9 @@ enum FailureDetectionScenario {
             office.quietWindow = office.windowAfterCrashes
             var scenario = Scenario.office(office, seed: 20_260_101)
             scenario.wallClockBudget = budget
-            let started = Date()
+            let started = nowNanos()
             let report = try Simulation.run(scenario)
-            return FailureDetectionResult(nodes: nodes, report: report, seconds: Date().timeIntervalSince(started))
+            return FailureDetectionResult(nodes: nodes, report: report, seconds: Double(nowNanos() - started) / 1e9)
         }
     }
 }

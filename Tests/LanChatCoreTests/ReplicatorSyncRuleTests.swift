@@ -157,7 +157,7 @@ struct ReplicatorSyncRuleTests {
         let peers = [address(2), address(3), address(4)]
         for (offset, peer) in peers.enumerated() { node.hear(try identity(UInt8(offset + 2)).id, at: peer, now: 0) }
         let first = node.tick(now: 100).syncs
-        #expect(first == Array(peers.prefix(2)))
+        #expect(first == Array(peers.prefix(node.configuration.maxOutboundSyncs)))
         #expect(node.tick(now: 120).syncs.isEmpty)
         node.syncFinished(with: first[0], outcome: .failed, now: 150)
         #expect(node.tick(now: 200).syncs == [peers[2]])

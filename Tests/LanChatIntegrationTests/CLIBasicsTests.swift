@@ -138,7 +138,7 @@ struct CLIBasicsTests {
         let cli = try await sandbox.lanchatRaw(["--version"])
         let daemon = try await ChildProcess.run(try Binaries.lanchatd(), ["--version"])
         #expect(cli.succeeded && daemon.succeeded, "\(cli) \(daemon)")
-        #expect(cli.stdout == "0.1.0\n" && daemon.stdout == cli.stdout, "\(cli) \(daemon)")
+        #expect(cli.stdout == LanChatVersion.current + "\n" && daemon.stdout == cli.stdout, "\(cli) \(daemon)")
     }
 
     @Test("CLI errors: exit non-zero with one line on stderr")

@@ -134,7 +134,7 @@ public struct PeerHint: Equatable, Sendable {
 extension Datagram.Probe {
     /// Its size in a datagram.
     var encodedSize: Int {
-        4 + 8 + 8 + 1 + hints.reduce(0) { $0 + AuthorID.byteCount + 1 + $1.address.host.utf8.count + 2 } + 1
+        4 + 8 + 8 + 1 + hints.reduce(0) { $0 + AuthorID.byteCount + $1.address.encodedSize } + 1
             + updates.reduce(0) { $0 + $1.encodedSize }
     }
 
@@ -173,6 +173,9 @@ extension Datagram.Probe {
 }
 
 extension PeerAddress {
+    /// What `encode` writes: the host's length byte, the host, the port.
+    var encodedSize: Int { 1 + host.utf8.count + 2 }
+
     func encode(into writer: inout ByteWriter) {
         writer.shortString(host)
         writer.u16(port)

@@ -62,7 +62,7 @@ public struct MembershipUpdate: Equatable, Sendable {
     }
 
     /// Its size in a datagram, so a sender fills a datagram without going over `Datagram.maxBytes`.
-    var encodedSize: Int { 1 + AuthorID.byteCount + 8 + 1 + address.host.utf8.count + 2 + signature.count }
+    var encodedSize: Int { 1 + AuthorID.byteCount + 8 + address.encodedSize + signature.count }
 
     func encode(into writer: inout ByteWriter) {
         writer.u8(kind.rawValue)

@@ -36,10 +36,9 @@ public struct Replicator: Sendable {
     private var digest: UInt64
     private var total: UInt64
     /// Addresses where a handshake proved this node's own ID: its own, or a twin's. Never peers.
-    private var selfAddresses: Set<PeerAddress> = []
-    /// Those of `selfAddresses` where a twin was proven: suspicions there are the twin's to refute, or
-    /// its crash would never be known (this node would keep clearing it).
-    private var twinAddresses: Set<PeerAddress> = []
+    /// `true` where it was a twin: suspicions there are the twin's to refute, or its crash would never be
+    /// known (this node would keep clearing it).
+    private var selfAddresses: [PeerAddress: Bool] = [:]
     /// A node has a few addresses at most; the set must not grow on claims from others.
     static let maxSelfAddresses = 16
     private var limiter: RateLimiter
@@ -148,7 +147,7 @@ public struct Replicator: Sendable {
 
     /// A peer address from configuration, mDNS or the store; it is probed and verified like any other.
     public mutating func discovered(_ address: PeerAddress, source: PeerSource) {
-        guard !selfAddresses.contains(address) else { return }
+        guard selfAddresses[address] == nil else { return }
         table.learn(address, source: source)
     }
 
@@ -258,7 +257,7 @@ public struct Replicator: Sendable {
             // identity on another machine). Only a handshake tells which (`syncFinished`), so the address
             // is synced with like any unverified peer. The sender field is only a claim, so a peer whose
             // ID was proven at that address is never dropped for it.
-            if !selfAddresses.contains(address), table[address]?.verifiedID == nil { heard(from: address, claiming: selfID, now: now) }
+            if selfAddresses[address] == nil, table[address]?.verifiedID == nil { heard(from: address, claiming: selfID, now: now) }
             return []
         }
         var out: [Directive] = []
@@ -279,7 +278,7 @@ public struct Replicator: Sendable {
             // A peer this node chose to probe answered: the first sync need not wait for the next period.
             if answered { considerSync(with: address, now: now, &out) }
         case .pingRequest(let probeID, let named):
-            guard let target = admitted(named, from: address), !selfAddresses.contains(target),
+            guard let target = admitted(named, from: address), selfAddresses[target] == nil,
                 outstanding.count < Footprint.maxOutstandingProbes
             else { break }
             let id = allocateProbeID()
@@ -368,10 +367,7 @@ public struct Replicator: Sendable {
             // This node's own ID, proven there: never a peer, never synced with again.
             counters.syncsFailed += 1
             table.remove(address)
-            if selfAddresses.count < Self.maxSelfAddresses || selfAddresses.contains(address) {
-                selfAddresses.insert(address)
-                if case .twin = outcome { twinAddresses.insert(address) } else { twinAddresses.remove(address) }
-            }
+            if selfAddresses.count < Self.maxSelfAddresses || selfAddresses[address] != nil { selfAddresses[address] = outcome == .twin }
             return []
         case .otherVersions(let versions):
             counters.syncsFailed += 1
@@ -446,7 +442,7 @@ public struct Replicator: Sendable {
         counters.inboundSyncs += 1
         guard let host, result.peerPort > 0 else { return [] }
         let address = PeerAddress(host: host, port: result.peerPort)
-        guard !selfAddresses.contains(address), table.learn(address, source: .inbound) else { return [] }
+        guard selfAddresses[address] == nil, table.learn(address, source: .inbound) else { return [] }
         heard(from: address, claiming: result.peer, now: now)
         table.update(address) { record in
             record.verifiedID = result.peer
@@ -559,7 +555,7 @@ public struct Replicator: Sendable {
         for update in updates {
             // News about a peer this node does not know by that ID at that address changes nothing: not worth parsing the address.
             guard update.subject == selfID || table[update.address].map({ $0.verifiedID ?? $0.claimedID == update.subject }) == true,
-                let address = admitted(update.address, from: source), update.subject != selfID || !twinAddresses.contains(address)
+                let address = admitted(update.address, from: source), update.subject != selfID || selfAddresses[address] != true
             else { continue }
             // Every node that hears a suspicion checking for itself would cost N pings a suspicion; each checks with
             // a chance of `suspicionCheckers` in N, so that a few do, whatever N is.
@@ -584,7 +580,7 @@ public struct Replicator: Sendable {
 
     private mutating func observe(_ probe: Datagram.Probe, from address: PeerAddress, now: UInt64) {
         for hint in probe.hints where hint.id != selfID {
-            guard let hinted = admitted(hint.address, from: address), !selfAddresses.contains(hinted) else { continue }
+            guard let hinted = admitted(hint.address, from: address), selfAddresses[hinted] == nil else { continue }
             if table[hinted] == nil, table.learn(hinted, source: .exchange) {
                 table.update(hinted) { $0.claimedID = hint.id }
             }

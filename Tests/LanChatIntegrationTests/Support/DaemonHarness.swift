@@ -29,14 +29,17 @@ final class Sandbox: Sendable {
     func cleanup() {
         let running = children.withLock { $0 }.filter(\.isRunning)
         for process in running { kill(process.processIdentifier, SIGTERM) }
-        let deadline = Date().addingTimeInterval(3)
-        while running.contains(where: \.isRunning), Date() < deadline { usleep(10_000) }
+        Self.waitForExit(of: running, seconds: 3)
         for process in running where process.isRunning { kill(process.processIdentifier, SIGKILL) }
         // Bounded: Foundation has been seen never to notice a child that crashed (a zombie it did not reap),
         // and `waitUntilExit` then spun forever; the test has failed by then, and its run must go on.
-        let killed = Date().addingTimeInterval(3)
-        while running.contains(where: \.isRunning), Date() < killed { usleep(10_000) }
+        Self.waitForExit(of: running, seconds: 3)
         try? FileManager.default.removeItem(atPath: root)
+    }
+
+    private static func waitForExit(of processes: [Process], seconds: TimeInterval) {
+        let deadline = Date().addingTimeInterval(seconds)
+        while processes.contains(where: \.isRunning), Date() < deadline { usleep(10_000) }
     }
 
     private func track(_ process: Process) {
