@@ -12,8 +12,9 @@ public struct SimulatedStore: Sendable {
         /// Held entries by the hash they link to: who may become complete when that one does.
         var waiting: [EntryHash: [EntryHash]] = [:]
         var tips: Set<AuthorTip> = []
-        /// Of the complete entries: each links down to seq 1, so every seq below it holds one too.
-        var highestSeq: UInt64 = 0
+        /// Of the complete entries, the highest is a tip (nothing complete links to it yet); each links down
+        /// to seq 1, so every seq below it holds one too.
+        var highestSeq: UInt64 { tips.map(\.seq).max() ?? 0 }
 
         /// Holds the entry; false if it was refused (it would give the author more branches than are kept).
         mutating func add(_ entry: Entry) -> Bool {
@@ -41,7 +42,6 @@ public struct SimulatedStore: Sendable {
                     continue
                 }
                 complete.insert(next.hash)
-                highestSeq = max(highestSeq, next.seq)
                 tips.subtract(replaced)
                 tips.insert(next.tip)
                 for child in waiting[next.hash] ?? [] {

@@ -52,6 +52,7 @@ struct ReplicatorMembershipRuleTests {
         node.hear(try identity(3).id, at: address(3), now: 0)  // heard, never verified
         _ = try tell(&node, [try suspicion(of: 3)], at: 10)
         #expect(node.peer(at: address(3))?.state == .suspect)
+        #expect(node.footprint.queuedNews == 0)
         #expect(!node.tick(now: 200).news.contains { $0.address == address(3) })
         _ = try tell(&node, [try alive(of: 3, 5)], at: 210)
         #expect(counter.count == 0 && node.peer(at: address(3))?.state == .suspect)

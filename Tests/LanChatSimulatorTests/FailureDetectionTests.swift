@@ -70,6 +70,8 @@ struct FailureDetectionTests {
         // the checks of suspicions that loss causes; news rides on them, adding no datagram.
         #expect(report.membership.idleDatagramsPerNodePerSecond.map { $0 <= 20 } ?? false)
         #expect(report.membership.lastDeliveryHops.map { $0.max <= 14 } ?? false)
-        #expect(report.authorDatagramsPerMessage < Double(office.nodes))
+        // Push reaches the peers its author knows live (40 of 99 at this seed): at least a quarter, or a
+        // flaw in liveness has left authors pushing to few.
+        #expect(report.authorDatagramsPerMessage >= Double(office.nodes) / 4)
     }
 }

@@ -39,6 +39,7 @@ struct GossipQueue: Sendable {
     /// Up to `maxCount` items, least-sent first, whose sizes add up to at most `budget` bytes; each counts as
     /// sent once more and is dropped at `limit`. News about `recipient` is left for the caller to say.
     mutating func take(limit: Int, maxCount: Int, budget: Int, excluding recipient: PeerAddress) -> [MembershipUpdate] {
+        retire(sentAtLeast: limit)
         var chosen: [MembershipUpdate] = []
         var room = budget
         var bucket = 0
@@ -66,6 +67,21 @@ struct GossipQueue: Sendable {
             bucket += 1
         }
         return chosen
+    }
+
+    /// Drops the items already sent `limit` times or more: the limit shrinks with the peer table, and
+    /// items past it would otherwise never be sent again nor leave the queue.
+    private mutating func retire(sentAtLeast limit: Int) {
+        let first = max(limit, 0)
+        guard buckets.count > first else { return }
+        for bucket in first..<buckets.count {
+            for (address, generation) in buckets[bucket][heads[bucket]...]
+            where items[address].map({ $0.generation == generation && $0.sent == bucket }) == true {
+                items[address] = nil
+            }
+        }
+        buckets.removeSubrange(first...)
+        heads.removeSubrange(first...)
     }
 
     private mutating func append(_ address: PeerAddress, _ generation: UInt64, toBucket bucket: Int) {

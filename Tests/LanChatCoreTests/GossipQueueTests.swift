@@ -1,0 +1,21 @@
+@testable import LanChatCore
+import Testing
+
+/// The queue's send limit follows the peer table: news sent as often as a smaller table calls for is done.
+@Suite("gossip queue")
+struct GossipQueueTests {
+    @Test func newsPastALimitThatShrankLeavesTheQueue() throws {
+        var queue = GossipQueue()
+        queue.enqueue(MembershipUpdate(.suspect, subject: try identity(2).id, incarnation: 0, address: address(2)))
+        queue.enqueue(MembershipUpdate(.suspect, subject: try identity(3).id, incarnation: 0, address: address(3)))
+        // Two at most a datagram: each item once.
+        let take = { (queue: inout GossipQueue, limit: Int) in
+            queue.take(limit: limit, maxCount: 2, budget: 1_200, excluding: address(9)).map(\.address)
+        }
+        #expect(take(&queue, 10) == [address(2), address(3)])
+        #expect(take(&queue, 10) == [address(2), address(3)])
+        // Both were sent twice; a limit of 2 now means they are done, without being sent again.
+        #expect(take(&queue, 2).isEmpty)
+        #expect(queue.count == 0)
+    }
+}
