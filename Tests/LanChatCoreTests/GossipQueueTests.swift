@@ -10,12 +10,26 @@ struct GossipQueueTests {
         queue.enqueue(MembershipUpdate(.suspect, subject: try identity(3).id, incarnation: 0, address: address(3)))
         // Two at most a datagram: each item once.
         let take = { (queue: inout GossipQueue, limit: Int) in
-            queue.take(limit: limit, maxCount: 2, budget: 1_200, excluding: address(9)).map(\.address)
+            var excluded: Set = [address(9)]
+            return queue.take(limit: limit, maxCount: 2, budget: 1_200, excluding: &excluded).map(\.address)
         }
         #expect(take(&queue, 10) == [address(2), address(3)])
         #expect(take(&queue, 10) == [address(2), address(3)])
         // Both were sent twice; a limit of 2 now means they are done, without being sent again.
         #expect(take(&queue, 2).isEmpty)
         #expect(queue.count == 0)
+    }
+
+    /// Taken news moves on to the next count: the same take must not reach it there and say it again.
+    @Test func oneTakeCarriesEachPieceOfNewsOnce() throws {
+        var queue = GossipQueue()
+        queue.enqueue(MembershipUpdate(.suspect, subject: try identity(2).id, incarnation: 0, address: address(2)))
+        var excluded: Set = [address(9)]
+        #expect(queue.take(limit: 10, maxCount: 4, budget: 1_200, excluding: &excluded).map(\.address) == [address(2)])
+        #expect(excluded == [address(9), address(2)])
+        // What the datagram carries already is not taken again by a second take for it.
+        #expect(queue.take(limit: 10, maxCount: 4, budget: 1_200, excluding: &excluded).isEmpty)
+        var next: Set = [address(9)]
+        #expect(queue.take(limit: 10, maxCount: 4, budget: 1_200, excluding: &next).map(\.address) == [address(2)])
     }
 }

@@ -37,8 +37,10 @@ struct GossipQueue: Sendable {
     }
 
     /// Up to `maxCount` items, least-sent first, whose sizes add up to at most `budget` bytes; each counts as
-    /// sent once more and is dropped at `limit`. News about `recipient` is left for the caller to say.
-    mutating func take(limit: Int, maxCount: Int, budget: Int, excluding recipient: PeerAddress) -> [MembershipUpdate] {
+    /// sent once more and is dropped at `limit`. News about an address in `excluded` (the recipient, whose
+    /// news the caller says itself, and what the datagram carries already) is left; the addresses taken are
+    /// added to it, so no datagram carries one piece of news twice.
+    mutating func take(limit: Int, maxCount: Int, budget: Int, excluding excluded: inout Set<PeerAddress>) -> [MembershipUpdate] {
         retire(sentAtLeast: limit)
         var chosen: [MembershipUpdate] = []
         var room = budget
@@ -52,9 +54,10 @@ struct GossipQueue: Sendable {
                     if index - 1 == heads[bucket] { heads[bucket] = index }
                     continue
                 }
-                guard address != recipient, item.update.encodedSize <= room else { continue }
+                guard !excluded.contains(address), item.update.encodedSize <= room else { continue }
                 room -= item.update.encodedSize
                 chosen.append(item.update)
+                excluded.insert(address)
                 if index - 1 == heads[bucket] { heads[bucket] = index }
                 if item.sent + 1 >= limit {
                     items[address] = nil

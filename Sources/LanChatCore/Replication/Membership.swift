@@ -11,6 +11,9 @@ struct Membership: Sendable {
     /// Sources counted per period, so the maps stay small; beyond, news from new sources waits for the next.
     static let sourcesPerPeriod = 64
     static let raisesPerPeriod = 8
+    /// Suspects probed in one period before their suspicion may end offline: enough for the few failures at a
+    /// time a network sees, few enough that a partition's hundreds of suspects do not make a burst of pings.
+    static let checksPerPeriod = 4
 
     let identity: LocalIdentity
     private let configuration: ReplicationConfiguration
@@ -59,28 +62,45 @@ struct Membership: Sendable {
 
     // MARK: What this node sees itself
 
-    /// This node's own evidence (an unanswered probe, a failed sync) against a live peer: silent since `since`.
+    /// This node's own evidence (an unanswered probe, a failed sync) against a peer not offline: silent since
+    /// `since`. A live peer becomes suspect; a suspect one is confirmed so, for this node.
     mutating func suspect(_ address: PeerAddress, since: UInt64, in table: inout PeerTable) {
-        guard let record = table[address], record.state == .alive else { return }
+        guard let record = table[address], record.state != .offline else { return }
         table.update(address) { record in
+            record.silentSince = since
+            guard record.state == .alive else { return }
             record.state = .suspect
             record.suspectedSince = since
         }
-        if let id = record.verifiedID { tell(MembershipUpdate(.suspect, subject: id, incarnation: record.incarnation, address: address)) }
+        if record.state == .alive, let id = record.verifiedID {
+            tell(MembershipUpdate(.suspect, subject: id, incarnation: record.incarnation, address: address))
+        }
     }
 
-    /// Suspects that stayed unrefuted for `suspicionTimeout` go offline, and others are told.
-    mutating func expireSuspicions(now: UInt64, in table: inout PeerTable) {
+    /// Suspects that stayed unrefuted for `suspicionTimeout` go offline, and others are told, if this node's own
+    /// probe found them silent too. Returns the expired suspects to probe first (`checksPerPeriod` at most):
+    /// a suspicion taken on others' word, or one the suspect spoke after, ends offline only once this node's
+    /// own probe goes unanswered. A node that answers this node is never taken offline here, however much
+    /// news (slander, refutations that queues of news were too full to carry) went by.
+    mutating func expireSuspicions(now: UInt64, in table: inout PeerTable) -> [PeerAddress] {
         let timeout = suspicionTimeout(peers: table.records.count)
-        let expired = table.suspects.filter { address in
-            table[address].map { now - min($0.suspectedSince ?? $0.lastSeen ?? 0, now) >= timeout } ?? false
+        let expired = table.suspects.compactMap { address -> PeerRecord? in
+            table[address].flatMap { now - min($0.suspectedSince ?? $0.lastSeen ?? 0, now) >= timeout ? $0 : nil }
         }
+        var unchecked: [PeerRecord] = []
         // Sorted, so that news goes out in the same order in every run.
-        for address in expired.sorted() {
-            guard let record = table[address] else { continue }
-            table.update(address) { $0.state = .offline }
-            if let id = record.verifiedID { tell(MembershipUpdate(.offline, subject: id, incarnation: record.incarnation, address: address)) }
+        for record in expired.sorted(by: { $0.address < $1.address }) {
+            guard let silent = record.silentSince, silent >= record.lastSeen ?? 0 else {
+                unchecked.append(record)
+                continue
+            }
+            table.update(record.address) { $0.state = .offline }
+            if let id = record.verifiedID {
+                tell(MembershipUpdate(.offline, subject: id, incarnation: record.incarnation, address: record.address))
+            }
         }
+        let longestWaiting = unchecked.sorted { ($0.suspectedSince ?? 0, $0.address) < ($1.suspectedSince ?? 0, $1.address) }
+        return longestWaiting.prefix(Self.checksPerPeriod).map(\.address)
     }
 
     // MARK: What others say
@@ -92,6 +112,7 @@ struct Membership: Sendable {
         var mayCheck = false
         /// It was a suspicion of an older incarnation than this node knows: not taken, and the sender, who
         /// missed the refutation, is owed the peer's newer alive (in the ack, if the news came on a ping).
+        /// Or it was a suspicion of this node: the sender is owed its refutation.
         var correction: MembershipUpdate?
     }
 
@@ -99,8 +120,8 @@ struct Membership: Sendable {
     @discardableResult
     mutating func apply(_ update: MembershipUpdate, at address: PeerAddress, from source: PeerAddress, now: UInt64, in table: inout PeerTable) -> Answer {
         if update.subject == identity.id {
-            if update.kind != .alive { refute(update.incarnation, at: address) }
-            return Answer()
+            // First-hand: the reply to the node that says so carries the refutation, ahead of all queued news.
+            return Answer(correction: update.kind == .alive ? nil : refute(update.incarnation, at: address))
         }
         guard let record = table[address], record.verifiedID ?? record.claimedID == update.subject else { return Answer() }
         guard record.verifiedID != nil else {
@@ -140,6 +161,8 @@ struct Membership: Sendable {
                 record.aliveSignature = update.signature
                 record.state = .alive
                 record.suspectedSince = nil
+                // Signed after this node's probe went unanswered: that silence is over.
+                record.silentSince = nil
             }
             tell(MembershipUpdate(
                 kind: .alive, subject: update.subject, incarnation: update.incarnation, address: address, signature: update.signature))
@@ -149,12 +172,14 @@ struct Membership: Sendable {
 
     /// Suspected at `suspected`: tell everyone this node is alive, at a higher incarnation if that one is
     /// not higher already. Receivers hold a suspicion at the incarnation they knew, never above this node's.
-    private mutating func refute(_ suspected: UInt64, at address: PeerAddress) {
+    /// Returns the refutation, or nil when it waits for the next period's raises.
+    @discardableResult
+    private mutating func refute(_ suspected: UInt64, at address: PeerAddress) -> MembershipUpdate? {
         if suspected >= incarnation {
-            guard incarnation < MembershipUpdate.maxIncarnation else { return }
+            guard incarnation < MembershipUpdate.maxIncarnation else { return nil }
             guard raises < Self.raisesPerPeriod else {
                 raiseWaiting = address
-                return
+                return nil
             }
             incarnation += 1
             raises += 1
@@ -162,7 +187,9 @@ struct Membership: Sendable {
         if ownSignature?.incarnation != incarnation {
             ownSignature = (incarnation, MembershipUpdate.alive(by: identity, incarnation: incarnation, address: address, network: configuration.network).signature)
         }
-        tell(MembershipUpdate(kind: .alive, subject: identity.id, incarnation: incarnation, address: address, signature: ownSignature?.signature ?? []))
+        let alive = MembershipUpdate(kind: .alive, subject: identity.id, incarnation: incarnation, address: address, signature: ownSignature?.signature ?? [])
+        tell(alive)
+        return alive
     }
 
     /// One of `source`'s `allowance` for this period, if it has any left.
@@ -186,8 +213,9 @@ struct Membership: Sendable {
     // MARK: What goes out
 
     /// The news for a datagram to `recipient`, within `budget` bytes: first what this node holds against the
-    /// recipient itself, so that it can refute, then the least-sent news of the queues.
-    mutating func piggyback(for recipient: PeerAddress, budget: Int, table: PeerTable) -> [MembershipUpdate] {
+    /// recipient itself, so that it can refute, then the least-sent news of the queues, none about the addresses
+    /// of the `corrections` the datagram carries already.
+    mutating func piggyback(for recipient: PeerAddress, after corrections: [MembershipUpdate], budget: Int, table: PeerTable) -> [MembershipUpdate] {
         var about: [MembershipUpdate] = []
         if let record = table[recipient], let id = record.verifiedID, record.state != .alive {
             about.append(MembershipUpdate(record.state == .offline ? .offline : .suspect, subject: id, incarnation: record.incarnation, address: recipient))
@@ -195,9 +223,10 @@ struct Membership: Sendable {
         let limit = configuration.gossipMultiplier * Self.log2(table.records.count + 1)
         let room = { (taken: [MembershipUpdate]) in budget - (about + taken).reduce(0) { $0 + $1.encodedSize } }
         let most = configuration.updatesPerProbe
-        var queued = refutations.take(limit: limit, maxCount: (most + 1) / 2, budget: room([]), excluding: recipient)
-        queued += suspicions.take(limit: limit, maxCount: most - queued.count, budget: room(queued), excluding: recipient)
-        queued += refutations.take(limit: limit, maxCount: most - queued.count, budget: room(queued), excluding: recipient)
+        var excluded = Set([recipient] + corrections.map(\.address))
+        var queued = refutations.take(limit: limit, maxCount: (most + 1) / 2, budget: room([]), excluding: &excluded)
+        queued += suspicions.take(limit: limit, maxCount: most - queued.count, budget: room(queued), excluding: &excluded)
+        queued += refutations.take(limit: limit, maxCount: most - queued.count, budget: room(queued), excluding: &excluded)
         return about + queued
     }
 

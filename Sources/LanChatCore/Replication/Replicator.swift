@@ -162,7 +162,7 @@ public struct Replicator: Sendable {
         var out: [Directive] = []
         membership.newPeriod()
         advanceProbes(now: now, &out)
-        membership.expireSuspicions(now: now, in: &table)
+        let checks = membership.expireSuspicions(now: now, in: &table)
         // A configured peer that never answered is asked every period: if the first ping was lost,
         // waiting for the rotation to come round could leave this node cut off for a long time.
         let heardSince = now - min(configuration.protocolPeriod, now)
@@ -170,6 +170,8 @@ public struct Replicator: Sendable {
         // one, and hearing a twin's pings (this node's own ID) must not keep the sync that proves it away.
         let next = table.nextToProbe { record in record.verifiedID != nil && record.lastSeen.map { $0 > heardSince } ?? false }
         for target in table.unheardConfigured.sorted() + [next].compactMap({ $0 }) { probe(target, now: now, &out) }
+        // After the round robin: a suspect it probed anyway is checked by that probe.
+        for suspect in checks where !outstanding.values.contains(where: { $0.target == suspect }) { probe(suspect, now: now, &out) }
         scheduleSyncs(now: now, &out)
         askForPayloads(now: now, &out)
         return out
@@ -544,7 +546,7 @@ public struct Replicator: Sendable {
         let corrections = Array(correcting.prefix(2))
         let room = Datagram.maxBytes - sealOverhead - Datagram.pushOverhead(network: configuration.network) - bare.encodedSize
             - corrections.reduce(0) { $0 + $1.encodedSize }
-        let updates = corrections + membership.piggyback(for: recipient, budget: room, table: table)
+        let updates = corrections + membership.piggyback(for: recipient, after: corrections, budget: room, table: table)
         return Datagram.Probe(id: id, digest: digest, total: total, hints: hints, updates: updates)
     }
 
@@ -560,7 +562,8 @@ public struct Replicator: Sendable {
             // Every node that hears a suspicion checking for itself would cost N pings a suspicion; each checks with
             // a chance of `suspicionCheckers` in N, so that a few do, whatever N is.
             let answer = membership.apply(update, at: address, from: source, now: now, in: &table)
-            if let correction = answer.correction { corrections.append(correction) }
+            // A refutation of this node first: it is what the sender most needs to hear from it.
+            if let correction = answer.correction { corrections.insert(correction, at: correction.subject == selfID ? 0 : corrections.count) }
             if answer.mayCheck, random.next() % UInt64(max(table.records.count, 1)) < Self.suspicionCheckers,
                 !outstanding.values.contains(where: { $0.target == address })
             {
