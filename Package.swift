@@ -69,10 +69,20 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
-        .executableTarget(name: "lanchatd", dependencies: [
-            "LanChatDaemon", "LanChatControl",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ]),
+        // The Swift runtime and Foundation (GRDB and Crypto import it) linked into the binary: it runs with
+        // Debian's libraries alone, on a machine without the toolchain, and its idle RSS is 4 MB lower than
+        // with them shared (docs/BENCHMARKS.md, Footprint). The static libraries do not name their own dependencies.
+        .executableTarget(
+            name: "lanchatd",
+            dependencies: [
+                "LanChatDaemon", "LanChatControl",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            linkerSettings: [
+                .unsafeFlags(["-static-stdlib"]),
+                .linkedLibrary("CoreFoundation"), .linkedLibrary("_FoundationICU"), .linkedLibrary("_FoundationCollections"),
+                .linkedLibrary("_FoundationCShims"),
+            ]),
         // The Swift runtime and FoundationEssentials linked into the binary: every command is a new
         // process, and one that loads no shared Swift libraries starts in half the time. None of its
         // targets imports full Foundation, whose ICU would add 40 MB (docs/BENCHMARKS.md, CLI start-up).

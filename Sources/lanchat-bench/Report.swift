@@ -148,8 +148,9 @@ struct Report {
                  ["RSS with \(f.largeEntries) entries (its own)", "\(format(f.largeRSS, 1)) MB (\(format(f.largeAnonymous, 1)) MB)"],
                  ["start-up to ready with \(f.largeEntries) entries", "\(format(f.readySeconds, 3)) s"],
                  ["CPU of an idle network of \(f.idleNodes), per daemon, over \(format(f.idleSeconds, 0)) s", "\(format(f.idleCPUPercent, 2)) %"]])
-            + ["RSS counts the pages of the binary and shared libraries (Swift runtime, Foundation, SQLite) that the",
-               "process has touched; they are shared by every process using them. The anonymous part is the daemon's own.",
+            + ["RSS counts the pages of the binary (the Swift runtime and Foundation are linked in) and of the shared",
+               "libraries (SQLite, libc) that the process has mapped: file pages, shared with every process using",
+               "them; the kernel maps up to 64 KB of cached file around each page touched. The anonymous part is the daemon's own.",
                "Targets: idle RSS ≤ 30 MB; ≤ 300 MB with 1,000,000 entries; ready in ≤ 1 s with 1,000,000 entries; idle CPU ≤ 1 % per daemon.", ""]
     }
 
