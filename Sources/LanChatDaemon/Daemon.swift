@@ -42,7 +42,7 @@ public enum Daemon {
             throw DaemonError.configuration("cannot listen on \(config.bindAddress):\(config.port) (UDP and TCP): \(error)")
         }
         let replication = try await ReplicationShell(
-            node: node, transport: transport, configuration: ReplicationConfiguration(network: config.network), keys: keys,
+            node: node, transport: transport, configuration: config.replication, keys: keys,
             logger: logger)
         await replication.addPeers(config.peers, source: .configured)
         await replication.addPeers(remembered.map(\.description), source: .remembered)

@@ -23,14 +23,18 @@ public struct DaemonConfiguration: Sendable, Equatable {
     public var networkKeyFiles: [String]
     /// Shell commands run for mentions of this person and direct messages received (`HookRunner`).
     public var hooks: HookCommands
+    /// Past this many peers of verified ID, this node's messages go down the relay tree instead of to each.
+    public var directPushPeers: Int
 
     public init(
         stateDirectory: String, socketPath: String, socketMode: UInt16 = 0o600, port: Int = 7420,
         bindAddress: String = "0.0.0.0", peers: [String] = [], mdnsEnabled: Bool = true, network: String = "lanchat",
         logLevel: Logger.Level = .info, retainDays: Int? = nil, authorQuotaBytes: Int = defaultAuthorQuotaMB << 20,
-        networkKeyFiles: [String] = [], hooks: HookCommands = HookCommands()
+        networkKeyFiles: [String] = [], hooks: HookCommands = HookCommands(),
+        directPushPeers: Int = ReplicationConfiguration(network: "lanchat").directPushPeers
     ) {
         self.hooks = hooks
+        self.directPushPeers = directPushPeers
         self.networkKeyFiles = networkKeyFiles
         self.retainDays = retainDays
         self.authorQuotaBytes = authorQuotaBytes
@@ -43,6 +47,15 @@ public struct DaemonConfiguration: Sendable, Equatable {
         self.mdnsEnabled = mdnsEnabled
         self.network = network
         self.logLevel = logLevel
+    }
+}
+
+extension DaemonConfiguration {
+    /// The replication protocol's settings: the defaults, with what the daemon's options change.
+    public var replication: ReplicationConfiguration {
+        var replication = ReplicationConfiguration(network: network)
+        replication.directPushPeers = directPushPeers
+        return replication
     }
 }
 
@@ -64,13 +77,15 @@ public struct DaemonOptions: Sendable, Equatable {
     public var onMention: String?
     public var onDirectMessage: String?
     public var hookTimeout: Int?
+    public var directPushPeers: Int?
 
     public init(
         stateDirectory: String? = nil, socket: String? = nil, socketMode: String? = nil, port: Int? = nil,
         bind: String? = nil, peers: [String] = [], noMDNS: Bool = false, network: String? = nil, logLevel: String? = nil,
         retainDays: Int? = nil, authorQuotaMB: Int? = nil, networkKeyFiles: [String] = [], onMention: String? = nil,
-        onDirectMessage: String? = nil, hookTimeout: Int? = nil
+        onDirectMessage: String? = nil, hookTimeout: Int? = nil, directPushPeers: Int? = nil
     ) {
+        self.directPushPeers = directPushPeers
         self.onMention = onMention
         self.onDirectMessage = onDirectMessage
         self.hookTimeout = hookTimeout
@@ -93,7 +108,7 @@ public struct DaemonOptions: Sendable, Equatable {
         "LANCHAT_STATE_DIR", "LANCHAT_SOCKET", "LANCHAT_SOCKET_MODE", "LANCHAT_PORT", "LANCHAT_BIND",
         "LANCHAT_PEERS (comma separated)", "LANCHAT_NO_MDNS=1", "LANCHAT_NETWORK", "LANCHAT_LOG_LEVEL",
         "LANCHAT_RETAIN_DAYS", "LANCHAT_AUTHOR_QUOTA_MB", "LANCHAT_NETWORK_KEY_FILE (comma separated)",
-        "LANCHAT_ON_MENTION", "LANCHAT_ON_DM", "LANCHAT_HOOK_TIMEOUT",
+        "LANCHAT_ON_MENTION", "LANCHAT_ON_DM", "LANCHAT_HOOK_TIMEOUT", "LANCHAT_DIRECT_PUSH_PEERS",
     ]
 
     /// Flag, else environment, else default. An invalid value is reported with where it came from.
@@ -176,7 +191,9 @@ public struct DaemonOptions: Sendable, Equatable {
             ).value,
             socketMode: socketMode, port: port.value, bindAddress: pick(bind, "--bind", "LANCHAT_BIND", default: "0.0.0.0").value,
             peers: peers.list, mdnsEnabled: mdnsEnabled, network: network.value, logLevel: logLevel, retainDays: retainDays,
-            authorQuotaBytes: quota << 20, networkKeyFiles: keyFiles, hooks: hooks)
+            authorQuotaBytes: quota << 20, networkKeyFiles: keyFiles, hooks: hooks,
+            directPushPeers: try Self.positive(directPushPeers, "--direct-push-peers", "LANCHAT_DIRECT_PUSH_PEERS", environment)
+                ?? ReplicationConfiguration(network: network.value).directPushPeers)
     }
 
     /// A whole number of at least 1 from the flag, else the variable; nil if neither is given.

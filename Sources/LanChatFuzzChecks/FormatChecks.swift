@@ -75,10 +75,12 @@ enum FormatChecks {
 
         // Carried in a datagram and in a sync frame, it comes out the same.
         if Datagram.pushOverhead(network: network) + bytes.count <= Datagram.maxBytes {
-            let datagram = Datagram(network: network, sender: entry.author, body: .push(entry))
-            let wire = datagram.encoded()
-            try expect(wire.count == Datagram.pushOverhead(network: network) + bytes.count, "push overhead is wrong")
-            try expect((try? Datagram.decode(wire)) == datagram, "the entry's push does not decode back")
+            for body in [Datagram.Body.push(entry), .relay(entry, until: 1 << 63)] {
+                let datagram = Datagram(network: network, sender: entry.author, body: body)
+                let wire = datagram.encoded()
+                try expect(wire.count <= Datagram.pushOverhead(network: network) + bytes.count, "push overhead is wrong")
+                try expect((try? Datagram.decode(wire)) == datagram, "the entry's push or relay does not decode back")
+            }
         }
         let frame = SyncFrame.entries([entry])
         try expect((try? SyncFrame.decode(frame.encoded())) == frame, "the entry's entries frame does not decode back")
@@ -103,9 +105,11 @@ enum FormatChecks {
         try expect(bytes.count <= Datagram.maxBytes, "datagram of \(bytes.count) bytes")
         try expect(datagram.encoded() == bytes, "datagram does not encode back to its bytes")
         switch datagram.body {
-        case .push(let entry):
+        case .push(let entry), .relay(let entry, _):
             try check(entry, from: entry.encoded)
-            try expect(bytes.count == Datagram.pushOverhead(network: datagram.network) + entry.encoded.count, "push overhead is wrong")
+            // The overhead is a relay's, which carries where its arc ends (8 bytes) besides what a push does.
+            let arcEnd = if case .push = datagram.body { 8 } else { 0 }
+            try expect(bytes.count + arcEnd == Datagram.pushOverhead(network: datagram.network) + entry.encoded.count, "push overhead is wrong")
             // What the receiver keeps of the push, checked as a burst of one.
             let kept = PushBurst.authentic([entry]) { $0.map(\.hasValidSignature) }
             try expect(kept.authentic == (entry.hasValidSignature ? [entry] : []) && kept.forged + kept.authentic.count == 1,

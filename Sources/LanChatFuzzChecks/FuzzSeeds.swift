@@ -127,6 +127,7 @@ public enum FuzzSeeds {
         ("push-unicode", Datagram(network: "lanchat", sender: carol.id, body: .push(entries[2].entry))),
         ("push-profile", Datagram(network: "lanchat", sender: bob.id, body: .push(entries[8].entry))),
         ("push-unknown-kind", Datagram(network: "x", sender: carol.id, body: .push(entries[9].entry))),
+        ("relay-message", Datagram(network: "lanchat", sender: bob.id, body: .relay(entries[0].entry, until: 1 << 63))),
         ("announce", Datagram(network: "lanchat", sender: alice.id, body: .announce(entries[3].entry.key))),
         ("announce-largest-seq", Datagram(network: "lanchat", sender: carol.id, body: .announce(EntryKey(author: carol.id, seq: (1 << 63) - 1)))),
     ]

@@ -256,6 +256,7 @@ public struct Simulation {
             publishedFingerprint &+= SimulatedStore.fingerprint(of: entry)
         }
         guard let directives = nodes[node].replicator?.published(entry, now: now) else { return }
+        traffic.authorPushDatagrams += directives.count { if case .send = $0 { true } else { false } }
         interpret(directives, at: node)
     }
 
@@ -265,15 +266,19 @@ public struct Simulation {
         for directive in directives {
             switch directive {
             case .send(let datagram, let target): transmit(datagram, from: node, to: target)
-            case .pushed(let entry, let sender): checkPush(entry, from: sender, at: node)
+            case .pushed(let entry, let sender, let relayUntil): checkPush(entry, from: sender, relayUntil: relayUntil, at: node)
             case .sync(let peer): openSync(from: node, with: peer)
             }
         }
     }
 
-    /// As the daemon does with a burst, here of one: a simulated datagram arrives alone.
-    private mutating func checkPush(_ entry: Entry, from sender: PeerAddress, at node: Int) {
+    /// As the daemon does with a burst, here of one: a simulated datagram arrives alone. A relay goes on
+    /// once found authentic, before it is stored.
+    private mutating func checkPush(_ entry: Entry, from sender: PeerAddress, relayUntil: UInt64?, at node: Int) {
         let (authentic, forged) = PushBurst.authentic([entry]) { [verifier] in $0.map { verifier.verify([$0]) } }
+        if let relayUntil, let relayed = authentic.first, let directives = nodes[node].replicator?.relay(relayed, from: sender, until: relayUntil, now: now) {
+            interpret(directives, at: node)
+        }
         store(authentic, at: node, by: .push(from: nodeAt[sender]))
         nodes[node].replicator?.pushesSettled(1, forged: forged)
     }
@@ -284,7 +289,10 @@ public struct Simulation {
             datagram = Datagram(network: datagram.network, sender: nodes[victim].id, body: datagram.body)
         }
         traffic.datagramsSent += 1
-        if case .push = datagram.body { traffic.pushDatagrams += 1 }
+        switch datagram.body {
+        case .push, .relay: traffic.pushDatagrams += 1
+        default: break
+        }
         send(datagram.encoded(), from: sender, to: address)
     }
 

@@ -6,8 +6,10 @@ public struct SimulationReport: Equatable, Sendable {
     public struct Traffic: Equatable, Sendable {
         /// Every `.send` directive.
         public var datagramsSent = 0
-        /// `.send` directives carrying a `.push` body.
+        /// `.send` directives carrying a `.push` or `.relay` body.
         public var pushDatagrams = 0
+        /// Those an author sent as it published.
+        public var authorPushDatagrams = 0
         /// Dropped by the loss rate.
         public var datagramsLost = 0
         /// Dropped because sender and target were in different partition groups.
@@ -120,7 +122,7 @@ public struct SimulationReport: Equatable, Sendable {
 
     /// Push datagrams per message published: what its author sent.
     public var authorDatagramsPerMessage: Double {
-        entriesPublished == 0 ? 0 : Double(traffic.pushDatagrams) / Double(entriesPublished)
+        entriesPublished == 0 ? 0 : Double(traffic.authorPushDatagrams) / Double(entriesPublished)
     }
 
     /// The slowest detection of a crash, in protocol periods; infinite if one was never detected, nil without crashes.

@@ -38,6 +38,9 @@ struct LanChatD: AsyncParsableCommand {
     @Option(
         help: "Import an identity backup (lanchat identity export) into the state directory and exit; lanchatd must not be running. The passphrase is read from the terminal, or from standard input's first line.")
     var importIdentity: String?
+    @Option(
+        help: "Peers a message is sent to one by one; past this many (of proven ID), it goes down a relay tree, each node passing it to 8 at most (default 256).")
+    var directPushPeers: Int?
 
     /// ArgumentParser's own `main` exits 64 on a bad option; lanchatd, like lanchat, exits 2 with one line.
     static func main() async {
@@ -59,7 +62,8 @@ struct LanChatD: AsyncParsableCommand {
         let options = DaemonOptions(
             stateDirectory: stateDir, socket: socket, socketMode: socketMode, port: port, bind: bind, peers: peer,
             noMDNS: noMdns, network: network, logLevel: logLevel, retainDays: retainDays, authorQuotaMB: authorQuotaMb,
-            networkKeyFiles: networkKeyFile, onMention: onMention, onDirectMessage: onDm, hookTimeout: hookTimeout)
+            networkKeyFiles: networkKeyFile, onMention: onMention, onDirectMessage: onDm, hookTimeout: hookTimeout,
+            directPushPeers: directPushPeers)
         let config: DaemonConfiguration
         do {
             config = try options.configuration(environment: ProcessInfo.processInfo.environment)

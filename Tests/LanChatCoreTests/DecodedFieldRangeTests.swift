@@ -77,7 +77,7 @@ struct DecodedFieldRangeTests {
         Row(testDescription: "the next protocol version", bytes: patched(ping(), at: 2, [Datagram.protocolVersion + 1]), outcome: .refused("protocol version")),
         Row(testDescription: "network length 33", bytes: [0x4C, 0x43, Datagram.protocolVersion, 33] + Array(repeating: 0x61, count: 33) + Array(ping()[(4 + 7)...]), outcome: .refused("network")),
         Row(testDescription: "type 0", bytes: patched(ping(), at: typeOffset, [0]), outcome: .refused("type")),
-        Row(testDescription: "type 7", bytes: patched(ping(), at: typeOffset, [7]), outcome: .refused("type")),
+        Row(testDescription: "type 8", bytes: patched(ping(), at: typeOffset, [8]), outcome: .refused("type")),
         Row(testDescription: "8 hints", bytes: ping(hints: 8), outcome: .accepted),
         Row(testDescription: "9 hints", bytes: patched(ping(hints: 8), at: hintCountOffset, [9]), outcome: .refused("hints")),
         Row(testDescription: "255 hints", bytes: patched(ping(hints: 8), at: hintCountOffset, [255]), outcome: .refused("hints")),

@@ -68,6 +68,7 @@ struct DaemonOptionsTests {
         (["LANCHAT_RETAIN_DAYS": "0"], "LANCHAT_RETAIN_DAYS must be a whole number"),
         (["LANCHAT_AUTHOR_QUOTA_MB": "lots"], "LANCHAT_AUTHOR_QUOTA_MB must be a whole number"),
         (["LANCHAT_HOOK_TIMEOUT": "0"], "LANCHAT_HOOK_TIMEOUT must be a whole number"),
+        (["LANCHAT_DIRECT_PUSH_PEERS": "many"], "LANCHAT_DIRECT_PUSH_PEERS must be a whole number"),
     ])
     func badEnvironmentValuesNameTheVariable(environment: [String: String], message: String) {
         #expect(failure(DaemonOptions(), environment)?.hasPrefix(message) == true, "\(environment)")
@@ -78,6 +79,13 @@ struct DaemonOptionsTests {
         #expect(defaults.retainDays == nil && defaults.authorQuotaBytes == 64 << 20)
         let given = try DaemonOptions(retainDays: 30).configuration(environment: ["LANCHAT_RETAIN_DAYS": "7", "LANCHAT_AUTHOR_QUOTA_MB": "2"])
         #expect(given.retainDays == 30 && given.authorQuotaBytes == 2 << 20)
+    }
+
+    /// The relay tree's threshold reaches the replication settings the daemon runs with.
+    @Test func directPushPeersIs256UnlessGiven() throws {
+        #expect(try DaemonOptions().configuration(environment: [:]).replication.directPushPeers == 256)
+        #expect(try DaemonOptions().configuration(environment: ["LANCHAT_DIRECT_PUSH_PEERS": "40"]).replication.directPushPeers == 40)
+        #expect(try DaemonOptions(directPushPeers: 3).configuration(environment: ["LANCHAT_DIRECT_PUSH_PEERS": "40"]).replication.directPushPeers == 3)
     }
 
     @Test func hooksComeFromFlagsElseTheEnvironmentAndAnEmptyOneIsNone() throws {

@@ -22,6 +22,8 @@ public struct Datagram: Equatable, Sendable {
         /// Tells the original prober that `target` answered an indirect probe.
         case indirectAck(probeID: UInt32, target: PeerAddress)
         case push(Entry)
+        /// A push the receiver passes on within its arc of the ring, which ends at `until` (`RelayTree`).
+        case relay(Entry, until: UInt64)
         /// An entry too large for a datagram; receivers fetch it by sync.
         case announce(EntryKey)
     }
@@ -50,7 +52,7 @@ public struct Datagram: Equatable, Sendable {
     }
 
     private enum Tag: UInt8 {
-        case ping = 1, ack, pingRequest, indirectAck, push, announce
+        case ping = 1, ack, pingRequest, indirectAck, push, announce, relay
     }
 
     public func encoded() -> [UInt8] {
@@ -77,6 +79,10 @@ public struct Datagram: Equatable, Sendable {
         case .push(let entry):
             writer.u8(Tag.push.rawValue)
             writer.raw(entry.encoded)
+        case .relay(let entry, let until):
+            writer.u8(Tag.relay.rawValue)
+            writer.u64(until)
+            writer.raw(entry.encoded)
         case .announce(let key):
             writer.u8(Tag.announce.rawValue)
             writer.raw(key.author.bytes)
@@ -85,9 +91,9 @@ public struct Datagram: Equatable, Sendable {
         return writer.bytes
     }
 
-    /// Size of everything but the entry in a push datagram for this network.
+    /// Size of everything but the entry in a push datagram for this network, as a relay (the larger).
     public static func pushOverhead(network: String) -> Int {
-        magic.count + 1 + 1 + network.utf8.count + AuthorID.byteCount + 1
+        magic.count + 1 + 1 + network.utf8.count + AuthorID.byteCount + 1 + 8
     }
 
     /// Decodes a datagram. Rejects other protocol versions, oversized, truncated and trailing input. A pushed
@@ -108,6 +114,9 @@ public struct Datagram: Equatable, Sendable {
         case .pingRequest: body = .pingRequest(probeID: try reader.u32("probe id"), target: try PeerAddress.decode(from: &reader))
         case .indirectAck: body = .indirectAck(probeID: try reader.u32("probe id"), target: try PeerAddress.decode(from: &reader))
         case .push: body = .push(try Entry.decode(from: &reader, verifySignature: false))
+        case .relay:
+            let until = try reader.u64("until")
+            body = .relay(try Entry.decode(from: &reader, verifySignature: false), until: until)
         case .announce:
             let author = try AuthorID(bytes: reader.raw(AuthorID.byteCount, "author"))
             let seq = try reader.u64("seq")

@@ -17,7 +17,8 @@ public struct Replicator: Sendable {
         /// An entry a peer pushed, new to this node, its signature not checked yet: the shell keeps it if
         /// `PushBurst` finds it authentic (among the pushes that arrived with it), stores it, and reports
         /// back with `tipsChanged`, and with `pushesSettled` once each push was stored, forged or shed.
-        case pushed(Entry, from: PeerAddress)
+        /// `relayUntil`: it came as a relay, which the shell passes on with `relay` once found authentic.
+        case pushed(Entry, from: PeerAddress, relayUntil: UInt64? = nil)
         /// Open a TCP sync with this peer; report back with `syncFinished`.
         case sync(with: PeerAddress)
     }
@@ -42,6 +43,9 @@ public struct Replicator: Sendable {
     /// A node has a few addresses at most; the set must not grow on claims from others.
     static let maxSelfAddresses = 16
     private var limiter: RateLimiter
+    /// Entries this node relayed lately: a second copy (views differ, so arcs may overlap) goes no further.
+    /// Only entries still on their way to the store need it; older ones are held, and held ones are not relayed.
+    private var relayed = RecentKeys(capacity: 4096)
     /// Pushes handed to the shell (`.pushed`) and not settled yet: while a stream of pushes is on its way
     /// to the store, the digests differ by what is in flight, which no sync needs to carry.
     public private(set) var pushesInFlight = 0
@@ -292,14 +296,9 @@ public struct Replicator: Sendable {
                 table.update(target) { $0.sawAlive(at: now) }
             }
         case .push(let entry):
-            counters.entriesPushedIn += 1
-            // A different entry at a seq already held (a fork) comes by sync, where it is seen.
-            if entry.seq <= vector.highestSeq(of: entry.author) {
-                counters.duplicates += 1
-            } else {
-                pushesInFlight += 1
-                out.append(.pushed(entry, from: address))
-            }
+            pushed(entry, from: address, relayUntil: nil, &out)
+        case .relay(let entry, let until):
+            pushed(entry, from: address, relayUntil: until, &out)
         case .announce(let key):
             // Within the cooldown, the next scheduled sync (digests differ by then) fetches it.
             if key.seq > vector.highestSeq(of: key.author), let record = table[address], isCooled(record, now) {
@@ -309,20 +308,61 @@ public struct Replicator: Sendable {
         return out
     }
 
-    /// A local entry was committed: push it to every peer that is not offline.
+    private mutating func pushed(_ entry: Entry, from address: PeerAddress, relayUntil: UInt64?, _ out: inout [Directive]) {
+        counters.entriesPushedIn += 1
+        // A different entry at a seq already held (a fork) comes by sync, where it is seen.
+        if entry.seq <= vector.highestSeq(of: entry.author) {
+            counters.duplicates += 1
+        } else {
+            pushesInFlight += 1
+            out.append(.pushed(entry, from: address, relayUntil: relayUntil))
+        }
+    }
+
+    /// A local entry was committed: push it to every peer that is not offline, or, with more than
+    /// `directPushPeers` of verified ID, to those of unverified ID and down a relay tree to the rest.
     public mutating func published(_ entry: Entry, now: UInt64) -> [Directive] {
         // A local entry links every tip its author had: it is the one tip now.
         tipsChanged([entry.author: [entry.tip]])
         let fits = entry.encoded.count + Datagram.pushOverhead(network: configuration.network) + sealOverhead <= Datagram.maxBytes
-        let datagram = Datagram(
-            network: configuration.network, sender: selfID, body: fits ? .push(entry) : .announce(entry.key))
-        var out: [Directive] = []
-        for record in table.inRotationOrder where record.state != .offline {
-            out.append(.send(datagram, to: record.address))
+        guard fits else { return sendToAll(.announce(entry.key)) }
+        let live = table.inRotationOrder.filter { $0.state != .offline }
+        let ringed = live.compactMap { record in record.verifiedID.map { (address: record.address, position: RelayTree.position(of: $0)) } }
+        guard ringed.count > configuration.directPushPeers else { return sendToAll(.push(entry)) }
+        relayed.insert(entry.key)
+        let plan = RelayTree.plan(from: RelayTree.position(of: selfID), until: nil, peers: ringed, fanout: configuration.relayFanout)
+        var out = pushes(entry, plan)
+        for record in live where record.verifiedID == nil { out += pushes(entry, [RelayTree.Send(to: record.address, until: nil)]) }
+        return out
+    }
+
+    /// A relayed entry the shell found authentic: passed on within the arc from this node to `until`, to
+    /// none of its author's or sender's addresses, once, and only while this node does not hold it.
+    public mutating func relay(_ entry: Entry, from sender: PeerAddress, until: UInt64, now: UInt64) -> [Directive] {
+        guard entry.seq > vector.highestSeq(of: entry.author), relayed.insert(entry.key) else { return [] }
+        let ringed = table.inRotationOrder.compactMap { record -> (address: PeerAddress, position: UInt64)? in
+            guard record.state != .offline, record.address != sender, let id = record.verifiedID, id != entry.author else { return nil }
+            return (record.address, RelayTree.position(of: id))
+        }
+        return pushes(entry, RelayTree.plan(from: RelayTree.position(of: selfID), until: until, peers: ringed, fanout: configuration.relayFanout))
+    }
+
+    private mutating func sendToAll(_ body: Datagram.Body) -> [Directive] {
+        let datagram = Datagram(network: configuration.network, sender: selfID, body: body)
+        return table.inRotationOrder.filter { $0.state != .offline }.map { record in
             counters.datagramsOut += 1
             counters.pushesOut += 1
+            return .send(datagram, to: record.address)
         }
-        return out
+    }
+
+    private mutating func pushes(_ entry: Entry, _ sends: [RelayTree.Send]) -> [Directive] {
+        sends.map { send in
+            counters.datagramsOut += 1
+            counters.pushesOut += 1
+            let body: Datagram.Body = send.until.map { .relay(entry, until: $0) } ?? .push(entry)
+            return .send(Datagram(network: configuration.network, sender: selfID, body: body), to: send.to)
+        }
     }
 
     /// The store committed entries; these are the new tips of their authors.

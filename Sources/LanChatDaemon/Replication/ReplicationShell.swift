@@ -25,6 +25,9 @@ actor ReplicationShell: Service {
     /// them is stored, so a burst is whatever arrived during one transaction: the busier the node, the
     /// fewer signatures per entry. At most one wake-up waits, however many pushes arrive meanwhile.
     private var unchecked: [Entry] = []
+    /// Of the pushes waiting or being checked, those that came as relays: where each came from and where its
+    /// arc ends, to pass it on once it is found authentic.
+    private var relays: [EntryKey: (from: PeerAddress, until: UInt64)] = [:]
     /// Pushes checked or being stored: with `unchecked`, what the queue bound counts.
     private var intake = 0
     private let intakeWakeups = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
@@ -179,13 +182,14 @@ actor ReplicationShell: Service {
                 } else {
                     bytesOut += bytes.count
                 }
-            case .pushed(let entry, _):
+            case .pushed(let entry, let from, let relayUntil):
                 // Bounded: beyond it, pushes are dropped and the next sync brings them.
                 guard unchecked.count + intake < Self.maxPendingStore else {
                     replicator.pushesSettled(1)
                     continue
                 }
                 unchecked.append(entry)
+                if let relayUntil { relays[entry.key] = (from, relayUntil) }
                 intakeWakeups.continuation.yield()
             case .sync(let address):
                 syncRequests.continuation.yield(address)
@@ -218,6 +222,7 @@ actor ReplicationShell: Service {
             for await _ in intakeWakeups.stream {
                 while let burst = await takeUnchecked() {
                     let (authentic, forged) = await ParallelVerifier.authentic(burst)
+                    await relayOn(authentic, of: burst)
                     // The burst before this one, if it is still being stored (none: returns at once).
                     await group.next()
                     group.addTask { await self.store(authentic, of: burst.count, forged: forged) }
@@ -232,9 +237,23 @@ actor ReplicationShell: Service {
         unchecked.removeAll(keepingCapacity: true)
         let burst = replicator.notHeld(waiting)
         replicator.pushesSettled(waiting.count - burst.count, held: waiting.count - burst.count)
+        if burst.count < waiting.count {
+            let kept = Set(burst.map(\.key))
+            for entry in waiting where !kept.contains(entry.key) { relays[entry.key] = nil }
+        }
         guard !burst.isEmpty else { return nil }
         intake += burst.count
         return burst
+    }
+
+    /// Relays go on as soon as they are found authentic, before they are stored: a hop costs the next
+    /// nodes a signature check, not a commit. A forged one goes nowhere.
+    private func relayOn(_ authentic: [Entry], of burst: [Entry]) async {
+        for entry in authentic {
+            guard let relay = relays[entry.key] else { continue }
+            await perform(replicator.relay(entry, from: relay.from, until: relay.until, now: clock.nowMillis()))
+        }
+        for entry in burst { relays[entry.key] = nil }
     }
 
     /// The authentic entries of a burst of `count` pushes; the forged and the duplicates settle with them.
