@@ -10,8 +10,8 @@ struct LanChatBench: AsyncParsableCommand {
     @Flag(help: "The same scenarios, made smaller (under 2 minutes).") var quick = false
     @Option(help: "Directory with release builds of lanchatd and lanchat.") var binaries = ".build/release"
     @Option(help: "Markdown report to write.") var output = "docs/BENCHMARKS.md"
-    @Option(help: "Scenarios to run (comma separated): latency, throughput, ingest, catchup, footprint, simulation, keycost, cli.")
-    var only: String = "latency,throughput,ingest,catchup,footprint,simulation,keycost,cli"
+    @Option(help: "Scenarios to run (comma separated): latency, throughput, ingest, catchup, footprint, simulation, crossover, keycost, cli.")
+    var only: String = "latency,throughput,ingest,catchup,footprint,simulation,crossover,keycost,cli"
     @Option(help: "Network sizes for the latency runs (comma separated).") var latencyNodes = "10,30"
     @Option(help: "Messages per latency run (default 200, or 50 with --quick).") var messages: Int?
     @Flag(help: "Also print every figure as one JSON object per line: scenario, figure, value, unit, limit.") var json = false
@@ -61,6 +61,10 @@ struct LanChatBench: AsyncParsableCommand {
             report.dissemination = try SimulationScenario.run(sizes: quick ? [2, 10, 30] : [2, 10, 30, 100, 200], losses: [0, 0.05])
             print("simulation: failure detection by network size…")
             report.failureDetection = try FailureDetectionScenario.run(sizes: quick ? [100] : [100, 1_000, 10_000], budget: .seconds(180))
+        }
+        if scenarios.contains("crossover") {
+            print("crossover: push to each peer or down the relay tree…")
+            report.crossover = try CrossoverScenario.run(sizes: [10, 30, 100, 256, 500, 1_000, 3_000, 10_000])
         }
         if scenarios.contains("cli") {
             report.cliStart = try CLIStartScenario.run(binaries: binaries, runs: quick ? 50 : 300)

@@ -98,6 +98,15 @@ extension Report {
             ]
             figures += measured.compactMap { figure, value, unit in value.map { BenchFigure("simulation", "\(figure), \(name)", $0, unit) } }
         }
+        if let crossover {
+            figures += [
+                BenchFigure("simulation", "cost of one push datagram to its sender", crossover.sendMicros, "µs"),
+                BenchFigure("simulation", "cost of one signature check", crossover.verifyMicros, "µs"),
+            ]
+            for (latency, nodes) in zip(CrossoverResult.hopLatencies, crossover.crossover) {
+                if let nodes { figures.append(BenchFigure("simulation", "relay tree faster from, at \(latency) ms a hop", Double(nodes), "nodes")) }
+            }
+        }
         if let keyCost {
             for (side, name) in [(keyCost.open, "open"), (keyCost.closed, "closed")] where !side.latency.isEmpty {
                 figures.append(BenchFigure("keycost", "p50 latency, \(name) network", Distribution(side.latency).p50, "ms"))

@@ -16,6 +16,7 @@ struct Report {
     var failureDetection: [FailureDetectionResult] = []
     var keyCost: KeyCostResult?
     var cliStart: CLIStartResult?
+    var crossover: CrossoverResult?
 
     func write(to path: String) throws {
         var lines = [
@@ -29,6 +30,7 @@ struct Report {
         if let footprint { lines += footprintSection(footprint) }
         if !dissemination.isEmpty { lines += disseminationSection() }
         if !failureDetection.isEmpty { lines += failureDetectionSection() }
+        if let crossover { lines += crossoverSection(crossover) }
         if let keyCost { lines += keyCostSection(keyCost) }
         if let cliStart { lines += cliStartSection(cliStart) }
         try lines.joined(separator: "\n").write(toFile: path, atomically: true, encoding: .utf8)
@@ -167,8 +169,9 @@ struct Report {
                             "\(format(r.pushFraction * 100, 1)) %", r.lastDeliveryLatency.map { "\($0.median) / \($0.max)" } ?? "–",
                             r.convergedAt.map { "\($0 - r.settledAt) ms" } ?? "not converged"]
                 })
-            + ["Direct push costs exactly one datagram per receiving node and one hop, the least any scheme can do;",
-               "Plumtree's eager/lazy trees pay off when the author cannot reach everyone directly, which on one LAN it can.", ""]
+            + ["Direct push costs exactly one datagram per receiving node and one hop, the least any scheme can do, up to",
+               "the size where the author's burst takes longer than the hops of a tree: past 256 peers lanchatd pushes down",
+               "its relay tree instead (see \"Push to each peer, or down the relay tree\").", ""]
     }
 
     private func failureDetectionSection() -> [String] {
