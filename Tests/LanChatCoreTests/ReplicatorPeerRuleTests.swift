@@ -38,29 +38,34 @@ struct ReplicatorPeerRuleTests {
         /// The hinted address and the ID it is said to hold: "peer" (identity 7) or "me".
         let address: PeerAddress
         let claimsOurID: Bool
-        /// The claimed ID recorded for the address afterwards, if it is in the table.
+        /// The claimed ID recorded for the address afterwards, if it is in the table: "peer", "me" or "known".
         let recorded: String?
     }
 
     /// A hint adds an unknown address as an offline `.exchange` peer with the hinted ID as a claim; it never
-    /// adds our own ID or address, nor rewrites what a known address claims.
+    /// adds our own address or a twin's, nor rewrites what a known address claims. Our own ID at an address
+    /// not known as ours is kept as a claim, to sync with: its handshake tells our own address from a twin's.
     @Test(arguments: [
         HintCase(testDescription: "an unknown address", address: address(7), claimsOurID: false, recorded: "peer"),
-        HintCase(testDescription: "our own ID", address: address(7), claimsOurID: true, recorded: nil),
+        HintCase(testDescription: "our own ID elsewhere", address: address(7), claimsOurID: true, recorded: "me"),
         HintCase(testDescription: "our own address", address: address(1), claimsOurID: false, recorded: nil),
+        HintCase(testDescription: "our own ID at our own address", address: address(1), claimsOurID: true, recorded: nil),
+        HintCase(testDescription: "our own ID at a twin's address", address: address(8), claimsOurID: true, recorded: nil),
         HintCase(testDescription: "a known address", address: address(3), claimsOurID: false, recorded: "known"),
     ])
     func hintsAddUnknownPeersAsClaims(_ scenario: HintCase) throws {
         var node = try makeReplicator()
         let (me, peer, known) = (try identity(1).id, try identity(7).id, try identity(3).id)
         node.learnOwnAddress(address(1), now: 5)
+        node.hear(me, at: address(8), now: 5)
+        node.syncFinished(with: address(8), outcome: .twin, now: 6)
         node.hear(known, at: address(3), now: 5)
         let hint = PeerHint(id: scenario.claimsOurID ? me : peer, address: scenario.address)
         node.deliver(.ack(node.probe(hints: [hint])), from: try identity(2).id, at: recipient, now: 10)
         let record = node.peer(at: scenario.address)
-        #expect(record?.claimedID == scenario.recorded.map { $0 == "peer" ? peer : known })
+        #expect(record?.claimedID == scenario.recorded.map { ["peer": peer, "me": me, "known": known][$0]! })
         #expect(record?.verifiedID == nil)
-        if scenario.recorded == "peer" {
+        if scenario.recorded == "peer" || scenario.recorded == "me" {
             #expect(record?.state == .offline && record?.sources == [.exchange])
         }
     }

@@ -30,8 +30,9 @@ struct FailureDetectionTests {
 
         #expect(report.converged && report.invariants.hold && !report.budgetExceeded)
         let detection = try #require(report.membership.detectionRounds.first)
-        // Slower than without slander (whose news competes for room in every datagram), still bounded.
-        #expect(detection.map { $0 <= 80 } ?? false, "the crash was not detected everywhere in 80 rounds")
+        // Slower than without slander (whose news competes for room in every datagram), still bounded: 55 to 79
+        // rounds measured as the rules changed (each node's own check of a suspicion adds a period or two).
+        #expect(detection.map { $0 <= 90 } ?? false, "the crash was not detected everywhere in 90 rounds")
         let honest = (0..<Self.nodes).filter { $0 != Self.slanderer && $0 != Self.crashed }
         let honestAddresses = Set(honest.map { simulation.address(ofNode: $0) })
         var takenOffline: [String] = []

@@ -622,7 +622,10 @@ public struct Replicator: Sendable {
     // MARK: Anti-entropy
 
     private mutating func observe(_ probe: Datagram.Probe, from address: PeerAddress, now: UInt64) {
-        for hint in probe.hints where hint.id != selfID {
+        // A hint naming this node's own ID is kept too, like a datagram claiming it: the sync with the address
+        // tells this node's own from a twin's. Twins learn each other's address no other way, and a twin's must
+        // be known for suspicions there to be left to it, or this node would keep a crashed twin alive everywhere.
+        for hint in probe.hints {
             guard let hinted = admitted(hint.address, from: address), selfAddresses[hinted] == nil else { continue }
             if table[hinted] == nil, table.learn(hinted, source: .exchange) {
                 table.update(hinted) { $0.claimedID = hint.id }
