@@ -51,8 +51,10 @@ test: deps-test check-scripts
 	$(SWIFT) test --skip-build --filter LANTests
 	$(SWIFT) test --skip-build --filter LanChatSimulatorTests
 
-# Serf (the comparison) and matplotlib (the plot) are optional: without them their parts are skipped.
+# Serf (the comparison), valgrind (instruction counts) and matplotlib (the plot) are optional: without
+# them their parts are skipped.
 deps-bench: deps
+	@scripts/install-packages valgrind binutils || echo "valgrind cannot be installed here; the benchmark skips instruction counts"
 	@scripts/install-packages serf || echo "serf cannot be installed here; the benchmark skips its rows"
 	@# Debian's package enables an agent on all interfaces; the benchmark starts its own on loopback.
 	@systemctl disable --now serf >/dev/null 2>&1 || true

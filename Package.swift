@@ -97,6 +97,8 @@ let package = Package(
                 // FoundationEssentials' own dependencies, which its static library does not name.
                 .linkedLibrary("_FoundationCollections"), .linkedLibrary("_FoundationCShims"),
             ]),
+        // A receiving node's delivery path in one thread, for the benchmark to count its instructions under callgrind.
+        .executableTarget(name: "lanchat-cost", dependencies: ["LanChatCore", "LanChatStore"]),
         .executableTarget(name: "lanchat-bench", dependencies: [
             "LanChatClient", "LanChatControl", "LanChatCore", "LanChatStore", "LanChatSimulator", "LanChatNet",
             .product(name: "NIOCore", package: "swift-nio"),

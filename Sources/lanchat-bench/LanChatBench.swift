@@ -10,10 +10,13 @@ struct LanChatBench: AsyncParsableCommand {
     @Flag(help: "The same scenarios, made smaller (under 2 minutes).") var quick = false
     @Option(help: "Directory with release builds of lanchatd and lanchat.") var binaries = ".build/release"
     @Option(help: "Markdown report to write.") var output = "docs/BENCHMARKS.md"
-    @Option(help: "Scenarios to run (comma separated): latency, throughput, ingest, catchup, footprint, simulation, crossover, keycost, cli.")
-    var only: String = "latency,throughput,ingest,catchup,footprint,simulation,crossover,keycost,cli"
+    @Option(help: "Scenarios to run (comma separated): latency, throughput, ingest, catchup, instructions, footprint, simulation, crossover, keycost, cli.")
+    var only: String = "latency,throughput,ingest,catchup,instructions,footprint,simulation,crossover,keycost,cli"
     @Option(help: "Network sizes for the latency runs (comma separated).") var latencyNodes = "10,30"
     @Option(help: "Messages per latency run (default 200, or 50 with --quick).") var messages: Int?
+    @Option(help: "Network sizes for the failure-detection runs (comma separated; default 100,1000,10000, or 100 with --quick).")
+    var detectionNodes: String?
+    @Option(help: "Wall-clock seconds each failure-detection run may take.") var detectionBudget = 180
     @Flag(help: "Also print every figure as one JSON object per line: scenario, figure, value, unit, limit.") var json = false
 
     /// On the main thread, as a synchronous command would be: the scenarios block while they wait
@@ -48,6 +51,13 @@ struct LanChatBench: AsyncParsableCommand {
         if scenarios.contains("catchup") {
             report.catchUp = try await CatchUpScenario.run(binaries: binaries, authors: 50, total: quick ? 20_000 : 100_000)
         }
+        if scenarios.contains("instructions") {
+            report.instructionsMissing = InstructionScenario.unavailableReason()
+            if report.instructionsMissing == nil {
+                print("instructions: deliveries under callgrind…")
+                report.instructions = try InstructionScenario.run(binaries: binaries, deliveries: quick ? 200 : 500)
+            }
+        }
         if scenarios.contains("footprint") {
             report.footprint = try await FootprintScenario.run(
                 binaries: binaries, largeEntries: quick ? 50_000 : 1_000_000, idleNodes: 10, idleSeconds: quick ? 5 : 60)
@@ -60,7 +70,8 @@ struct LanChatBench: AsyncParsableCommand {
             print("simulation: dissemination by network size…")
             report.dissemination = try SimulationScenario.run(sizes: quick ? [2, 10, 30] : [2, 10, 30, 100, 200], losses: [0, 0.05])
             print("simulation: failure detection by network size…")
-            report.failureDetection = try FailureDetectionScenario.run(sizes: quick ? [100] : [100, 1_000, 10_000], budget: .seconds(180))
+            let sizes = detectionNodes.map { $0.split(separator: ",").compactMap { Int($0) } } ?? (quick ? [100] : [100, 1_000, 10_000])
+            report.failureDetection = try FailureDetectionScenario.run(sizes: sizes, budget: .seconds(detectionBudget))
         }
         if scenarios.contains("crossover") {
             print("crossover: push to each peer or down the relay tree…")

@@ -98,6 +98,12 @@ extension Report {
             ]
             figures += measured.compactMap { figure, value, unit in value.map { BenchFigure("simulation", "\(figure), \(name)", $0, unit) } }
         }
+        if let instructions {
+            figures += [
+                BenchFigure("instructions", "instructions per delivery", instructions.perDelivery, "instructions"),
+                BenchFigure("instructions", "of which the signature check", instructions.signatureCheck, "instructions"),
+            ]
+        }
         if let crossover {
             figures += [
                 BenchFigure("simulation", "cost of one push datagram to its sender", crossover.sendMicros, "µs"),

@@ -17,6 +17,8 @@ struct Report {
     var keyCost: KeyCostResult?
     var cliStart: CLIStartResult?
     var crossover: CrossoverResult?
+    var instructions: InstructionResult?
+    var instructionsMissing: String?
 
     func write(to path: String) throws {
         var lines = [
@@ -27,6 +29,7 @@ struct Report {
         if !throughput.isEmpty { lines += throughputSection() }
         if !ingest.isEmpty { lines += ingestSection() }
         if let catchUp { lines += catchUpSection(catchUp) }
+        if instructions != nil || instructionsMissing != nil { lines += instructionSection() }
         if let footprint { lines += footprintSection(footprint) }
         if !dissemination.isEmpty { lines += disseminationSection() }
         if !failureDetection.isEmpty { lines += failureDetectionSection() }
