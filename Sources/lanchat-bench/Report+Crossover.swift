@@ -21,6 +21,6 @@ extension Report {
                "send buffer, or a network interface slower than the sender loses its tail, which only anti-entropy then repairs:",
                "the kernel granted \(c.sendBufferBytes / 1024) KB here for the daemon's request of 4 MB (it grants twice what",
                "`net.core.wmem_max` allows, 416 KB on a stock kernel, less than a burst to 1,000 peers). lanchatd pushes to each",
-               "peer up to 256 peers known by ID, and down the tree past them (`--direct-push-peers`).", ""]
+               "peer up to 256 peers of proven ID, and down the tree past them (`--direct-push-peers`).", ""]
     }
 }

@@ -39,7 +39,7 @@ struct LanChatD: AsyncParsableCommand {
         help: "Import an identity backup (lanchat identity export) into the state directory and exit; lanchatd must not be running. The passphrase is read from the terminal, or from standard input's first line.")
     var importIdentity: String?
     @Option(
-        help: "Peers a message is sent to one by one; past this many known by ID, it goes down a relay tree, each node passing it to 8 at most (default 256).")
+        help: "Peers a message is sent to one by one; past this many (of proven ID), it goes down a relay tree, each node passing it to 8 at most (default 256).")
     var directPushPeers: Int?
 
     /// ArgumentParser's own `main` exits 64 on a bad option; lanchatd, like lanchat, exits 2 with one line.

@@ -1,21 +1,20 @@
 @testable import LanChatCore
 import Testing
 
-/// Past `directPushPeers` peers known by ID, an author pushes down the relay tree, and a node passes a
+/// Past `directPushPeers` peers of verified ID, an author pushes down the relay tree, and a node passes a
 /// relay on within its arc: to none of the author's or sender's addresses, once, while it does not hold it.
 @Suite("replicator rules: relays")
 struct ReplicatorRelayRuleTests {
     private let author = address(3)
 
-    /// Peers 2 to 12 verified, 20 heard only, 30 hinted (never heard from); a tree of fanout 3 past `directPushPeers`.
-    private func node(directPushPeers: Int = 4) throws -> Replicator {
+    /// Peers 2 to 12 verified, 20 heard only; a tree of fanout 3 past 4 verified peers.
+    private func node() throws -> Replicator {
         var node = try makeReplicator {
-            $0.directPushPeers = directPushPeers
+            $0.directPushPeers = 4
             $0.relayFanout = 3
         }
         for n in 2...12 { node.verify(try identity(UInt8(n)).id, at: address(n), now: 0) }
         node.hear(try identity(20).id, at: address(20), now: 0)
-        node.deliver(.ack(node.probe(hints: [PeerHint(id: try identity(30).id, address: address(30))])), from: try identity(2).id, at: address(2), now: 1)
         return node
     }
 
@@ -27,20 +26,19 @@ struct ReplicatorRelayRuleTests {
         out.sent.compactMap { body, to in if case .push = body { to } else { nil } }
     }
 
-    /// The ring counts every peer known by ID, proven or claimed, live or never heard from (a hinted one): 13
-    /// here. Past `directPushPeers` of them the author sends the fanout of relays and nothing more.
-    @Test func pastDirectPushPeersTheAuthorSendsAFanoutOfRelays() throws {
-        var node = try node(directPushPeers: 12)
+    @Test func pastDirectPushPeersTheAuthorSendsAFanoutOfRelaysAndPushesToPeersOfUnprovenID() throws {
+        var node = try node()
         let out = node.published(signedEntry(by: try identity(1), seq: 1, content: try message()), now: 10)
-        #expect(relays(out).count == 3 && plainPushes(out).isEmpty)
-        #expect(node.counters.pushesOut == 3)
+        #expect(relays(out).count == 3)
+        #expect(plainPushes(out) == [address(20)])
+        #expect(node.counters.pushesOut == 4)
     }
 
-    /// At `directPushPeers` or fewer, a push to every peer not offline: the hinted one, never heard from, gets none.
-    @Test func atDirectPushPeersOrFewerTheAuthorPushesToEveryLivePeer() throws {
-        var node = try node(directPushPeers: 13)
+    @Test func atDirectPushPeersOrFewerTheAuthorPushesToEveryPeer() throws {
+        var node = try makeReplicator { $0.directPushPeers = 11 }
+        for n in 2...12 { node.verify(try identity(UInt8(n)).id, at: address(n), now: 0) }
         let out = node.published(signedEntry(by: try identity(1), seq: 1, content: try message()), now: 10)
-        #expect(relays(out).isEmpty && Set(plainPushes(out)) == Set(((2...12).map(address)) + [address(20)]))
+        #expect(relays(out).isEmpty && Set(plainPushes(out)) == Set((2...12).map(address)))
     }
 
     @Test func aRelayGoesOnWithinItsArcOnceAndNeverBackToItsSenderOrAuthor() throws {
@@ -53,7 +51,7 @@ struct ReplicatorRelayRuleTests {
         let out = node.relay(entry, from: address(2), until: until, now: 11)
         let recipients = relays(out).map(\.to) + plainPushes(out)
         #expect(recipients.count == 3 && relays(out).count == 3)
-        #expect(!recipients.contains(address(2)) && !recipients.contains(author))
+        #expect(!recipients.contains(address(2)) && !recipients.contains(author) && !recipients.contains(address(20)))
         #expect(node.relay(entry, from: address(4), until: until, now: 12).isEmpty)
     }
 

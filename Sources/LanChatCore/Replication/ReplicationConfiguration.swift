@@ -23,10 +23,9 @@ public struct ReplicationConfiguration: Equatable, Sendable {
     /// While this node lacks payloads it should have, it syncs with one peer after another this often,
     /// digests agreeing or not, to ask for them: a quiet network would otherwise never open a sync.
     public var payloadRetry: UInt64 = 10_000
-    /// With more peers known by ID (live, or never heard from yet) than this, an author pushes down a relay
-    /// tree (`RelayTree`) instead of to each: a burst of one datagram per peer costs the author 3 µs or more
-    /// each, all before the last leaves, and past a few hundred it no longer fits the socket's send buffer
-    /// (docs/BENCHMARKS.md).
+    /// With more live peers of verified ID than this, an author pushes down a relay tree (`RelayTree`) instead
+    /// of to each: a burst of one datagram per peer costs the author 3 µs or more each, all before the last
+    /// leaves, and past a few hundred it no longer fits the socket's send buffer (docs/BENCHMARKS.md).
     public var directPushPeers = 256
     /// Datagrams a node sends for one entry it relays (or publishes, above `directPushPeers`).
     public var relayFanout = 8

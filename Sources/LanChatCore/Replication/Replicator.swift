@@ -320,36 +320,30 @@ public struct Replicator: Sendable {
     }
 
     /// A local entry was committed: push it to every peer that is not offline, or, with more than
-    /// `directPushPeers` peers on the relay tree's ring (`ring`), down the tree.
+    /// `directPushPeers` of verified ID, to those of unverified ID and down a relay tree to the rest.
     public mutating func published(_ entry: Entry, now: UInt64) -> [Directive] {
         // A local entry links every tip its author had: it is the one tip now.
         tipsChanged([entry.author: [entry.tip]])
         let fits = entry.encoded.count + Datagram.pushOverhead(network: configuration.network) + sealOverhead <= Datagram.maxBytes
         guard fits else { return sendToAll(.announce(entry.key)) }
-        let ringed = ring { _, _ in true }
+        let live = table.inRotationOrder.filter { $0.state != .offline }
+        let ringed = live.compactMap { record in record.verifiedID.map { (address: record.address, position: RelayTree.position(of: $0)) } }
         guard ringed.count > configuration.directPushPeers else { return sendToAll(.push(entry)) }
         relayed.insert(entry.key)
-        return pushes(entry, RelayTree.plan(from: RelayTree.position(of: selfID), until: nil, peers: ringed, fanout: configuration.relayFanout))
-    }
-
-    /// The peers the relay tree goes through, with their places on the ring: every peer with an ID (proven, or
-    /// claimed: a false claim only misroutes an arc, which anti-entropy repairs) that is live or was never
-    /// heard from (learned from a hint and not probed yet, which in a large network is most of them), other
-    /// than this node's own ID, and those `including` keeps.
-    private func ring(including: (PeerRecord, AuthorID) -> Bool) -> [(address: PeerAddress, position: UInt64)] {
-        table.inRotationOrder.compactMap { record in
-            guard record.state != .offline || record.lastSeen == nil, let id = record.verifiedID ?? record.claimedID, id != selfID,
-                including(record, id)
-            else { return nil }
-            return (record.address, RelayTree.position(of: id))
-        }
+        let plan = RelayTree.plan(from: RelayTree.position(of: selfID), until: nil, peers: ringed, fanout: configuration.relayFanout)
+        var out = pushes(entry, plan)
+        for record in live where record.verifiedID == nil { out += pushes(entry, [RelayTree.Send(to: record.address, until: nil)]) }
+        return out
     }
 
     /// A relayed entry the shell found authentic: passed on within the arc from this node to `until`, to
     /// none of its author's or sender's addresses, once, and only while this node does not hold it.
     public mutating func relay(_ entry: Entry, from sender: PeerAddress, until: UInt64, now: UInt64) -> [Directive] {
         guard entry.seq > vector.highestSeq(of: entry.author), relayed.insert(entry.key) else { return [] }
-        let ringed = ring { record, id in record.address != sender && id != entry.author }
+        let ringed = table.inRotationOrder.compactMap { record -> (address: PeerAddress, position: UInt64)? in
+            guard record.state != .offline, record.address != sender, let id = record.verifiedID, id != entry.author else { return nil }
+            return (record.address, RelayTree.position(of: id))
+        }
         return pushes(entry, RelayTree.plan(from: RelayTree.position(of: selfID), until: until, peers: ringed, fanout: configuration.relayFanout))
     }
 
