@@ -107,4 +107,24 @@ struct ReplicatorSuspicionCheckTests {
         #expect(updates.filter { $0.address == address(1) }.count == 1)
         #expect(Set(updates.map(\.address)).count == updates.count)
     }
+
+    /// Corrections take the place of queued news: an ack with two of them, news about its recipient and a full
+    /// queue still carries no more than `Datagram.maxUpdates`, and decodes (a receiver refuses more whole).
+    @Test func anAckWithCorrectionsStaysWithinTheUpdatesADatagramMayCarry() throws {
+        var node = try node(peers: 2...9)
+        let others = try (2...9).map { MembershipUpdate.alive(by: try identity(UInt8($0)), incarnation: 1, address: address($0), network: testNetwork) }
+        node.deliver(.ack(node.probe(updates: others)), from: try identity(9).id, at: teller, now: 10)
+        let tellerSuspected = MembershipUpdate(.suspect, subject: try identity(9).id, incarnation: 1, address: teller)
+        node.deliver(.ack(node.probe(updates: [tellerSuspected])), from: try identity(2).id, at: address(2), now: 15)
+        try #require(node.peer(at: teller)?.state == .suspect)
+        let me = MembershipUpdate(.suspect, subject: try identity(1).id, incarnation: 1_000, address: address(1))
+        let stale = MembershipUpdate(.suspect, subject: try identity(3).id, incarnation: 0, address: address(3))
+        let out = node.deliver(.ping(node.probe(updates: [me, stale])), from: try identity(9).id, at: teller, now: 20)
+        let ack = try #require(out.sent.first { if case .ack = $0.body { $0.to == teller } else { false } })
+        let updates = [ack.body].updates
+        #expect(updates.prefix(2).map(\.kind) == [.alive, .alive] && updates.contains { $0.address == teller && $0.kind == .suspect })
+        #expect(updates.count <= Datagram.maxUpdates)
+        let datagram = Datagram(network: testNetwork, sender: try identity(1).id, body: ack.body)
+        #expect((try? Datagram.decode(datagram.encoded())) == datagram)
+    }
 }

@@ -214,7 +214,7 @@ struct Membership: Sendable {
 
     /// The news for a datagram to `recipient`, within `budget` bytes: first what this node holds against the
     /// recipient itself, so that it can refute, then the least-sent news of the queues, none about the addresses
-    /// of the `corrections` the datagram carries already.
+    /// of the `corrections` the datagram carries already, and fewer for each of them.
     mutating func piggyback(for recipient: PeerAddress, after corrections: [MembershipUpdate], budget: Int, table: PeerTable) -> [MembershipUpdate] {
         var about: [MembershipUpdate] = []
         if let record = table[recipient], let id = record.verifiedID, record.state != .alive {
@@ -222,7 +222,9 @@ struct Membership: Sendable {
         }
         let limit = configuration.gossipMultiplier * Self.log2(table.records.count + 1)
         let room = { (taken: [MembershipUpdate]) in budget - (about + taken).reduce(0) { $0 + $1.encodedSize } }
-        let most = configuration.updatesPerProbe
+        // The corrections take the place of queued news: with the one about the recipient, a datagram never
+        // carries more than `Datagram.maxUpdates`, beyond which a receiver refuses it whole.
+        let most = max(0, min(configuration.updatesPerProbe, Datagram.maxUpdates - 1) - corrections.count)
         var excluded = Set([recipient] + corrections.map(\.address))
         var queued = refutations.take(limit: limit, maxCount: (most + 1) / 2, budget: room([]), excluding: &excluded)
         queued += suspicions.take(limit: limit, maxCount: most - queued.count, budget: room(queued), excluding: &excluded)

@@ -2,7 +2,8 @@
 /// no tasks; `now` is monotonic milliseconds from the caller, randomness comes from a seed.
 ///
 /// - Dissemination: a new entry is pushed by its origin straight to every live peer, one datagram
-///   each (on a LAN every node knows every other, so this is the cheapest scheme: redundancy 0).
+///   each (on a LAN every node knows every other, so this is the cheapest scheme: redundancy 0); past
+///   `directPushPeers` live peers of verified ID, down a relay tree (`RelayTree`), 8 datagrams a node.
 /// - Anti-entropy: every ping and ack carries a digest of the sync vector; a difference that
 ///   persists opens a TCP sync, which repairs whatever push lost, late joiners and partitions.
 /// - Liveness, SWIM-style: one probe per period round robin (passing over peers heard within the
