@@ -23,15 +23,16 @@ public struct DaemonConfiguration: Sendable, Equatable {
     public var networkKeyFiles: [String]
     /// Shell commands run for mentions of this person and direct messages received (`HookRunner`).
     public var hooks: HookCommands
-    /// Past this many peers of verified ID, this node's messages go down the relay tree instead of to each.
-    public var directPushPeers: Int
+    /// Past this many peers of verified ID, this node's messages go down the relay tree instead of to each;
+    /// nil: the protocol's default (`ReplicationConfiguration.directPushPeers`).
+    public var directPushPeers: Int?
 
     public init(
         stateDirectory: String, socketPath: String, socketMode: UInt16 = 0o600, port: Int = 7420,
         bindAddress: String = "0.0.0.0", peers: [String] = [], mdnsEnabled: Bool = true, network: String = "lanchat",
         logLevel: Logger.Level = .info, retainDays: Int? = nil, authorQuotaBytes: Int = defaultAuthorQuotaMB << 20,
         networkKeyFiles: [String] = [], hooks: HookCommands = HookCommands(),
-        directPushPeers: Int = ReplicationConfiguration(network: "lanchat").directPushPeers
+        directPushPeers: Int? = nil
     ) {
         self.hooks = hooks
         self.directPushPeers = directPushPeers
@@ -54,7 +55,7 @@ extension DaemonConfiguration {
     /// The replication protocol's settings: the defaults, with what the daemon's options change.
     public var replication: ReplicationConfiguration {
         var replication = ReplicationConfiguration(network: network)
-        replication.directPushPeers = directPushPeers
+        if let directPushPeers { replication.directPushPeers = directPushPeers }
         return replication
     }
 }
@@ -192,8 +193,7 @@ public struct DaemonOptions: Sendable, Equatable {
             socketMode: socketMode, port: port.value, bindAddress: pick(bind, "--bind", "LANCHAT_BIND", default: "0.0.0.0").value,
             peers: peers.list, mdnsEnabled: mdnsEnabled, network: network.value, logLevel: logLevel, retainDays: retainDays,
             authorQuotaBytes: quota << 20, networkKeyFiles: keyFiles, hooks: hooks,
-            directPushPeers: try Self.positive(directPushPeers, "--direct-push-peers", "LANCHAT_DIRECT_PUSH_PEERS", environment)
-                ?? ReplicationConfiguration(network: network.value).directPushPeers)
+            directPushPeers: try Self.positive(directPushPeers, "--direct-push-peers", "LANCHAT_DIRECT_PUSH_PEERS", environment))
     }
 
     /// A whole number of at least 1 from the flag, else the variable; nil if neither is given.

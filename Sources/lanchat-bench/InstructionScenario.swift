@@ -11,40 +11,41 @@ struct InstructionResult {
 }
 
 enum InstructionScenario {
-    /// Nil, with why, where valgrind or strip is missing.
-    static func unavailableReason() -> String? {
-        which("valgrind") == nil ? "valgrind is not installed: no instruction counts" : which("strip") == nil ? "strip is not installed: no instruction counts" : nil
+    /// valgrind, and strip (valgrind 3.19 cannot read the toolchain's debug information; the symbols are
+    /// enough), where both are installed.
+    static func tools() -> (valgrind: String, strip: String)? {
+        guard let valgrind = which("valgrind"), let strip = which("strip") else { return nil }
+        return (valgrind, strip)
     }
 
-    static func run(binaries: String, deliveries: Int) throws -> InstructionResult {
+    static let unavailable = "valgrind or strip is not installed: no instruction counts"
+
+    static func run(binaries: String, tools: (valgrind: String, strip: String), deliveries: Int) throws -> InstructionResult {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("lanchat-bench-instructions-\(getpid())").path
         try? FileManager.default.removeItem(atPath: directory)
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        // valgrind 3.19 cannot read the toolchain's debug information; the symbols are enough.
         let harness = "\(directory)/lanchat-cost"
         try FileManager.default.copyItem(atPath: "\(binaries)/lanchat-cost", toPath: harness)
-        _ = try lanchat_bench.run(which("strip")!, ["--strip-debug", harness])
+        _ = try lanchat_bench.run(tools.strip, ["--strip-debug", harness])
+        let datagrams = { (count: Int) in "\(directory)/\(count).datagrams" }
         for count in [deliveries, 2 * deliveries] {
-            _ = try lanchat_bench.run(harness, ["prepare", String(count), "\(directory)/\(count).datagrams"])
+            _ = try lanchat_bench.run(harness, ["prepare", String(count), datagrams(count)])
         }
         func instructions(_ arguments: [String]) throws -> Double {
             let output = "\(directory)/callgrind.out"
-            _ = try lanchat_bench.run(which("valgrind")!, ["--tool=callgrind", "--callgrind-out-file=\(output)", harness] + arguments, timeout: 900)
+            _ = try lanchat_bench.run(tools.valgrind, ["--tool=callgrind", "--callgrind-out-file=\(output)", harness] + arguments, timeout: 900)
             let text = try String(contentsOfFile: output, encoding: .utf8)
             guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix("totals:") }), let total = Double(line.dropFirst(7).trimmingCharacters(in: .whitespaces))
             else { throw BenchError("no totals in callgrind's output") }
             return total
         }
-        func store(_ count: Int) -> [String] {
-            let path = "\(directory)/store-\(count)"
-            try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-            return ["deliver", "\(directory)/\(count).datagrams", path]
+        /// The run over twice the datagrams less the run over them, per datagram: what starting costs cancels out.
+        func perDatagram(_ arguments: (Int) -> [String]) throws -> Double {
+            (try instructions(arguments(2 * deliveries)) - instructions(arguments(deliveries))) / Double(deliveries)
         }
-        let n = Double(deliveries)
-        let delivery = (try instructions(store(2 * deliveries)) - instructions(store(deliveries))) / n
-        let check = (try instructions(["check", "\(directory)/\(2 * deliveries).datagrams"])
-            - instructions(["check", "\(directory)/\(deliveries).datagrams"])) / n
-        return InstructionResult(perDelivery: delivery, signatureCheck: check, deliveries: deliveries)
+        return InstructionResult(
+            perDelivery: try perDatagram { ["deliver", datagrams($0), "\(directory)/store-\($0)"] },
+            signatureCheck: try perDatagram { ["check", datagrams($0)] }, deliveries: deliveries)
     }
 }

@@ -52,10 +52,11 @@ struct LanChatBench: AsyncParsableCommand {
             report.catchUp = try await CatchUpScenario.run(binaries: binaries, authors: 50, total: quick ? 20_000 : 100_000)
         }
         if scenarios.contains("instructions") {
-            report.instructionsMissing = InstructionScenario.unavailableReason()
-            if report.instructionsMissing == nil {
+            if let tools = InstructionScenario.tools() {
                 print("instructions: deliveries under callgrind…")
-                report.instructions = try InstructionScenario.run(binaries: binaries, deliveries: quick ? 200 : 500)
+                report.instructions = try InstructionScenario.run(binaries: binaries, tools: tools, deliveries: quick ? 200 : 500)
+            } else {
+                report.instructionsMissing = InstructionScenario.unavailable
             }
         }
         if scenarios.contains("footprint") {

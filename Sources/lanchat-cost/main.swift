@@ -4,7 +4,7 @@
 // that a run's count is the delivery alone plus a fixed start; two runs of different lengths give the
 // instructions per delivery, on every thread.
 //   lanchat-cost prepare COUNT FILE     signs COUNT messages of one author and writes their push datagrams
-//   lanchat-cost deliver FILE DIRECTORY delivers them to a new store in DIRECTORY
+//   lanchat-cost deliver FILE DIRECTORY delivers them to a new store in DIRECTORY (made if missing)
 //   lanchat-cost check FILE             only decodes them and checks each signature: that share of a delivery
 import Dispatch
 import Glibc
@@ -72,6 +72,7 @@ func datagrams(in file: String) -> [[UInt8]] {
 /// stored in its own transaction, the replicator told the new tip.
 func deliver(file: String, directory: String) throws {
     let datagrams = datagrams(in: file)
+    guard mkdir(directory, 0o700) == 0 || errno == EEXIST else { fail("cannot make \(directory)") }
     let store = try EntryStore(path: "\(directory)/lanchat.sqlite")
     var replicator = Replicator(
         configuration: ReplicationConfiguration(network: "lanchat"), identity: LocalIdentity.generate(), incarnation: 1, seed: 1)

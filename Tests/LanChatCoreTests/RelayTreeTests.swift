@@ -68,7 +68,8 @@ struct RelayTreeTests {
     /// A node's place is its ID's first 8 bytes, as every node computes it.
     @Test func aPositionIsTheIDsFirstEightBytes() throws {
         let id = try identity(3).id
-        #expect(RelayTree.position(of: id) == id.bytes.prefix(8).reduce(0) { $0 << 8 | UInt64($1) })
+        // The first 8 bytes read as one big-endian number, as a machine loads them.
+        #expect(RelayTree.position(of: id) == UInt64(bigEndian: id.bytes.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }))
         #expect(RelayTree.position(of: id) != RelayTree.position(of: try identity(4).id))
     }
 }

@@ -176,7 +176,7 @@ public struct Replicator: Sendable {
         let next = table.nextToProbe { record in record.verifiedID != nil && record.lastSeen.map { $0 > heardSince } ?? false }
         for target in table.unheardConfigured.sorted() + [next].compactMap({ $0 }) { probe(target, now: now, &out) }
         // After the round robin: a suspect it probed anyway is checked by that probe.
-        for suspect in checks where !outstanding.values.contains(where: { $0.target == suspect }) { probe(suspect, now: now, &out) }
+        for suspect in checks where !isProbing(suspect) { probe(suspect, now: now, &out) }
         scheduleSyncs(now: now, &out)
         askForPayloads(now: now, &out)
         return out
@@ -326,44 +326,38 @@ public struct Replicator: Sendable {
         // A local entry links every tip its author had: it is the one tip now.
         tipsChanged([entry.author: [entry.tip]])
         let fits = entry.encoded.count + Datagram.pushOverhead(network: configuration.network) + sealOverhead <= Datagram.maxBytes
-        guard fits else { return sendToAll(.announce(entry.key)) }
         let live = table.inRotationOrder.filter { $0.state != .offline }
-        let ringed = live.compactMap { record in record.verifiedID.map { (address: record.address, position: RelayTree.position(of: $0)) } }
-        guard ringed.count > configuration.directPushPeers else { return sendToAll(.push(entry)) }
+        guard fits else { return push(live.map { (.announce(entry.key), $0.address) }) }
+        let ringed = ring()
+        guard ringed.count > configuration.directPushPeers else { return push(live.map { (.push(entry), $0.address) }) }
         relayed.insert(entry.key)
         let plan = RelayTree.plan(from: RelayTree.position(of: selfID), until: nil, peers: ringed, fanout: configuration.relayFanout)
-        var out = pushes(entry, plan)
-        for record in live where record.verifiedID == nil { out += pushes(entry, [RelayTree.Send(to: record.address, until: nil)]) }
-        return out
+        return push(plan.map { ($0.body(for: entry), $0.to) } + live.filter { $0.verifiedID == nil }.map { (.push(entry), $0.address) })
     }
 
     /// A relayed entry the shell found authentic: passed on within the arc from this node to `until`, to
     /// none of its author's or sender's addresses, once, and only while this node does not hold it.
     public mutating func relay(_ entry: Entry, from sender: PeerAddress, until: UInt64, now: UInt64) -> [Directive] {
         guard entry.seq > vector.highestSeq(of: entry.author), relayed.insert(entry.key) else { return [] }
-        let ringed = table.inRotationOrder.compactMap { record -> (address: PeerAddress, position: UInt64)? in
-            guard record.state != .offline, record.address != sender, let id = record.verifiedID, id != entry.author else { return nil }
+        let ringed = ring { $0.address == sender || $0.verifiedID == entry.author }
+        let plan = RelayTree.plan(from: RelayTree.position(of: selfID), until: until, peers: ringed, fanout: configuration.relayFanout)
+        return push(plan.map { ($0.body(for: entry), $0.to) })
+    }
+
+    /// The live peers of verified ID, with their places on the relay tree's ring, but those `leftOut` names.
+    private func ring(leavingOut leftOut: (PeerRecord) -> Bool = { _ in false }) -> [(address: PeerAddress, position: UInt64)] {
+        table.inRotationOrder.compactMap { record in
+            guard record.state != .offline, let id = record.verifiedID, !leftOut(record) else { return nil }
             return (record.address, RelayTree.position(of: id))
         }
-        return pushes(entry, RelayTree.plan(from: RelayTree.position(of: selfID), until: until, peers: ringed, fanout: configuration.relayFanout))
     }
 
-    private mutating func sendToAll(_ body: Datagram.Body) -> [Directive] {
-        let datagram = Datagram(network: configuration.network, sender: selfID, body: body)
-        return table.inRotationOrder.filter { $0.state != .offline }.map { record in
-            counters.datagramsOut += 1
-            counters.pushesOut += 1
-            return .send(datagram, to: record.address)
-        }
-    }
-
-    private mutating func pushes(_ entry: Entry, _ sends: [RelayTree.Send]) -> [Directive] {
-        sends.map { send in
-            counters.datagramsOut += 1
-            counters.pushesOut += 1
-            let body: Datagram.Body = send.until.map { .relay(entry, until: $0) } ?? .push(entry)
-            return .send(Datagram(network: configuration.network, sender: selfID, body: body), to: send.to)
-        }
+    /// Sends datagrams that carry an entry (or name one), counted as pushes.
+    private mutating func push(_ datagrams: [(body: Datagram.Body, to: PeerAddress)]) -> [Directive] {
+        var out: [Directive] = []
+        for (body, address) in datagrams { send(body, to: address, &out) }
+        counters.pushesOut += UInt64(datagrams.count)
+        return out
     }
 
     /// The store committed entries; these are the new tips of their authors.
@@ -605,13 +599,15 @@ public struct Replicator: Sendable {
             let answer = membership.apply(update, at: address, from: source, now: now, in: &table)
             // A refutation of this node first: it is what the sender most needs to hear from it.
             if let correction = answer.correction { corrections.insert(correction, at: correction.subject == selfID ? 0 : corrections.count) }
-            if answer.mayCheck, random.next() % UInt64(max(table.records.count, 1)) < Self.suspicionCheckers,
-                !outstanding.values.contains(where: { $0.target == address })
-            {
+            if answer.mayCheck, random.next() % UInt64(max(table.records.count, 1)) < Self.suspicionCheckers, !isProbing(address) {
                 probe(address, now: now, &out)
             }
         }
         return corrections
+    }
+
+    private func isProbing(_ target: PeerAddress) -> Bool {
+        outstanding.values.contains { $0.target == target }
     }
 
     private mutating func probe(_ target: PeerAddress, now: UInt64, _ out: inout [Directive]) {
@@ -703,5 +699,12 @@ public struct Replicator: Sendable {
     private mutating func send(_ body: Datagram.Body, to address: PeerAddress, _ out: inout [Directive]) {
         out.append(.send(Datagram(network: configuration.network, sender: selfID, body: body), to: address))
         counters.datagramsOut += 1
+    }
+}
+
+extension RelayTree.Send {
+    /// What the recipient is sent: a relay to pass on within its arc, or a plain push.
+    func body(for entry: Entry) -> Datagram.Body {
+        until.map { .relay(entry, until: $0) } ?? .push(entry)
     }
 }
