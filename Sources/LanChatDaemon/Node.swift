@@ -442,23 +442,24 @@ public actor Node: Service {
     }
 
     func status(network: NetworkStatus) async throws -> StatusInfo {
-        StatusInfo(
+        let tally = try await store.tally()
+        return StatusInfo(
             id: identity.id.text, name: directory.displayName(of: identity.id), version: LanChatVersion.current,
-            network: network.name, port: network.port, entries: try await store.entryCount(),
-            authors: try await store.authors().count, rooms: try await store.rooms().count,
+            network: network.name, port: network.port, entries: tally.entries, authors: tally.authors, rooms: tally.rooms,
             peersByState: network.peersByState, uptimeSeconds: Date().timeIntervalSince(startedAt), mdns: network.mdns,
-            counters: network.counters, networkKeys: network.keys, forks: try await forkReport(),
+            counters: network.counters, networkKeys: network.keys, forks: forkReport(tally),
             storage: StorageReport(
-                retainDays: limits.retainDays, authorQuotaBytes: limits.authorQuotaBytes, payloadsDropped: try await store.payloadsDropped(),
-                payloadsMissing: try await store.missingPayloadCount()))
+                retainDays: limits.retainDays, authorQuotaBytes: limits.authorQuotaBytes, payloadsDropped: tally.payloadsDropped,
+                payloadsMissing: tally.payloadsMissing))
     }
 
-    func forkReport() async throws -> ForkReport {
-        let forks = try await store.forks()
-        return ForkReport(
-            forked: forks.count, open: forks.count { $0.tips > 1 },
-            own: forks.first { $0.author == identity.id }.map { $0.tips > 1 ? .open : .closed }, twin: twinSeen,
-            refusedBranches: try await store.refusedBranches())
+    func forkReport() async throws -> ForkReport { forkReport(try await store.tally()) }
+
+    private func forkReport(_ tally: StoreTally) -> ForkReport {
+        ForkReport(
+            forked: tally.forks.count, open: tally.forks.count { $0.tips > 1 },
+            own: tally.forks.first { $0.author == identity.id }.map { $0.tips > 1 ? .open : .closed }, twin: twinSeen,
+            refusedBranches: tally.refusedBranches)
     }
 
     // MARK: Following

@@ -39,11 +39,6 @@ extension EntryStore {
         return refs
     }
 
-    /// How many entries are held without the payload they should have.
-    public func missingPayloadCount() async throws -> Int {
-        try await pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM payload_missing") ?? 0 }
-    }
-
     /// Of these entries, those held with their payload: what a peer that asked for them is sent.
     public func wholeEntries(_ refs: [EntryRef]) async throws -> [Entry] {
         try await pool.read { db in

@@ -75,9 +75,4 @@ extension EntryStore {
         if dropped > 0 { try await purgeLog() }
         return dropped
     }
-
-    /// Payloads dropped so far by retention and quotas, over all authors.
-    public func payloadsDropped() async throws -> Int {
-        try await pool.read { db in try Int.fetchOne(db, sql: "SELECT COALESCE(SUM(payloads_dropped), 0) FROM author") ?? 0 }
-    }
 }

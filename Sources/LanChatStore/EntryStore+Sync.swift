@@ -82,18 +82,4 @@ extension EntryStore {
             return points
         }
     }
-
-    /// Entries refused, over all authors, because their log already had as many branches as are kept.
-    public func refusedBranches() async throws -> Int {
-        try await pool.read { db in try Int.fetchOne(db, sql: "SELECT COALESCE(SUM(refused_branches), 0) FROM author") ?? 0 }
-    }
-
-    /// Authors whose log forked: with the number of branches that remain (1 once merged).
-    public func forks() async throws -> [(author: AuthorID, tips: Int)] {
-        try await pool.read { db in
-            try Row.fetchAll(
-                db, sql: "SELECT id, (SELECT COUNT(*) FROM tip t WHERE t.author = a.id) AS tips FROM author a WHERE forked = 1"
-            ).map { (try AuthorID(bytes: Array($0["id"] as Data)), $0["tips"]) }
-        }
-    }
 }

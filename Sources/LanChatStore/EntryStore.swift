@@ -265,10 +265,6 @@ public final class EntryStore: Sendable {
         }
     }
 
-    public func entryCount() async throws -> Int {
-        try await pool.read { db in try Int.fetchOne(db, sql: "SELECT COALESCE(SUM(entries), 0) FROM author") ?? 0 }
-    }
-
     // MARK: Rows
 
     static func entry(_ row: Row) throws -> Entry {

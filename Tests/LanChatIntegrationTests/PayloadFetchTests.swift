@@ -21,7 +21,7 @@ struct PayloadFetchTests {
             try FileManager.default.createDirectory(atPath: stateDir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             let store = try EntryStore(path: "\(stateDir)/lanchat.sqlite")
             _ = try await store.insert([held])
-            #expect(try await store.missingPayloadCount() == (held.payload == nil ? 1 : 0))
+            #expect(try await store.tally().payloadsMissing == (held.payload == nil ? 1 : 0))
             store.close()
         }
 

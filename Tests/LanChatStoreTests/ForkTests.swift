@@ -71,6 +71,8 @@ struct ForkTests {
             #expect(try await store.tips(of: alice.id) == branches.prefix(SyncVector.maxTipsPerAuthor).map(\.tip).sorted())
             #expect(try await store.held([alice.id: [branches[SyncVector.maxTipsPerAuthor].tip]]).isEmpty)
             #expect(try await store.entryCount() == 1 + SyncVector.maxTipsPerAuthor)
+            let tally = try await store.tally()
+            #expect(tally.refusedBranches == 1 && tally.forks.map(\.tips) == [SyncVector.maxTipsPerAuthor])
             // A branch that grows an existing tip is no new branch.
             let grown = try messageEntry(alice, after: branches[0])
             #expect(try await store.insert([grown]).refusedBranches == 0)

@@ -49,6 +49,9 @@ struct InsertTests {
             #expect(authors == [AuthorSummary(id: alice.id, messages: 2), AuthorSummary(id: bob.id, messages: 2)].sorted { $0.id < $1.id })
             #expect(try await store.latestTimestamp(of: bob.id) == stamp(90))
             #expect(try await store.latestTimestamp(of: alice.id) == stamp(50))
+            let tally = try await store.tally()
+            #expect((tally.entries, tally.authors, tally.rooms) == (5, 2, 2))
+            #expect(tally.forks.isEmpty && tally.refusedBranches == 0 && tally.payloadsMissing == 0 && tally.payloadsDropped == 0)
         }
     }
 

@@ -30,12 +30,12 @@ struct PayloadFetchStoreTests {
             #expect(try await store.enforceQuota(bytes: try #require(log[4].payload).count) == 1)
 
             #expect(try await store.missingPayloads(after: nil, limit: 10) == [log[2].ref])
-            #expect(try await store.missingPayloadCount() == 1)
+            #expect(try await store.tally().payloadsMissing == 1)
             #expect(try await store.wholeEntries(log.map(\.ref)) == [log[4]], "only what it holds whole is served")
 
             #expect(try await store.insert([log[2]]).filled == [log[2]])
             try await store.settleFetch([log[2].ref])
-            #expect(try await store.missingPayloadCount() == 0)
+            #expect(try await store.tally().payloadsMissing == 0)
         }
     }
 
@@ -49,7 +49,7 @@ struct PayloadFetchStoreTests {
 
             #expect(try await store.insert([edit]).filled.isEmpty)
             try await store.settleFetch([edit.ref])
-            #expect(try await store.missingPayloadCount() == 0)
+            #expect(try await store.tally().payloadsMissing == 0)
         }
     }
 
@@ -76,7 +76,7 @@ struct PayloadFetchStoreTests {
                 #expect(try await store.missingPayloads(after: nil, limit: 10) == [message.ref])
             }
             #expect(try await store.missingPayloads(after: nil, limit: 10).isEmpty)
-            #expect(try await store.missingPayloadCount() == 1)
+            #expect(try await store.tally().payloadsMissing == 1)
         }
     }
 
@@ -87,7 +87,7 @@ struct PayloadFetchStoreTests {
             let (message, edit, delete) = try Self.editedThenDeleted()
             _ = try await store.insert([message, delete])
             _ = try await store.insert([edit])
-            #expect(try await store.missingPayloadCount() == 0)
+            #expect(try await store.tally().payloadsMissing == 0)
         }
     }
 
@@ -102,7 +102,7 @@ struct PayloadFetchStoreTests {
             let result = try await store.insert([branches.last!])
             #expect(result.refusedBranches == 0)
             #expect(result.filled == [branches.last!])
-            #expect(try await store.missingPayloadCount() == 0)
+            #expect(try await store.tally().payloadsMissing == 0)
         }
     }
 
@@ -112,7 +112,7 @@ struct PayloadFetchStoreTests {
             let log = try messages(try identity(1), count: 2)
             _ = try await store.insert(log.map(\.withoutPayload))
             #expect(try await store.dropPayloads(arrivedBefore: WallClock.nowMillis() + 1) == 0)
-            #expect(try await store.missingPayloadCount() == 0)
+            #expect(try await store.tally().payloadsMissing == 0)
         }
     }
 }

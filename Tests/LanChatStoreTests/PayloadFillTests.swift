@@ -33,7 +33,7 @@ struct PayloadFillTests {
             authors = try await store.authors()
             names = try await store.identityRecords()
             entries = try await store.entryCount()
-            missing = try await store.missingPayloadCount()
+            missing = try await store.tally().payloadsMissing
         }
     }
 

@@ -18,7 +18,7 @@ struct RetentionTests {
             #expect(try await store.entryCount() == 3)
             #expect(try await store.syncVector() == before)
             #expect(try await store.entries(author: alice.id, after: 0, limit: 10).allSatisfy { $0.payload == nil })
-            #expect(try await store.payloadsDropped() == 3)
+            #expect(try await store.tally().payloadsDropped == 3)
         }
     }
 
