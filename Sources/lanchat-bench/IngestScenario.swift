@@ -21,12 +21,8 @@ struct IngestResult {
     /// Entries that came by push, and by the syncs that repaired what push dropped.
     let byPush: UInt64
     let bySync: UInt64
-    /// `status` answered while the pushes came in (one request every 100 ms), milliseconds.
-    let statusLatency: Distribution
-    /// Of those requests, how many failed (not answered at all; not in `statusLatency`).
-    let statusUnanswered: Int
-    /// The daemon's highest resident memory seen by those requests, MB.
-    let peakRSS: Double
+    /// `status` answered while the pushes came in, and the daemon's memory meanwhile.
+    let status: StatusSamples
     /// Ed25519 verifications per second on every core: what one check per entry would allow.
     let verificationsPerSecond: Double
     /// CPU time of one verification, µs.
@@ -88,7 +84,7 @@ enum IngestScenario {
             latency: Distribution(latencies), daemonMicrosPerEntry: (ProcessUsage.cpuSeconds(daemon.pid) - cpuBefore) * 1e6 / Double(total),
             byPush: status.counters.entriesPushedIn - countersBefore.entriesPushedIn - (status.counters.duplicates - countersBefore.duplicates),
             bySync: status.counters.entriesSyncedIn - countersBefore.entriesSyncedIn,
-            statusLatency: Distribution(probed.latencies), statusUnanswered: probed.unanswered, peakRSS: probed.peakRSS, verificationsPerSecond: limit.rate, verificationMicros: limit.micros)
+            status: probed, verificationsPerSecond: limit.rate, verificationMicros: limit.micros)
     }
 
     static func body(_ peer: Int, _ seq: UInt64) -> String { "ingest \(peer).\(seq)" }
@@ -130,6 +126,18 @@ enum IngestScenario {
     }
 }
 
+/// `status` requests made during a run (one every 100 ms), from connect to reply, milliseconds, and the
+/// daemon's resident memory read at each.
+struct StatusSamples {
+    let latency: Distribution
+    /// Requests not answered at all: not in `latency`.
+    let unanswered: Int
+    let peakRSS: Double
+
+    /// "p99 / max", and the unanswered if any.
+    var cell: String { "\(format(latency.p99, 1)) / \(format(latency.max, 1))" + (unanswered > 0 ? ", \(unanswered) unanswered" : "") }
+}
+
 /// Asks the daemon for its status every 100 ms, as a person running `lanchat status` would, timing each
 /// answer (connect, request, reply) and noting the daemon's resident memory.
 final class StatusProbe: Sendable {
@@ -155,9 +163,9 @@ final class StatusProbe: Sendable {
         }
     }
 
-    func stop() -> (latencies: [Double], unanswered: Int, peakRSS: Double) {
+    func stop() -> StatusSamples {
         running.store(false, ordering: .relaxed)
         done.wait()
-        return samples.withLock { $0 }
+        return samples.withLock { StatusSamples(latency: Distribution($0.latencies), unanswered: $0.unanswered, peakRSS: $0.peakRSS) }
     }
 }

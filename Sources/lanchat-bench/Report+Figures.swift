@@ -55,6 +55,8 @@ extension Report {
                 BenchFigure("throughput", "delivered to all, \(run.label)", run.deliveredRate, "messages/s"),
                 BenchFigure("throughput", "lost, \(run.label)", Double(run.lost), "messages"),
                 BenchFigure("throughput", "CPU per node, \(run.label)", run.cpuPerNode, "%"),
+                BenchFigure("throughput", "sender's status p99, \(run.label)", run.senderStatus.latency.p99, "ms"),
+                BenchFigure("throughput", "sender's peak RSS, \(run.label)", run.senderStatus.peakRSS, "MB"),
             ]
         }
         for run in ingest {
@@ -64,8 +66,8 @@ extension Report {
                 BenchFigure("ingest", "lost, \(load)", Double(run.lost), "entries"),
                 BenchFigure("ingest", "p99 push to commit, \(load)", run.latency.p99, "ms"),
                 BenchFigure("ingest", "daemon CPU per entry, \(load)", run.daemonMicrosPerEntry, "µs", limit: run.verificationMicros),
-                BenchFigure("ingest", "status p99, \(load)", run.statusLatency.p99, "ms"),
-                BenchFigure("ingest", "peak RSS, \(load)", run.peakRSS, "MB"),
+                BenchFigure("ingest", "status p99, \(load)", run.status.latency.p99, "ms"),
+                BenchFigure("ingest", "peak RSS, \(load)", run.status.peakRSS, "MB"),
             ]
         }
         if let catchUp {

@@ -14,8 +14,7 @@ extension Report {
                 ingest.map { r in
                     [format(r.offered, 0), "\(r.entries)", format(r.sentRate, 0), format(r.deliveredRate, 0), "\(r.lost)", format(r.latency.p50, 1),
                      format(r.latency.p99, 1), "\(r.byPush) / \(r.bySync)", format(r.daemonMicrosPerEntry, 1),
-                     "\(format(r.statusLatency.p99, 1)) / \(format(r.statusLatency.max, 1))" + (r.statusUnanswered > 0 ? ", \(r.statusUnanswered) unanswered" : ""),
-                     format(r.peakRSS, 1),
+                     r.status.cell, format(r.status.peakRSS, 1),
                      format(r.verificationsPerSecond, 0), format(r.verificationMicros, 1)]
                 })
             + ["Pushes are checked in bursts (`PushBurst`): one author's consecutive entries are a hash chain, so the last",

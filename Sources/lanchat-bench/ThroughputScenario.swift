@@ -9,6 +9,8 @@ struct ThroughputResult {
     let lost: Int
     let p99: Double
     let cpuPerNode: Double
+    /// `status` of the (first) sending node, the busiest, from the first send until convergence.
+    let senderStatus: StatusSamples
 }
 
 /// Sustained load on 10 nodes: senders paced at a target rate, then how much arrived everywhere,
@@ -44,6 +46,7 @@ enum ThroughputScenario {
         let cpuBefore = cluster.nodes.map { ProcessUsage.cpuSeconds($0.pid) }
         let threads = senders.count * connectionsPerSender
         let perThread = Double(rate) / Double(threads)
+        let probe = StatusProbe(cluster, cluster.nodes[senders[0]])
         let sendTimes = Mutex<[(body: String, sender: Int, at: UInt64)]>([])
         let failures = Atomic<Int>(0)
         let group = DispatchGroup()
@@ -76,6 +79,7 @@ enum ThroughputScenario {
         func newEntries() throws -> [Int] { try zip(cluster.nodes, entriesBefore).map { try cluster.status($0).entries - $1 } }
         try? waitFor("every node to hold all \(sent.count) messages", timeout: 60) { try newEntries().min() ?? 0 >= sent.count }
         let convergedAt = nowNanos()
+        let senderStatus = probe.stop()
         let held = (try? newEntries().min()) ?? 0
         let elapsed = Double(convergedAt - start) / 1e9
         let cpu = zip(cluster.nodes, cpuBefore).map { (ProcessUsage.cpuSeconds($0.pid) - $1) / elapsed * 100 }
@@ -87,6 +91,6 @@ enum ThroughputScenario {
         return ThroughputResult(
             label: label, offered: Double(rate), sentRate: Double(sent.count) / sendElapsed,
             deliveredRate: Double(held) / elapsed, lost: sent.count - held + failures.load(ordering: .relaxed),
-            p99: Distribution(latencies).p99, cpuPerNode: cpu.reduce(0, +) / Double(cpu.count))
+            p99: Distribution(latencies).p99, cpuPerNode: cpu.reduce(0, +) / Double(cpu.count), senderStatus: senderStatus)
     }
 }
