@@ -3,6 +3,7 @@ import LanChatControl
 import LanChatCore
 import LanChatNet
 import LanChatStore
+import NIOCore
 import Logging
 import ServiceLifecycle
 
@@ -35,12 +36,7 @@ public enum Daemon {
         let name = await node.whoami().name
         logger.info("\(created ? "created" : "loaded") identity \(identity.id.text) as \(name)")
 
-        let transport: PeerTransport
-        do {
-            transport = try await PeerTransport.bind(host: config.bindAddress, port: config.port)
-        } catch {
-            throw DaemonError.configuration("cannot listen on \(config.bindAddress):\(config.port) (UDP and TCP): \(error)")
-        }
+        let transport = try await listen(config, logger)
         let replication = try await ReplicationShell(
             node: node, transport: transport, configuration: config.replication, keys: keys,
             logger: logger)
@@ -81,8 +77,27 @@ public enum Daemon {
         let group = ServiceGroup(
             services: [node, control] + services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         SystemdNotify.send("READY=1")
-        logger.info("ready; control socket \(config.socketPath), peers on \(config.bindAddress):\(transport.port), network \(config.network)")
+        logger.info("ready; control socket \(config.socketPath), peers on \(PeerAddress(host: transport.host, port: transport.port)), network \(config.network)")
         try await group.run()
         logger.info("stopped")
+    }
+
+    /// The peer port, UDP and TCP. The default, `::`, takes both families on one socket each; on a system
+    /// without IPv6 at all it falls back to IPv4 alone.
+    private static func listen(_ config: DaemonConfiguration, _ logger: Logger) async throws -> PeerTransport {
+        var host = config.bindAddress
+        do {
+            do {
+                return try await PeerTransport.bind(host: host, port: config.port)
+            } catch let error as IOError
+                where host == DaemonConfiguration.everyAddress && [EAFNOSUPPORT, EADDRNOTAVAIL, EPROTONOSUPPORT].contains(error.errnoCode)
+            {
+                logger.notice("IPv6 is not available here (\(error)): listening on IPv4 only")
+                host = "0.0.0.0"
+                return try await PeerTransport.bind(host: host, port: config.port)
+            }
+        } catch {
+            throw DaemonError.configuration("cannot listen on \(PeerAddress(host: host, port: UInt16(clamping: config.port))) (UDP and TCP): \(error)")
+        }
     }
 }

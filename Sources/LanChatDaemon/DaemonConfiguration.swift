@@ -10,6 +10,8 @@ public struct DaemonConfiguration: Sendable, Equatable {
     public var socketMode: UInt16
     public var port: Int
     public var bindAddress: String
+    /// The default: every address of both families, on one dual-stack socket.
+    public static let everyAddress = "::"
     public var peers: [String]
     public var mdnsEnabled: Bool
     public var network: String
@@ -29,7 +31,7 @@ public struct DaemonConfiguration: Sendable, Equatable {
 
     public init(
         stateDirectory: String, socketPath: String, socketMode: UInt16 = 0o600, port: Int = 7420,
-        bindAddress: String = "0.0.0.0", peers: [String] = [], mdnsEnabled: Bool = true, network: String = "lanchat",
+        bindAddress: String = DaemonConfiguration.everyAddress, peers: [String] = [], mdnsEnabled: Bool = true, network: String = "lanchat",
         logLevel: Logger.Level = .info, retainDays: Int? = nil, authorQuotaBytes: Int = defaultAuthorQuotaMB << 20,
         networkKeyFiles: [String] = [], hooks: HookCommands = HookCommands(),
         directPushPeers: Int? = nil
@@ -190,7 +192,7 @@ public struct DaemonOptions: Sendable, Equatable {
                 socket, "--socket", "LANCHAT_SOCKET",
                 default: "\(DefaultPaths.runtimeDirectory(environment: environment))/\(DefaultPaths.socketName)"
             ).value,
-            socketMode: socketMode, port: port.value, bindAddress: pick(bind, "--bind", "LANCHAT_BIND", default: "0.0.0.0").value,
+            socketMode: socketMode, port: port.value, bindAddress: pick(bind, "--bind", "LANCHAT_BIND", default: DaemonConfiguration.everyAddress).value,
             peers: peers.list, mdnsEnabled: mdnsEnabled, network: network.value, logLevel: logLevel, retainDays: retainDays,
             authorQuotaBytes: quota << 20, networkKeyFiles: keyFiles, hooks: hooks,
             directPushPeers: try Self.positive(directPushPeers, "--direct-push-peers", "LANCHAT_DIRECT_PUSH_PEERS", environment))

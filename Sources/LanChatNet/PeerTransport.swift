@@ -14,6 +14,8 @@ public struct PeerTransport: Sendable {
     /// Receives datagrams; sending goes through `sender`, never through this channel's writer.
     public let udp: Datagrams
     public let tcp: Listener
+    /// The address bound to, as given (`::`, `0.0.0.0`, or one of this machine's).
+    public let host: String
     public let port: UInt16
     public let sender: DatagramSender
 
@@ -34,7 +36,7 @@ public struct PeerTransport: Sendable {
                     try? await channel.close()
                     throw error
                 }
-                return PeerTransport(udp: udp, tcp: tcp, port: UInt16(bound), sender: sender)
+                return PeerTransport(udp: udp, tcp: tcp, host: host, port: UInt16(bound), sender: sender)
             } catch {
                 lastError = error
                 try? await tcp.channel.close()
@@ -44,8 +46,13 @@ public struct PeerTransport: Sendable {
     }
 
     private static func bindListener(host: String, port: Int) async throws -> Listener {
-        try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        var bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+        if host.contains(":") {
+            // As the UDP socket: `::` takes IPv4 as well, whatever the system's default.
+            bootstrap = bootstrap.serverChannelOption(ChannelOptions.Types.SocketOption(level: .ipv6, name: .ipv6_v6only), value: 0)
+        }
+        return try await bootstrap
             .acceptingUnread()
             .bind(host: host, port: port) { child in
                 child.eventLoop.makeCompletedFuture {
@@ -142,9 +149,12 @@ private final class CloseWhenIdle: ChannelInboundHandler {
 /// are sent through a duplicate of its socket's descriptor, where an error fails that one datagram alone.
 public final class DatagramSender: Sendable {
     private let descriptor: Int32
+    /// A dual-stack (IPv6) socket reaches IPv4 peers at their IPv4-mapped addresses.
+    private let dualStack: Bool
 
-    private init(descriptor: Int32) {
+    private init(descriptor: Int32, dualStack: Bool) {
         self.descriptor = descriptor
+        self.dualStack = dualStack
     }
 
     deinit { close(descriptor) }
@@ -152,8 +162,9 @@ public final class DatagramSender: Sendable {
     /// Sends one datagram without waiting: nil when the kernel took it, else the errno (EAGAIN when the
     /// send buffer is full: the datagram is lost, as any may be).
     public func send(_ bytes: [UInt8], to address: SocketAddress) -> Int32? {
+        let target = dualStack ? address.mappedToIPv6 : address
         let sent = bytes.withUnsafeBytes { buffer in
-            address.withSockAddr { pointer, length in
+            target.withSockAddr { pointer, length in
                 sendto(descriptor, buffer.baseAddress, buffer.count, Int32(MSG_DONTWAIT | MSG_NOSIGNAL), pointer, socklen_t(length))
             }
         }
@@ -172,6 +183,12 @@ public final class DatagramSender: Sendable {
         }
         option(SO_REUSEADDR, 1)
         option(SO_RCVBUF, 4 << 20)
+        let dualStack = address.protocol == .inet6
+        if dualStack {
+            // Whatever the system's default (net.ipv6.bindv6only), `::` takes IPv4 as well.
+            var off: Int32 = 0
+            _ = setsockopt(descriptor, Int32(IPPROTO_IPV6), IPV6_V6ONLY, &off, socklen_t(MemoryLayout<Int32>.size))
+        }
         // Sends never wait: a burst (a push to every peer) must fit, or its tail is lost.
         option(SO_SNDBUF, 4 << 20)
         let bound = address.withSockAddr { pointer, length in Glibc.bind(descriptor, pointer, socklen_t(length)) }
@@ -182,29 +199,6 @@ public final class DatagramSender: Sendable {
             throw IOError(errnoCode: code, reason: bound == 0 ? "dup" : "bind")
         }
         _ = fcntl(duplicate, F_SETFD, FD_CLOEXEC)
-        return (descriptor, DatagramSender(descriptor: duplicate))
-    }
-}
-
-extension PeerAddress {
-    /// The numeric address datagrams come from; nil for addresses NIO cannot express.
-    public init?(_ address: SocketAddress) {
-        guard let ip = address.ipAddress, let port = address.port, port > 0, port <= Int(UInt16.max) else { return nil }
-        self.init(host: ip, port: UInt16(port))
-    }
-
-    /// The numeric address of a host name (or the address itself), looked up off the cooperative
-    /// pool: getaddrinfo blocks, for seconds when DNS is slow.
-    public func resolved() async throws -> PeerAddress {
-        let (host, port) = (host, Int(port))
-        return try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
-                continuation.resume(with: Result {
-                    let socket = try SocketAddress.makeAddressResolvingHost(host, port: port)
-                    guard let numeric = PeerAddress(socket) else { throw SyncFailure.protocolViolation("\(host) has no usable address") }
-                    return numeric
-                })
-            }
-        }
+        return (descriptor, DatagramSender(descriptor: duplicate, dualStack: dualStack))
     }
 }

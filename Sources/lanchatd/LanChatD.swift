@@ -18,7 +18,7 @@ struct LanChatD: AsyncParsableCommand {
     @Option(help: "Control socket path.") var socket: String?
     @Option(help: "Control socket mode in octal (0600; 0660 for the system service).") var socketMode: String?
     @Option(help: "UDP and TCP port for peers; 0 picks a free one.") var port: Int?
-    @Option(help: "Address to bind the peer port to.") var bind: String?
+    @Option(help: "Address to bind the peer port to (default ::, both families).") var bind: String?
     @Option(help: "A peer to contact, HOST:PORT (repeatable).") var peer: [String] = []
     @Flag(help: "Do not use mDNS discovery.") var noMdns = false
     @Option(help: "Network name; nodes only talk within one network.") var network: String?

@@ -24,7 +24,7 @@ struct AddressPolicyTests {
     @Test(arguments: [
         // Unicast, either family, as the socket writes it.
         Case.ok("10.0.0.2"), .ok("192.168.1.255"), .ok("169.254.3.4"), .ok("100.64.0.1"), .ok("223.255.255.254"),
-        .ok("1.0.0.0"), .ok("fe80::1", from: "fe80::2"), .ok("2001:db8::1", from: "fe80::2"),
+        .ok("1.0.0.0"), .ok("fe80::1", from: "fe80::2%eth0", as: "fe80::1%eth0"), .ok("2001:db8::1", from: "fe80::2"),
         .ok("2001:DB8:0:0:0:0:0:1", from: "2001:db8::2", as: "2001:db8::1"),
         .ok("2001:db8:0:1:0:0:0:1", from: "2001:db8::2", as: "2001:db8:0:1::1"),
         .ok("1:2:3:4:5:6:7:8", from: "::ffff:10.0.0.1"),
@@ -43,6 +43,12 @@ struct AddressPolicyTests {
         .no("::ffff:0.0.0.0", from: "::ffff:10.0.0.1", .unspecified), .no("::10.0.0.2", from: "fe80::2", .reserved),
         // 127.255.255.255 is loopback's broadcast address: refused from off the host.
         .no("127.255.255.255", .loopback),
+        // A link-local address is on the link of the link-local source that named it, and nowhere else;
+        // its zone is this machine's business, never on the wire.
+        .ok("fe80::1:2", from: "fe80::2%3", as: "fe80::1:2%3"), .ok("febf::1", from: "fe80::2%eth1", as: "febf::1%eth1"),
+        .ok("fec0::1", from: "2001:db8::2"),
+        .no("fe80::1", from: "2001:db8::2", .otherLink), .no("fe80::1", from: "fe80::2", .otherLink),
+        .no("fe80::1", from: "::1", .otherLink), .no("fe80::1%eth0", from: "fe80::2%eth0", .notNumeric),
         // The sender's family only.
         .no("fe80::1", .wrongFamily), .no("10.0.0.2", from: "fe80::2", .wrongFamily), .no("10.0.0.2", from: "::ffff:10.0.0.1", .wrongFamily),
         // Names and anything that is not a strict literal.

@@ -19,18 +19,24 @@ public enum AddressPolicy {
         case multicast
         /// 127.0.0.0/8, `::1`, named in a datagram that did not itself come over loopback.
         case loopback
+        /// A link-local IPv6 address (fe80::/10) named in a datagram that did not come over a link-local
+        /// address: which link it is on, and so which host it names, is unknown here.
+        case otherLink
     }
 
     /// The address in canonical text (as the node itself writes addresses), if `source`, the address
     /// the naming datagram came from, may name it. IPv4-mapped IPv6 addresses (`::ffff:a.b.c.d`)
     /// are judged by the IPv4 rules, so they cannot smuggle a broadcast or loopback address past them.
+    /// A link-local address takes the zone of the link-local source it came from: it is on that link.
     public static func check(_ address: PeerAddress, from source: PeerAddress) -> Result<PeerAddress, Refusal> {
         guard let target = NumericHost(address.host) else { return .failure(.notNumeric) }
         // The source is what the socket reported; should it ever be unparsable, nothing it names is trusted.
-        guard let origin = NumericHost(source.host) else { return .failure(.wrongFamily) }
+        guard let origin = NumericHost(source.unzoned.host) else { return .failure(.wrongFamily) }
         guard target.isIPv6 == origin.isIPv6 else { return .failure(.wrongFamily) }
         if let refusal = target.refusal(sourceIsLoopback: origin.isLoopback) { return .failure(refusal) }
-        return .success(PeerAddress(host: target.description, port: address.port))
+        guard target.isLinkLocal else { return .success(PeerAddress(host: target.description, port: address.port)) }
+        guard origin.isLinkLocal, let zone = source.zone else { return .failure(.otherLink) }
+        return .success(PeerAddress(host: "\(target.description)%\(zone)", port: address.port))
     }
 
     public static func allows(_ address: PeerAddress, from source: PeerAddress) -> Bool {
@@ -64,6 +70,9 @@ enum NumericHost: Equatable, CustomStringConvertible {
         guard case .v6(let groups) = self, groups[0..<5].allSatisfy({ $0 == 0 }), groups[5] == 0xffff else { return nil }
         return UInt32(groups[6]) << 16 | UInt32(groups[7])
     }
+
+    /// fe80::/10: an address that means a host only on one link.
+    var isLinkLocal: Bool { if case .v6(let groups) = self { groups[0] & 0xffc0 == 0xfe80 } else { false } }
 
     var isLoopback: Bool {
         switch self {

@@ -183,10 +183,11 @@ extension Datagram.Probe {
 
 extension PeerAddress {
     /// What `encode` writes: the host's length byte, the host, the port.
-    var encodedSize: Int { 1 + host.utf8.count + 2 }
+    var encodedSize: Int { 1 + unzoned.host.utf8.count + 2 }
 
+    /// Without its zone: the receiver scopes a link-local address to the link it came over (`AddressPolicy`).
     func encode(into writer: inout ByteWriter) {
-        writer.shortString(host)
+        writer.shortString(unzoned.host)
         writer.u16(port)
     }
 

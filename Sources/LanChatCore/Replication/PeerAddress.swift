@@ -28,6 +28,27 @@ public struct PeerAddress: Hashable, Comparable, Sendable, CustomStringConvertib
 
     public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
 
+    /// The interface a link-local IPv6 address is scoped to (`fe80::1%eth0`: `eth0`). It means something
+    /// on this machine only, so it never goes on the wire.
+    public var zone: Substring? { host.firstIndex(of: "%").map { host[host.index(after: $0)...] } }
+
+    /// The address without its zone: as it goes on the wire.
+    public var unzoned: PeerAddress {
+        guard let percent = host.firstIndex(of: "%") else { return self }
+        return PeerAddress(host: String(host[..<percent]), port: port)
+    }
+
+    /// An IPv4 peer reached through a dual-stack socket (`::ffff:10.0.0.1`) as the IPv4 address it is, so
+    /// that one peer is one row whichever socket it came through, and acks match their probes.
+    public var unmapped: PeerAddress {
+        guard host.hasPrefix("::ffff:"), let numeric = NumericHost(host) else { return self }
+        return PeerAddress(host: numeric.unmapped.description, port: port)
+    }
+
+    /// Whether this address may be named to `recipient` (a hint, membership news, a ping request): a
+    /// link-local address only to a peer on the same link, the only place where it means the same host.
+    public func mayBeNamed(to recipient: PeerAddress) -> Bool { zone == nil || zone == recipient.zone }
+
     public static func < (lhs: Self, rhs: Self) -> Bool { (lhs.host, lhs.port) < (rhs.host, rhs.port) }
 }
 

@@ -552,7 +552,7 @@ public struct Replicator: Sendable {
             if !probe.indirectSent, targetAlive, age >= configuration.protocolPeriod {
                 outstanding[id]?.indirectSent = true
                 let helpers = table.sample(configuration.indirectProbes, using: &random) {
-                    $0.state == .alive && $0.address != probe.target
+                    $0.state == .alive && $0.address != probe.target && probe.target.mayBeNamed(to: $0.address)
                 }
                 outstanding[id]?.helpers = Set(helpers.map(\.address))
                 for helper in helpers {
@@ -575,7 +575,7 @@ public struct Replicator: Sendable {
     /// `correcting`: alives the recipient missed, told before anything else.
     private mutating func makeProbe(id: UInt32, for recipient: PeerAddress, correcting: [MembershipUpdate] = []) -> Datagram.Probe {
         let hints = table.sample(configuration.hintsPerProbe, using: &random) {
-            $0.state != .offline && $0.verifiedID != nil && $0.address != recipient
+            $0.state != .offline && $0.verifiedID != nil && $0.address != recipient && $0.address.mayBeNamed(to: recipient)
         }.map { PeerHint(id: $0.verifiedID!, address: $0.address) }  // verifiedID is non-nil by the filter
         let bare = Datagram.Probe(id: id, digest: digest, total: total, hints: hints)
         let corrections = Array(correcting.prefix(2))
@@ -590,9 +590,11 @@ public struct Replicator: Sendable {
     private mutating func learn(_ updates: [MembershipUpdate], from source: PeerAddress, now: UInt64, _ out: inout [Directive]) -> [MembershipUpdate] {
         var corrections: [MembershipUpdate] = []
         for update in updates {
-            // News about a peer this node does not know by that ID at that address changes nothing: not worth parsing the address.
-            guard update.subject == selfID || table[update.address].map({ $0.verifiedID ?? $0.claimedID == update.subject }) == true,
-                let address = admitted(update.address, from: source), update.subject != selfID || selfAddresses[address] != true
+            // News about a peer this node does not know by that ID at that address changes nothing. The address is
+            // looked up as admitted: a link-local one is known here with the zone of the link it came over.
+            guard let address = admitted(update.address, from: source),
+                update.subject == selfID
+                    ? selfAddresses[address] != true : table[address].map({ $0.verifiedID ?? $0.claimedID == update.subject }) == true
             else { continue }
             // Every node that hears a suspicion checking for itself would cost N pings a suspicion; each checks with
             // a chance of `suspicionCheckers` in N, so that a few do, whatever N is.

@@ -171,7 +171,7 @@ actor ReplicationShell: Service {
                 let plain = datagram.encoded()
                 let bytes = sealer?.seal(plain, at: sentAt) ?? plain
                 // A failed send costs that datagram only: the socket stays open (see `DatagramSender`).
-                guard let socket = socketAddress(of: address) else {
+                guard let socket = address.socketAddress else {
                     failures += 1
                     sendFailed(to: address, reason: "not a numeric address")
                     continue
@@ -208,11 +208,6 @@ actor ReplicationShell: Service {
         let more = sendErrorLog.map { $0.unlogged > 0 ? " (\($0.unlogged) more failed sends since the last report)" : "" } ?? ""
         logger.debug("datagram to \(address) not sent: \(reason)\(more)")
         sendErrorLog = (now, 0)
-    }
-
-    /// Every address in the table is numeric (names are resolved when they enter it), so this is cheap.
-    private func socketAddress(of address: PeerAddress) -> SocketAddress? {
-        try? SocketAddress(ipAddress: address.host, port: Int(address.port))
     }
 
     /// Checks each burst of pushes off the actor (datagrams keep coming in meanwhile), then stores it in
@@ -288,7 +283,7 @@ actor ReplicationShell: Service {
     private func initiateSync(with address: PeerAddress) async {
         let outcome: Replicator.SyncOutcome
         do {
-            guard let socket = socketAddress(of: address) else { throw SyncFailure.closed }
+            guard let socket = address.socketAddress else { throw SyncFailure.closed }
             let opening = try handshake(.initiator(expecting: nil), responder: address)
             let channel = try await PeerTransport.connect(to: socket)
             let (result, bytes) = try await withDeadline(sessionTimeout) {
@@ -309,8 +304,8 @@ actor ReplicationShell: Service {
     }
 
     private func serveInbound(_ connection: PeerTransport.Connection) async {
-        let remote = connection.channel.remoteAddress
-        guard replicator.admitInbound(from: remote?.ipAddress) else {
+        let remote = connection.channel.remoteAddress.flatMap(PeerAddress.init)
+        guard replicator.admitInbound(from: remote?.host) else {
             await connection.refuse()
             return
         }
@@ -320,7 +315,7 @@ actor ReplicationShell: Service {
             let opening = try handshake(.responder, responder: connection.channel.localAddress.flatMap(PeerAddress.init))
             let channel = try await connection.open()
             let (completed, bytes) = try await withDeadline(sessionTimeout) {
-                try await self.session(on: channel).run(opening) { [host = remote?.ipAddress] _, port in
+                try await self.session(on: channel).run(opening) { [host = remote?.host] _, port in
                     let address = await self.holdForInbound(from: host, port: port)
                     held.withLockedValue { $0 = address }
                 }
@@ -334,13 +329,13 @@ actor ReplicationShell: Service {
             logger.debug("inbound sync from \(remote.map { "\($0)" } ?? "?") failed: \(error)")
             switch error as? SyncFailure {
             case .incompatibleVersions(let theirs, let port)?:
-                if let host = remote?.ipAddress, port > 0 { replicator.speaksOtherVersions(theirs, at: PeerAddress(host: host, port: port)) }
+                if let host = remote?.host, port > 0 { replicator.speaksOtherVersions(theirs, at: PeerAddress(host: host, port: port)) }
             case .twin?: await node.twinProved(at: remote.map { "\($0)" } ?? "?")
             case .unauthenticated?: replicator.countTraffic(unauthenticatedSyncs: 1)
             default: break
             }
         }
-        await perform(replicator.inboundSyncEnded(from: remote?.ipAddress, held: held.withLockedValue { $0 }, result: result, now: clock.nowMillis()))
+        await perform(replicator.inboundSyncEnded(from: remote?.host, held: held.withLockedValue { $0 }, result: result, now: clock.nowMillis()))
     }
 
     private func holdForInbound(from host: String?, port: UInt16) -> PeerAddress? {

@@ -1,5 +1,6 @@
 import Foundation
 import LanChatCore
+import Testing
 
 /// A network namespace with nothing but loopback, for tests that feed daemons crafted input: whatever
 /// they make a daemon send (broadcasts included) cannot leave it. Needs root. Daemons run in it through
@@ -29,9 +30,27 @@ struct LoopbackNamespace: Sendable {
         try await namespace.ip("netns", "delete", namespace.name)
     }
 
-    private func ip(_ arguments: String...) async throws {
+    @discardableResult
+    private func ip(_ arguments: String...) async throws -> ProcessResult {
         let result = try await ChildProcess.run(URL(fileURLWithPath: "/usr/sbin/ip"), arguments)
         guard result.succeeded else { throw HarnessError("ip \(arguments.joined(separator: " ")) failed: \(result)") }
+        return result
+    }
+
+    /// A link inside the namespace (a veth pair: `name` and `name`p), and the IPv6 link-local address its end
+    /// `name` has, usable at once (duplicate address detection off): an IPv6 network with no DHCP and no router.
+    func linkLocalAddress(onNewLink name: String) async throws -> String {
+        try await ip("netns", "exec", self.name, "sysctl", "-qw", "net.ipv6.conf.default.accept_dad=0")
+        try await ip("-n", self.name, "link", "add", name, "type", "veth", "peer", "name", "\(name)p")
+        for end in [name, "\(name)p"] { try await ip("-n", self.name, "link", "set", end, "up") }
+        var address: String?
+        try await wait(until: {
+            // "3: v0    inet6 fe80::…/64 scope link …"
+            let shown = try await ip("-n", self.name, "-6", "-o", "addr", "show", "dev", name, "scope", "link").stdout
+            address = shown.split(separator: " ").first { $0.hasPrefix("fe80:") }.map { String($0.prefix { $0 != "/" }) }
+            return address != nil
+        }, "\(name) to have its link-local address")
+        return address!
     }
 
     /// A socket of `type` (SOCK_DGRAM, SOCK_STREAM) made inside the namespace and bound to `host`:0. A socket

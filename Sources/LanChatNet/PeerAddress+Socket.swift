@@ -1,0 +1,65 @@
+import Dispatch
+import Glibc
+import LanChatCore
+import NIOCore
+
+extension PeerAddress {
+    /// The address datagrams and connections come from, as the peer table keys it: an IPv4 peer that
+    /// reached the dual-stack socket as plain IPv4, a link-local IPv6 one with the zone of the interface it
+    /// came in on. Nil for addresses NIO cannot express.
+    public init?(_ address: SocketAddress) {
+        guard let ip = address.ipAddress, let port = address.port, port > 0, port <= Int(UInt16.max) else { return nil }
+        var host = ip
+        if case .v6(let v6) = address, v6.address.sin6_scope_id != 0 { host += "%" + Self.interfaceName(v6.address.sin6_scope_id) }
+        self = PeerAddress(host: host, port: UInt16(port)).unmapped
+    }
+
+    /// Where to send to reach this address; nil unless it is numeric (every address in the peer table is).
+    /// A zone names the interface, by name or by index.
+    public var socketAddress: SocketAddress? {
+        guard let zone else { return try? SocketAddress(ipAddress: host, port: Int(port)) }
+        guard case .v6(let v6)? = try? SocketAddress(ipAddress: unzoned.host, port: Int(port)) else { return nil }
+        let named = if_nametoindex(String(zone))
+        guard let scope = named != 0 ? named : UInt32(zone), scope != 0 else { return nil }
+        var raw = v6.address
+        raw.sin6_scope_id = scope
+        return SocketAddress(raw, host: host)
+    }
+
+    private static func interfaceName(_ index: UInt32) -> String {
+        var name = [CChar](repeating: 0, count: Int(IF_NAMESIZE))
+        return if_indextoname(index, &name) != nil ? String(cString: name) : String(index)
+    }
+
+    /// The numeric address of a host name (or the address itself), looked up off the cooperative
+    /// pool: getaddrinfo blocks, for seconds when DNS is slow.
+    public func resolved() async throws -> PeerAddress {
+        let (host, port) = (host, Int(port))
+        return try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(with: Result {
+                    let socket = try SocketAddress.makeAddressResolvingHost(host, port: port)
+                    guard let numeric = PeerAddress(socket) else { throw SyncFailure.protocolViolation("\(host) has no usable address") }
+                    return numeric
+                })
+            }
+        }
+    }
+}
+
+extension SocketAddress {
+    /// An IPv4 address as the IPv4-mapped IPv6 one (`::ffff:a.b.c.d`) that a dual-stack socket sends to;
+    /// any other as it is.
+    var mappedToIPv6: SocketAddress {
+        guard case .v4(let v4) = self else { return self }
+        var raw = sockaddr_in6()
+        raw.sin6_family = sa_family_t(AF_INET6)
+        raw.sin6_port = v4.address.sin_port
+        withUnsafeMutableBytes(of: &raw.sin6_addr) { bytes in
+            bytes[10] = 0xff
+            bytes[11] = 0xff
+            withUnsafeBytes(of: v4.address.sin_addr) { bytes[12..<16].copyBytes(from: $0) }
+        }
+        return SocketAddress(raw, host: v4.host)
+    }
+}

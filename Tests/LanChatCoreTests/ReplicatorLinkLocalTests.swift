@@ -1,0 +1,67 @@
+@testable import LanChatCore
+import Testing
+
+/// A link-local IPv6 address (fe80::/10) names a host on one link only, and its zone (the interface) means
+/// something on this machine only: peers learn such addresses with the zone of the link they came over, and
+/// name them only to peers on that link, without the zone.
+@Suite("replicator rules: link-local addresses")
+struct ReplicatorLinkLocalTests {
+    static func onLink(_ n: Int, _ zone: String = "eth0") -> PeerAddress { PeerAddress(host: "fe80::\(n)%\(zone)", port: 7420) }
+
+    @Test func aLinkLocalHintIsLearntOnTheLinkOfThePeerThatGaveIt() throws {
+        var node = try makeReplicator()
+        let hint = PeerHint(id: try identity(3).id, address: PeerAddress(host: "fe80::3", port: 7420))
+        node.deliver(.ping(node.probe(hints: [hint])), from: try identity(2).id, at: Self.onLink(2), now: 10)
+        #expect(node.peer(at: Self.onLink(3))?.claimedID == hint.id)
+        #expect(node.counters.addressesRefused == 0)
+    }
+
+    @Test func aLinkLocalHintFromOffTheLinkIsRefused() throws {
+        var node = try makeReplicator()
+        let hint = PeerHint(id: try identity(3).id, address: PeerAddress(host: "fe80::3", port: 7420))
+        node.deliver(.ping(node.probe(hints: [hint])), from: try identity(2).id, at: PeerAddress(host: "2001:db8::2", port: 7420), now: 10)
+        #expect(node.peers.allSatisfy { $0.address.host.hasPrefix("2001:db8::") })
+        #expect(node.counters.addressesRefused == 1)
+    }
+
+    /// An ack names the link-local peer to a neighbour on its link (with no zone on the wire), and to no one else.
+    @Test func linkLocalPeersAreHintedOnlyToPeersOnTheirLink() throws {
+        var node = try makeReplicator()
+        let neighbour = Self.onLink(3), elsewhere = [Self.onLink(4, "eth1"), address(5)]
+        node.verify(try identity(2).id, at: Self.onLink(2), now: 10)
+        node.verify(try identity(3).id, at: neighbour, now: 10)
+        for (n, peer) in zip(4..., elsewhere) { node.verify(try identity(UInt8(n)).id, at: peer, now: 10) }
+
+        func hinted(to recipient: PeerAddress, id: UInt8) throws -> Set<String> {
+            var hosts: Set<String> = []
+            for probeID in UInt32(1)...20 {
+                let out = node.deliver(.ping(node.probe(id: probeID)), from: try identity(id).id, at: recipient, now: 3000 + UInt64(probeID))
+                for case .send(let datagram, recipient) in out {
+                    guard case .ack(let probe) = try Datagram.decode(datagram.encoded()).body else { continue }
+                    hosts.formUnion(probe.hints.map(\.address.host))
+                }
+            }
+            return hosts
+        }
+        #expect(try hinted(to: neighbour, id: 3).contains("fe80::2"))
+        for (n, recipient) in zip(4..., elsewhere) {
+            #expect(try hinted(to: recipient, id: UInt8(n)).allSatisfy { !$0.hasPrefix("fe80") })
+        }
+    }
+
+    /// A peer on another link is never asked to probe a link-local address on this one.
+    @Test func helpersOfAnIndirectProbeAreOnTheTargetsLink() throws {
+        var node = try makeReplicator()
+        let target = Self.onLink(2)
+        node.verify(try identity(2).id, at: target, now: 10)
+        node.verify(try identity(3).id, at: Self.onLink(3), now: 10)
+        for n in 4...8 { node.verify(try identity(UInt8(n)).id, at: address(n), now: 10) }
+        var helpers: Set<PeerAddress> = []
+        var now: UInt64 = 10
+        for _ in 0..<200 {
+            now += 100
+            helpers.formUnion(node.tick(now: now).pingRequests(for: target).map(\.helper))
+        }
+        #expect(helpers == [Self.onLink(3)])
+    }
+}
