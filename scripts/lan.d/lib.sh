@@ -142,9 +142,32 @@ netns_inode() { stat -L -c %i "/run/netns/$1" 2>/dev/null; }
 
 pid_netns_inode() { stat -L -c %i "/proc/$1/ns/net" 2>/dev/null; }
 
+# ---------------------------------------------------------------- address families
+
+# A host's family: v4 (IPv4 only, IPv6 disabled), v6 (IPv6 link-local only, no IPv4 on eth0) or dual.
+family_has_v4() { [[ $1 == v4 || $1 == dual ]]; }
+family_has_v6() { [[ $1 == v6 || $1 == dual ]]; }
+
+# host_family DIR: the family recorded in a host's state dir (v4 for a LAN made before families).
+host_family() {
+    local f=v4
+    [[ -s $1/family ]] && f=$(<"$1/family")
+    echo "$f"
+}
+
+# host_mac I: eth0's MAC address of host I, aa:c1:ab:00:HH:LL (locally administered, unicast), so
+# its IPv6 link-local address is fe80::a8c1:abff:fe00:I (I in hex).
+host_mac() { printf 'aa:c1:ab:00:%02x:%02x' $(($1 >> 8)) $(($1 & 255)); }
+
+# link_local NETNS: prints eth0's IPv6 link-local address in NETNS (no prefix length, no %scope), if any.
+link_local() {
+    ip -n "$1" -6 -o addr show dev eth0 scope link 2>/dev/null | awk '{ sub(/\/.*/, "", $4); print $4; exit }'
+}
+
 # ---------------------------------------------------------------- host lookup
 
-# resolve_host ARG: sets HOST_I, HOST_NAME (= netns name = hostname), HDIR, HOLDER, HOST_IP.
+# resolve_host ARG: sets HOST_I, HOST_NAME (= netns name = hostname), HDIR, HOLDER, HOST_FAMILY and
+# HOST_IP (the IPv4 address; empty for a v6 host).
 resolve_host() {
     local arg=${1:-} i
     [[ -n $arg ]] || misuse "missing HOST (h2, 2 or ${PREFIX}-h2)"
@@ -161,9 +184,12 @@ resolve_host() {
     (( i <= N )) || die "LAN '$PREFIX' has no host h$i (it has h1…h$N)"
     HOST_I=$i
     HOST_NAME=$PREFIX-h$i
-    # shellcheck disable=SC2034  # read by cmd-info.sh
-    HOST_IP=$SUBNET.$i
     HDIR=$LAN_DIR/h$i
+    HOST_FAMILY=$(host_family "$HDIR")
+    local ip=""
+    family_has_v4 "$HOST_FAMILY" && ip=$SUBNET.$i
+    # shellcheck disable=SC2034  # read by cmd-info.sh
+    HOST_IP=$ip
     HOLDER=$(pid_ours "$HDIR/holder.pid") || die "host $HOST_NAME is gone (its holder process died); recreate the LAN: scripts/lan up N --prefix $PREFIX"
     [[ $(pid_netns_inode "$HOLDER") == "$(netns_inode "$HOST_NAME")" ]] ||
         die "host $HOST_NAME is broken (holder $HOLDER is not in netns $HOST_NAME); recreate the LAN: scripts/lan up N --prefix $PREFIX"
@@ -258,12 +284,15 @@ start_dbus() {
 }
 
 write_avahi_conf() {
+    local v4=no v6=no
+    family_has_v4 "$HOST_FAMILY" && v4=yes
+    family_has_v6 "$HOST_FAMILY" && v6=yes
     cat >"$HDIR/avahi-daemon.conf" <<EOF
-# avahi-daemon of virtual host $HOST_NAME (written by scripts/lan)
+# avahi-daemon of virtual host $HOST_NAME, family $HOST_FAMILY (written by scripts/lan)
 [server]
 host-name=$HOST_NAME
-use-ipv4=yes
-use-ipv6=no
+use-ipv4=$v4
+use-ipv6=$v6
 allow-interfaces=eth0
 enable-dbus=yes
 disallow-other-stacks=no
