@@ -89,9 +89,7 @@ public enum Daemon {
         do {
             do {
                 return try await PeerTransport.bind(host: host, port: config.port)
-            } catch let error as IOError
-                where host == DaemonConfiguration.everyAddress && [EAFNOSUPPORT, EADDRNOTAVAIL, EPROTONOSUPPORT].contains(error.errnoCode)
-            {
+            } catch where host == DaemonConfiguration.everyAddress && (error as? IOError)?.errnoCode != EADDRINUSE {
                 logger.notice("IPv6 is not available here (\(error)): listening on IPv4 only")
                 host = "0.0.0.0"
                 return try await PeerTransport.bind(host: host, port: config.port)

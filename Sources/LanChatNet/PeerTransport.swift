@@ -23,10 +23,10 @@ public struct PeerTransport: Sendable {
     public static func bind(host: String, port: Int) async throws -> PeerTransport {
         var lastError: (any Error)?
         for _ in 0..<(port == 0 ? 20 : 1) {
-            let tcp = try await bindListener(host: host, port: port)
+            let tcp = try await bindListener(to: try address(host, port: port))
             guard let bound = tcp.channel.localAddress?.port else { throw SyncFailure.closed }
             do {
-                let (descriptor, sender) = try DatagramSender.bindSocket(to: SocketAddress.makeAddressResolvingHost(host, port: bound))
+                let (descriptor, sender) = try DatagramSender.bindSocket(to: try address(host, port: bound))
                 let channel = try await DatagramBootstrap(group: MultiThreadedEventLoopGroup.singleton)
                     .withBoundSocket(descriptor).get()
                 let udp: Datagrams
@@ -45,16 +45,22 @@ public struct PeerTransport: Sendable {
         throw lastError ?? SyncFailure.closed
     }
 
-    private static func bindListener(host: String, port: Int) async throws -> Listener {
+    /// A numeric address as it is, without getaddrinfo: its AI_ADDRCONFIG refuses `::` on a host whose
+    /// interfaces have no IPv6 address, where a dual-stack socket still takes IPv4. A name is looked up.
+    private static func address(_ host: String, port: Int) throws -> SocketAddress {
+        try PeerAddress(host: host, port: UInt16(clamping: port)).socketAddress ?? SocketAddress.makeAddressResolvingHost(host, port: port)
+    }
+
+    private static func bindListener(to address: SocketAddress) async throws -> Listener {
         var bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-        if host.contains(":") {
+        if address.protocol == .inet6 {
             // As the UDP socket: `::` takes IPv4 as well, whatever the system's default.
             bootstrap = bootstrap.serverChannelOption(ChannelOptions.Types.SocketOption(level: .ipv6, name: .ipv6_v6only), value: 0)
         }
         return try await bootstrap
             .acceptingUnread()
-            .bind(host: host, port: port) { child in
+            .bind(to: address) { child in
                 child.eventLoop.makeCompletedFuture {
                     try addFraming(child)
                     return Connection(channel: child, configuration: framedConfiguration)

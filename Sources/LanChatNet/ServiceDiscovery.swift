@@ -1,5 +1,6 @@
 import CDNSSD
 import Dispatch
+import Glibc
 import LanChatCore
 
 public enum DiscoveryEvent: Sendable, Equatable {
@@ -17,6 +18,10 @@ public enum DiscoveryEvent: Sendable, Equatable {
 /// there too, from `DNSServiceProcessResult`).
 public final class ServiceDiscovery: @unchecked Sendable {
     public static let retryInterval: DispatchTimeInterval = .seconds(3)
+    /// How long an AAAA answer waits for an A answer to the same name. A host with both is reached over
+    /// IPv4, which needs no zone and reaches it from any link (Avahi also gives A records only over IPv4,
+    /// and AAAA over both: a node on IPv4 alone may hear AAAA records it cannot use).
+    static let ipv4Grace: DispatchTimeInterval = .milliseconds(300)
 
     public let events: AsyncStream<DiscoveryEvent>
     private let continuation: AsyncStream<DiscoveryEvent>.Continuation
@@ -45,9 +50,12 @@ public final class ServiceDiscovery: @unchecked Sendable {
         let instance: String
         let interfaceIndex: UInt32
         weak var owner: ServiceDiscovery?
-        var operation: DNSServiceOperation?
+        /// The resolve, then the A and AAAA queries.
+        var operations: [DNSServiceOperation] = []
         var port: UInt16 = 0
         var advert: ServiceAdvert?
+        /// An AAAA answer, used if no A answer comes within `ipv4Grace`.
+        var ipv6: PeerAddress?
 
         init(instance: String, interfaceIndex: UInt32, owner: ServiceDiscovery) {
             self.instance = instance
@@ -167,7 +175,7 @@ public final class ServiceDiscovery: @unchecked Sendable {
             resolving[instance] = lookup
             resolve(lookup)
         } else {
-            resolving.removeValue(forKey: instance)?.operation?.cancel()
+            resolving.removeValue(forKey: instance)?.operations.forEach { $0.cancel() }
             visible[instance] = nil
             if found.remove(instance) != nil { continuation.yield(.lost(instance: instance)) }
         }
@@ -189,19 +197,13 @@ public final class ServiceDiscovery: @unchecked Sendable {
             resolving[lookup.instance] = nil
             return
         }
-        lookup.operation = DNSServiceOperation(ref: ref, queue: queue) { [weak self] in self?.fail($0.explanation) }
+        lookup.operations = [DNSServiceOperation(ref: ref, queue: queue) { [weak self] in self?.fail($0.explanation) }]
     }
 
     private func resolved(_ lookup: Lookup, host: String, port: UInt16, txt: [UInt8]) {
         // A second answer before the resolve is cancelled must not start a second query.
         guard resolving[lookup.instance] === lookup, lookup.advert == nil else { return }
-        // Cancelled after this callback returns (a ref is not freed from inside its own callback); the
-        // closure keeps the lookup, the callbacks' context, alive until no callback can come any more.
-        let resolveOperation = lookup.operation
-        queue.async { [lookup] in
-            resolveOperation?.cancel()
-            withExtendedLifetime(lookup) {}
-        }
+        finish(lookup.operations, of: lookup)
         // Itself: by its ID on an open network, by its opaque instance name on a closed one.
         let advert = ServiceAdvert(txtRecord: txt)
         let itself = lookup.instance == instanceName || (advert?.id != nil && advert?.id == self.advert.id)
@@ -212,36 +214,66 @@ public final class ServiceDiscovery: @unchecked Sendable {
         }
         lookup.port = port
         lookup.advert = advert
-        var ref: DNSServiceRef?
-        let context = Unmanaged.passUnretained(lookup).toOpaque()
-        let status = DNSServiceQueryRecord(
-            &ref, 0, lookup.interfaceIndex, host, UInt16(kDNSServiceType_A), UInt16(kDNSServiceClass_IN),
-            { _, flags, _, errorCode, _, _, _, length, data, _, context in
-                guard let context, errorCode == kDNSServiceErr_NoError, flags & DNSServiceFlags(kDNSServiceFlagsAdd) != 0,
-                    length == 4, let data
-                else { return }
-                let lookup = Unmanaged<Lookup>.fromOpaque(context).takeUnretainedValue()
-                let octets = UnsafeRawBufferPointer(start: data, count: 4)
-                lookup.owner?.addressed(lookup, ipv4: octets.map { String($0) }.joined(separator: "."))
-            }, context)
-        guard status == kDNSServiceErr_NoError, let ref else {
-            resolving[lookup.instance] = nil
-            return
+        lookup.operations = []
+        for type in [kDNSServiceType_A, kDNSServiceType_AAAA] {
+            var ref: DNSServiceRef?
+            let context = Unmanaged.passUnretained(lookup).toOpaque()
+            let status = DNSServiceQueryRecord(
+                &ref, 0, lookup.interfaceIndex, host, UInt16(type), UInt16(kDNSServiceClass_IN),
+                { _, flags, interfaceIndex, errorCode, _, _, _, length, data, _, context in
+                    guard let context, errorCode == kDNSServiceErr_NoError, flags & DNSServiceFlags(kDNSServiceFlagsAdd) != 0, let data,
+                        let host = ServiceDiscovery.host(UnsafeRawBufferPointer(start: data, count: Int(length)), interfaceIndex: interfaceIndex)
+                    else { return }
+                    let lookup = Unmanaged<Lookup>.fromOpaque(context).takeUnretainedValue()
+                    lookup.owner?.addressed(lookup, host: host)
+                }, context)
+            guard status == kDNSServiceErr_NoError, let ref else { continue }
+            lookup.operations.append(DNSServiceOperation(ref: ref, queue: queue) { [weak self] in self?.fail($0.explanation) })
         }
-        lookup.operation = DNSServiceOperation(ref: ref, queue: queue) { [weak self] in self?.fail($0.explanation) }
+        if lookup.operations.isEmpty { resolving[lookup.instance] = nil }
     }
 
-    private func addressed(_ lookup: Lookup, ipv4: String) {
-        guard resolving[lookup.instance] === lookup, let advert = lookup.advert else { return }
-        let queryOperation = lookup.operation
-        queue.async { [lookup] in
-            queryOperation?.cancel()
-            withExtendedLifetime(lookup) {}
+    /// An A record's address, or an AAAA record's, with the zone of the interface it was heard on if it
+    /// is link-local; nil for any other record.
+    private static func host(_ record: UnsafeRawBufferPointer, interfaceIndex: UInt32) -> String? {
+        let family = record.count == 4 ? AF_INET : record.count == 16 ? AF_INET6 : -1
+        guard family >= 0 else { return nil }
+        var text = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
+        guard inet_ntop(family, record.baseAddress, &text, socklen_t(text.count)) != nil else { return nil }
+        let address = String(cString: text)
+        guard family == AF_INET6, record[0] == 0xfe, record[1] & 0xc0 == 0x80 else { return address }
+        var name = [CChar](repeating: 0, count: Int(IF_NAMESIZE))
+        return address + "%" + (if_indextoname(interfaceIndex, &name) != nil ? String(cString: name) : String(interfaceIndex))
+    }
+
+    private func addressed(_ lookup: Lookup, host: String) {
+        guard resolving[lookup.instance] === lookup, lookup.advert != nil else { return }
+        let address = PeerAddress(host: host, port: lookup.port)
+        guard !host.contains(":") else {
+            guard lookup.ipv6 == nil else { return }
+            lookup.ipv6 = address
+            queue.asyncAfter(deadline: .now() + Self.ipv4Grace) { [weak self, lookup] in self?.discovered(lookup, at: address) }
+            return
         }
+        discovered(lookup, at: address)
+    }
+
+    private func discovered(_ lookup: Lookup, at address: PeerAddress) {
+        guard resolving[lookup.instance] === lookup, let advert = lookup.advert else { return }
+        finish(lookup.operations, of: lookup)
         resolving[lookup.instance] = nil
         found.insert(lookup.instance)
-        visible[lookup.instance] = (PeerAddress(host: ipv4, port: lookup.port), advert)
-        continuation.yield(.found(instance: lookup.instance, address: PeerAddress(host: ipv4, port: lookup.port), advert: advert))
+        visible[lookup.instance] = (address, advert)
+        continuation.yield(.found(instance: lookup.instance, address: address, advert: advert))
+    }
+
+    /// Cancelled after the callback that ends them returns (a ref is not freed from inside its own
+    /// callback); the closure keeps the lookup, the callbacks' context, alive until no callback can come.
+    private func finish(_ operations: [DNSServiceOperation], of lookup: Lookup) {
+        queue.async { [lookup] in
+            operations.forEach { $0.cancel() }
+            withExtendedLifetime(lookup) {}
+        }
     }
 
     private func fail(_ reason: String) {
@@ -257,7 +289,7 @@ public final class ServiceDiscovery: @unchecked Sendable {
         browse?.cancel()
         registration = nil
         browse = nil
-        for lookup in resolving.values { lookup.operation?.cancel() }
+        for lookup in resolving.values { lookup.operations.forEach { $0.cancel() } }
         resolving.removeAll()
         for instance in found { continuation.yield(.lost(instance: instance)) }
         found.removeAll()

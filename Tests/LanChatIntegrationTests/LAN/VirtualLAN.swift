@@ -24,8 +24,9 @@ final class VirtualLAN: Sendable {
     }
 
     /// Brings a LAN up, runs `body`, and takes the LAN down again whether `body` succeeded or threw.
-    static func with(_ count: Int, prefix: String, _ body: (VirtualLAN) async throws -> Void) async throws {
-        let lan = try await up(count, prefix: prefix)
+    /// `family`: `v4`, `v6` (link-local IPv6 only, no IPv4 at all), `dual`, or one of them per host, comma-separated.
+    static func with(_ count: Int, family: String = "v4", prefix: String, _ body: (VirtualLAN) async throws -> Void) async throws {
+        let lan = try await up(count, family: family, prefix: prefix)
         do {
             try await body(lan)
         } catch {
@@ -35,12 +36,12 @@ final class VirtualLAN: Sendable {
         await lan.down()
     }
 
-    private static func up(_ count: Int, prefix: String) async throws -> VirtualLAN {
+    private static func up(_ count: Int, family: String, prefix: String) async throws -> VirtualLAN {
         guard getuid() == 0 else {
             throw HarnessError("the virtual LAN tests need root (network namespaces): run `make test` as root")
         }
         let lan = try VirtualLAN(prefix: prefix)
-        let result = try await lan.script(["up", String(count)], timeout: .seconds(120))
+        let result = try await lan.script(["up", String(count), "--family", family], timeout: .seconds(120))
         guard result.succeeded else {
             await lan.down()
             throw HarnessError("scripts/lan up failed: \(result)")
