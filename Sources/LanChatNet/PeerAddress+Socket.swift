@@ -8,10 +8,15 @@ extension PeerAddress {
     /// reached the dual-stack socket as plain IPv4, a link-local IPv6 one with the zone of the interface it
     /// came in on. Nil for addresses NIO cannot express.
     public init?(_ address: SocketAddress) {
-        guard let ip = address.ipAddress, let port = address.port, port > 0, port <= Int(UInt16.max) else { return nil }
-        var host = ip
-        if case .v6(let v6) = address, v6.address.sin6_scope_id != 0 { host += "%" + Self.interfaceName(v6.address.sin6_scope_id) }
+        guard let host = Self.host(of: address), let port = address.port, port > 0, port <= Int(UInt16.max) else { return nil }
         self = PeerAddress(host: host, port: UInt16(port)).unmapped
+    }
+
+    /// The numeric host of a socket address; a link-local IPv6 one with its zone.
+    static func host(of address: SocketAddress) -> String? {
+        guard let ip = address.ipAddress else { return nil }
+        guard case .v6(let v6) = address, v6.address.sin6_scope_id != 0 else { return ip }
+        return ip + "%" + interfaceName(v6.address.sin6_scope_id)
     }
 
     /// Where to send to reach this address; nil unless it is numeric (every address in the peer table is).

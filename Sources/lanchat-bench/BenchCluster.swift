@@ -18,12 +18,15 @@ final class BenchCluster: @unchecked Sendable {
     let root: String
     private(set) var nodes: [Node] = []
     private let binaries: String
+    /// Where every node listens: 127.0.0.1, or ::1 to measure IPv6.
+    private let loopback: String
     /// body → (node index → monotonic nanoseconds of arrival)
     private let arrivals = ArrivalLog()
     private var followers: [Thread] = []
 
-    init(binaries: String) throws {
+    init(binaries: String, loopback: String = "127.0.0.1") throws {
         self.binaries = binaries
+        self.loopback = loopback
         var template = Array("/tmp/lanchat-bench-XXXXXX".utf8CString)
         guard let made = mkdtemp(&template) else { throw BenchError("mkdtemp failed") }
         root = String(cString: made)
@@ -36,8 +39,8 @@ final class BenchCluster: @unchecked Sendable {
         let state = stateDir ?? "\(root)/n\(index)"
         let socket = "\(root)/n\(index).sock"
         let process = Process()
-        var arguments = ["--state-dir", state, "--socket", socket, "--no-mdns", "--port", "0", "--bind", "127.0.0.1", "--log-level", "warning"]
-        if let peer { arguments += ["--peer", "127.0.0.1:\(try status(peer).port)"] }
+        var arguments = ["--state-dir", state, "--socket", socket, "--no-mdns", "--port", "0", "--bind", loopback, "--log-level", "warning"]
+        if let peer { arguments += ["--peer", "\(PeerAddress(host: loopback, port: UInt16(try status(peer).port)))"] }
         process.standardError = FileHandle(forWritingAtPath: "/dev/null")
         try launchTied(process, "\(binaries)/lanchatd", arguments + extra)
         let node = Node(index: index, process: process, socket: socket, stateDir: state)

@@ -10,8 +10,8 @@ struct LanChatBench: AsyncParsableCommand {
     @Flag(help: "The same scenarios, made smaller (under 2 minutes).") var quick = false
     @Option(help: "Directory with release builds of lanchatd and lanchat.") var binaries = ".build/release"
     @Option(help: "Markdown report to write.") var output = "docs/BENCHMARKS.md"
-    @Option(help: "Scenarios to run (comma separated): latency, throughput, ingest, catchup, instructions, footprint, simulation, crossover, keycost, cli.")
-    var only: String = "latency,throughput,ingest,catchup,instructions,footprint,simulation,crossover,keycost,cli"
+    @Option(help: "Scenarios to run (comma separated): latency, ipv6, throughput, ingest, catchup, instructions, footprint, simulation, crossover, keycost, cli.")
+    var only: String = "latency,ipv6,throughput,ingest,catchup,instructions,footprint,simulation,crossover,keycost,cli"
     @Option(help: "Network sizes for the latency runs (comma separated).") var latencyNodes = "10,30"
     @Option(help: "Messages per latency run (default 200, or 50 with --quick).") var messages: Int?
     @Option(help: "Network sizes for the failure-detection runs (comma separated; default 100,1000,10000, or 100 with --quick).")
@@ -38,6 +38,9 @@ struct LanChatBench: AsyncParsableCommand {
                     nodes: nodes, events: messages, interval: 0.1, workDirectory: "/tmp/lanchat-bench-serf")
             }
             try report.plotLatency(to: (output as NSString).deletingLastPathComponent + "/latency-cdf.png")
+        }
+        if scenarios.contains("ipv6") {
+            report.family = try FamilyScenario.run(binaries: binaries, nodes: 10, messages: self.messages ?? (quick ? 50 : 200), rounds: 3)
         }
         if scenarios.contains("throughput") {
             report.throughput = try ThroughputScenario.run(

@@ -18,8 +18,10 @@ struct LatencyResult {
 
 enum LatencyScenario {
     /// `nodeArguments`: given to every daemon (a network key, for the key's cost).
-    static func run(binaries: String, nodes: Int, messages: Int, interval: Double, nodeArguments: [String] = []) throws -> LatencyResult {
-        let cluster = try BenchCluster(binaries: binaries)
+    static func run(
+        binaries: String, nodes: Int, messages: Int, interval: Double, nodeArguments: [String] = [], loopback: String = "127.0.0.1"
+    ) throws -> LatencyResult {
+        let cluster = try BenchCluster(binaries: binaries, loopback: loopback)
         defer { cluster.stop() }
         try cluster.startMesh(nodes, extra: nodeArguments)
         try cluster.followAll()

@@ -120,6 +120,13 @@ extension Report {
                 figures.append(BenchFigure("keycost", "p50 latency, \(name) network", Distribution(side.latency).p50, "ms"))
             }
         }
+        if let family {
+            let (ipv4, ipv6) = (Distribution(family.ipv4.flatMap { $0 }), Distribution(family.ipv6.flatMap { $0 }))
+            figures += [
+                BenchFigure("ipv6", "p50 to all over IPv6 loopback, \(family.nodes)", ipv6.p50, "ms", limit: ipv4.p50),
+                BenchFigure("ipv6", "p99 to all over IPv6 loopback, \(family.nodes)", ipv6.p99, "ms", limit: ipv4.p99),
+            ]
+        }
         if let cliStart {
             let limit = cliStart.limit.map(Distribution.init)
             let status = Distribution(cliStart.status)

@@ -5,6 +5,7 @@ struct Report {
     let quick: Bool
     let command: String
     var latency: [LatencyResult] = []
+    var family: FamilyResult?
     var serf: [Int: SerfLatency] = [:]
     var serfMissing: String?
     var plotted: String?
@@ -26,6 +27,7 @@ struct Report {
             "Produced by `\(command)` (\(quick ? "quick" : "full") run) on \(machine()).", "",
         ]
         if !latency.isEmpty { lines += latencySection() + costSection() }
+        if let family { lines += familySection(family) }
         if !throughput.isEmpty { lines += throughputSection() }
         if !ingest.isEmpty { lines += ingestSection() }
         if let catchUp { lines += catchUpSection(catchUp) }

@@ -57,6 +57,22 @@ public struct NetworkFacts: Sendable {
     public var keyMismatches: [(address: PeerAddress, key: String?)] = []
     /// Nodes of this closed network whose datagrams were sent more than 5 minutes from this node's clock.
     public var staleClocks: [PeerAddress] = []
+    /// Where this node takes peers; by default, `::` for both families.
+    public var listening = Listening(bound: DaemonConfiguration.everyAddress, addresses: [])
+
+    /// The address the peer port is bound to, the families that reach it there, and this machine's
+    /// addresses in them (the bound one alone, unless it is `::` or `0.0.0.0`).
+    public struct Listening: Sendable {
+        public let bound: String
+        public let families: [AddressFamily]
+        public let addresses: [String]
+
+        public init(bound: String, addresses: [String]) {
+            self.bound = bound
+            families = AddressFamily.reaching(bound)
+            self.addresses = addresses
+        }
+    }
 
     /// `mdnsState` as `ServiceDiscovery` reports it: `active`, `unavailable: <reason>`…, or `disabled`.
     public init(
@@ -89,10 +105,27 @@ extension NetworkFacts {
     }
 }
 
+public enum AddressFamily: String, Sendable {
+    case ipv4 = "IPv4", ipv6 = "IPv6"
+
+    /// Of a canonical address (never IPv4-mapped): IPv6 ones are the ones with colons.
+    init(host: String) { self = host.contains(":") ? .ipv6 : .ipv4 }
+
+    init(of address: PeerAddress) { self.init(host: address.host) }
+
+    /// What a socket bound to `host` takes: `::` both (dual stack), another IPv6 address IPv6, else IPv4.
+    static func reaching(_ host: String) -> [AddressFamily] {
+        host == DaemonConfiguration.everyAddress ? [.ipv4, .ipv6] : host.contains(":") ? [.ipv6] : [.ipv4]
+    }
+}
+
 /// Turns network facts into plain-words findings with fixes. Pure, so every branch is testable.
 public enum Diagnosis {
     public static func checks(_ facts: NetworkFacts) -> [DoctorCheck] {
-        [avahi(facts), ownAnnouncement(facts), services(facts), reachability(facts), ports(facts), versions(facts), access(facts), clocks(facts), log(facts.forks)]
+        [
+            avahi(facts), ownAnnouncement(facts), services(facts), reachability(facts), ports(facts), families(facts), versions(facts),
+            access(facts), clocks(facts), log(facts.forks),
+        ]
             .compactMap { $0 }
     }
 
@@ -174,6 +207,30 @@ public enum Diagnosis {
         return DoctorCheck(
             check: "ports", status: .ok,
             detail: "peers reach UDP port \(facts.port); \(facts.inboundSyncs) sync(s) came in over TCP, \(facts.syncsCompleted) completed in all")
+    }
+
+    /// The families this node takes peers on, which one each peer is reached by, and nodes it cannot reach
+    /// at all because they use only the other one.
+    static func families(_ facts: NetworkFacts) -> DoctorCheck {
+        let listening = facts.listening
+        let families = listening.families.map(\.rawValue).joined(separator: " and ")
+        let bound = PeerAddress(host: listening.bound, port: facts.port)
+        let known = facts.peers.map(\.address) + facts.services.filter(facts.isOurs).map(\.address)
+        let stranded = Set(known.filter { !listening.families.contains(AddressFamily(of: $0)) }).sorted()
+        if let other = stranded.first.map(AddressFamily.init(of:)) {
+            return DoctorCheck(
+                check: "families", status: .problem,
+                detail: "\(stranded.count) node(s) can be reached only over \(other.rawValue), which this node does not use: it listens on \(bound), \(families) only",
+                fix: "leave --bind (LANCHAT_BIND) unset: the default, ::, takes IPv4 and IPv6; or bind an \(other.rawValue) address",
+                items: stranded.map(\.description))
+        }
+        let reached = facts.peers.filter { $0.state == .alive }.map { peer in
+            "\(peer.name ?? "?") over \(AddressFamily(of: peer.address).rawValue)" + (peer.address.zone.map { ", link-local on \($0)" } ?? "")
+        }
+        return DoctorCheck(
+            check: "families", status: .ok,
+            detail: "listening on \(bound), over \(families)" + (listening.addresses.isEmpty ? "" : ": \(listening.addresses.joined(separator: ", "))"),
+            items: reached)
     }
 
     /// Nodes of another lanchat version cannot talk to this one: say so instead of failing silently.

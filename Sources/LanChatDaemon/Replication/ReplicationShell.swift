@@ -354,7 +354,7 @@ actor ReplicationShell: Service {
     }
 
     func facts(mdns: ServiceDiscovery.Snapshot?, names: IdentityDirectory) -> NetworkFacts {
-        NetworkFacts(
+        var facts = NetworkFacts(
             network: configuration.network, port: transport.port, mdnsState: mdns?.state ?? "disabled", announcedAs: mdns?.announcedAs,
             seesItself: mdns?.seesItself ?? false,
             services: (mdns?.services ?? []).map {
@@ -376,6 +376,13 @@ actor ReplicationShell: Service {
                 }
             },
             staleClocks: replicator.keyMismatchedPeers.filter { $0.refusal == .stale }.map(\.address))
+        // Bound to every address (`::`, `0.0.0.0`): this machine's own, in the families that reach the socket.
+        let families = AddressFamily.reaching(transport.host)
+        facts.listening = NetworkFacts.Listening(
+            bound: transport.host,
+            addresses: ["::", "0.0.0.0"].contains(transport.host)
+                ? InterfaceAddresses.current().filter { families.contains(AddressFamily(host: $0)) } : [transport.host])
+        return facts
     }
 
     func peerInfos(names: IdentityDirectory) -> [PeerInfo] {

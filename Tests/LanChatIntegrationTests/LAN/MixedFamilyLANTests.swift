@@ -28,6 +28,11 @@ struct MixedFamilyLANTests {
             // The single-family hosts never took each other's address from the dual-stack one.
             #expect(try await v4.peers().count == 1)
             #expect(try await v6.peers().count == 1)
+            // doctor says where the IPv6-only host listens and how it reaches its peer.
+            let families = try await lan.lanchat(2, "doctor", "--json").decoded(DoctorCheck.self).first { $0.check == "families" }
+            #expect(families?.status == .ok)
+            #expect(families?.detail.hasPrefix("listening on [::]:7420, over IPv4 and IPv6: fe80::") == true)
+            #expect(families?.items?.count == 1 && families?.items?.first?.hasSuffix("over IPv6, link-local on eth0") == true)
         }
     }
 }

@@ -1,0 +1,25 @@
+import Glibc
+import LanChatCore
+import NIOCore
+
+/// This machine's own addresses, for `lanchat doctor` to say where peers can reach this node.
+public enum InterfaceAddresses {
+    /// Unicast addresses of the interfaces that are up, loopback left out; link-local IPv6 ones with their zone.
+    public static func current() -> [String] {
+        var list: UnsafeMutablePointer<ifaddrs>?
+        guard getifaddrs(&list) == 0, let first = list else { return [] }
+        defer { freeifaddrs(list) }
+        var hosts: [String] = []
+        for entry in sequence(first: first, next: { $0.pointee.ifa_next }) {
+            let flags = Int32(entry.pointee.ifa_flags)
+            guard let raw = entry.pointee.ifa_addr, flags & Int32(IFF_UP) != 0, flags & Int32(IFF_LOOPBACK) == 0 else { continue }
+            let address: SocketAddress? = switch Int32(raw.pointee.sa_family) {
+            case AF_INET: raw.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { SocketAddress($0.pointee, host: "") }
+            case AF_INET6: raw.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { SocketAddress($0.pointee, host: "") }
+            default: nil
+            }
+            if let host = address.flatMap(PeerAddress.host(of:)) { hosts.append(host) }
+        }
+        return hosts
+    }
+}
