@@ -59,4 +59,50 @@ struct DualStackLANTests {
             #expect(shown.succeeded && shown.stdout.contains("%v0]:"))
         }
     }
+
+    /// A kernel without IPv6 refuses every IPv6 socket: a library loaded before libc makes it so for one daemon.
+    @Test("where the system has no IPv6, the default listens on IPv4 alone and says so")
+    func withoutIPv6TheDefaultFallsBackToIPv4() async throws {
+        try await LoopbackNamespace.with { namespace in
+            let sandbox = try Sandbox()
+            defer { sandbox.cleanup() }
+            let shim = try await Self.compileNoIPv6Library(in: sandbox.root)
+            let paths = sandbox.nodePaths("v4")
+            let daemon = try await sandbox.startDaemon(
+                stateDir: paths.stateDir, socket: paths.socket, extraArguments: ["--bind", "::"],
+                launcher: namespace.launcher + ["/usr/bin/env", "LD_PRELOAD=\(shim)"])
+            let port = try await daemon.port()
+            #expect(daemon.log.contains("IPv6 is not available here"))
+            #expect(daemon.log.contains("peers on 0.0.0.0:\(port)"))
+            let peer = try await start("peer", in: namespace, sandbox, ["--peer", "127.0.0.1:\(port)"])
+            for node in [daemon, peer] {
+                try await wait(until: { try await node.verifiedPeers().count == 1 }, "the two to verify each other")
+            }
+        }
+    }
+
+    /// socket(AF_INET6, …) fails with EAFNOSUPPORT, as on a kernel booted with ipv6.disable=1.
+    private static func compileNoIPv6Library(in directory: String) async throws -> String {
+        let source = "\(directory)/no-ipv6.c", library = "\(directory)/no-ipv6.so"
+        try """
+            #define _GNU_SOURCE
+            #include <dlfcn.h>
+            #include <errno.h>
+            #include <sys/socket.h>
+            int socket(int domain, int type, int protocol) {
+                static int (*real)(int, int, int);
+                if (!real) real = (int (*)(int, int, int))dlsym(RTLD_NEXT, "socket");
+                if (domain == AF_INET6) { errno = EAFNOSUPPORT; return -1; }
+                return real(domain, type, protocol);
+            }
+            """.write(toFile: source, atomically: true, encoding: .utf8)
+        // The Swift toolchain brings clang wherever these tests can be built.
+        let compiler = ["/usr/bin/cc", "/opt/swift/usr/bin/clang"].first { FileManager.default.isExecutableFile(atPath: $0) }
+            ?? ProcessInfo.processInfo.environment["PATH", default: ""].split(separator: ":").map { "\($0)/clang" }
+            .first { FileManager.default.isExecutableFile(atPath: $0) }
+        guard let compiler else { throw HarnessError("no C compiler (cc or clang) to build the no-IPv6 library") }
+        let result = try await ChildProcess.run(URL(fileURLWithPath: compiler), ["-shared", "-fPIC", "-o", library, source, "-ldl"])
+        guard result.succeeded else { throw HarnessError("cannot build the no-IPv6 library: \(result)") }
+        return library
+    }
 }
