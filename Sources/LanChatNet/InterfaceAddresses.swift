@@ -2,8 +2,15 @@ import Glibc
 import LanChatCore
 import NIOCore
 
-/// This machine's own addresses, for `lanchat doctor` to say where peers can reach this node.
+/// This machine's own addresses, for `lanchat doctor` to say where peers can reach this node, and the
+/// names of its interfaces, which zone link-local addresses.
 public enum InterfaceAddresses {
+    /// The interface's name (`eth0`), or its number where it has none any more.
+    public static func name(of index: UInt32) -> String {
+        var name = [CChar](repeating: 0, count: Int(IF_NAMESIZE))
+        return if_indextoname(index, &name) != nil ? String(cString: name) : String(index)
+    }
+
     /// Unicast addresses of the interfaces that are up, loopback left out; link-local IPv6 ones with their zone.
     public static func current() -> [String] {
         var list: UnsafeMutablePointer<ifaddrs>?

@@ -16,7 +16,7 @@ extension PeerAddress {
     static func host(of address: SocketAddress) -> String? {
         guard let ip = address.ipAddress else { return nil }
         guard case .v6(let v6) = address, v6.address.sin6_scope_id != 0 else { return ip }
-        return ip + "%" + interfaceName(v6.address.sin6_scope_id)
+        return ip + "%" + InterfaceAddresses.name(of: v6.address.sin6_scope_id)
     }
 
     /// Where to send to reach this address; nil unless it is numeric (every address in the peer table is).
@@ -29,11 +29,6 @@ extension PeerAddress {
         var raw = v6.address
         raw.sin6_scope_id = scope
         return SocketAddress(raw, host: host)
-    }
-
-    private static func interfaceName(_ index: UInt32) -> String {
-        var name = [CChar](repeating: 0, count: Int(IF_NAMESIZE))
-        return if_indextoname(index, &name) != nil ? String(cString: name) : String(index)
     }
 
     /// The numeric address of a host name (or the address itself), looked up off the cooperative

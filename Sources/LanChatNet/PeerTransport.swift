@@ -27,7 +27,9 @@ public struct PeerTransport: Sendable {
             guard let bound = tcp.channel.localAddress?.port else { throw SyncFailure.closed }
             do {
                 let (descriptor, sender) = try DatagramSender.bindSocket(to: try address(host, port: bound))
+                // The interface each datagram came in on: the link of the link-local addresses it names.
                 let channel = try await DatagramBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                    .channelOption(.receivePacketInfo, value: true)
                     .withBoundSocket(descriptor).get()
                 let udp: Datagrams
                 do {

@@ -242,8 +242,7 @@ public final class ServiceDiscovery: @unchecked Sendable {
         guard inet_ntop(family, record.baseAddress, &text, socklen_t(text.count)) != nil else { return nil }
         let address = String(cString: text)
         guard family == AF_INET6, record[0] == 0xfe, record[1] & 0xc0 == 0x80 else { return address }
-        var name = [CChar](repeating: 0, count: Int(IF_NAMESIZE))
-        return address + "%" + (if_indextoname(interfaceIndex, &name) != nil ? String(cString: name) : String(interfaceIndex))
+        return address + "%" + InterfaceAddresses.name(of: interfaceIndex)
     }
 
     private func addressed(_ lookup: Lookup, host: String) {

@@ -8,12 +8,14 @@ struct AddressPolicyTests {
     struct Case: Sendable, CustomTestStringConvertible {
         let named: String
         let from: String
+        /// The interface the naming datagram came in on, where known.
+        var link: String?
         /// The canonical address kept, or why it is refused.
         let expected: Result<String, AddressPolicy.Refusal>
         var testDescription: String { "\(named) from \(from)" }
 
-        static func ok(_ named: String, from: String = "10.0.0.1", as canonical: String? = nil) -> Case {
-            Case(named: named, from: from, expected: .success(canonical ?? named))
+        static func ok(_ named: String, from: String = "10.0.0.1", link: String? = nil, as canonical: String? = nil) -> Case {
+            Case(named: named, from: from, link: link, expected: .success(canonical ?? named))
         }
 
         static func no(_ named: String, from: String = "10.0.0.1", _ refusal: AddressPolicy.Refusal) -> Case {
@@ -46,7 +48,8 @@ struct AddressPolicyTests {
         // A link-local address is on the link of the link-local source that named it, and nowhere else;
         // its zone is this machine's business, never on the wire.
         .ok("fe80::1:2", from: "fe80::2%3", as: "fe80::1:2%3"), .ok("febf::1", from: "fe80::2%eth1", as: "febf::1%eth1"),
-        .ok("fec0::1", from: "2001:db8::2"),
+        .ok("fec0::1", from: "2001:db8::2"), .ok("fe80::1", from: "2001:db8::2", link: "eth1", as: "fe80::1%eth1"),
+        .ok("fe80::1", from: "fe80::2%eth0", link: "eth0", as: "fe80::1%eth0"),
         .no("fe80::1", from: "2001:db8::2", .otherLink), .no("fe80::1", from: "fe80::2", .otherLink),
         .no("fe80::1", from: "::1", .otherLink), .no("fe80::1%eth0", from: "fe80::2%eth0", .notNumeric),
         // The sender's family only.
@@ -60,7 +63,8 @@ struct AddressPolicyTests {
         .no("::ffff:10.0.0", from: "::ffff:10.0.0.1", .notNumeric), .no("", .notNumeric),
     ])
     func judges(_ scenario: Case) {
-        let result = AddressPolicy.check(PeerAddress(host: scenario.named, port: 7420), from: PeerAddress(host: scenario.from, port: 7420))
+        let result = AddressPolicy.check(
+            PeerAddress(host: scenario.named, port: 7420), from: PeerAddress(host: scenario.from, port: 7420), link: scenario.link)
         #expect(result.map(\.host) == scenario.expected)
         #expect(result.map(\.port) == scenario.expected.map { _ in UInt16(7420) })
     }

@@ -16,12 +16,18 @@ struct ReplicatorLinkLocalTests {
         #expect(node.counters.addressesRefused == 0)
     }
 
-    @Test func aLinkLocalHintFromOffTheLinkIsRefused() throws {
+    /// From a peer reached at a global address, the link is the interface the datagram came in on; unknown, nothing.
+    @Test func aLinkLocalHintFromAGlobalAddressIsLearntOnTheLinkItCameIn() throws {
         var node = try makeReplicator()
         let hint = PeerHint(id: try identity(3).id, address: PeerAddress(host: "fe80::3", port: 7420))
-        node.deliver(.ping(node.probe(hints: [hint])), from: try identity(2).id, at: PeerAddress(host: "2001:db8::2", port: 7420), now: 10)
-        #expect(node.peers.allSatisfy { $0.address.host.hasPrefix("2001:db8::") })
+        let global = PeerAddress(host: "2001:db8::2", port: 7420)
+        let ping = Datagram(network: testNetwork, sender: try identity(2).id, body: .ping(node.probe(hints: [hint]))).encoded()
+        node.receive(ping, from: global, now: 10)
+        #expect(node.peers.map(\.address) == [global])
         #expect(node.counters.addressesRefused == 1)
+        node.receive(ping, from: global, link: "eth1", now: 20)
+        #expect(node.peer(at: Self.onLink(3, "eth1"))?.claimedID == hint.id)
+        #expect(node.peer(at: global)?.link == "eth1")
     }
 
     /// An ack names the link-local peer to a neighbour on its link (with no zone on the wire), and to no one else.
@@ -47,6 +53,24 @@ struct ReplicatorLinkLocalTests {
         for (n, recipient) in zip(4..., elsewhere) {
             #expect(try hinted(to: recipient, id: UInt8(n)).allSatisfy { !$0.hasPrefix("fe80") })
         }
+    }
+
+    /// A peer reached at a global address is on the link its datagrams come in on: it hears of that link's peers.
+    @Test func aPeerAtAGlobalAddressIsHintedThePeersOfTheLinkItIsHeardOn() throws {
+        var node = try makeReplicator()
+        let global = PeerAddress(host: "2001:db8::9", port: 7420)
+        node.verify(try identity(2).id, at: Self.onLink(2), now: 10)
+        node.verify(try identity(4).id, at: Self.onLink(4, "eth1"), now: 10)
+        node.verify(try identity(9).id, at: global, now: 10)
+        var hosts: Set<String> = []
+        for probeID in UInt32(1)...20 {
+            let ping = Datagram(network: testNetwork, sender: try identity(9).id, body: .ping(node.probe(id: probeID))).encoded()
+            for case .send(let datagram, global) in node.receive(ping, from: global, link: "eth0", now: 3000 + UInt64(probeID)) {
+                guard case .ack(let probe) = try Datagram.decode(datagram.encoded()).body else { continue }
+                hosts.formUnion(probe.hints.map(\.address.host))
+            }
+        }
+        #expect(hosts == ["fe80::2"])
     }
 
     /// A peer on another link is never asked to probe a link-local address on this one.

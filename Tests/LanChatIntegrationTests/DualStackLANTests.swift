@@ -60,6 +60,23 @@ struct DualStackLANTests {
         }
     }
 
+    /// A link-local address named by a peer at a global address is on the link the datagram came in on
+    /// (IPV6_RECVPKTINFO): within one namespace, everything comes in over loopback.
+    @Test("a link-local hint from a global address takes the interface it came in on")
+    func aLinkLocalHintTakesTheInterfaceItCameInOn() async throws {
+        try await LoopbackNamespace.with { namespace in
+            let sandbox = try Sandbox()
+            defer { sandbox.cleanup() }
+            try await namespace.addLoopbackAddress("2001:db8::1/128")
+            let daemon = try await start("dual", in: namespace, sandbox, ["--bind", "::"])
+            let peer = try namespace.socket(SOCK_DGRAM, bindingTo: "2001:db8::1")
+            defer { close(peer) }
+            let hint = PeerHint(id: LocalIdentity.generate().id, address: PeerAddress(host: "fe80::99", port: 7420))
+            try Crafted.send(Crafted.ping(hints: [hint]), from: peer, to: try await daemon.port(), host: "::1")
+            try await wait(until: { try await daemon.peers().contains { $0.address == "[fe80::99%lo]:7420" } }, "the hinted address with its link")
+        }
+    }
+
     /// A kernel without IPv6 refuses every IPv6 socket: a library loaded before libc makes it so for one daemon.
     @Test("where the system has no IPv6, the default listens on IPv4 alone and says so")
     func withoutIPv6TheDefaultFallsBackToIPv4() async throws {

@@ -19,23 +19,24 @@ public enum AddressPolicy {
         case multicast
         /// 127.0.0.0/8, `::1`, named in a datagram that did not itself come over loopback.
         case loopback
-        /// A link-local IPv6 address (fe80::/10) named in a datagram that did not come over a link-local
-        /// address: which link it is on, and so which host it names, is unknown here.
+        /// A link-local IPv6 address (fe80::/10) named in a datagram whose link (the interface it came in on)
+        /// is unknown here: so is the host it names.
         case otherLink
     }
 
     /// The address in canonical text (as the node itself writes addresses), if `source`, the address
     /// the naming datagram came from, may name it. IPv4-mapped IPv6 addresses (`::ffff:a.b.c.d`)
     /// are judged by the IPv4 rules, so they cannot smuggle a broadcast or loopback address past them.
-    /// A link-local address takes the zone of the link-local source it came from: it is on that link.
-    public static func check(_ address: PeerAddress, from source: PeerAddress) -> Result<PeerAddress, Refusal> {
+    /// A link-local address takes the zone of the link the datagram came over (`link`, the interface it
+    /// arrived on, or the zone of a link-local source): the host it names is on that link.
+    public static func check(_ address: PeerAddress, from source: PeerAddress, link: String? = nil) -> Result<PeerAddress, Refusal> {
         guard let target = NumericHost(address.host) else { return .failure(.notNumeric) }
         // The source is what the socket reported; should it ever be unparsable, nothing it names is trusted.
         guard let origin = NumericHost(source.unzoned.host) else { return .failure(.wrongFamily) }
         guard target.isIPv6 == origin.isIPv6 else { return .failure(.wrongFamily) }
         if let refusal = target.refusal(sourceIsLoopback: origin.isLoopback) { return .failure(refusal) }
         guard target.isLinkLocal else { return .success(PeerAddress(host: target.description, port: address.port)) }
-        guard origin.isLinkLocal, let zone = source.zone else { return .failure(.otherLink) }
+        guard let zone = source.zone ?? link else { return .failure(.otherLink) }
         return .success(PeerAddress(host: "\(target.description)%\(zone)", port: address.port))
     }
 

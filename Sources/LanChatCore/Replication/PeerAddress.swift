@@ -30,7 +30,7 @@ public struct PeerAddress: Hashable, Comparable, Sendable, CustomStringConvertib
 
     /// The interface a link-local IPv6 address is scoped to (`fe80::1%eth0`: `eth0`). It means something
     /// on this machine only, so it never goes on the wire.
-    public var zone: Substring? { host.firstIndex(of: "%").map { host[host.index(after: $0)...] } }
+    public var zone: String? { host.firstIndex(of: "%").map { String(host[host.index(after: $0)...]) } }
 
     /// The address without its zone: as it goes on the wire.
     public var unzoned: PeerAddress {
@@ -45,9 +45,10 @@ public struct PeerAddress: Hashable, Comparable, Sendable, CustomStringConvertib
         return PeerAddress(host: numeric.unmapped.description, port: port)
     }
 
-    /// Whether this address may be named to `recipient` (a hint, membership news, a ping request): a
-    /// link-local address only to a peer on the same link, the only place where it means the same host.
-    public func mayBeNamed(to recipient: PeerAddress) -> Bool { zone == nil || zone == recipient.zone }
+    /// Whether this address may be named (in a hint, membership news, a ping request) to a peer on `link`,
+    /// the interface that peer is reached over where known: a link-local address only on its own link, the
+    /// only place where it means the same host.
+    public func mayBeNamed(onLink link: String?) -> Bool { zone == nil || zone == link }
 
     public static func < (lhs: Self, rhs: Self) -> Bool { (lhs.host, lhs.port) < (rhs.host, rhs.port) }
 }

@@ -20,6 +20,9 @@ public struct PeerRecord: Sendable, Equatable {
     public internal(set) var state: PeerState = .offline
     /// Monotonic milliseconds of the last packet from this address.
     public internal(set) var lastSeen: UInt64?
+    /// The interface the last packet from this address came in on, where the shell could tell: link-local
+    /// addresses of that link may be named to this peer.
+    public internal(set) var link: String?
     public internal(set) var sources: Set<PeerSource>
     /// Total entries the peer reported in its last ping or ack.
     public internal(set) var reportedTotal: UInt64?

@@ -200,7 +200,8 @@ public struct Replicator: Sendable {
     /// Opens (with a network key), decodes and handles a datagram;
     /// malformed input is counted and dropped. `wallMillis`: the wall clock, against which a closed
     /// network's datagrams must have been sent within 5 minutes.
-    public mutating func receive(_ sealed: [UInt8], from address: PeerAddress, now: UInt64, wallMillis: UInt64 = 0) -> [Directive] {
+    /// `link`: the interface the datagram came in on (IPV6_RECVPKTINFO), where the shell knows it.
+    public mutating func receive(_ sealed: [UInt8], from address: PeerAddress, link: String? = nil, now: UInt64, wallMillis: UInt64 = 0) -> [Directive] {
         // Before anything else: without the key, a datagram costs one failed tag check and changes nothing.
         let bytes: [UInt8]
         switch opener.open(sealed, at: wallMillis) {
@@ -221,7 +222,7 @@ public struct Replicator: Sendable {
             return []
         }
         do {
-            return receive(try Datagram.decode(bytes), from: address, now: now)
+            return receive(try Datagram.decode(bytes), from: address, link: address.zone ?? link, now: now)
         } catch .unsupportedVersion(let version) {
             counters.datagramsIn += 1
             counters.otherVersion += 1
@@ -253,7 +254,7 @@ public struct Replicator: Sendable {
         keyMismatches.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
     }
 
-    private mutating func receive(_ datagram: Datagram, from address: PeerAddress, now: UInt64) -> [Directive] {
+    private mutating func receive(_ datagram: Datagram, from address: PeerAddress, link: String?, now: UInt64) -> [Directive] {
         counters.datagramsIn += 1
         guard datagram.network == configuration.network else {
             counters.otherNetwork += 1
@@ -264,11 +265,11 @@ public struct Replicator: Sendable {
             // identity on another machine). Only a handshake tells which (`syncFinished`), so the address
             // is synced with like any unverified peer. The sender field is only a claim, so a peer whose
             // ID was proven at that address is never dropped for it.
-            if selfAddresses[address] == nil, table[address]?.verifiedID == nil { heard(from: address, claiming: selfID, now: now) }
+            if selfAddresses[address] == nil, table[address]?.verifiedID == nil { heard(from: address, on: link, claiming: selfID, now: now) }
             return []
         }
         var out: [Directive] = []
-        heard(from: address, claiming: datagram.sender, now: now)
+        heard(from: address, on: link, claiming: datagram.sender, now: now)
         switch datagram.body {
         case .ping(let probe):
             // News first, so that a refutation it calls for goes back in this very ack.
@@ -480,7 +481,7 @@ public struct Replicator: Sendable {
         guard let host, result.peerPort > 0 else { return [] }
         let address = PeerAddress(host: host, port: result.peerPort)
         guard selfAddresses[address] == nil, table.learn(address, source: .inbound) else { return [] }
-        heard(from: address, claiming: result.peer, now: now)
+        heard(from: address, on: nil, claiming: result.peer, now: now)
         table.update(address) { record in
             record.verifiedID = result.peer
             record.lastSyncAt = now
@@ -535,9 +536,10 @@ public struct Replicator: Sendable {
 
     // MARK: Liveness
 
-    private mutating func heard(from address: PeerAddress, claiming id: AuthorID, now: UInt64) {
+    private mutating func heard(from address: PeerAddress, on link: String?, claiming id: AuthorID, now: UInt64) {
         guard table.learn(address, source: .inbound) else { return }
         table.update(address) { record in
+            if let link { record.link = link }
             // A different key at a known address: what we verified no longer holds.
             if record.verifiedID != nil, record.verifiedID != id { record.verifiedID = nil }
             record.claimedID = id
@@ -552,7 +554,7 @@ public struct Replicator: Sendable {
             if !probe.indirectSent, targetAlive, age >= configuration.protocolPeriod {
                 outstanding[id]?.indirectSent = true
                 let helpers = table.sample(configuration.indirectProbes, using: &random) {
-                    $0.state == .alive && $0.address != probe.target && probe.target.mayBeNamed(to: $0.address)
+                    $0.state == .alive && $0.address != probe.target && probe.target.mayBeNamed(onLink: $0.address.zone ?? $0.link)
                 }
                 outstanding[id]?.helpers = Set(helpers.map(\.address))
                 for helper in helpers {
@@ -574,8 +576,9 @@ public struct Replicator: Sendable {
 
     /// `correcting`: alives the recipient missed, told before anything else.
     private mutating func makeProbe(id: UInt32, for recipient: PeerAddress, correcting: [MembershipUpdate] = []) -> Datagram.Probe {
+        let link = recipient.zone ?? table[recipient]?.link
         let hints = table.sample(configuration.hintsPerProbe, using: &random) {
-            $0.state != .offline && $0.verifiedID != nil && $0.address != recipient && $0.address.mayBeNamed(to: recipient)
+            $0.state != .offline && $0.verifiedID != nil && $0.address != recipient && $0.address.mayBeNamed(onLink: link)
         }.map { PeerHint(id: $0.verifiedID!, address: $0.address) }  // verifiedID is non-nil by the filter
         let bare = Datagram.Probe(id: id, digest: digest, total: total, hints: hints)
         let corrections = Array(correcting.prefix(2))
@@ -643,7 +646,7 @@ public struct Replicator: Sendable {
 
     /// An address a peer named, in canonical form, if `AddressPolicy` lets this node send to it; counted if not.
     private mutating func admitted(_ named: PeerAddress, from source: PeerAddress) -> PeerAddress? {
-        switch AddressPolicy.check(named, from: source) {
+        switch AddressPolicy.check(named, from: source, link: source.zone ?? table[source]?.link) {
         case .success(let address): return address
         case .failure:
             counters.addressesRefused += 1

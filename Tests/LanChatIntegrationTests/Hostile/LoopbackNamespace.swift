@@ -37,6 +37,11 @@ struct LoopbackNamespace: Sendable {
         return result
     }
 
+    /// Gives loopback one more address (a global IPv6 one, say), usable at once.
+    func addLoopbackAddress(_ address: String) async throws {
+        try await ip("-n", name, "address", "add", address, "dev", "lo", "nodad")
+    }
+
     /// A link inside the namespace (a veth pair: `name` and `name`p), and the IPv6 link-local address its end
     /// `name` has, usable at once (duplicate address detection off): an IPv6 network with no DHCP and no router.
     func linkLocalAddress(onNewLink name: String) async throws -> String {
@@ -85,19 +90,34 @@ struct LoopbackNamespace: Sendable {
     }()
     private static let cloneNewNet: Int32 = 0x4000_0000
 
-    /// A socket bound to `host`:`port` (0: any free one) in the calling thread's own network namespace.
+    /// A socket bound to `host`:`port` (0: any free one) in the calling thread's own network namespace;
+    /// IPv4 or IPv6 as `host` is.
     static func boundSocket(_ type: __socket_type, _ host: String, port: Int = 0) throws -> Int32 {
-        let descriptor = Glibc.socket(AF_INET, Int32(type.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        var (address, length) = try socketAddress(host, port: port)
+        let descriptor = Glibc.socket(Int32(address.ss_family), Int32(type.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard descriptor >= 0 else { throw HarnessError("socket: \(String(cString: strerror(errno)))") }
-        var address = try inet(host, port: port)
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
+        let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) } }
         guard bound == 0 else {
             close(descriptor)
             throw HarnessError("bind \(host): \(String(cString: strerror(errno)))")
         }
         return descriptor
+    }
+
+    /// An IPv4 or IPv6 socket address, and its length.
+    static func socketAddress(_ host: String, port: Int) throws -> (sockaddr_storage, socklen_t) {
+        var storage = sockaddr_storage()
+        guard host.contains(":") else {
+            let v4 = try inet(host, port: port)
+            withUnsafeMutableBytes(of: &storage) { $0.storeBytes(of: v4, as: sockaddr_in.self) }
+            return (storage, socklen_t(MemoryLayout<sockaddr_in>.size))
+        }
+        var v6 = sockaddr_in6()
+        v6.sin6_family = sa_family_t(AF_INET6)
+        v6.sin6_port = in_port_t(UInt16(port).bigEndian)
+        guard inet_pton(AF_INET6, host, &v6.sin6_addr) == 1 else { throw HarnessError("not an IPv6 address: \(host)") }
+        withUnsafeMutableBytes(of: &storage) { $0.storeBytes(of: v6, as: sockaddr_in6.self) }
+        return (storage, socklen_t(MemoryLayout<sockaddr_in6>.size))
     }
 
     static func inet(_ host: String, port: Int) throws -> sockaddr_in {
@@ -124,12 +144,10 @@ enum Crafted {
     }
 
     static func send(_ bytes: [UInt8], from descriptor: Int32, to port: Int, host: String = "127.0.0.1") throws {
-        var address = try LoopbackNamespace.inet(host, port: port)
+        var (address, length) = try LoopbackNamespace.socketAddress(host, port: port)
         let sent = bytes.withUnsafeBytes { buffer in
             withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                    sendto(descriptor, buffer.baseAddress, buffer.count, 0, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-                }
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { sendto(descriptor, buffer.baseAddress, buffer.count, 0, $0, length) }
             }
         }
         guard sent == bytes.count else { throw HarnessError("sendto: \(String(cString: strerror(errno)))") }
