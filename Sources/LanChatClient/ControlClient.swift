@@ -54,18 +54,7 @@ public final class ControlClient: ControlConnection {
         guard result == 0 else {
             let code = errno
             close(descriptor)
-            switch code {
-            case ENOENT, ECONNREFUSED:
-                throw ClientError(
-                    "daemon not running (no socket at \(socketPath)); start it with `lanchatd` or `systemctl --user start lanchatd`",
-                    status: .noDaemon)
-            case EACCES:
-                throw ClientError(
-                    "permission denied on \(socketPath); it belongs to another user (join the lanchat group for the system service)",
-                    status: .noPermission)
-            default:
-                throw ClientError("cannot connect to \(socketPath): \(String(cString: strerror(code)))", status: .noDaemon)
-            }
+            throw ConnectFailure.error(connecting: socketPath, errno: code)
         }
     }
 

@@ -23,13 +23,16 @@ public enum DefaultPaths {
     }
 
     /// The socket the CLI talks to: `$LANCHAT_SOCKET`, else this user's daemon, else the system service's.
-    public static func clientSocket(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+    /// A system socket this user may not even look at (not in the lanchat group) is still the one meant:
+    /// connecting to it says so, where this user's missing socket would say no daemon runs.
+    public static func clientSocket(
+        environment: [String: String] = ProcessInfo.processInfo.environment, system: String = systemSocket
+    ) -> String {
         if let explicit = environment["LANCHAT_SOCKET"], !explicit.isEmpty { return explicit }
         let user = "\(runtimeDirectory(environment: environment))/\(socketName)"
-        if FileManager.default.fileExists(atPath: user) || !FileManager.default.fileExists(atPath: systemSocket) {
-            return user
-        }
-        return systemSocket
+        if FileManager.default.fileExists(atPath: user) { return user }
+        var info = stat()
+        return stat(system, &info) == 0 || errno == EACCES ? system : user
     }
 
     private static func home(_ environment: [String: String]) -> String {

@@ -12,7 +12,9 @@ struct ControlSocketCallerLANTests {
     private static let group = "4242"
 
     /// `lanchat --socket SOCKET status` (or other arguments) as `nobody`, with these extra `setpriv` options.
-    private func statusAsNobody(_ sandbox: Sandbox, groups: [String], _ arguments: [String] = ["status"], stdin: Data? = nil) async throws -> ProcessResult {
+    private func statusAsNobody(
+        _ sandbox: Sandbox, groups: [String], _ arguments: [String] = ["status"], stdin: Data? = nil, socket: String? = nil
+    ) async throws -> ProcessResult {
         guard geteuid() == 0 else { throw HarnessError("the control socket caller tests need root (they run the CLI as another user): run `make test` as root") }
         let identity = ["--reuid", Self.nobody, "--regid", Self.nobody] + (groups.isEmpty ? ["--clear-groups"] : ["--groups", groups.joined(separator: ",")])
         // A copy beside the socket: the build directory may sit where only root may enter (/root).
@@ -22,7 +24,7 @@ struct ControlSocketCallerLANTests {
             #expect(chmod(client, 0o755) == 0)
         }
         return try await ChildProcess.run(
-            URL(fileURLWithPath: "/usr/bin/setpriv"), identity + [client, "--socket", sandbox.socketPath] + arguments, stdin: stdin)
+            URL(fileURLWithPath: "/usr/bin/setpriv"), identity + [client, "--socket", socket ?? sandbox.socketPath] + arguments, stdin: stdin)
     }
 
     @Test("another user is refused by the daemon with the fix, even through a socket whose mode was loosened by hand")
@@ -57,8 +59,25 @@ struct ControlSocketCallerLANTests {
             #expect(refused.stderr.contains("only the daemon's own user or root may"), "\(refused)")
             #expect(refused.stdout.isEmpty)
         }
-        // Not a member: the socket's mode refuses first, and the CLI says so.
+        // Not a member: the socket's mode refuses first, and the CLI says so, with the fix.
         let stranger = try await statusAsNobody(sandbox, groups: [])
         #expect(stranger.status == ClientExitStatus.noPermission.rawValue, "\(stranger)")
+        #expect(stranger.stderr.contains("permission denied on \(sandbox.socketPath): it belongs to root and group \(Self.group);"), "\(stranger)")
+    }
+
+    /// The directory the socket is in may be closed to this user too (the system service's is 0750): the
+    /// socket is there all the same, and the CLI must not say that no daemon runs.
+    @Test("a socket in a directory another user may not enter is a permission problem, not a missing daemon")
+    func aClosedDirectoryIsNoPermission() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.cleanup() }
+        // The sandbox stays open to enter (the CLI's copy is there); the daemon's socket is in a directory of it that is not.
+        #expect(chmod(sandbox.root, 0o711) == 0)
+        let closed = "\(sandbox.root)/closed"
+        #expect(mkdir(closed, 0o700) == 0)
+        _ = try await sandbox.startDaemon(socket: "\(closed)/lanchat.sock")
+        let refused = try await statusAsNobody(sandbox, groups: [], socket: "\(closed)/lanchat.sock")
+        #expect(refused.status == ClientExitStatus.noPermission.rawValue, "\(refused)")
+        #expect(refused.stderr.contains("permission denied on \(closed)/lanchat.sock"), "\(refused)")
     }
 }
