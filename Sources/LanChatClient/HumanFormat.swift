@@ -93,7 +93,7 @@ public enum HumanFormat {
             "name:     \(status.name)",
             "id:       \(status.id)",
             "version:  \(status.version)",
-            "network:  \(status.network) (port \(status.port))",
+            "network:  \(status.network) (port \(status.port)" + (status.portTaken.map { "; \($0) was taken" } ?? "") + ")",
             "access:   " + (status.networkKeys.isEmpty
                 ? "open: anyone on this LAN can join and read (close it with a network key: lanchat keygen)"
                 : "closed by network key " + status.networkKeys.map { $0.fingerprint + ($0.sending ? " (sends)" : " (opens)") }.joined(separator: ", ")),

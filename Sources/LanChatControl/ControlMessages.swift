@@ -322,6 +322,8 @@ public struct StatusInfo: Codable, Sendable, Equatable {
     public var version: String
     public var network: String
     public var port: Int
+    /// The port asked for (the default), when another process held it and the daemon took `port` instead.
+    public var portTaken: Int?
     public var entries: Int
     public var authors: Int
     public var rooms: Int
@@ -336,7 +338,7 @@ public struct StatusInfo: Codable, Sendable, Equatable {
     public var storage: StorageReport
 
     public init(
-        id: String, name: String, version: String, network: String, port: Int, entries: Int, authors: Int,
+        id: String, name: String, version: String, network: String, port: Int, portTaken: Int? = nil, entries: Int, authors: Int,
         rooms: Int, peersByState: PeersByState, uptimeSeconds: Double, mdns: MDNSState, counters: Counters,
         networkKeys: [NetworkKeyInfo] = [], forks: ForkReport = ForkReport(), storage: StorageReport = StorageReport()
     ) {
@@ -348,6 +350,7 @@ public struct StatusInfo: Codable, Sendable, Equatable {
         self.version = version
         self.network = network
         self.port = port
+        self.portTaken = portTaken
         self.entries = entries
         self.authors = authors
         self.rooms = rooms

@@ -37,6 +37,8 @@ public enum Daemon {
         logger.info("\(created ? "created" : "loaded") identity \(identity.id.text) as \(name)")
 
         let transport = try await listen(config, logger)
+        // The default port was taken: status says which port this node took instead.
+        let portTaken = transport.port == config.port || config.port == 0 ? nil : config.port
         let replication = try await ReplicationShell(
             node: node, transport: transport, configuration: config.replication, keys: keys,
             logger: logger)
@@ -62,7 +64,11 @@ public enum Daemon {
         let controlChannel = try await ControlServer.bind(path: config.socketPath, mode: config.socketMode)
         let dispatcher = ControlDispatcher(
             node: node,
-            networkStatus: { await replication.status(mdns: discovery?.state ?? "disabled") },
+            networkStatus: {
+                var status = await replication.status(mdns: discovery?.state ?? "disabled")
+                status.portTaken = portTaken
+                return status
+            },
             peers: { await replication.peerInfos(names: await node.directory) },
             diagnose: {
                 var facts = await replication.facts(mdns: discovery?.snapshot(), names: await node.directory)
@@ -82,20 +88,29 @@ public enum Daemon {
         logger.info("stopped")
     }
 
-    /// The peer port, UDP and TCP. The default, `::`, takes both families on one socket each; on a system
-    /// without IPv6 at all it falls back to IPv4 alone.
+    /// The peer port, UDP and TCP. The default address, `::`, takes both families on one socket each; on a
+    /// system without IPv6 at all it falls back to IPv4 alone. The default port, taken (another daemon on
+    /// this machine: the system service and a user's, say), gives way to a free one, which mDNS announces.
     private static func listen(_ config: DaemonConfiguration, _ logger: Logger) async throws -> PeerTransport {
-        var host = config.bindAddress
-        do {
+        var (host, port) = (config.bindAddress, config.port)
+        while true {
             do {
-                return try await PeerTransport.bind(host: host, port: config.port)
-            } catch where host == DaemonConfiguration.everyAddress && (error as? IOError)?.errnoCode != EADDRINUSE {
+                return try await PeerTransport.bind(host: host, port: port)
+            } catch where isPortTaken(error) && !config.portGiven && port != 0 {
+                logger.notice("port \(port) is taken (another lanchatd on this machine?): taking a free port, announced over mDNS")
+                port = 0
+            } catch where host == DaemonConfiguration.everyAddress && !isPortTaken(error) {
                 logger.notice("IPv6 is not available here (\(error)): listening on IPv4 only")
                 host = "0.0.0.0"
-                return try await PeerTransport.bind(host: host, port: config.port)
+            } catch where isPortTaken(error) {
+                throw DaemonError.configuration(
+                    "port \(port) is taken, by another lanchatd perhaps (UDP or TCP): choose another with --port or LANCHAT_PORT, "
+                        + "or leave both unset to take a free one")
+            } catch {
+                throw DaemonError.configuration("cannot listen on \(PeerAddress(host: host, port: UInt16(clamping: port))) (UDP and TCP): \(error)")
             }
-        } catch {
-            throw DaemonError.configuration("cannot listen on \(PeerAddress(host: host, port: UInt16(clamping: config.port))) (UDP and TCP): \(error)")
         }
     }
+
+    private static func isPortTaken(_ error: any Error) -> Bool { (error as? IOError)?.errnoCode == EADDRINUSE }
 }

@@ -9,6 +9,9 @@ public struct DaemonConfiguration: Sendable, Equatable {
     /// 0600 for a user's daemon; the system service passes 0660 so the `lanchat` group may connect.
     public var socketMode: UInt16
     public var port: Int
+    /// Set by --port or LANCHAT_PORT: taken, it is an error. The default, taken (by another daemon on this
+    /// machine), gives way to a free port.
+    public var portGiven = false
     public var bindAddress: String
     /// The default: every address of both families, on one dual-stack socket.
     public static let everyAddress = "::"
@@ -30,7 +33,7 @@ public struct DaemonConfiguration: Sendable, Equatable {
     public var directPushPeers: Int?
 
     public init(
-        stateDirectory: String, socketPath: String, socketMode: UInt16 = 0o600, port: Int = 7420,
+        stateDirectory: String, socketPath: String, socketMode: UInt16 = 0o600, port: Int = 7420, portGiven: Bool = false,
         bindAddress: String = DaemonConfiguration.everyAddress, peers: [String] = [], mdnsEnabled: Bool = true, network: String = "lanchat",
         logLevel: Logger.Level = .info, retainDays: Int? = nil, authorQuotaBytes: Int = defaultAuthorQuotaMB << 20,
         networkKeyFiles: [String] = [], hooks: HookCommands = HookCommands(),
@@ -45,6 +48,7 @@ public struct DaemonConfiguration: Sendable, Equatable {
         self.socketPath = socketPath
         self.socketMode = socketMode
         self.port = port
+        self.portGiven = portGiven
         self.bindAddress = bindAddress
         self.peers = peers
         self.mdnsEnabled = mdnsEnabled
@@ -192,7 +196,7 @@ public struct DaemonOptions: Sendable, Equatable {
                 socket, "--socket", "LANCHAT_SOCKET",
                 default: "\(DefaultPaths.runtimeDirectory(environment: environment))/\(DefaultPaths.socketName)"
             ).value,
-            socketMode: socketMode, port: port.value, bindAddress: pick(bind, "--bind", "LANCHAT_BIND", default: DaemonConfiguration.everyAddress).value,
+            socketMode: socketMode, port: port.value, portGiven: port.source != "the default", bindAddress: pick(bind, "--bind", "LANCHAT_BIND", default: DaemonConfiguration.everyAddress).value,
             peers: peers.list, mdnsEnabled: mdnsEnabled, network: network.value, logLevel: logLevel, retainDays: retainDays,
             authorQuotaBytes: quota << 20, networkKeyFiles: keyFiles, hooks: hooks,
             directPushPeers: try Self.positive(directPushPeers, "--direct-push-peers", "LANCHAT_DIRECT_PUSH_PEERS", environment))

@@ -445,7 +445,7 @@ public actor Node: Service {
         let tally = try await store.tally()
         return StatusInfo(
             id: identity.id.text, name: directory.displayName(of: identity.id), version: LanChatVersion.current,
-            network: network.name, port: network.port, entries: tally.entries, authors: tally.authors, rooms: tally.rooms,
+            network: network.name, port: network.port, portTaken: network.portTaken, entries: tally.entries, authors: tally.authors, rooms: tally.rooms,
             peersByState: network.peersByState, uptimeSeconds: Date().timeIntervalSince(startedAt), mdns: network.mdns,
             counters: network.counters, networkKeys: network.keys, forks: forkReport(tally),
             storage: StorageReport(
@@ -510,6 +510,8 @@ struct NetworkStatus: Sendable {
     var mdns: MDNSState
     var counters: StatusInfo.Counters
     var keys: [NetworkKeyInfo]
+    /// The port asked for, when another process held it and this node took a free one instead.
+    var portTaken: Int?
 }
 
 

@@ -43,15 +43,16 @@ struct DaemonOptionsTests {
         ]
         let fromEnvironment = try DaemonOptions().configuration(environment: environment)
         #expect(fromEnvironment == DaemonConfiguration(
-            stateDirectory: "/env/state", socketPath: "/env/sock", socketMode: 0o660, port: 7500, bindAddress: "10.0.0.1",
+            stateDirectory: "/env/state", socketPath: "/env/sock", socketMode: 0o660, port: 7500, portGiven: true, bindAddress: "10.0.0.1",
             peers: ["a:1", "b:2"], mdnsEnabled: false, network: "office", logLevel: .debug))
 
         let flags = DaemonOptions(
             stateDirectory: "/flag/state", socket: "/flag/sock", socketMode: "0600", port: 0, bind: "127.0.0.1",
             peers: ["c:3"], network: "lab", logLevel: "warning")
         #expect(try flags.configuration(environment: environment) == DaemonConfiguration(
-            stateDirectory: "/flag/state", socketPath: "/flag/sock", socketMode: 0o600, port: 0, bindAddress: "127.0.0.1",
+            stateDirectory: "/flag/state", socketPath: "/flag/sock", socketMode: 0o600, port: 0, portGiven: true, bindAddress: "127.0.0.1",
             peers: ["c:3"], mdnsEnabled: false, network: "lab", logLevel: .warning))
+        #expect(try DaemonOptions().configuration(environment: home).portGiven == false)
         #expect(try DaemonOptions(noMDNS: true).configuration(environment: home).mdnsEnabled == false)
         #expect(try DaemonOptions().configuration(environment: ["LANCHAT_NO_MDNS": "0"]).mdnsEnabled)
     }

@@ -50,15 +50,17 @@ final class Sandbox: Sendable {
 
     /// Starts `lanchatd` without waiting for it: for tests that expect it to fail. With a `launcher`
     /// (a command that ends by executing its arguments, such as `nsenter --net=…`), lanchatd runs under it.
+    /// `defaultPort`: no `--port 0`, so that it asks for 7420 (only where nothing else may hold it: a namespace).
     func spawnDaemon(
-        stateDir: String? = nil, socket: String? = nil, extraArguments: [String] = [], launcher: [String] = []
+        stateDir: String? = nil, socket: String? = nil, extraArguments: [String] = [], launcher: [String] = [], defaultPort: Bool = false
     ) throws -> Daemon {
         let stateDir = stateDir ?? self.stateDir
         let socket = socket ?? socketPath
         let number = starts.add(1, ordering: .relaxed).newValue
         let logPath = "\(root)/lanchatd.\(number).log"
         let process = Process()
-        let arguments = ["--state-dir", stateDir, "--socket", socket, "--no-mdns", "--port", "0", "--bind", "127.0.0.1"] + extraArguments
+        let arguments = ["--state-dir", stateDir, "--socket", socket, "--no-mdns"] + (defaultPort ? [] : ["--port", "0"])
+            + ["--bind", "127.0.0.1"] + extraArguments
         if let command = launcher.first {
             process.executableURL = URL(fileURLWithPath: command)
             process.arguments = launcher.dropFirst() + [try Binaries.lanchatd().path] + arguments
@@ -83,9 +85,9 @@ final class Sandbox: Sendable {
 
     /// Starts `lanchatd` and waits until `lanchat whoami` gets an answer from it.
     func startDaemon(
-        stateDir: String? = nil, socket: String? = nil, extraArguments: [String] = [], launcher: [String] = []
+        stateDir: String? = nil, socket: String? = nil, extraArguments: [String] = [], launcher: [String] = [], defaultPort: Bool = false
     ) async throws -> Daemon {
-        let daemon = try spawnDaemon(stateDir: stateDir, socket: socket, extraArguments: extraArguments, launcher: launcher)
+        let daemon = try spawnDaemon(stateDir: stateDir, socket: socket, extraArguments: extraArguments, launcher: launcher, defaultPort: defaultPort)
         try await daemon.waitUntilReady()
         return daemon
     }
