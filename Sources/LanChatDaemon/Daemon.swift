@@ -99,10 +99,12 @@ public enum Daemon {
             } catch where isPortTaken(error) && !config.portGiven && port != 0 {
                 logger.notice("port \(port) is taken (another lanchatd on this machine?): taking a free port, announced over mDNS")
                 port = 0
-            } catch where host == DaemonConfiguration.everyAddress && !isPortTaken(error) {
+            } catch let error as IOError
+                where host == DaemonConfiguration.everyAddress && [EAFNOSUPPORT, EPROTONOSUPPORT].contains(error.errnoCode)
+            {
                 logger.notice("IPv6 is not available here (\(error)): listening on IPv4 only")
                 host = "0.0.0.0"
-            } catch where isPortTaken(error) {
+            } catch where isPortTaken(error) && port != 0 {
                 throw DaemonError.configuration(
                     "port \(port) is taken, by another lanchatd perhaps (UDP or TCP): choose another with --port or LANCHAT_PORT, "
                         + "or leave both unset to take a free one")

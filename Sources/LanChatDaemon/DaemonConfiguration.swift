@@ -158,8 +158,13 @@ public struct DaemonOptions: Sendable, Equatable {
         if peers.list.isEmpty, let text = environment["LANCHAT_PEERS"] {
             peers = (text.split(whereSeparator: { $0 == "," || $0 == " " }).map(String.init), "LANCHAT_PEERS")
         }
-        for candidate in peers.list where PeerAddress(parsing: candidate) == nil {
-            throw .configuration("\(peers.source): '\(candidate)' is not HOST:PORT")
+        for candidate in peers.list {
+            guard let address = PeerAddress(parsing: candidate) else { throw .configuration("\(peers.source): '\(candidate)' is not HOST:PORT") }
+            // Without the interface, a link-local address names no host: every link has one of that number.
+            if address.isLinkLocal, address.zone == nil {
+                throw .configuration(
+                    "\(peers.source): '\(candidate)' is link-local and needs the interface it is on, like '[\(address.host)%eth0]:\(address.port)'")
+            }
         }
 
         var keyFiles = networkKeyFiles

@@ -1,15 +1,23 @@
 import Glibc
+import Synchronization
 import LanChatCore
 import NIOCore
 
 /// This machine's own addresses, for `lanchat doctor` to say where peers can reach this node, and the
 /// names of its interfaces, which zone link-local addresses.
 public enum InterfaceAddresses {
-    /// The interface's name (`eth0`), or its number where it has none any more.
+    /// The interface's name (`eth0`), or its number where it has none. Asked of the kernel once per interface
+    /// (each datagram names the one it came in on), so that every address of one link gets the same zone.
     public static func name(of index: UInt32) -> String {
+        if let known = names.withLock({ $0[index] }) { return known }
         var name = [CChar](repeating: 0, count: Int(IF_NAMESIZE))
-        return if_indextoname(index, &name) != nil ? String(cString: name) : String(index)
+        guard if_indextoname(index, &name) != nil else { return String(index) }
+        let found = String(cString: name)
+        names.withLock { $0[index] = found }
+        return found
     }
+
+    private static let names = Mutex<[UInt32: String]>([:])
 
     /// Unicast addresses of the interfaces that are up, loopback left out; link-local IPv6 ones with their zone.
     public static func current() -> [String] {

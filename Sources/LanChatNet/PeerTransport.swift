@@ -72,8 +72,13 @@ public struct PeerTransport: Sendable {
 
     /// Opens a TCP connection to a peer for a sync.
     public static func connect(to address: SocketAddress) async throws -> NIOAsyncChannel<[UInt8], ByteBuffer> {
-        try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .connectTimeout(.seconds(2))
+        var bootstrap = ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton).connectTimeout(.seconds(2))
+        if address.protocol == .inet6 {
+            bootstrap = bootstrap.channelOption(
+                ChannelOptions.Types.SocketOption(level: .ipv6, name: NIOBSDSocket.Option(rawValue: IPv6SourcePreference.option)),
+                value: Int(IPv6SourcePreference.publicAddresses))
+        }
+        return try await bootstrap
             .connect(to: address) { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try addFraming(channel)
@@ -196,6 +201,8 @@ public final class DatagramSender: Sendable {
             // Whatever the system's default (net.ipv6.bindv6only), `::` takes IPv4 as well.
             var off: Int32 = 0
             _ = setsockopt(descriptor, Int32(IPPROTO_IPV6), IPV6_V6ONLY, &off, socklen_t(MemoryLayout<Int32>.size))
+            var prefer = IPv6SourcePreference.publicAddresses
+            _ = setsockopt(descriptor, Int32(IPPROTO_IPV6), IPv6SourcePreference.option, &prefer, socklen_t(MemoryLayout<Int32>.size))
         }
         // Sends never wait: a burst (a push to every peer) must fit, or its tail is lost.
         option(SO_SNDBUF, 4 << 20)
@@ -209,4 +216,12 @@ public final class DatagramSender: Sendable {
         _ = fcntl(duplicate, F_SETFD, FD_CLOEXEC)
         return (descriptor, DatagramSender(descriptor: duplicate, dualStack: dualStack))
     }
+}
+
+/// Datagrams and connections leave from this machine's stable IPv6 address, not a temporary (privacy) one:
+/// peers know a node by the address it answers from, and a temporary one changes, which would make an ack
+/// match no probe and give one node a new row each time (RFC 5014; Linux's values, which Glibc's module lacks).
+enum IPv6SourcePreference {
+    static let option: Int32 = 72  // IPV6_ADDR_PREFERENCES
+    static let publicAddresses: Int32 = 0x0002  // IPV6_PREFER_SRC_PUBLIC
 }

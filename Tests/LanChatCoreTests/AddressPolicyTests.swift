@@ -29,20 +29,20 @@ struct AddressPolicyTests {
         .ok("1.0.0.0"), .ok("fe80::1", from: "fe80::2%eth0", as: "fe80::1%eth0"), .ok("2001:db8::1", from: "fe80::2"),
         .ok("2001:DB8:0:0:0:0:0:1", from: "2001:db8::2", as: "2001:db8::1"),
         .ok("2001:db8:0:1:0:0:0:1", from: "2001:db8::2", as: "2001:db8:0:1::1"),
-        .ok("1:2:3:4:5:6:7:8", from: "::ffff:10.0.0.1"),
-        .ok("::ffff:10.0.0.2", from: "::ffff:10.0.0.1"), .ok("::ffff:a00:2", from: "::ffff:10.0.0.1", as: "::ffff:10.0.0.2"),
+        // An IPv4-mapped address is the IPv4 address it maps: kept unmapped, and of IPv4's family.
+        .ok("::ffff:10.0.0.2", from: "10.0.0.1", as: "10.0.0.2"), .ok("::ffff:a00:2", from: "10.0.0.1", as: "10.0.0.2"),
+        .no("::ffff:10.0.0.2", from: "2001:db8::1", .wrongFamily), .ok("10.0.0.2", from: "::ffff:10.0.0.1"),
         // Loopback only from loopback.
         .ok("127.0.0.1", from: "127.0.0.1"), .ok("127.0.0.9", from: "127.0.0.2"), .ok("::1", from: "::1"),
-        .ok("::ffff:127.0.0.1", from: "::ffff:127.0.0.5"),
+        .ok("::ffff:127.0.0.1", from: "127.0.0.5", as: "127.0.0.1"),
         .no("127.0.0.1", .loopback), .no("127.255.255.254", .loopback), .no("::1", from: "fe80::2", .loopback),
-        .no("::ffff:127.0.0.1", from: "::ffff:10.0.0.1", .loopback),
+        .no("::ffff:127.0.0.1", from: "10.0.0.1", .loopback),
         // Broadcast, multicast, unspecified, reserved: never, from anywhere.
         .no("255.255.255.255", .reserved), .no("255.255.255.255", from: "127.0.0.1", .reserved), .no("240.0.0.1", .reserved),
         .no("224.0.0.251", .multicast), .no("239.255.255.250", .multicast), .no("ff02::1", from: "fe80::2", .multicast),
         .no("ff05::fb", from: "::1", .multicast),
         .no("0.0.0.0", .unspecified), .no("0.1.2.3", .unspecified), .no("::", from: "fe80::2", .unspecified),
-        .no("::ffff:255.255.255.255", from: "::ffff:10.0.0.1", .reserved), .no("::ffff:224.0.0.1", from: "::ffff:10.0.0.1", .multicast),
-        .no("::ffff:0.0.0.0", from: "::ffff:10.0.0.1", .unspecified), .no("::10.0.0.2", from: "fe80::2", .reserved),
+        .no("::ffff:255.255.255.255", .reserved), .no("::ffff:224.0.0.1", .multicast), .no("::ffff:0.0.0.0", .unspecified), .no("::10.0.0.2", from: "fe80::2", .reserved),
         // 127.255.255.255 is loopback's broadcast address: refused from off the host.
         .no("127.255.255.255", .loopback),
         // A link-local address is on the link of the link-local source that named it, and nowhere else;
@@ -53,14 +53,14 @@ struct AddressPolicyTests {
         .no("fe80::1", from: "2001:db8::2", .otherLink), .no("fe80::1", from: "fe80::2", .otherLink),
         .no("fe80::1", from: "::1", .otherLink), .no("fe80::1%eth0", from: "fe80::2%eth0", .notNumeric),
         // The sender's family only.
-        .no("fe80::1", .wrongFamily), .no("10.0.0.2", from: "fe80::2", .wrongFamily), .no("10.0.0.2", from: "::ffff:10.0.0.1", .wrongFamily),
+        .no("fe80::1", .wrongFamily), .no("10.0.0.2", from: "fe80::2", .wrongFamily), .no("1:2:3:4:5:6:7:8", .wrongFamily),
         // Names and anything that is not a strict literal.
         .no("alpha.local", .notNumeric), .no("localhost", .notNumeric), .no("10.0.0", .notNumeric), .no("10.0.0.256", .notNumeric),
         .no("010.0.0.1", .notNumeric), .no("10.0.0.1.", .notNumeric), .no(" 10.0.0.1", .notNumeric), .no("0x0a.0.0.1", .notNumeric),
         .no("10.0.0.-1", .notNumeric), .no("fe80::1%eth0", from: "fe80::2", .notNumeric), .no("1::2::3", from: "fe80::2", .notNumeric),
         .no("1:2:3:4:5:6:7:8:9", from: "fe80::2", .notNumeric), .no("1:2:3:4:5:6:7::8", from: "fe80::2", .notNumeric),
         .no("12345::1", from: "fe80::2", .notNumeric), .no(":1", from: "fe80::2", .notNumeric), .no("fe80:::1", from: "fe80::2", .notNumeric),
-        .no("::ffff:10.0.0", from: "::ffff:10.0.0.1", .notNumeric), .no("", .notNumeric),
+        .no("::ffff:10.0.0", .notNumeric), .no("", .notNumeric),
     ])
     func judges(_ scenario: Case) {
         let result = AddressPolicy.check(
@@ -115,5 +115,21 @@ struct ReplicatorNamedAddressTests {
             .ping(node.probe(hints: [PeerHint(id: try identity(3).id, address: hinted)])), from: try identity(2).id,
             at: PeerAddress(host: "127.0.0.1", port: 8000), now: 10)
         #expect(node.peer(at: hinted) != nil)
+    }
+}
+
+/// Addresses mDNS announced: anyone on the LAN can answer an A or AAAA query, so they are judged as
+/// addresses a peer names, from off this host.
+@Suite("address policy: announced over mDNS")
+struct AnnouncedAddressPolicyTests {
+    @Test(arguments: [
+        ("10.0.0.2", Result<String, AddressPolicy.Refusal>.success("10.0.0.2")), ("fe80::2%eth0", .success("fe80::2%eth0")),
+        ("2001:db8::2", .success("2001:db8::2")), ("::ffff:10.0.0.2", .success("10.0.0.2")),
+        ("fe80::2", .failure(.otherLink)), ("ff02::1%eth0", .failure(.multicast)), ("::1", .failure(.loopback)),
+        ("::ffff:127.0.0.1", .failure(.loopback)), ("::", .failure(.unspecified)), ("224.0.0.251", .failure(.multicast)),
+        ("255.255.255.255", .failure(.reserved)),
+    ])
+    func judges(host: String, expected: Result<String, AddressPolicy.Refusal>) {
+        #expect(AddressPolicy.check(announced: PeerAddress(host: host, port: 7420)).map(\.host) == expected)
     }
 }

@@ -17,6 +17,7 @@ struct ReplicatorLinkLocalTests {
     }
 
     /// From a peer reached at a global address, the link is the interface the datagram came in on; unknown, nothing.
+    /// A peer's own link is kept only once its ID is proven: a datagram that merely claims its address moves nothing.
     @Test func aLinkLocalHintFromAGlobalAddressIsLearntOnTheLinkItCameIn() throws {
         var node = try makeReplicator()
         let hint = PeerHint(id: try identity(3).id, address: PeerAddress(host: "fe80::3", port: 7420))
@@ -27,6 +28,9 @@ struct ReplicatorLinkLocalTests {
         #expect(node.counters.addressesRefused == 1)
         node.receive(ping, from: global, link: "eth1", now: 20)
         #expect(node.peer(at: Self.onLink(3, "eth1"))?.claimedID == hint.id)
+        #expect(node.peer(at: global)?.link == nil)
+        node.syncFinished(with: global, outcome: .completed(syncResult(try identity(2).id)), now: 30)
+        node.receive(ping, from: global, link: "eth1", now: 40)
         #expect(node.peer(at: global)?.link == "eth1")
     }
 
@@ -37,6 +41,9 @@ struct ReplicatorLinkLocalTests {
         node.verify(try identity(2).id, at: Self.onLink(2), now: 10)
         node.verify(try identity(3).id, at: neighbour, now: 10)
         for (n, peer) in zip(4..., elsewhere) { node.verify(try identity(UInt8(n)).id, at: peer, now: 10) }
+        // A peer of each family that may be named to anyone of that family: the others have hints to get.
+        node.verify(try identity(6).id, at: PeerAddress(host: "2001:db8::6", port: 7420), now: 10)
+        node.verify(try identity(7).id, at: address(7), now: 10)
 
         func hinted(to recipient: PeerAddress, id: UInt8) throws -> Set<String> {
             var hosts: Set<String> = []
@@ -51,7 +58,9 @@ struct ReplicatorLinkLocalTests {
         }
         #expect(try hinted(to: neighbour, id: 3).contains("fe80::2"))
         for (n, recipient) in zip(4..., elsewhere) {
-            #expect(try hinted(to: recipient, id: UInt8(n)).allSatisfy { !$0.hasPrefix("fe80") })
+            let hosts = try hinted(to: recipient, id: UInt8(n))
+            // Hints of the recipient's own family, and none of the link-local ones.
+            #expect(hosts == (recipient.host.contains(":") ? ["2001:db8::6"] : ["10.0.0.7"]))
         }
     }
 

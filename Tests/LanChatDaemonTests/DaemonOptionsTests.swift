@@ -65,6 +65,7 @@ struct DaemonOptionsTests {
         (["LANCHAT_LOG_LEVEL": "loud"], "LANCHAT_LOG_LEVEL must be trace"),
         (["LANCHAT_NETWORK": "Bad Name"], "LANCHAT_NETWORK must be 1 to 32"),
         (["LANCHAT_PEERS": "nohost"], "LANCHAT_PEERS: 'nohost' is not HOST:PORT"),
+        (["LANCHAT_PEERS": "[fe80::1]:7420"], "LANCHAT_PEERS: '[fe80::1]:7420' is link-local and needs the interface it is on, like '[fe80::1%eth0]:7420'"),
         (["LANCHAT_NO_MDNS": "maybe"], "LANCHAT_NO_MDNS must be 1 or 0"),
         (["LANCHAT_RETAIN_DAYS": "0"], "LANCHAT_RETAIN_DAYS must be a whole number"),
         (["LANCHAT_AUTHOR_QUOTA_MB": "lots"], "LANCHAT_AUTHOR_QUOTA_MB must be a whole number"),

@@ -25,19 +25,31 @@ public enum AddressPolicy {
     }
 
     /// The address in canonical text (as the node itself writes addresses), if `source`, the address
-    /// the naming datagram came from, may name it. IPv4-mapped IPv6 addresses (`::ffff:a.b.c.d`)
-    /// are judged by the IPv4 rules, so they cannot smuggle a broadcast or loopback address past them.
+    /// the naming datagram came from, may name it. An IPv4-mapped IPv6 address (`::ffff:a.b.c.d`) is
+    /// the IPv4 address it maps, by the IPv4 rules: it smuggles no broadcast or loopback address past
+    /// them, nor an IPv4 one past the family rule, and is kept unmapped (one peer, one row).
     /// A link-local address takes the zone of the link the datagram came over (`link`, the interface it
     /// arrived on, or the zone of a link-local source): the host it names is on that link.
     public static func check(_ address: PeerAddress, from source: PeerAddress, link: String? = nil) -> Result<PeerAddress, Refusal> {
-        guard let target = NumericHost(address.host) else { return .failure(.notNumeric) }
+        guard let target = NumericHost(address.host)?.unmapped else { return .failure(.notNumeric) }
         // The source is what the socket reported; should it ever be unparsable, nothing it names is trusted.
-        guard let origin = NumericHost(source.unzoned.host) else { return .failure(.wrongFamily) }
+        guard let origin = NumericHost(source.unzoned.host)?.unmapped else { return .failure(.wrongFamily) }
         guard target.isIPv6 == origin.isIPv6 else { return .failure(.wrongFamily) }
-        if let refusal = target.refusal(sourceIsLoopback: origin.isLoopback) { return .failure(refusal) }
-        guard target.isLinkLocal else { return .success(PeerAddress(host: target.description, port: address.port)) }
-        guard let zone = source.zone ?? link else { return .failure(.otherLink) }
-        return .success(PeerAddress(host: "\(target.description)%\(zone)", port: address.port))
+        return admit(target, port: address.port, sourceIsLoopback: origin.isLoopback, zone: source.zone ?? link)
+    }
+
+    /// An address mDNS announced (Avahi's answer to an A or AAAA query, a link-local one with the zone of the
+    /// interface it was heard on), by the same rules: anyone on the LAN can answer mDNS.
+    public static func check(announced address: PeerAddress) -> Result<PeerAddress, Refusal> {
+        guard let target = NumericHost(address.unzoned.host)?.unmapped else { return .failure(.notNumeric) }
+        return admit(target, port: address.port, sourceIsLoopback: false, zone: address.zone)
+    }
+
+    private static func admit(_ target: NumericHost, port: UInt16, sourceIsLoopback: Bool, zone: String?) -> Result<PeerAddress, Refusal> {
+        if let refusal = target.refusal(sourceIsLoopback: sourceIsLoopback) { return .failure(refusal) }
+        guard target.isLinkLocal else { return .success(PeerAddress(host: target.description, port: port)) }
+        guard let zone else { return .failure(.otherLink) }
+        return .success(PeerAddress(host: "\(target.description)%\(zone)", port: port))
     }
 
     public static func allows(_ address: PeerAddress, from source: PeerAddress) -> Bool {

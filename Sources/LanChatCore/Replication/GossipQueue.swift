@@ -41,7 +41,7 @@ struct GossipQueue: Sendable {
     /// news the caller says itself, and what the datagram carries already) is left; the addresses taken are
     /// added to it, so no datagram carries one piece of news twice.
     mutating func take(
-        onLink link: String?, limit: Int, maxCount: Int, budget: Int, excluding excluded: inout Set<PeerAddress>
+        for recipient: PeerAddress, onLink link: String?, limit: Int, maxCount: Int, budget: Int, excluding excluded: inout Set<PeerAddress>
     ) -> [MembershipUpdate] {
         retire(sentAtLeast: limit)
         var chosen: [MembershipUpdate] = []
@@ -56,7 +56,7 @@ struct GossipQueue: Sendable {
                     if index - 1 == heads[bucket] { heads[bucket] = index }
                     continue
                 }
-                guard !excluded.contains(address), address.mayBeNamed(onLink: link), item.update.encodedSize <= room else { continue }
+                guard !excluded.contains(address), address.mayBeNamed(to: recipient, onLink: link), item.update.encodedSize <= room else { continue }
                 room -= item.update.encodedSize
                 chosen.append(item.update)
                 excluded.insert(address)

@@ -227,9 +227,9 @@ struct Membership: Sendable {
         let most = max(0, min(configuration.updatesPerProbe, Datagram.maxUpdates - 1) - corrections.count)
         var excluded = Set([recipient] + corrections.map(\.address))
         let link = recipient.zone ?? table[recipient]?.link
-        var queued = refutations.take(onLink: link, limit: limit, maxCount: (most + 1) / 2, budget: room([]), excluding: &excluded)
-        queued += suspicions.take(onLink: link, limit: limit, maxCount: most - queued.count, budget: room(queued), excluding: &excluded)
-        queued += refutations.take(onLink: link, limit: limit, maxCount: most - queued.count, budget: room(queued), excluding: &excluded)
+        var queued = refutations.take(for: recipient, onLink: link, limit: limit, maxCount: (most + 1) / 2, budget: room([]), excluding: &excluded)
+        queued += suspicions.take(for: recipient, onLink: link, limit: limit, maxCount: most - queued.count, budget: room(queued), excluding: &excluded)
+        queued += refutations.take(for: recipient, onLink: link, limit: limit, maxCount: most - queued.count, budget: room(queued), excluding: &excluded)
         return about + queued
     }
 

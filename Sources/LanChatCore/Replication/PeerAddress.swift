@@ -32,6 +32,9 @@ public struct PeerAddress: Hashable, Comparable, Sendable, CustomStringConvertib
     /// on this machine only, so it never goes on the wire.
     public var zone: String? { host.firstIndex(of: "%").map { String(host[host.index(after: $0)...]) } }
 
+    /// fe80::/10, with its zone or without.
+    public var isLinkLocal: Bool { NumericHost(unzoned.host)?.isLinkLocal ?? false }
+
     /// The address without its zone: as it goes on the wire.
     public var unzoned: PeerAddress {
         guard let percent = host.firstIndex(of: "%") else { return self }
@@ -45,10 +48,13 @@ public struct PeerAddress: Hashable, Comparable, Sendable, CustomStringConvertib
         return PeerAddress(host: numeric.unmapped.description, port: port)
     }
 
-    /// Whether this address may be named (in a hint, membership news, a ping request) to a peer on `link`,
-    /// the interface that peer is reached over where known: a link-local address only on its own link, the
-    /// only place where it means the same host.
-    public func mayBeNamed(onLink link: String?) -> Bool { zone == nil || zone == link }
+    /// Whether this address may be named (in a hint, membership news, a ping request) to `recipient`, on
+    /// `link`, the interface that peer is reached over where known: only to a peer of its own family (a
+    /// receiver refuses the other), and a link-local address only on its own link, the only place where it
+    /// means the same host.
+    public func mayBeNamed(to recipient: PeerAddress, onLink link: String?) -> Bool {
+        host.contains(":") == recipient.host.contains(":") && (zone == nil || zone == link)
+    }
 
     public static func < (lhs: Self, rhs: Self) -> Bool { (lhs.host, lhs.port) < (rhs.host, rhs.port) }
 }

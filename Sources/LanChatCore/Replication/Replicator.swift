@@ -273,27 +273,27 @@ public struct Replicator: Sendable {
         switch datagram.body {
         case .ping(let probe):
             // News first, so that a refutation it calls for goes back in this very ack.
-            let corrections = learn(probe.updates, from: address, now: now, &out)
+            let corrections = learn(probe.updates, from: address, on: link, now: now, &out)
             send(.ack(makeProbe(id: probe.id, for: address, correcting: corrections)), to: address, &out)
-            observe(probe, from: address, now: now)
+            observe(probe, from: address, on: link, now: now)
         case .ack(let probe):
-            _ = learn(probe.updates, from: address, now: now, &out)
+            _ = learn(probe.updates, from: address, on: link, now: now, &out)
             let answered = outstanding[probe.id].map { $0.target == address } ?? false
             if answered, let pending = outstanding.removeValue(forKey: probe.id), let origin = pending.onBehalfOf {
                 send(.indirectAck(probeID: origin.probeID, target: address), to: origin.requester, &out)
             }
-            observe(probe, from: address, now: now)
+            observe(probe, from: address, on: link, now: now)
             // A peer this node chose to probe answered: the first sync need not wait for the next period.
             if answered { considerSync(with: address, now: now, &out) }
         case .pingRequest(let probeID, let named):
-            guard let target = admitted(named, from: address), selfAddresses[target] == nil,
+            guard let target = admitted(named, from: address, on: link), selfAddresses[target] == nil,
                 outstanding.count < Footprint.maxOutstandingProbes
             else { break }
             let id = allocateProbeID()
             outstanding[id] = Probe(target: target, sentAt: now, indirectSent: true, onBehalfOf: (address, probeID))
             send(.ping(makeProbe(id: id, for: target)), to: target, &out)
         case .indirectAck(let probeID, let named):
-            if let target = admitted(named, from: address), let pending = outstanding[probeID], pending.target == target, pending.helpers.contains(address) {
+            if let target = admitted(named, from: address, on: link), let pending = outstanding[probeID], pending.target == target, pending.helpers.contains(address) {
                 outstanding[probeID] = nil
                 table.update(target) { $0.sawAlive(at: now) }
             }
@@ -539,7 +539,8 @@ public struct Replicator: Sendable {
     private mutating func heard(from address: PeerAddress, on link: String?, claiming id: AuthorID, now: UInt64) {
         guard table.learn(address, source: .inbound) else { return }
         table.update(address) { record in
-            if let link { record.link = link }
+            // Only a peer of proven ID: an unauthenticated datagram claiming its address must not move it to another link.
+            if let link, record.verifiedID != nil { record.link = link }
             // A different key at a known address: what we verified no longer holds.
             if record.verifiedID != nil, record.verifiedID != id { record.verifiedID = nil }
             record.claimedID = id
@@ -554,7 +555,7 @@ public struct Replicator: Sendable {
             if !probe.indirectSent, targetAlive, age >= configuration.protocolPeriod {
                 outstanding[id]?.indirectSent = true
                 let helpers = table.sample(configuration.indirectProbes, using: &random) {
-                    $0.state == .alive && $0.address != probe.target && probe.target.mayBeNamed(onLink: $0.address.zone ?? $0.link)
+                    $0.state == .alive && $0.address != probe.target && probe.target.mayBeNamed(to: $0.address, onLink: $0.address.zone ?? $0.link)
                 }
                 outstanding[id]?.helpers = Set(helpers.map(\.address))
                 for helper in helpers {
@@ -578,7 +579,7 @@ public struct Replicator: Sendable {
     private mutating func makeProbe(id: UInt32, for recipient: PeerAddress, correcting: [MembershipUpdate] = []) -> Datagram.Probe {
         let link = recipient.zone ?? table[recipient]?.link
         let hints = table.sample(configuration.hintsPerProbe, using: &random) {
-            $0.state != .offline && $0.verifiedID != nil && $0.address != recipient && $0.address.mayBeNamed(onLink: link)
+            $0.state != .offline && $0.verifiedID != nil && $0.address != recipient && $0.address.mayBeNamed(to: recipient, onLink: link)
         }.map { PeerHint(id: $0.verifiedID!, address: $0.address) }  // verifiedID is non-nil by the filter
         let bare = Datagram.Probe(id: id, digest: digest, total: total, hints: hints)
         let corrections = Array(correcting.prefix(2))
@@ -590,12 +591,14 @@ public struct Replicator: Sendable {
 
     /// Membership news a peer piggybacked; news naming an address `AddressPolicy` refuses is counted and dropped.
     /// Returns the alives the source missed (`Membership.Answer.correction`).
-    private mutating func learn(_ updates: [MembershipUpdate], from source: PeerAddress, now: UInt64, _ out: inout [Directive]) -> [MembershipUpdate] {
+    private mutating func learn(
+        _ updates: [MembershipUpdate], from source: PeerAddress, on link: String?, now: UInt64, _ out: inout [Directive]
+    ) -> [MembershipUpdate] {
         var corrections: [MembershipUpdate] = []
         for update in updates {
             // News about a peer this node does not know by that ID at that address changes nothing. The address is
             // looked up as admitted: a link-local one is known here with the zone of the link it came over.
-            guard let address = admitted(update.address, from: source),
+            guard let address = admitted(update.address, from: source, on: link),
                 update.subject == selfID
                     ? selfAddresses[address] != true : table[address].map({ $0.verifiedID ?? $0.claimedID == update.subject }) == true
             else { continue }
@@ -623,12 +626,12 @@ public struct Replicator: Sendable {
 
     // MARK: Anti-entropy
 
-    private mutating func observe(_ probe: Datagram.Probe, from address: PeerAddress, now: UInt64) {
+    private mutating func observe(_ probe: Datagram.Probe, from address: PeerAddress, on link: String?, now: UInt64) {
         // A hint naming this node's own ID is kept too, like a datagram claiming it: the sync with the address
         // tells this node's own from a twin's. Twins learn each other's address no other way, and a twin's must
         // be known for suspicions there to be left to it, or this node would keep a crashed twin alive everywhere.
         for hint in probe.hints {
-            guard let hinted = admitted(hint.address, from: address), selfAddresses[hinted] == nil else { continue }
+            guard let hinted = admitted(hint.address, from: address, on: link), selfAddresses[hinted] == nil else { continue }
             if table[hinted] == nil, table.learn(hinted, source: .exchange) {
                 table.update(hinted) { $0.claimedID = hint.id }
             }
@@ -645,8 +648,9 @@ public struct Replicator: Sendable {
     }
 
     /// An address a peer named, in canonical form, if `AddressPolicy` lets this node send to it; counted if not.
-    private mutating func admitted(_ named: PeerAddress, from source: PeerAddress) -> PeerAddress? {
-        switch AddressPolicy.check(named, from: source, link: source.zone ?? table[source]?.link) {
+    /// `link`: the interface the naming datagram came in on.
+    private mutating func admitted(_ named: PeerAddress, from source: PeerAddress, on link: String?) -> PeerAddress? {
+        switch AddressPolicy.check(named, from: source, link: link) {
         case .success(let address): return address
         case .failure:
             counters.addressesRefused += 1

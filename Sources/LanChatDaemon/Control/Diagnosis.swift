@@ -221,7 +221,8 @@ public enum Diagnosis {
             return DoctorCheck(
                 check: "families", status: .problem,
                 detail: "\(stranded.count) node(s) can be reached only over \(other.rawValue), which this node does not use: it listens on \(bound), \(families) only",
-                fix: "leave --bind (LANCHAT_BIND) unset: the default, ::, takes IPv4 and IPv6; or bind an \(other.rawValue) address",
+                fix: "leave --bind (LANCHAT_BIND) unset: the default, ::, takes IPv4 and IPv6; or bind an \(other.rawValue) address. "
+                    + "If lanchatd logged that IPv6 is not available here, turn IPv6 on in this machine",
                 items: stranded.map(\.description))
         }
         let reached = facts.peers.filter { $0.state == .alive }.map { peer in

@@ -30,8 +30,6 @@ actor ReplicationShell: Service {
     private var relays: [EntryKey: (from: PeerAddress, until: UInt64)] = [:]
     /// Pushes checked or being stored: with `unchecked`, what the queue bound counts.
     private var intake = 0
-    /// Interface names by index, for the link each datagram came in on.
-    private var interfaceNames: [UInt32: String] = [:]
     private let intakeWakeups = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     private let syncRequests = AsyncStream.makeStream(of: PeerAddress.self)
     private var mdnsInstances: [String: PeerAddress] = [:]
@@ -82,7 +80,12 @@ actor ReplicationShell: Service {
         }
     }
 
-    func mdnsFound(_ instance: String, at address: PeerAddress) {
+    func mdnsFound(_ instance: String, at announced: PeerAddress) {
+        // Anyone on the LAN can answer mDNS: what it announces is judged as what a peer names.
+        guard case .success(let address) = AddressPolicy.check(announced: announced) else {
+            logger.debug("mDNS announced \(instance) at \(announced): not an address to send to, ignored")
+            return
+        }
         if let previous = mdnsInstances.updateValue(address, forKey: instance), previous != address {
             replicator.lost(previous, source: .mdns)
         }
@@ -157,16 +160,8 @@ actor ReplicationShell: Service {
     private func received(_ envelope: AddressedEnvelope<ByteBuffer>) async {
         guard let from = PeerAddress(envelope.remoteAddress) else { return }
         let bytes = Array(envelope.data.readableBytesView)
-        let link = envelope.metadata?.packetInfo.map { interfaceName(UInt32(clamping: $0.interfaceIndex)) }
+        let link = envelope.metadata?.packetInfo.map { InterfaceAddresses.name(of: UInt32(clamping: $0.interfaceIndex)) }
         await perform(replicator.receive(bytes, from: from, link: link, now: clock.nowMillis(), wallMillis: WallClock.nowMillis()))
-    }
-
-    /// Looked up once per interface: every datagram names the one it came in on.
-    private func interfaceName(_ index: UInt32) -> String {
-        if let known = interfaceNames[index] { return known }
-        let name = InterfaceAddresses.name(of: index)
-        interfaceNames[index] = name
-        return name
     }
 
     // MARK: Directives
