@@ -32,6 +32,16 @@ public struct PeerAddress: Hashable, Comparable, Sendable, CustomStringConvertib
     /// on this machine only, so it never goes on the wire.
     public var zone: String? { host.firstIndex(of: "%").map { String(host[host.index(after: $0)...]) } }
 
+    /// What a flood from this address is charged to (the rate limit, inbound syncs per host): its host, or for
+    /// a global IPv6 address its /64, which one host fills with as many addresses as it likes (privacy
+    /// addresses, or any it makes up). A link-local address stays itself: every host of a link shares fe80::/64.
+    public var floodSource: String {
+        guard host.contains(":"), let numeric = NumericHost(unzoned.host), case .v6(let groups) = numeric, !numeric.isLinkLocal,
+            !numeric.isLoopback, numeric.unmapped == numeric
+        else { return unzoned.host }
+        return groups.prefix(4).map { String($0, radix: 16) }.joined(separator: ":") + "::/64"
+    }
+
     /// fe80::/10, with its zone or without.
     public var isLinkLocal: Bool { NumericHost(unzoned.host)?.isLinkLocal ?? false }
 

@@ -1,12 +1,13 @@
-/// A token bucket per source address: a flooding or broken peer spends its own share of the node's
-/// attention, and nobody else's.
+/// A token bucket per source (`PeerAddress.floodSource`: a host, or an IPv6 /64): a flooding or broken
+/// peer spends its own share of the node's attention, and nobody else's, whatever ports or addresses of
+/// its own it sends from.
 struct RateLimiter: Sendable {
     /// Sources tracked at most; idle ones (full buckets) are forgotten first.
     static let maxTracked = 4096
 
     let ratePerSecond: Double
     let burst: Double
-    private var buckets: [PeerAddress: (tokens: Double, at: UInt64)] = [:]
+    private var buckets: [String: (tokens: Double, at: UInt64)] = [:]
 
     init(ratePerSecond: Double, burst: Double) {
         self.ratePerSecond = ratePerSecond
@@ -15,7 +16,8 @@ struct RateLimiter: Sendable {
 
     var tracked: Int { buckets.count }
 
-    mutating func allow(_ address: PeerAddress, now: UInt64) -> Bool {
+    mutating func allow(_ sender: PeerAddress, now: UInt64) -> Bool {
+        let address = sender.floodSource
         if buckets[address] == nil, buckets.count >= Self.maxTracked {
             forgetIdle(now: now)
             // Still full of active sources: a newcomer waits rather than growing the map.
