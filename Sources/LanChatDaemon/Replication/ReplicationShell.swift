@@ -105,7 +105,11 @@ actor ReplicationShell: Service {
                         group.addTask { try await self.tickLoop() }
                         group.addTask { await self.publishLoop() }
                         group.addTask { await self.intakeLoop() }
-                        group.addTask { try await self.receive(datagrams) }
+                        group.addTask {
+                            for try await envelope in datagrams {
+                                await self.received(envelope)
+                            }
+                        }
                         group.addTask {
                             await withDiscardingTaskGroup { syncs in
                                 for await address in self.syncRequests.stream {
@@ -151,12 +155,6 @@ actor ReplicationShell: Service {
 
     private func published(_ entry: Entry) async {
         await perform(replicator.published(entry, now: clock.nowMillis()))
-    }
-
-    /// On the actor: datagrams that wait are taken one after another without leaving it, where a loop off
-    /// the actor hopped onto it and back for each.
-    private func receive(_ datagrams: NIOAsyncChannelInboundStream<AddressedEnvelope<ByteBuffer>>) async throws {
-        for try await envelope in datagrams { await received(envelope) }
     }
 
     private func received(_ envelope: AddressedEnvelope<ByteBuffer>) async {
