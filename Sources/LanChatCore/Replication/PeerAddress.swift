@@ -32,14 +32,15 @@ public struct PeerAddress: Hashable, Comparable, Sendable, CustomStringConvertib
     /// on this machine only, so it never goes on the wire.
     public var zone: String? { host.firstIndex(of: "%").map { String(host[host.index(after: $0)...]) } }
 
-    /// What a flood from this address is charged to (the rate limit, inbound syncs per host): its host, or for
-    /// a global IPv6 address its /64, which one host fills with as many addresses as it likes (privacy
-    /// addresses, or any it makes up). A link-local address stays itself: every host of a link shares fe80::/64.
+    /// What a flood from this address is charged to (the datagram rate limit): its host, whatever port it sends
+    /// from, a link-local one with its zone; on loopback, where every daemon of this machine shares the host, the
+    /// host and port. Not an IPv6 /64: the hosts of one LAN share one, and one flooder would spend all their budgets.
     public var floodSource: String {
-        guard host.contains(":"), let numeric = NumericHost(unzoned.host), case .v6(let groups) = numeric, !numeric.isLinkLocal,
-            !numeric.isLoopback, numeric.unmapped == numeric
-        else { return unzoned.host }
-        return groups.prefix(4).map { String($0, radix: 16) }.joined(separator: ":") + "::/64"
+        // Every datagram asks: an IPv4 host off loopback is itself, without parsing it.
+        if !host.contains(":"), !host.hasPrefix("127.") { return host }
+        guard let numeric = NumericHost(unzoned.host)?.unmapped else { return host }
+        if numeric.isLoopback { return PeerAddress(host: numeric.description, port: port).description }
+        return zone.map { "\(numeric.description)%\($0)" } ?? numeric.description
     }
 
     /// fe80::/10, with its zone or without.

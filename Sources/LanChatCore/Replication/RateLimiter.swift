@@ -1,6 +1,5 @@
-/// A token bucket per source (`PeerAddress.floodSource`: a host, or an IPv6 /64): a flooding or broken
-/// peer spends its own share of the node's attention, and nobody else's, whatever ports or addresses of
-/// its own it sends from.
+/// A token bucket per source (`PeerAddress.floodSource`: a host, whatever port it sends from): a flooding
+/// or broken peer spends its own share of the node's attention, and nobody else's.
 struct RateLimiter: Sendable {
     /// Sources tracked at most; idle ones (full buckets) are forgotten first.
     static let maxTracked = 4096

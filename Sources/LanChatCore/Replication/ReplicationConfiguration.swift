@@ -30,7 +30,8 @@ public struct ReplicationConfiguration: Equatable, Sendable {
     /// Datagrams a node sends for one entry it relays (or publishes, above `directPushPeers`).
     public var relayFanout = 8
     public var hintsPerProbe = 6
-    /// Datagrams accepted per second from one address (and as a burst); beyond, they are dropped unread.
+    /// Datagrams accepted per second from one host, whatever its port (`PeerAddress.floodSource`), and as a
+    /// burst; beyond, they are dropped unread.
     public var datagramsPerPeerPerSecond = 20_000.0
     public var sync = SyncConfiguration()
     /// Inbound sync connections served at once from one host (the total is `sync.maxInboundSessions`).

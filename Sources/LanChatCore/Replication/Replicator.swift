@@ -442,20 +442,16 @@ public struct Replicator: Sendable {
     /// connections from one address cannot take every slot. Every admitted connection is ended with
     /// `inboundSyncEnded`, given the same host.
     public mutating func admitInbound(from host: String? = nil) -> Bool {
-        let source = host.map(Self.floodSource)
         guard inboundSessions < configuration.sync.maxInboundSessions,
-            source.map({ inboundByHost[$0, default: 0] < configuration.maxInboundSessionsPerHost }) ?? true
+            host.map({ inboundByHost[$0, default: 0] < configuration.maxInboundSessionsPerHost }) ?? true
         else {
             counters.inboundSyncsRefused += 1
             return false
         }
         inboundSessions += 1
-        if let source { inboundByHost[source, default: 0] += 1 }
+        if let host { inboundByHost[host, default: 0] += 1 }
         return true
     }
-
-    /// Connections are counted by the source a flood is charged to: an IPv6 host has a /64 of addresses.
-    private static func floodSource(_ host: String) -> String { PeerAddress(host: host, port: 0).floodSource }
 
     /// An admitted inbound sync passed its handshake: the peer listens at `port` on `host`. While it runs,
     /// this node opens no sync of its own to that address: two nodes that meet would otherwise each open
@@ -477,9 +473,7 @@ public struct Replicator: Sendable {
     public mutating func inboundSyncEnded(from host: String?, held: PeerAddress? = nil, result: SyncResult?, now: UInt64) -> [Directive] {
         // Never below zero, whatever a caller does: a negative count would admit more than the bound.
         inboundSessions = max(0, inboundSessions - 1)
-        if let source = host.map(Self.floodSource), let count = inboundByHost[source] {
-            inboundByHost[source] = count > 1 ? count - 1 : nil
-        }
+        if let host, let count = inboundByHost[host] { inboundByHost[host] = count > 1 ? count - 1 : nil }
         if let held, heldByInbound.remove(held) != nil { table.update(held) { $0.syncing = false } }
         guard let result else { return [] }
         counted(result)
