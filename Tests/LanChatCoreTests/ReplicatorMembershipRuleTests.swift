@@ -207,6 +207,17 @@ struct ReplicatorMembershipRuleTests {
         #expect(counter.count == Membership.aliveChecksPerSource + 2)
     }
 
+    /// A period's suspicions are taken one per sending host, whatever port each datagram comes from: a slanderer
+    /// changing its port for each datagram would otherwise take every source of the period.
+    @Test func suspicionsFromManyPortsOfOneHostCountAsOneSource() throws {
+        var node = try nodeKnowingTheSuspect()
+        for n in 3...4 { node.verify(try identity(UInt8(n)).id, at: address(n), now: 0) }
+        for (port, suspect) in zip(UInt16(40_000)..., UInt8(2)...4) {
+            _ = try tell(&node, [try suspicion(of: suspect)], at: 10, from: PeerAddress(host: "10.0.0.99", port: port))
+        }
+        #expect((2...4).map { node.peer(at: address($0))?.state } == [.suspect, .alive, .alive])
+    }
+
     /// Each piece of news goes out at most λ·⌈log2(N+1)⌉ times, at most `updatesPerProbe` of them (and one
     /// about the recipient) per datagram, and no datagram outgrows `Datagram.maxBytes`, sealed or not.
     @Test(arguments: [false, true])

@@ -32,8 +32,8 @@ struct Membership: Sendable {
     /// does not hold back the news of a failure; whatever room is left goes to refutations again.
     private var refutations = GossipQueue()
     private var suspicions = GossipQueue()
-    private var checks: [PeerAddress: Int] = [:]
-    private var suspicionsTaken: [PeerAddress: Int] = [:]
+    private var checks: [String: Int] = [:]
+    private var suspicionsTaken: [String: Int] = [:]
 
     init(identity: LocalIdentity, incarnation: UInt64, configuration: ReplicationConfiguration, verifier: any AliveVerifying) {
         self.identity = identity
@@ -192,8 +192,11 @@ struct Membership: Sendable {
         return alive
     }
 
-    /// One of `source`'s `allowance` for this period, if it has any left.
-    private static func spend(_ spent: inout [PeerAddress: Int], _ allowance: Int, on source: PeerAddress) -> Bool {
+    /// One of the sender's `allowance` for this period, if it has any left.
+    /// Charged to the sender's host (`PeerAddress.floodSource`): one host sending from many ports would
+    /// otherwise take every one of the period's sources, and honest refutations would go unchecked.
+    private static func spend(_ spent: inout [String: Int], _ allowance: Int, on sender: PeerAddress) -> Bool {
+        let source = sender.floodSource
         guard spent[source] != nil || spent.count < Self.sourcesPerPeriod, spent[source, default: 0] < allowance else { return false }
         spent[source, default: 0] += 1
         return true
