@@ -17,7 +17,19 @@ public enum InterfaceAddresses {
         return found
     }
 
+    /// The interface's index, for a zone written as a name (`eth0`) or a number; nil if there is no such
+    /// interface. Asked of the kernel once per name: every datagram to a link-local peer needs it, and
+    /// if_nametoindex costs 4.8 µs here, more than the sendto it is for.
+    public static func index(of zone: String) -> UInt32? {
+        if let known = indexes.withLock({ $0[zone] }) { return known }
+        let named = if_nametoindex(zone)
+        guard named != 0 else { return UInt32(zone).flatMap { $0 == 0 ? nil : $0 } }
+        indexes.withLock { $0[zone] = named }
+        return named
+    }
+
     private static let names = Mutex<[UInt32: String]>([:])
+    private static let indexes = Mutex<[String: UInt32]>([:])
 
     /// Unicast addresses of the interfaces that are up, loopback left out; link-local IPv6 ones with their zone.
     public static func current() -> [String] {

@@ -24,8 +24,7 @@ extension PeerAddress {
     public var socketAddress: SocketAddress? {
         guard let zone else { return try? SocketAddress(ipAddress: host, port: Int(port)) }
         guard case .v6(let v6)? = try? SocketAddress(ipAddress: unzoned.host, port: Int(port)) else { return nil }
-        let named = if_nametoindex(String(zone))
-        guard let scope = named != 0 ? named : UInt32(zone), scope != 0 else { return nil }
+        guard let scope = InterfaceAddresses.index(of: zone) else { return nil }
         var raw = v6.address
         raw.sin6_scope_id = scope
         return SocketAddress(raw, host: host)

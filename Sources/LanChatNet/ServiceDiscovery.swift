@@ -54,8 +54,8 @@ public final class ServiceDiscovery: @unchecked Sendable {
         var operations: [DNSServiceOperation] = []
         var port: UInt16 = 0
         var advert: ServiceAdvert?
-        /// An AAAA answer, used if no A answer comes within `ipv4Grace`.
-        var ipv6: PeerAddress?
+        /// An AAAA answer came: it is used if no A answer comes within `ipv4Grace`, and later ones are not.
+        var ipv6Waiting = false
 
         init(instance: String, interfaceIndex: UInt32, owner: ServiceDiscovery) {
             self.instance = instance
@@ -249,8 +249,8 @@ public final class ServiceDiscovery: @unchecked Sendable {
         guard resolving[lookup.instance] === lookup, lookup.advert != nil else { return }
         let address = PeerAddress(host: host, port: lookup.port)
         guard !host.contains(":") else {
-            guard lookup.ipv6 == nil else { return }
-            lookup.ipv6 = address
+            guard !lookup.ipv6Waiting else { return }
+            lookup.ipv6Waiting = true
             queue.asyncAfter(deadline: .now() + Self.ipv4Grace) { [weak self, lookup] in self?.discovered(lookup, at: address) }
             return
         }

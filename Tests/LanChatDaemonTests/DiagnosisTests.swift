@@ -84,14 +84,14 @@ struct DiagnosisTests {
             NetworkFacts.Peer(address: linkLocal, state: .alive, sources: [.mdns], name: "Eve"),
         ]
         var dual = facts(peers: peers)
-        dual.listening = NetworkFacts.Listening(bound: "::", addresses: ["10.0.0.1", "fe80::1%eth0"])
+        dual.listening = NetworkFacts.Listening(bound: "::", interfaces: ["10.0.0.1", "fe80::1%eth0"])
         let both = check("families", in: dual)
         #expect(both?.status == .ok)
         #expect(both?.detail == "listening on [::]:7420, over IPv4 and IPv6: 10.0.0.1, fe80::1%eth0")
         #expect(both?.items == ["Bob over IPv4", "Eve over IPv6, link-local on eth0"])
 
         var ipv4Only = facts(peers: peers)
-        ipv4Only.listening = NetworkFacts.Listening(bound: "0.0.0.0", addresses: ["10.0.0.1"])
+        ipv4Only.listening = NetworkFacts.Listening(bound: "0.0.0.0", interfaces: ["10.0.0.1", "fe80::1%eth0"])
         let stranded = check("families", in: ipv4Only)
         #expect(stranded?.status == .problem)
         #expect(stranded?.detail == "1 node(s) can be reached only over IPv6, which this node does not use: it listens on 0.0.0.0:7420, IPv4 only")
@@ -99,7 +99,7 @@ struct DiagnosisTests {
         #expect(stranded?.items == ["[fe80::2%eth0]:7420"])
 
         var ipv6Only = facts(services: [NetworkFacts.Service(instance: "Bob (k3j4m2)", address: peerAddress, network: "lanchat", protocolVersion: 1)])
-        ipv6Only.listening = NetworkFacts.Listening(bound: "fe80::1%eth0", addresses: ["fe80::1%eth0"])
+        ipv6Only.listening = NetworkFacts.Listening(bound: "fe80::1%eth0", interfaces: ["10.0.0.1", "fe80::1%eth0"])
         #expect(check("families", in: ipv6Only)?.items == ["10.0.0.2:7420"])
     }
 }

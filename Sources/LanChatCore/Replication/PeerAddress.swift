@@ -64,8 +64,11 @@ public struct PeerAddress: Hashable, Comparable, Sendable, CustomStringConvertib
     /// receiver refuses the other), and a link-local address only on its own link, the only place where it
     /// means the same host.
     public func mayBeNamed(to recipient: PeerAddress, onLink link: String?) -> Bool {
-        host.contains(":") == recipient.host.contains(":") && (zone == nil || zone == link)
+        isIPv6 == recipient.isIPv6 && (zone == nil || zone == link)
     }
+
+    /// Of a canonical address (the peer table's: never IPv4-mapped), the IPv6 ones are those with colons.
+    public var isIPv6: Bool { host.contains(":") }
 
     public static func < (lhs: Self, rhs: Self) -> Bool { (lhs.host, lhs.port) < (rhs.host, rhs.port) }
 }

@@ -58,19 +58,20 @@ public struct NetworkFacts: Sendable {
     /// Nodes of this closed network whose datagrams were sent more than 5 minutes from this node's clock.
     public var staleClocks: [PeerAddress] = []
     /// Where this node takes peers; by default, `::` for both families.
-    public var listening = Listening(bound: DaemonConfiguration.everyAddress, addresses: [])
+    public var listening = Listening(bound: DaemonConfiguration.everyAddress, interfaces: [])
 
     /// The address the peer port is bound to, the families that reach it there, and this machine's
     /// addresses in them (the bound one alone, unless it is `::` or `0.0.0.0`).
     public struct Listening: Sendable {
         public let bound: String
-        public let families: [AddressFamily]
         public let addresses: [String]
+        public var families: [AddressFamily] { AddressFamily.reaching(bound) }
 
-        public init(bound: String, addresses: [String]) {
+        /// `interfaces`: this machine's addresses, of either family.
+        public init(bound: String, interfaces: [String]) {
             self.bound = bound
-            families = AddressFamily.reaching(bound)
-            self.addresses = addresses
+            let families = AddressFamily.reaching(bound)
+            addresses = ["::", "0.0.0.0"].contains(bound) ? interfaces.filter { families.contains(AddressFamily(host: $0)) } : [bound]
         }
     }
 
@@ -108,10 +109,9 @@ extension NetworkFacts {
 public enum AddressFamily: String, Sendable {
     case ipv4 = "IPv4", ipv6 = "IPv6"
 
-    /// Of a canonical address (never IPv4-mapped): IPv6 ones are the ones with colons.
-    init(host: String) { self = host.contains(":") ? .ipv6 : .ipv4 }
+    init(of address: PeerAddress) { self = address.isIPv6 ? .ipv6 : .ipv4 }
 
-    init(of address: PeerAddress) { self.init(host: address.host) }
+    init(host: String) { self.init(of: PeerAddress(host: host, port: 0)) }
 
     /// What a socket bound to `host` takes: `::` both (dual stack), another IPv6 address IPv6, else IPv4.
     static func reaching(_ host: String) -> [AddressFamily] {

@@ -382,12 +382,7 @@ actor ReplicationShell: Service {
                 }
             },
             staleClocks: replicator.keyMismatchedPeers.filter { $0.refusal == .stale }.map(\.address))
-        // Bound to every address (`::`, `0.0.0.0`): this machine's own, in the families that reach the socket.
-        let families = AddressFamily.reaching(transport.host)
-        facts.listening = NetworkFacts.Listening(
-            bound: transport.host,
-            addresses: ["::", "0.0.0.0"].contains(transport.host)
-                ? InterfaceAddresses.current().filter { families.contains(AddressFamily(host: $0)) } : [transport.host])
+        facts.listening = NetworkFacts.Listening(bound: transport.host, interfaces: InterfaceAddresses.current())
         return facts
     }
 
