@@ -8,9 +8,12 @@ DEBUG_FLAGS := -Xcc -O2
 # What building needs, and what the tests need on top (the virtual LAN and its selftest's probes,
 # unit checks, the benchmark peer, the shell script check, the terminal the chat is tested in).
 BUILD_PACKAGES := libavahi-compat-libdnssd-dev libsqlite3-dev libncurses-dev pkg-config
-TEST_PACKAGES  := $(BUILD_PACKAGES) avahi-daemon avahi-utils dbus iproute2 iputils-ping nftables systemd procps util-linux shellcheck tcpdump socat tmux
-# The shell scripts: scripts/* with a sh or bash #! line, and the files scripts/lan sources.
-SHELL_SCRIPTS   = $(shell grep -lsE '^#!.*[/ ](ba)?sh$$' scripts/*) $(wildcard scripts/lan.d/*.sh)
+TEST_PACKAGES  := $(BUILD_PACKAGES) $(DEB_PACKAGES) avahi-daemon avahi-utils dbus iproute2 iputils-ping nftables systemd procps util-linux shellcheck tcpdump socat tmux debootstrap
+# What building the Debian package needs (dpkg-shlibdeps, strip), and checking it.
+DEB_PACKAGES   := dpkg-dev binutils lintian
+# The shell scripts: scripts/* and the package's maintainer scripts with a sh or bash #! line, and
+# the files scripts/lan sources.
+SHELL_SCRIPTS   = $(shell grep -lsE '^#!.*[/ ](ba)?sh$$' scripts/* packaging/deb/*) $(wildcard scripts/lan.d/*.sh)
 
 # Fuzzing: the separate package Fuzz/ builds one libFuzzer executable per decoder of network and
 # control-socket input (release, with AddressSanitizer); `make test` replays its corpus and crashes.
@@ -19,7 +22,7 @@ FUZZ_SECONDS ?= 60
 FUZZ_BUILD   := Fuzz/.build
 FUZZ_PACKAGE := --package-path Fuzz --scratch-path $(FUZZ_BUILD)
 
-.PHONY: all build release run test bench bench-quick install uninstall deps deps-test deps-bench check-units check-scripts clean fuzz fuzz-build fuzz-seeds
+.PHONY: all build release deb package-test run test bench bench-quick install uninstall deps deps-test deps-bench check-units check-scripts clean fuzz fuzz-build fuzz-seeds
 
 all: build
 
@@ -34,6 +37,33 @@ build: deps
 
 release: deps
 	$(SWIFT) build -c release
+
+# The Debian package, for the Debian release this machine runs (the binaries link its glibc), in
+# .build/deb/; DEB_REVISION numbers rebuilds of one version. Only the two shipped binaries are built,
+# with no RUNPATH: they load no library of their own.
+DEB_REVISION ?= 1
+MAN_DIR      := $(BUILD_DIR)/man
+DEB_DIR      := $(BUILD_DIR)/deb
+deb: deps
+	@scripts/install-packages $(DEB_PACKAGES)
+	$(SWIFT) build -c release --disable-local-rpath --product lanchatd
+	$(SWIFT) build -c release --disable-local-rpath --product lanchat
+	$(SWIFT) build -c release --product generate-manual
+	rm -rf $(MAN_DIR) && mkdir -p $(MAN_DIR)
+	$(BUILD_DIR)/release/generate-manual $(BUILD_DIR)/release/lanchat --section 1 --output-directory $(MAN_DIR) \
+		--date $$(date -u -d @$$(git log -1 --format=%ct 2>/dev/null || date +%s) +%F)
+	$(BUILD_DIR)/release/generate-manual $(BUILD_DIR)/release/lanchatd --section 8 --output-directory $(MAN_DIR) \
+		--date $$(date -u -d @$$(git log -1 --format=%ct 2>/dev/null || date +%s) +%F)
+	scripts/build-deb $(BUILD_DIR)/release $(MAN_DIR) $(DEB_DIR) $(DEB_REVISION)
+
+# Builds the package twice (revision 1, and a rebuild as revision 2 to upgrade to), checks it with
+# lintian, and installs, uses, upgrades and purges it under real systemd (scripts/package-test).
+package-test: deps-test
+	rm -rf $(DEB_DIR)
+	$(MAKE) deb DEB_REVISION=1
+	$(MAKE) deb DEB_REVISION=2
+	lintian --fail-on warning $(DEB_DIR)/lanchat_*-1_*.deb
+	scripts/package-test $(DEB_DIR)/lanchat_*-1_*.deb $(DEB_DIR)/lanchat_*-2_*.deb
 
 # Runs this user's daemon in the foreground; mDNS uses the desktop's Avahi when it runs.
 run: release
@@ -50,6 +80,7 @@ test: deps-test check-scripts
 	scripts/lan-selftest
 	$(SWIFT) test --skip-build --filter LANTests
 	$(SWIFT) test --skip-build --filter LanChatSimulatorTests
+	$(MAKE) package-test
 
 # Serf (the comparison), valgrind (instruction counts) and matplotlib (the plot) are optional: without
 # them their parts are skipped.

@@ -6,6 +6,14 @@ import LanChatDaemon
 // Only argument parsing lives here; DaemonOptions merges flags with the environment.
 
 @main
+enum LanChatDMain {
+    static func main() async {
+        // Before anything starts a thread of the runtime's pool: see DispatchLog.
+        DispatchLog.quietWhereReniceIsRefused()
+        await LanChatD.main()
+    }
+}
+
 struct LanChatD: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lanchatd",
