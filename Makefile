@@ -8,9 +8,9 @@ DEBUG_FLAGS := -Xcc -O2
 # What building needs, and what the tests need on top (the virtual LAN and its selftest's probes,
 # unit checks, the benchmark peer, the shell script check, the terminal the chat is tested in).
 BUILD_PACKAGES := libavahi-compat-libdnssd-dev libsqlite3-dev libncurses-dev pkg-config
-TEST_PACKAGES  := $(BUILD_PACKAGES) $(DEB_PACKAGES) avahi-daemon avahi-utils dbus iproute2 iputils-ping nftables systemd procps util-linux shellcheck tcpdump socat tmux debootstrap sqlite3
 # What building the Debian package needs (dpkg-shlibdeps, strip), and checking it.
 DEB_PACKAGES   := dpkg-dev binutils lintian
+TEST_PACKAGES  := $(BUILD_PACKAGES) $(DEB_PACKAGES) avahi-daemon avahi-utils dbus iproute2 iputils-ping nftables systemd procps util-linux shellcheck tcpdump socat tmux debootstrap sqlite3
 # The shell scripts: scripts/* and the package's maintainer scripts with a sh or bash #! line, and
 # the files scripts/lan sources.
 SHELL_SCRIPTS   = $(shell grep -lsE '^#!.*[/ ](ba)?sh$$' scripts/* packaging/deb/*) $(wildcard scripts/lan.d/*.sh)

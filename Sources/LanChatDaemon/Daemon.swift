@@ -15,6 +15,9 @@ public enum Daemon {
         umask(0o077)
         DaemonLogHandler.bootstrap(level: config.logLevel)
         let logger = Logger(label: "lanchatd")
+        if ProcessInfo.processInfo.environment["LIBDISPATCH_LOG"] == "NO" {
+            logger.info("libdispatch's own log is off: this process may not renice its threads, and it would log a line for each (LIBDISPATCH_LOG=YES turns it on)")
+        }
 
         let keys = try NetworkKeyFile.load(config.networkKeyFiles)
         let state = try StateDirectory(path: config.stateDirectory)

@@ -8,8 +8,8 @@ import LanChatDaemon
 @main
 enum LanChatDMain {
     static func main() async {
-        // Before anything starts a thread of the runtime's pool: see DispatchLog.
-        DispatchLog.quietWhereReniceIsRefused()
+        // Before anything starts a thread of the runtime's pool; Daemon.run says so in the log.
+        _ = DispatchLog.quietIfReniceIsRefused()
         await LanChatD.main()
     }
 }
