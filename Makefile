@@ -44,24 +44,28 @@ release: deps
 DEB_REVISION ?= 1
 MAN_DIR      := $(BUILD_DIR)/man
 DEB_DIR      := $(BUILD_DIR)/deb
+# The package's files and man pages are dated by the last commit, so one tree builds one package.
+ifndef SOURCE_DATE_EPOCH
+SOURCE_DATE_EPOCH := $(shell git log -1 --format=%ct 2>/dev/null || date +%s)
+endif
+export SOURCE_DATE_EPOCH
+MAN_DATE     := $(shell date -u -d @$(SOURCE_DATE_EPOCH) +%F)
 deb: deps
 	@scripts/install-packages $(DEB_PACKAGES)
 	$(SWIFT) build -c release --disable-local-rpath --product lanchatd
 	$(SWIFT) build -c release --disable-local-rpath --product lanchat
 	$(SWIFT) build -c release --product generate-manual
 	rm -rf $(MAN_DIR) && mkdir -p $(MAN_DIR)
-	$(BUILD_DIR)/release/generate-manual $(BUILD_DIR)/release/lanchat --section 1 --output-directory $(MAN_DIR) \
-		--date $$(date -u -d @$$(git log -1 --format=%ct 2>/dev/null || date +%s) +%F)
-	$(BUILD_DIR)/release/generate-manual $(BUILD_DIR)/release/lanchatd --section 8 --output-directory $(MAN_DIR) \
-		--date $$(date -u -d @$$(git log -1 --format=%ct 2>/dev/null || date +%s) +%F)
+	$(BUILD_DIR)/release/generate-manual $(BUILD_DIR)/release/lanchat --section 1 --output-directory $(MAN_DIR) --date $(MAN_DATE)
+	$(BUILD_DIR)/release/generate-manual $(BUILD_DIR)/release/lanchatd --section 8 --output-directory $(MAN_DIR) --date $(MAN_DATE)
 	scripts/build-deb $(BUILD_DIR)/release $(MAN_DIR) $(DEB_DIR) $(DEB_REVISION)
 
-# Builds the package twice (revision 1, and a rebuild as revision 2 to upgrade to), checks it with
+# Builds the package, and from the same binaries a rebuild as revision 2 to upgrade to, checks it with
 # lintian, and installs, uses, upgrades and purges it under real systemd (scripts/package-test).
 package-test: deps-test
 	rm -rf $(DEB_DIR)
 	$(MAKE) deb DEB_REVISION=1
-	$(MAKE) deb DEB_REVISION=2
+	scripts/build-deb $(BUILD_DIR)/release $(MAN_DIR) $(DEB_DIR) 2
 	lintian --fail-on warning $(DEB_DIR)/lanchat_*-1_*.deb
 	scripts/package-test $(DEB_DIR)/lanchat_*-1_*.deb $(DEB_DIR)/lanchat_*-2_*.deb
 

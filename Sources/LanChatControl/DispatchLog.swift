@@ -10,14 +10,19 @@ public enum DispatchLog {
     /// The lowest nice value libdispatch gives a thread.
     static let lowestNice: Int32 = -4
 
-    /// Turns libdispatch's own log off if its renicing would be refused; true if it did. libdispatch reads
-    /// `LIBDISPATCH_LOG` at its first line, which its first worker thread may write: call this first thing
-    /// in `main`. A `LIBDISPATCH_LOG` already set is kept.
-    public static func quietIfReniceIsRefused() -> Bool {
-        guard getenv("LIBDISPATCH_LOG") == nil, !reniceAllowed() else { return false }
-        setenv("LIBDISPATCH_LOG", "NO", 1)
-        return true
+    /// Turns libdispatch's own log off if its renicing would be refused. libdispatch reads `LIBDISPATCH_LOG`
+    /// at its first line, which its first worker thread may write: call this first thing in `main`. A
+    /// `LIBDISPATCH_LOG` already set is kept.
+    public static func quietIfReniceIsRefused() {
+        guard getenv(variable) == nil, !reniceAllowed() else { return }
+        setenv(variable, off, 1)
     }
+
+    /// Whether libdispatch's own log is off, by this or by whoever started the process.
+    public static var isOff: Bool { getenv(variable).map { String(cString: $0) == off } ?? false }
+
+    private static let variable = "LIBDISPATCH_LOG"
+    private static let off = "NO"
 
     /// Tries on this thread the renice libdispatch would, and undoes it.
     static func reniceAllowed() -> Bool {

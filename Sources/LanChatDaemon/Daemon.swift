@@ -15,7 +15,7 @@ public enum Daemon {
         umask(0o077)
         DaemonLogHandler.bootstrap(level: config.logLevel)
         let logger = Logger(label: "lanchatd")
-        if ProcessInfo.processInfo.environment["LIBDISPATCH_LOG"] == "NO" {
+        if DispatchLog.isOff {
             logger.info("libdispatch's own log is off: this process may not renice its threads, and it would log a line for each (LIBDISPATCH_LOG=YES turns it on)")
         }
 

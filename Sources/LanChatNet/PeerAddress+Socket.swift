@@ -8,8 +8,8 @@ extension PeerAddress {
     /// reached the dual-stack socket as plain IPv4, a link-local IPv6 one with the zone of the interface it
     /// came in on. Nil for addresses NIO cannot express.
     public init?(_ address: SocketAddress) {
-        guard let host = Self.host(of: address), let port = address.port, port > 0, port <= Int(UInt16.max) else { return nil }
-        self = PeerAddress(host: host, port: UInt16(port)).unmapped
+        guard let host = Self.host(of: address.unmappedFromIPv6), let port = address.port, port > 0, port <= Int(UInt16.max) else { return nil }
+        self = PeerAddress(host: host, port: UInt16(port))
     }
 
     /// The numeric host of a socket address; a link-local IPv6 one with its zone.
@@ -47,6 +47,21 @@ extension PeerAddress {
 }
 
 extension SocketAddress {
+    /// An IPv4-mapped IPv6 address (`::ffff:a.b.c.d`, how a dual-stack socket shows an IPv4 peer) as the
+    /// IPv4 one it is, so that one peer is one row whichever socket it came through and acks match their
+    /// probes; any other as it is. In binary: it runs for every datagram.
+    var unmappedFromIPv6: SocketAddress {
+        guard case .v6(let v6) = self else { return self }
+        return withUnsafeBytes(of: v6.address.sin6_addr) { bytes in
+            guard bytes[0..<10].allSatisfy({ $0 == 0 }), bytes[10] == 0xff, bytes[11] == 0xff else { return self }
+            var raw = sockaddr_in()
+            raw.sin_family = sa_family_t(AF_INET)
+            raw.sin_port = v6.address.sin6_port
+            withUnsafeMutableBytes(of: &raw.sin_addr) { $0.copyBytes(from: bytes[12..<16]) }
+            return SocketAddress(raw, host: v6.host)
+        }
+    }
+
     /// An IPv4 address as the IPv4-mapped IPv6 one (`::ffff:a.b.c.d`) that a dual-stack socket sends to;
     /// any other as it is.
     var mappedToIPv6: SocketAddress {

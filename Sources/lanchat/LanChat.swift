@@ -25,7 +25,7 @@ struct Options: ParsableArguments {
 @main
 struct LanChat {
     static func main() {
-        _ = DispatchLog.quietIfReniceIsRefused()
+        DispatchLog.quietIfReniceIsRefused()
         let subcommands = Set(Root.configuration.subcommands.map { $0._commandName })
         let nested = ["identity": Set(Identity.configuration.subcommands.map { $0._commandName })]
         do {

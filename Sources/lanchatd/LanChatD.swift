@@ -6,14 +6,6 @@ import LanChatDaemon
 // Only argument parsing lives here; DaemonOptions merges flags with the environment.
 
 @main
-enum LanChatDMain {
-    static func main() async {
-        // Before anything starts a thread of the runtime's pool; Daemon.run says so in the log.
-        _ = DispatchLog.quietIfReniceIsRefused()
-        await LanChatD.main()
-    }
-}
-
 struct LanChatD: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lanchatd",
@@ -52,6 +44,8 @@ struct LanChatD: AsyncParsableCommand {
 
     /// ArgumentParser's own `main` exits 64 on a bad option; lanchatd, like lanchat, exits 2 with one line.
     static func main() async {
+        // Before anything starts a thread of the runtime's pool; Daemon.run says so in the log.
+        DispatchLog.quietIfReniceIsRefused()
         let command: LanChatD
         do {
             command = try parse()

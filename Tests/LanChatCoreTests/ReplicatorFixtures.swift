@@ -77,6 +77,16 @@ extension [Replicator.Directive] {
     /// The membership news every ping and ack carried.
     var news: [MembershipUpdate] { sent.map(\.body).updates }
 
+    /// The hosts hinted in the acks sent to `recipient`, as it decodes them (zones stay off the wire).
+    func hintedHosts(to recipient: PeerAddress) throws -> Set<String> {
+        var hosts: Set<String> = []
+        for case .send(let datagram, recipient) in self {
+            guard case .ack(let probe) = try Datagram.decode(datagram.encoded()).body else { continue }
+            hosts.formUnion(probe.hints.map(\.address.host))
+        }
+        return hosts
+    }
+
     /// Where `.sync` directives point.
     var syncs: [PeerAddress] {
         compactMap { if case .sync(let address) = $0 { address } else { nil } }

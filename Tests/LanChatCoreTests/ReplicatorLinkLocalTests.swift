@@ -49,10 +49,7 @@ struct ReplicatorLinkLocalTests {
             var hosts: Set<String> = []
             for probeID in UInt32(1)...20 {
                 let out = node.deliver(.ping(node.probe(id: probeID)), from: try identity(id).id, at: recipient, now: 3000 + UInt64(probeID))
-                for case .send(let datagram, recipient) in out {
-                    guard case .ack(let probe) = try Datagram.decode(datagram.encoded()).body else { continue }
-                    hosts.formUnion(probe.hints.map(\.address.host))
-                }
+                hosts.formUnion(try out.hintedHosts(to: recipient))
             }
             return hosts
         }
@@ -74,10 +71,7 @@ struct ReplicatorLinkLocalTests {
         var hosts: Set<String> = []
         for probeID in UInt32(1)...20 {
             let ping = Datagram(network: testNetwork, sender: try identity(9).id, body: .ping(node.probe(id: probeID))).encoded()
-            for case .send(let datagram, global) in node.receive(ping, from: global, link: "eth0", now: 3000 + UInt64(probeID)) {
-                guard case .ack(let probe) = try Datagram.decode(datagram.encoded()).body else { continue }
-                hosts.formUnion(probe.hints.map(\.address.host))
-            }
+            hosts.formUnion(try node.receive(ping, from: global, link: "eth0", now: 3000 + UInt64(probeID)).hintedHosts(to: global))
         }
         #expect(hosts == ["fe80::2"])
     }

@@ -12,14 +12,12 @@ struct DefaultPortLANTests {
         try await LoopbackNamespace.with { namespace in
             let sandbox = try Sandbox()
             defer { sandbox.cleanup() }
-            let (first, second, third) = (sandbox.nodePaths("first"), sandbox.nodePaths("second"), sandbox.nodePaths("third"))
-            let system = try await sandbox.startDaemon(
-                stateDir: first.stateDir, socket: first.socket, launcher: namespace.launcher, defaultPort: true)
+            let (second, third) = (sandbox.nodePaths("second"), sandbox.nodePaths("third"))
+            let system = try await namespace.startDaemon("first", in: sandbox, defaultPort: true)
             #expect(try await system.status().port == 7420)
             #expect(try await system.status().portTaken == nil)
 
-            let personal = try await sandbox.startDaemon(
-                stateDir: second.stateDir, socket: second.socket, launcher: namespace.launcher, defaultPort: true)
+            let personal = try await namespace.startDaemon("second", in: sandbox, defaultPort: true)
             let status = try await personal.status()
             #expect(status.port != 7420 && status.port > 0)
             #expect(status.portTaken == 7420)

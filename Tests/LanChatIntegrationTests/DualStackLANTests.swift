@@ -7,33 +7,22 @@ import Testing
 /// daemons on `::` (the default), on IPv4 alone, on IPv6 alone, and on a link-local address with its zone.
 @Suite("dual stack, in a namespace of its own", .serialized, .timeLimit(.minutes(2)))
 struct DualStackLANTests {
-    private func start(_ name: String, in namespace: LoopbackNamespace, _ sandbox: Sandbox, _ arguments: [String]) async throws -> Daemon {
-        let paths = sandbox.nodePaths(name)
-        // The harness binds 127.0.0.1; a later `--bind` in `arguments` takes its place.
-        return try await sandbox.startDaemon(
-            stateDir: paths.stateDir, socket: paths.socket, extraArguments: arguments, launcher: namespace.launcher)
-    }
-
-    private func holds(_ daemon: Daemon, _ id: String?) async throws -> Bool {
-        try await daemon.history().contains { $0.id == id }
-    }
-
     @Test("a daemon on [::] is reached over IPv4 and IPv6, keeps an IPv4 peer as plain IPv4, and carries messages between the families")
     func bothFamiliesMeetAtADualStackNode() async throws {
         try await LoopbackNamespace.with { namespace in
             let sandbox = try Sandbox()
             defer { sandbox.cleanup() }
-            let dual = try await start("dual", in: namespace, sandbox, ["--bind", "::"])
+            let dual = try await namespace.startDaemon("dual", in: sandbox, ["--bind", "::"])
             let port = try await dual.port()
-            let v4 = try await start("v4", in: namespace, sandbox, ["--peer", "127.0.0.1:\(port)"])
-            let v6 = try await start("v6", in: namespace, sandbox, ["--bind", "::1", "--peer", "[::1]:\(port)"])
+            let v4 = try await namespace.startDaemon("v4", in: sandbox, ["--peer", "127.0.0.1:\(port)"])
+            let v6 = try await namespace.startDaemon("v6", in: sandbox, ["--bind", "::1", "--peer", "[::1]:\(port)"])
             try await wait(until: { try await dual.verifiedPeers().count == 2 }, "the dual-stack daemon to verify both")
             let expected = ["127.0.0.1:\(try await v4.port())", "[::1]:\(try await v6.port())"]
             #expect(try await dual.peers().map(\.address).sorted() == expected)
 
-            let overIPv4 = try await v4.send("over IPv4"), overIPv6 = try await v6.send("over IPv6")
-            try await wait(until: { try await holds(v6, overIPv4.id) }, "the IPv4-only daemon's message on the IPv6-only one")
-            try await wait(until: { try await holds(v4, overIPv6.id) }, "the IPv6-only daemon's message on the IPv4-only one")
+            let overIPv4 = try #require(try await v4.send("over IPv4").id), overIPv6 = try #require(try await v6.send("over IPv6").id)
+            try await wait(until: { try await v6.holds([overIPv4]) }, "the IPv4-only daemon's message on the IPv6-only one")
+            try await wait(until: { try await v4.holds([overIPv6]) }, "the IPv6-only daemon's message on the IPv4-only one")
             // Neither single-family daemon took the other's address from the dual-stack one's hints.
             #expect(try await v4.peers().map(\.address) == ["127.0.0.1:\(port)"])
             #expect(try await v6.peers().map(\.address) == ["[::1]:\(port)"])
@@ -46,15 +35,15 @@ struct DualStackLANTests {
             let sandbox = try Sandbox()
             defer { sandbox.cleanup() }
             let local = try await namespace.linkLocalAddress(onNewLink: "v0")
-            let first = try await start("first", in: namespace, sandbox, ["--bind", "\(local)%v0"])
+            let first = try await namespace.startDaemon("first", in: sandbox, ["--bind", "\(local)%v0"])
             let port = try await first.port()
-            let second = try await start("second", in: namespace, sandbox, ["--bind", "\(local)%v0", "--peer", "[\(local)%v0]:\(port)"])
+            let second = try await namespace.startDaemon("second", in: sandbox, ["--bind", "\(local)%v0", "--peer", "[\(local)%v0]:\(port)"])
             for (node, other) in [(first, second), (second, first)] {
                 let expected = "[\(local)%v0]:\(try await other.port())"
                 try await wait(until: { try await node.verifiedPeers().map(\.address) == [expected] }, "\(expected) verified with its zone")
             }
-            let message = try await second.send("on the link")
-            try await wait(until: { try await holds(first, message.id) }, "the message over the link-local address")
+            let message = try #require(try await second.send("on the link").id)
+            try await wait(until: { try await first.holds([message]) }, "the message over the link-local address")
             let shown = try await sandbox.lanchat(["peers", "--json"], socket: sandbox.nodePaths("first").socket)
             #expect(shown.succeeded && shown.stdout.contains("%v0]:"))
         }
@@ -68,7 +57,7 @@ struct DualStackLANTests {
             let sandbox = try Sandbox()
             defer { sandbox.cleanup() }
             try await namespace.addLoopbackAddress("2001:db8::1/128")
-            let daemon = try await start("dual", in: namespace, sandbox, ["--bind", "::"])
+            let daemon = try await namespace.startDaemon("dual", in: sandbox, ["--bind", "::"])
             let peer = try namespace.socket(SOCK_DGRAM, bindingTo: "2001:db8::1")
             defer { close(peer) }
             let hint = PeerHint(id: LocalIdentity.generate().id, address: PeerAddress(host: "fe80::99", port: 7420))
@@ -84,14 +73,11 @@ struct DualStackLANTests {
             let sandbox = try Sandbox()
             defer { sandbox.cleanup() }
             let shim = try await Self.compileNoIPv6Library(in: sandbox.root)
-            let paths = sandbox.nodePaths("v4")
-            let daemon = try await sandbox.startDaemon(
-                stateDir: paths.stateDir, socket: paths.socket, extraArguments: ["--bind", "::"],
-                launcher: namespace.launcher + ["/usr/bin/env", "LD_PRELOAD=\(shim)"])
+            let daemon = try await namespace.startDaemon("v4", in: sandbox, ["--bind", "::"], wrapper: ["/usr/bin/env", "LD_PRELOAD=\(shim)"])
             let port = try await daemon.port()
             #expect(daemon.log.contains("IPv6 is not available here"))
             #expect(daemon.log.contains("peers on 0.0.0.0:\(port)"))
-            let peer = try await start("peer", in: namespace, sandbox, ["--peer", "127.0.0.1:\(port)"])
+            let peer = try await namespace.startDaemon("peer", in: sandbox, ["--peer", "127.0.0.1:\(port)"])
             for node in [daemon, peer] {
                 try await wait(until: { try await node.verifiedPeers().count == 1 }, "the two to verify each other")
             }

@@ -13,18 +13,15 @@ struct StateFormatTests {
 
     /// Lays the release's state directory out as the daemon left it: the key as it was (0600), the
     /// database rebuilt from its dump.
-    private func restore(_ release: String, into stateDir: String) throws {
+    private func restore(_ release: String, into stateDir: String) async throws {
         let source = Self.fixtures.appendingPathComponent("state-\(release)")
         try FileManager.default.createDirectory(atPath: stateDir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let key = "\(stateDir)/identity.key"
         try FileManager.default.copyItem(atPath: source.appendingPathComponent("identity.key").path, toPath: key)
         try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: key)
-        let sqlite = Process()
-        sqlite.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-        sqlite.arguments = ["\(stateDir)/lanchat.sqlite", ".read \(source.appendingPathComponent("lanchat.sql").path)"]
-        try sqlite.run()
-        sqlite.waitUntilExit()
-        try #require(sqlite.terminationStatus == 0, "sqlite3 could not load the dump of \(release)")
+        let loaded = try await ChildProcess.run(
+            URL(fileURLWithPath: "/usr/bin/sqlite3"), ["\(stateDir)/lanchat.sqlite", ".read \(source.appendingPathComponent("lanchat.sql").path)"])
+        try #require(loaded.succeeded, "sqlite3 could not load the dump of \(release): \(loaded)")
     }
 
     /// What a message shows, without its times.
@@ -38,7 +35,7 @@ struct StateFormatTests {
     @Test func theStateOfZeroOneZeroOpensAsItWas() async throws {
         let sandbox = try Sandbox()
         defer { sandbox.cleanup() }
-        try restore("0.1.0", into: sandbox.stateDir)
+        try await restore("0.1.0", into: sandbox.stateDir)
         let daemon = try await sandbox.startDaemon()
         #expect(daemon.log.contains("loaded identity"), "\(daemon.log)")
 

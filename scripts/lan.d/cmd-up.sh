@@ -129,9 +129,7 @@ cmd_up() {
     trap 'trap "" INT TERM HUP; if [[ $UP_DONE != 1 ]]; then note "up failed; removing LAN $PREFIX"; teardown || true; fi' EXIT
 
     mkdir -p "$LAN_DIR"
-    local families
-    families=$(IFS=,; echo "${FAMILY[*]}")
-    printf 'N=%s\nPREFIX=%s\nSUBNET=%s\nFAMILY=%s\n' "$n" "$PREFIX" "$SUBNET" "$families" >"$LAN_DIR/lan.env"
+    printf 'N=%s\nPREFIX=%s\nSUBNET=%s\n' "$n" "$PREFIX" "$SUBNET" >"$LAN_DIR/lan.env"
 
     # The switch.
     ip netns add "$SW_NS"
@@ -211,7 +209,8 @@ cmd_up() {
     done
 
     UP_DONE=1
-    local addrs="$SUBNET.1…$SUBNET.$n/24" what="family ${FAMILY[1]}"
+    local families addrs="$SUBNET.1…$SUBNET.$n/24" what="family ${FAMILY[1]}"
+    families=$(IFS=,; echo "${FAMILY[*]}")
     for (( i = 2; i <= n; i++ )); do [[ ${FAMILY[i]} == "${FAMILY[1]}" ]] || what="families $families"; done
     if [[ $families != *v6* && $families != *dual* ]]; then :
     elif [[ $families != *v4* && $families != *dual* ]]; then addrs="$what (IPv6 link-local only)"

@@ -229,7 +229,7 @@ struct Membership: Sendable {
         // carries more than `Datagram.maxUpdates`, beyond which a receiver refuses it whole.
         let most = max(0, min(configuration.updatesPerProbe, Datagram.maxUpdates - 1) - corrections.count)
         var excluded = Set([recipient] + corrections.map(\.address))
-        let link = recipient.zone ?? table[recipient]?.link
+        let link = table.link(to: recipient)
         var queued = refutations.take(for: recipient, onLink: link, limit: limit, maxCount: (most + 1) / 2, budget: room([]), excluding: &excluded)
         queued += suspicions.take(for: recipient, onLink: link, limit: limit, maxCount: most - queued.count, budget: room(queued), excluding: &excluded)
         queued += refutations.take(for: recipient, onLink: link, limit: limit, maxCount: most - queued.count, budget: room(queued), excluding: &excluded)

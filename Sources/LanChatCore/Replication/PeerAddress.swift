@@ -52,13 +52,6 @@ public struct PeerAddress: Hashable, Comparable, Sendable, CustomStringConvertib
         return PeerAddress(host: String(host[..<percent]), port: port)
     }
 
-    /// An IPv4 peer reached through a dual-stack socket (`::ffff:10.0.0.1`) as the IPv4 address it is, so
-    /// that one peer is one row whichever socket it came through, and acks match their probes.
-    public var unmapped: PeerAddress {
-        guard host.hasPrefix("::ffff:"), let numeric = NumericHost(host) else { return self }
-        return PeerAddress(host: numeric.unmapped.description, port: port)
-    }
-
     /// Whether this address may be named (in a hint, membership news, a ping request) to `recipient`, on
     /// `link`, the interface that peer is reached over where known: only to a peer of its own family (a
     /// receiver refuses the other), and a link-local address only on its own link, the only place where it

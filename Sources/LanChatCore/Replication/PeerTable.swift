@@ -23,6 +23,8 @@ public struct PeerRecord: Sendable, Equatable {
     /// The interface the last packet from this address came in on, where the shell could tell: link-local
     /// addresses of that link may be named to this peer.
     public internal(set) var link: String?
+    /// The link this peer is reached over: its address's own zone, or the interface it was heard on.
+    var reachedOver: String? { address.zone ?? link }
     public internal(set) var sources: Set<PeerSource>
     /// Total entries the peer reported in its last ping or ack.
     public internal(set) var reportedTotal: UInt64?
@@ -73,6 +75,9 @@ struct PeerTable: Sendable {
     private(set) var syncCandidates: Set<PeerAddress> = []
 
     subscript(address: PeerAddress) -> PeerRecord? { records[address] }
+
+    /// The link `address` is reached over, known or not.
+    func link(to address: PeerAddress) -> String? { self[address]?.reachedOver ?? address.zone }
 
     var all: Dictionary<PeerAddress, PeerRecord>.Values { records.values }
 

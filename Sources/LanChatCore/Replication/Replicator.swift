@@ -555,7 +555,7 @@ public struct Replicator: Sendable {
             if !probe.indirectSent, targetAlive, age >= configuration.protocolPeriod {
                 outstanding[id]?.indirectSent = true
                 let helpers = table.sample(configuration.indirectProbes, using: &random) {
-                    $0.state == .alive && $0.address != probe.target && probe.target.mayBeNamed(to: $0.address, onLink: $0.address.zone ?? $0.link)
+                    $0.state == .alive && $0.address != probe.target && probe.target.mayBeNamed(to: $0.address, onLink: $0.reachedOver)
                 }
                 outstanding[id]?.helpers = Set(helpers.map(\.address))
                 for helper in helpers {
@@ -577,7 +577,7 @@ public struct Replicator: Sendable {
 
     /// `correcting`: alives the recipient missed, told before anything else.
     private mutating func makeProbe(id: UInt32, for recipient: PeerAddress, correcting: [MembershipUpdate] = []) -> Datagram.Probe {
-        let link = recipient.zone ?? table[recipient]?.link
+        let link = table.link(to: recipient)
         let hints = table.sample(configuration.hintsPerProbe, using: &random) {
             $0.state != .offline && $0.verifiedID != nil && $0.address != recipient && $0.address.mayBeNamed(to: recipient, onLink: link)
         }.map { PeerHint(id: $0.verifiedID!, address: $0.address) }  // verifiedID is non-nil by the filter

@@ -16,8 +16,7 @@ public struct ConnectionBinding: Equatable, Sendable {
     /// Nil when the host is not a numeric address.
     public init?(responder address: PeerAddress, initiatorPort: UInt16 = 0) {
         self.initiatorPort = initiatorPort
-        let host = address.host.split(separator: "%", maxSplits: 1).first.map(String.init) ?? address.host
-        guard let numeric = NumericHost(host) else { return nil }
+        guard let numeric = NumericHost(address.unzoned.host) else { return nil }
         responder = PeerAddress(host: numeric.unmapped.description, port: address.port)
     }
 

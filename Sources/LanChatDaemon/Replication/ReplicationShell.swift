@@ -160,7 +160,10 @@ actor ReplicationShell: Service {
     private func received(_ envelope: AddressedEnvelope<ByteBuffer>) async {
         guard let from = PeerAddress(envelope.remoteAddress) else { return }
         let bytes = Array(envelope.data.readableBytesView)
-        let link = envelope.metadata?.packetInfo.map { InterfaceAddresses.name(of: UInt32(clamping: $0.interfaceIndex)) }
+        // Only an IPv6 sender without a zone of its own may be told link-local addresses of the link it
+        // came in on; no other datagram needs the interface's name.
+        let link = from.isIPv6 && from.zone == nil
+            ? envelope.metadata?.packetInfo.map { InterfaceAddresses.name(of: UInt32(clamping: $0.interfaceIndex)) } : nil
         await perform(replicator.receive(bytes, from: from, link: link, now: clock.nowMillis(), wallMillis: WallClock.nowMillis()))
     }
 

@@ -7,25 +7,14 @@ import Testing
 /// loopback (root; runs with the LAN tests). Issue 9, findings 2, 3 and 6.
 @Suite("hostile input against daemons, in a loopback-only namespace", .serialized, .timeLimit(.minutes(2)))
 struct HostileDatagramLANTests {
-    /// Starts a daemon in the namespace, with its own state and socket in the sandbox.
-    private func start(_ name: String, in namespace: LoopbackNamespace, _ sandbox: Sandbox, _ arguments: [String] = []) async throws -> Daemon {
-        let paths = sandbox.nodePaths(name)
-        return try await sandbox.startDaemon(
-            stateDir: paths.stateDir, socket: paths.socket, extraArguments: arguments, launcher: namespace.launcher)
-    }
-
-    private func holds(_ daemon: Daemon, _ ids: Set<String>) async throws -> Bool {
-        ids.isSubset(of: Set(try await daemon.history().compactMap(\.id)))
-    }
-
     @Test("a ping hinting 127.255.255.255 and a ping request for it do not stop replication; the failed sends are counted")
     func aBroadcastHintDoesNotStopReplication() async throws {
         try await LoopbackNamespace.with { namespace in
             let sandbox = try Sandbox()
             defer { sandbox.cleanup() }
-            let a = try await start("a", in: namespace, sandbox)
+            let a = try await namespace.startDaemon("a", in: sandbox)
             let portA = try await a.port()
-            let b = try await start("b", in: namespace, sandbox, ["--peer", "127.0.0.1:\(portA)"])
+            let b = try await namespace.startDaemon("b", in: sandbox, ["--peer", "127.0.0.1:\(portA)"])
             for node in [a, b] {
                 try await wait(until: { try await node.verifiedPeers().count == 1 }, "a and b to verify each other")
             }
@@ -45,7 +34,7 @@ struct HostileDatagramLANTests {
             let fromB = try await b.send("from b after the attack").id ?? ""
             let fromA = try await a.send("from a after the attack").id ?? ""
             try await wait(until: {
-                let (atA, atB) = (try await holds(a, [fromB]), try await holds(b, [fromA]))
+                let (atA, atB) = (try await a.holds([fromB]), try await b.holds([fromA]))
                 return atA && atB
             }, "both messages everywhere (a's log:\n\(a.log))")
             #expect(a.isRunning && b.isRunning)
@@ -62,7 +51,7 @@ struct HostileDatagramLANTests {
             let sandbox = try Sandbox()
             defer { sandbox.cleanup() }
             let paths = sandbox.nodePaths("a")
-            let a = try await start("a", in: namespace, sandbox)
+            let a = try await namespace.startDaemon("a", in: sandbox)
             let port = try await a.port()
             let attacker = try namespace.socket(SOCK_DGRAM, bindingTo: "127.0.0.1")
             defer { close(attacker) }
@@ -86,8 +75,8 @@ struct HostileDatagramLANTests {
         try await LoopbackNamespace.with { namespace in
             let sandbox = try Sandbox()
             defer { sandbox.cleanup() }
-            let a = try await start("a", in: namespace, sandbox)
-            let b = try await start("b", in: namespace, sandbox)
+            let a = try await namespace.startDaemon("a", in: sandbox)
+            let b = try await namespace.startDaemon("b", in: sandbox)
             var ids: Set<String> = []
             for index in 0..<3 { ids.insert(try await b.send("before they met \(index)").id ?? "") }
             let (portA, portB) = (try await a.port(), try await b.port())
@@ -113,7 +102,7 @@ struct HostileDatagramLANTests {
             let hint = PeerHint(id: idB, address: PeerAddress(host: "127.0.0.1", port: UInt16(portB)))
             try Crafted.send(Crafted.ping(hints: [hint]), from: introducer, to: portA)
 
-            try await wait(until: { try await holds(a, ids) }, timeout: .seconds(8), "a to sync b's messages (b's log:\n\(b.log))")
+            try await wait(until: { try await a.holds(ids) }, timeout: .seconds(8), "a to sync b's messages (b's log:\n\(b.log))")
             #expect(clock.now - opened < .seconds(9), "the idle connections may have timed out first")
             let counters = try await b.status().counters
             #expect(counters.inboundSyncs >= 1, "\(counters)")

@@ -12,6 +12,17 @@ struct LoopbackNamespace: Sendable {
     /// Runs a command in the namespace (nsenter executes it, so the process is the command itself).
     var launcher: [String] { ["/usr/bin/nsenter", "--net=\(path)", "--"] }
 
+    /// Starts a daemon in the namespace, with its own state and socket in the sandbox (`nodePaths(name)`);
+    /// `wrapper` runs it (an environment, say). The harness binds 127.0.0.1; a `--bind` in `arguments` takes
+    /// its place.
+    func startDaemon(
+        _ name: String, in sandbox: Sandbox, _ arguments: [String] = [], defaultPort: Bool = false, wrapper: [String] = []
+    ) async throws -> Daemon {
+        let paths = sandbox.nodePaths(name)
+        return try await sandbox.startDaemon(
+            stateDir: paths.stateDir, socket: paths.socket, extraArguments: arguments, launcher: launcher + wrapper, defaultPort: defaultPort)
+    }
+
     /// Makes a namespace, runs `body`, and deletes the namespace whether `body` succeeded or threw.
     /// `body` must end the processes it started in it (a `Sandbox` cleaned up inside `body` does).
     static func with(_ body: (LoopbackNamespace) async throws -> Void) async throws {

@@ -85,6 +85,11 @@ extension ControlEndpoint {
         try await peers().filter { $0.state == .alive && $0.id != nil }
     }
 
+    /// Whether every message of `ids` is in the general room's history.
+    func holds(_ ids: Set<String>) async throws -> Bool {
+        ids.isSubset(of: Set(try await history().compactMap(\.id)))
+    }
+
     func history(room: String = "general", limit: Int = ControlLimits.maxHistory) async throws -> [ChatEvent] {
         try await withControlClient { client in
             try client.request(.history(room: room, limit: limit)).messages ?? []
