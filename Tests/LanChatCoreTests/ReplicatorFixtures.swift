@@ -59,6 +59,13 @@ extension Replicator {
         hear(peer, at: address, now: now)
         syncFinished(with: address, outcome: .completed(syncResult(peer)), now: now)
     }
+
+    /// A sync with the verified peer at `address` fails at `now`, and the probe that doubt sends goes unanswered:
+    /// the peer is suspect, since `now`, after the ticks of two periods.
+    mutating func silence(_ address: PeerAddress, now: UInt64) {
+        syncFinished(with: address, outcome: .failed, now: now)
+        for period: UInt64 in [1, 2] { _ = tick(now: now + period * configuration.protocolPeriod) }
+    }
 }
 
 extension [Datagram.Body] {

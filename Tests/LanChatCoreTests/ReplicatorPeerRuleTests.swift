@@ -15,7 +15,7 @@ struct ReplicatorPeerRuleTests {
         for (n, peer) in zip(3..., verified) { node.verify(try identity(UInt8(n)).id, at: peer, now: 10) }
         node.hear(try identity(5).id, at: unverified, now: 10)
         node.verify(try identity(6).id, at: gone, now: 10)
-        node.syncFinished(with: gone, outcome: .failed, now: 10)
+        node.silence(gone, now: 10)
         _ = node.tick(now: 10 + node.suspicionTimeout)
         try #require(node.peer(at: gone)?.state == .offline)
 
@@ -87,7 +87,7 @@ struct ReplicatorPeerRuleTests {
         let peer = try identity(2).id
         let (old, new) = (address(2), PeerAddress(host: "10.0.0.9", port: 7420))
         node.verify(peer, at: old, now: 10)
-        if scenario.oldState != .alive { node.syncFinished(with: old, outcome: .failed, now: 10) }
+        if scenario.oldState != .alive { node.silence(old, now: 10) }
         if scenario.oldState == .offline { _ = node.tick(now: 10 + node.suspicionTimeout) }
         try #require(node.peer(at: old)?.state == scenario.oldState)
 

@@ -41,6 +41,30 @@ struct ReplicatorSuspicionCheckTests {
         let refutes: Bool
     }
 
+    /// This node's own probe of a verified peer, unanswered directly and through the helpers, only doubts it: the
+    /// peer is probed again at once and no one is told. An ack to that probe ends the doubt without any news;
+    /// silence through it too makes the peer suspect, and that suspicion is told. (The other peer answers.)
+    @Test(arguments: [false, true])
+    func aVerifiedPeerIsProbedTwiceBeforeItIsSuspected(answersTheSecond: Bool) throws {
+        var node = try node()
+        var probes: [(id: UInt32, to: PeerAddress)] = []
+        var states: [PeerState] = []
+        for now in stride(from: UInt64(0), through: 1_000, by: 200) {
+            let out = node.tick(now: now)
+            try answer(&node, pings(in: out, to: [teller]), at: now + 10)
+            let mine = pings(in: out, to: [suspectAddress])
+            probes += mine
+            if answersTheSecond, now > 0 { try answer(&node, mine, at: now + 10) }
+            states.append(try #require(node.peer(at: suspectAddress)?.state))
+            if now == 400 { #expect(node.footprint.queuedNews == 0, "a doubt is told to no one") }
+        }
+        try #require(probes.count >= 2)
+        #expect(probes[0].id != probes[1].id)
+        #expect(states.prefix(3) == [.alive, .alive, .alive])
+        #expect(states.last == (answersTheSecond ? .alive : .suspect))
+        #expect(node.footprint.queuedNews == (answersTheSecond ? 0 : 1))
+    }
+
     /// The suspicion came from another node, and the suspect answered this node's first probe (with no
     /// refutation: its queue was full, say). At the timeout it is probed again instead of going offline; an
     /// ack with its refutation makes it alive, silence makes it offline a period later.

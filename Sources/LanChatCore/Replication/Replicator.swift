@@ -7,7 +7,8 @@
 /// - Anti-entropy: every ping and ack carries a digest of the sync vector; a difference that
 ///   persists opens a TCP sync, which repairs whatever push lost, late joiners and partitions.
 /// - Liveness, SWIM-style: one probe per period round robin (passing over peers heard within the
-///   period), indirect probes through two peers before a silent peer turns suspect; suspicions,
+///   period), indirect probes through two peers before a silent peer is doubted, and a second probe at
+///   once before a doubted peer of verified ID turns suspect; suspicions,
 ///   refutations and offline news ride on pings and acks (`Membership`), so every node learns of a
 ///   failure within a number of periods that grows with log N, not N.
 /// - Peer exchange: pings and acks carry a few verified peers, so one seed reaches everyone.
@@ -427,8 +428,9 @@ public struct Replicator: Sendable {
         }
         guard case .completed(let result) = outcome else {
             // It answered pings but no sync: it may be gone (or speak another version); let the probes decide.
-            membership.suspect(address, since: table[address]?.lastSeen ?? now, in: &table)
-            return []
+            var out: [Directive] = []
+            if membership.suspect(address, since: table[address]?.lastSeen ?? now, in: &table), !isProbing(address) { probe(address, now: now, &out) }
+            return out
         }
         table.dropStale(result.peer, keeping: address)
         syncAnswersProbes(of: address)
@@ -549,6 +551,7 @@ public struct Replicator: Sendable {
     }
 
     private mutating func advanceProbes(now: UInt64, _ out: inout [Directive]) {
+        var doubted: [PeerAddress] = []
         for (id, probe) in outstanding.sorted(by: { $0.key < $1.key }) {
             let age = age(of: probe.sentAt, now)
             let targetAlive = table[probe.target]?.state == .alive
@@ -565,9 +568,10 @@ public struct Replicator: Sendable {
                 outstanding[id] = nil
                 // Silent since the probe, or since it last spoke if that was later and only the ack was lost.
                 let since = max(probe.sentAt, table[probe.target]?.lastSeen ?? 0)
-                if probe.onBehalfOf == nil { membership.suspect(probe.target, since: since, in: &table) }
+                if probe.onBehalfOf == nil, membership.suspect(probe.target, since: since, in: &table) { doubted.append(probe.target) }
             }
         }
+        for target in doubted where !isProbing(target) { probe(target, now: now, &out) }
     }
 
     private mutating func allocateProbeID() -> UInt32 {
