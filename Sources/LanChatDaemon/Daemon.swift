@@ -87,7 +87,16 @@ public enum Daemon {
             services: [node, control] + services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         SystemdNotify.send("READY=1")
         logger.info("ready; control socket \(config.socketPath), peers on \(PeerAddress(host: transport.host, port: transport.port)), network \(config.network)")
-        try await group.run()
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            // Once the services have started too, what start-up alone ran need not stay mapped for the daemon's lifetime.
+            tasks.addTask {
+                guard (try? await Task.sleep(for: .seconds(5))) != nil else { return }
+                let released = CodePages.release()
+                logger.debug("start-up over: \(released >> 20) MB of code mappings released, faulted back in as they run")
+            }
+            try await group.run()
+            tasks.cancelAll()
+        }
         logger.info("stopped")
     }
 

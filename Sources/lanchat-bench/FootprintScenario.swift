@@ -1,9 +1,13 @@
 import Foundation
+import LanChatClient
 import LanChatStore
 
 struct FootprintResult {
     let idleRSS: Double
     let idleAnonymous: Double
+    /// After the idle daemon sent a message, took one in, and answered `status` and `history`.
+    let usedRSS: Double
+    let usedAnonymous: Double
     let largeEntries: Int
     let largeRSS: Double
     let largeAnonymous: Double
@@ -25,8 +29,17 @@ enum FootprintScenario {
         sleep(until: start + UInt64(idleSeconds * 1e9))  // the measurement window itself
         let elapsed = Double(nowNanos() - start) / 1e9
         let idleCPU = zip(cluster.nodes, cpuBefore).map { (ProcessUsage.cpuSeconds($0.pid) - $1) / elapsed * 100 }
-        let idleRSS = ProcessUsage.rssMegabytes(cluster.nodes[0].pid)
-        let idleAnonymous = ProcessUsage.rssMegabytes(cluster.nodes[0].pid, field: "RssAnon")
+        let node = cluster.nodes[0]
+        let idleRSS = ProcessUsage.rssMegabytes(node.pid)
+        let idleAnonymous = ProcessUsage.rssMegabytes(node.pid, field: "RssAnon")
+        // Then used as a person would: idle RSS alone would hide code that every message runs.
+        let before = try cluster.status(node).entries
+        try Sender(node).send("footprint: sent")
+        try Sender(cluster.nodes[1]).send("footprint: received")
+        try waitFor("node 0 to hold both messages", timeout: 30) { try cluster.status(node).entries >= before + 2 }
+        _ = try ControlClient(socketPath: node.socket).request(.history())
+        let usedRSS = ProcessUsage.rssMegabytes(node.pid)
+        let usedAnonymous = ProcessUsage.rssMegabytes(node.pid, field: "RssAnon")
         cluster.stop()
 
         let large = try BenchCluster(binaries: binaries)
@@ -35,13 +48,13 @@ enum FootprintScenario {
         print("footprint: writing \(largeEntries) entries…")
         try await SyntheticHistory.make(at: state, authors: 100, total: largeEntries)
         let spawned = nowNanos()
-        let node = try large.start(stateDir: state)
+        let largeNode = try large.start(stateDir: state)
         let ready = Double(nowNanos() - spawned) / 1e9
         // Touch the history as a person would, then measure.
-        _ = try large.status(node)
+        _ = try large.status(largeNode)
         return FootprintResult(
-            idleRSS: idleRSS, idleAnonymous: idleAnonymous, largeEntries: largeEntries,
-            largeRSS: ProcessUsage.rssMegabytes(node.pid), largeAnonymous: ProcessUsage.rssMegabytes(node.pid, field: "RssAnon"),
+            idleRSS: idleRSS, idleAnonymous: idleAnonymous, usedRSS: usedRSS, usedAnonymous: usedAnonymous, largeEntries: largeEntries,
+            largeRSS: ProcessUsage.rssMegabytes(largeNode.pid), largeAnonymous: ProcessUsage.rssMegabytes(largeNode.pid, field: "RssAnon"),
             readySeconds: ready,
             idleNodes: idleNodes, idleSeconds: elapsed, idleCPUPercent: idleCPU.reduce(0, +) / Double(idleCPU.count))
     }

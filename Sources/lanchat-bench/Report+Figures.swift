@@ -80,6 +80,7 @@ extension Report {
             figures += [
                 BenchFigure("footprint", "idle RSS", footprint.idleRSS, "MB"),
                 BenchFigure("footprint", "idle private (anonymous)", footprint.idleAnonymous, "MB"),
+                BenchFigure("footprint", "RSS after a send, a receive, status and history", footprint.usedRSS, "MB"),
                 BenchFigure("footprint", "ready with \(footprint.largeEntries) entries", footprint.readySeconds, "s"),
                 BenchFigure("footprint", "idle CPU per daemon", footprint.idleCPUPercent, "%"),
             ]

@@ -157,6 +157,7 @@ struct Report {
             + table(
                 ["measure", "value"],
                 [["RSS of an idle daemon (its own, anonymous memory)", "\(format(f.idleRSS, 1)) MB (\(format(f.idleAnonymous, 1)) MB)"],
+                 ["RSS of that daemon once it sent a message, took one in and answered `status` and `history`", "\(format(f.usedRSS, 1)) MB (\(format(f.usedAnonymous, 1)) MB)"],
                  ["RSS with \(f.largeEntries) entries (its own)", "\(format(f.largeRSS, 1)) MB (\(format(f.largeAnonymous, 1)) MB)"],
                  ["start-up to ready with \(f.largeEntries) entries", "\(format(f.readySeconds, 3)) s"],
                  ["CPU of an idle network of \(f.idleNodes), per daemon, over \(format(f.idleSeconds, 0)) s", "\(format(f.idleCPUPercent, 2)) %"]])
