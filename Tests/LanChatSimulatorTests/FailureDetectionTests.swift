@@ -64,7 +64,7 @@ struct FailureDetectionTests {
         #expect(report.upNodes == office.nodes - office.crashes)
         // The suspicion timeout (4 × ⌈log2 N⌉ periods), half as long again for the news to spread and for nodes
         // that missed a refutation to catch up, and 20 periods; probing alone would take up to N periods per node.
-        // It takes 46 (72 before a failed probe was checked by a second one before it was told).
+        // It takes 41 (72 before an unanswered probe was confirmed by a second one).
         let bound = Double(6 * (Int.bitWidth - office.nodes.leadingZeroBitCount) + 20)
         let detection = try #require(report.roundsToDetectFailure)
         #expect(detection <= bound, "the crashes took \(detection) rounds to be known everywhere")

@@ -63,20 +63,21 @@ struct Membership: Sendable {
     // MARK: What this node sees itself
 
     /// This node's own evidence (an unanswered probe, a failed sync) against a peer not offline: silent since
-    /// `since`. A live peer of verified ID is first only doubted, and the caller probes it again at once
-    /// (returns true); silent through that probe too, or of unverified ID, it becomes suspect. A suspect one is
-    /// confirmed so, for this node.
+    /// `since`. Against a peer of verified ID it is first only a doubt, and the caller probes the peer again at
+    /// once (returns true); silent through that probe too, a live peer becomes suspect, and a suspect one is
+    /// confirmed silent, for this node, so that its suspicion may end offline. Against a peer of unverified ID,
+    /// one unanswered probe is enough.
     ///
-    /// Why doubt first: at 10 % loss about 2 % of probes fail falsely, and every suspicion told costs each node
-    /// two pieces of news to carry, the suspicion and its refutation. At 1,000 nodes that was more news than pings
-    /// and acks have room for, and a real crash's news starved behind it. A second probe makes a false suspicion
-    /// about fifty times rarer, for two periods more to detect a crash.
+    /// Why doubt first: at 10 % loss about 2 % of probes fail falsely, and every suspicion or offline told costs
+    /// each node two pieces of news to carry, the suspicion and its refutation. At 1,000 nodes that was more
+    /// news than pings and acks have room for, and a real crash's news starved behind it. A second probe makes
+    /// a false suspicion about fifty times rarer, for two periods more to detect a crash.
     @discardableResult
     mutating func suspect(_ address: PeerAddress, since: UInt64, in table: inout PeerTable) -> Bool {
         guard let record = table[address], record.state != .offline else { return false }
-        let doubtedSince = record.silentSince.flatMap { $0 >= record.lastSeen ?? 0 ? $0 : nil }
-        if record.state == .alive, record.verifiedID != nil, doubtedSince == nil {
-            table.update(address) { $0.silentSince = since }
+        let doubtedSince = record.doubtedSince.flatMap { $0 >= record.lastSeen ?? 0 ? $0 : nil }
+        if record.verifiedID != nil, doubtedSince == nil {
+            table.update(address) { $0.doubtedSince = since }
             return true
         }
         table.update(address) { record in
@@ -93,7 +94,8 @@ struct Membership: Sendable {
     }
 
     /// Suspects that stayed unrefuted for `suspicionTimeout` go offline, and others are told, if this node's own
-    /// probe found them silent too. Returns the expired suspects to probe first (`checksPerPeriod` at most):
+    /// probe found them silent too. Returns the expired suspects to probe, longest waiting first (the caller
+    /// probes `checksPerPeriod` of them at most, passing over those it is probing already):
     /// a suspicion taken on others' word, or one the suspect spoke after, ends offline only once this node's
     /// own probe goes unanswered. A node that answers this node is never taken offline here, however much
     /// news (slander, refutations that queues of news were too full to carry) went by.
@@ -115,7 +117,7 @@ struct Membership: Sendable {
             }
         }
         let longestWaiting = unchecked.sorted { ($0.suspectedSince ?? 0, $0.address) < ($1.suspectedSince ?? 0, $1.address) }
-        return longestWaiting.prefix(Self.checksPerPeriod).map(\.address)
+        return longestWaiting.map(\.address)
     }
 
     // MARK: What others say

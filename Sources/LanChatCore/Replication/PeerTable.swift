@@ -32,9 +32,12 @@ public struct PeerRecord: Sendable, Equatable {
     public internal(set) var incarnation: UInt64 = 0
     /// Where a suspicion's time runs from: the silence this node saw, or when news of it arrived.
     var suspectedSince: UInt64?
-    /// Since when this node's own evidence says the peer is silent (a probe it sent went unanswered, a
-    /// sync failed). A suspicion goes offline only while this holds, nothing heard from the peer since.
+    /// Since when this node's own evidence says the peer is silent (two probes it sent went unanswered, a
+    /// sync failed and the probe after it too). A suspicion goes offline only while this holds, nothing heard
+    /// from the peer since.
     var silentSince: UInt64?
+    /// When the first of those went unanswered: a doubt, probed again at once (`Membership.suspect`).
+    var doubtedSince: UInt64?
     /// The peer's signature of its alive at `incarnation`, to answer suspicions of older incarnations with.
     var aliveSignature: [UInt8]?
 

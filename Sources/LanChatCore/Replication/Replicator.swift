@@ -177,7 +177,8 @@ public struct Replicator: Sendable {
         let next = table.nextToProbe { record in record.verifiedID != nil && record.lastSeen.map { $0 > heardSince } ?? false }
         for target in table.unheardConfigured.sorted() + [next].compactMap({ $0 }) { probe(target, now: now, &out) }
         // After the round robin: a suspect it probed anyway is checked by that probe.
-        for suspect in checks where !isProbing(suspect) { probe(suspect, now: now, &out) }
+        let unprobed = checks.filter { !isProbing($0) }.prefix(Membership.checksPerPeriod)
+        for suspect in unprobed { probe(suspect, now: now, &out) }
         scheduleSyncs(now: now, &out)
         askForPayloads(now: now, &out)
         return out
@@ -618,8 +619,10 @@ public struct Replicator: Sendable {
         return corrections
     }
 
+    /// Whether a probe of this node's own is waiting for `target`: one made for another's `pingRequest` says
+    /// nothing here when it goes unanswered, so it is no reason to leave a doubt or a check unprobed.
     private func isProbing(_ target: PeerAddress) -> Bool {
-        outstanding.values.contains { $0.target == target }
+        outstanding.values.contains { $0.target == target && $0.onBehalfOf == nil }
     }
 
     private mutating func probe(_ target: PeerAddress, now: UInt64, _ out: inout [Directive]) {
