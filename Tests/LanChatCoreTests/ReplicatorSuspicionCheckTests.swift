@@ -65,6 +65,20 @@ struct ReplicatorSuspicionCheckTests {
         #expect(node.footprint.queuedNews == (answersTheSecond ? 0 : 1))
     }
 
+    /// A probe this node makes for another's `pingRequest` is not its own: while one is waiting for the doubted
+    /// peer, the doubt is still probed again, or nothing would ever confirm it.
+    @Test func aDoubtIsProbedAgainWhileAnotherNodesProbeOfThePeerWaits() throws {
+        var node = try node(peers: 2...4)
+        let first = pings(in: node.tick(now: 0), to: [suspectAddress])
+        try #require(first.count == 1)
+        try answer(&node, pings(in: node.tick(now: 200), to: [address(3), address(4), teller]), at: 210)
+        let forTeller = node.deliver(.pingRequest(probeID: 77, target: suspectAddress), from: try identity(9).id, at: teller, now: 300)
+        try #require(pings(in: forTeller, to: [suspectAddress]).count == 1)
+        let again = pings(in: node.tick(now: 400), to: [suspectAddress])
+        #expect(again.count == 1 && again.allSatisfy { $0.id != first[0].id })
+        #expect(node.peer(at: suspectAddress)?.state == .alive)
+    }
+
     /// The suspicion came from another node, and the suspect answered this node's first probe (with no
     /// refutation: its queue was full, say). At the timeout it is probed again instead of going offline; an
     /// ack with its refutation makes it alive, silence makes it offline a period later.
