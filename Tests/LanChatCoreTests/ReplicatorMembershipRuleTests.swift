@@ -10,11 +10,13 @@ struct ReplicatorMembershipRuleTests {
     private let suspectAddress = address(2)
     private let teller = address(9)
 
-    /// The node under test with peer 2 verified at 0 and peer 9 heard; `verifier` checks alives.
+    /// The node under test at address 1, proven its own, with peer 2 verified at 0 and peer 9 heard; `verifier`
+    /// checks alives.
     private func nodeKnowingTheSuspect(verifier: any AliveVerifying = AliveSignatureVerifier()) throws -> Replicator {
         var node = Replicator(
             configuration: ReplicationConfiguration(network: testNetwork), identity: try identity(1), incarnation: 1_000,
             seed: 7, aliveVerifier: verifier)
+        node.learnOwnAddress(address(1), now: 0)
         node.verify(try identity(2).id, at: suspectAddress, now: 0)
         node.hear(try identity(9).id, at: teller, now: 0)
         return node
@@ -191,6 +193,23 @@ struct ReplicatorMembershipRuleTests {
         let atOwn = MembershipUpdate(.suspect, subject: me, incarnation: 1_000, address: address(1))
         let refuted = node.deliver(.ping(node.probe(updates: [atOwn])), from: try identity(9).id, at: teller, now: 20)
         #expect(refuted.news.contains { $0.subject == me && $0.kind == .alive } && node.incarnation == 1_001)
+    }
+
+    /// A suspicion of this node's ID at an address not proven its own is not refuted: it may be a twin's, and the
+    /// twin gone. The address is kept as a peer claiming this ID and probed, for the sync that follows to tell;
+    /// once proven this node's own, a suspicion there is refuted.
+    @Test func aSuspicionAtAnAddressNotProvenOwnIsProbedNotRefuted() throws {
+        var node = try nodeKnowingTheSuspect()
+        let me = try identity(1).id
+        let elsewhere = address(60)
+        let suspected = MembershipUpdate(.suspect, subject: me, incarnation: 1_000, address: elsewhere)
+        let out = node.deliver(.ping(node.probe(updates: [suspected])), from: try identity(9).id, at: teller, now: 10)
+        #expect(!out.news.contains { $0.subject == me } && node.incarnation == 1_000)
+        #expect(out.sent.contains { body, to in if case .ping = body { to == elsewhere } else { false } })
+        #expect(node.peer(at: elsewhere)?.claimedID == me)
+        node.learnOwnAddress(elsewhere, now: 20)
+        let again = node.deliver(.ping(node.probe(updates: [suspected])), from: try identity(9).id, at: teller, now: 30)
+        #expect(again.news.contains { $0.subject == me && $0.kind == .alive } && node.incarnation == 1_001)
     }
 
     /// An alive that would change nothing costs no signature check; a source gets

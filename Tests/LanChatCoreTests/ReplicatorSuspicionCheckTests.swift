@@ -12,6 +12,7 @@ struct ReplicatorSuspicionCheckTests {
     private func node(peers: ClosedRange<Int> = 2...2) throws -> Replicator {
         var node = Replicator(
             configuration: ReplicationConfiguration(network: testNetwork), identity: try identity(1), incarnation: 1_000, seed: 7)
+        node.learnOwnAddress(address(1), now: 0)
         for n in peers { node.verify(try identity(UInt8(n)).id, at: address(n), now: 0) }
         node.hear(try identity(9).id, at: teller, now: 0)
         return node

@@ -603,9 +603,20 @@ public struct Replicator: Sendable {
         for update in updates {
             // News about a peer this node does not know by that ID at that address changes nothing. The address is
             // looked up as admitted: a link-local one is known here with the zone of the link it came over.
-            guard let address = admitted(update.address, from: source, on: link),
-                update.subject == selfID
-                    ? selfAddresses[address] != true : table[address].map({ $0.verifiedID ?? $0.claimedID == update.subject }) == true
+            guard let address = admitted(update.address, from: source, on: link) else { continue }
+            if update.subject == selfID, selfAddresses[address] == nil {
+                // Suspected at an address not proven this node's: it may be a twin's (this identity on another
+                // machine), and refuting there would keep a twin that is gone alive everywhere. The address is
+                // probed instead: this node's own ping comes back to it, or the twin answers, and the sync that
+                // follows tells which, so that the next suspicion there is refuted or left to the twin.
+                if update.kind != .alive {
+                    keepClaim(selfID, at: address)
+                    if !isProbing(address) { probe(address, now: now, &out) }
+                }
+                continue
+            }
+            guard update.subject == selfID
+                ? selfAddresses[address] == false : table[address].map({ $0.verifiedID ?? $0.claimedID == update.subject }) == true
             else { continue }
             // Every node that hears a suspicion checking for itself would cost N pings a suspicion; each checks with
             // a chance of `suspicionCheckers` in N, so that a few do, whatever N is.
@@ -639,9 +650,7 @@ public struct Replicator: Sendable {
         // be known for suspicions there to be left to it, or this node would keep a crashed twin alive everywhere.
         for hint in probe.hints {
             guard let hinted = admitted(hint.address, from: address, on: link), selfAddresses[hinted] == nil else { continue }
-            if table[hinted] == nil, table.learn(hinted, source: .exchange) {
-                table.update(hinted) { $0.claimedID = hint.id }
-            }
+            keepClaim(hint.id, at: hinted)
         }
         let matches = probe.digest == digest
         table.update(address) { record in
@@ -651,6 +660,13 @@ public struct Replicator: Sendable {
             } else if record.mismatchSince == nil {
                 record.mismatchSince = now
             }
+        }
+    }
+
+    /// An address named as `id`'s, new to this node: kept as an offline peer claiming it, to probe and sync with.
+    private mutating func keepClaim(_ id: AuthorID, at address: PeerAddress) {
+        if table[address] == nil, table.learn(address, source: .exchange) {
+            table.update(address) { $0.claimedID = id }
         }
     }
 
