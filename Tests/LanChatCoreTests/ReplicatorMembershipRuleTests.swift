@@ -212,6 +212,23 @@ struct ReplicatorMembershipRuleTests {
         #expect(again.news.contains { $0.subject == me && $0.kind == .alive } && node.incarnation == 1_001)
     }
 
+    /// Suspicions naming this node's ID at many unproven addresses make one probe a period, not one each: made-up
+    /// news must not turn the node into a source of pings to addresses its sender chooses.
+    @Test func suspicionsAtUnprovenAddressesMakeOneProbeAPeriod() throws {
+        var node = try nodeKnowingTheSuspect()
+        let me = try identity(1).id
+        let named = (60..<60 + Datagram.maxUpdates).map(address)
+        let suspicions = named.map { MembershipUpdate(.suspect, subject: me, incarnation: 1_000, address: $0) }
+        let pinged = { (out: [Replicator.Directive]) in
+            out.sent.filter { body, to in if case .ping = body { named.contains(to) } else { false } }.count
+        }
+        #expect(pinged(node.deliver(.ack(node.probe(updates: suspicions)), from: try identity(9).id, at: teller, now: 10)) == 1)
+        #expect(pinged(node.deliver(.ack(node.probe(updates: suspicions)), from: try identity(9).id, at: teller, now: 20)) == 0)
+        _ = node.tick(now: 200)
+        #expect(pinged(node.deliver(.ack(node.probe(updates: suspicions)), from: try identity(9).id, at: teller, now: 210)) == 1)
+        #expect(named.allSatisfy { node.peer(at: $0)?.claimedID == me })
+    }
+
     /// An alive that would change nothing costs no signature check; a source gets
     /// `Membership.aliveChecksPerSource` checks per period, however many alives it sends.
     @Test func aliveChecksAreSpentOnlyOnNewsAndBoundedPerSource() throws {

@@ -34,6 +34,7 @@ public struct Replicator: Sendable {
     private var membership: Membership
     private var random: SplitMix64
     private var nextProbeID: UInt32 = 1
+    private var unprovenOwnProbes = 0
     private var outstanding: [UInt32: Probe] = [:]
     /// Kept up to date one author at a time, not computed per ping.
     private var digest: UInt64
@@ -70,6 +71,10 @@ public struct Replicator: Sendable {
     static let maxOtherVersions = 64
     /// How many of the nodes hearing a suspicion ping the suspect themselves, on average.
     static let suspicionCheckers: UInt64 = 3
+    /// Addresses probed in one period because news named them as this node's without a sync proving them either
+    /// way: one a period learns an address soon enough, and made-up suspicions must not make this node ping
+    /// whatever addresses their sender chooses.
+    static let unprovenOwnProbesPerPeriod = 1
     /// Admitted inbound connections per remote host; holds only hosts with one or more, so at most
     /// `sync.maxInboundSessions` entries.
     private var inboundByHost: [String: Int] = [:]
@@ -167,6 +172,7 @@ public struct Replicator: Sendable {
     public mutating func tick(now: UInt64) -> [Directive] {
         var out: [Directive] = []
         membership.newPeriod()
+        unprovenOwnProbes = 0
         advanceProbes(now: now, &out)
         let checks = membership.expireSuspicions(now: now, in: &table)
         // A configured peer that never answered is asked every period: if the first ping was lost,
@@ -611,7 +617,10 @@ public struct Replicator: Sendable {
                 // follows tells which, so that the next suspicion there is refuted or left to the twin.
                 if update.kind != .alive {
                     keepClaim(selfID, at: address)
-                    if !isProbing(address) { probe(address, now: now, &out) }
+                    if unprovenOwnProbes < Self.unprovenOwnProbesPerPeriod, !isProbing(address) {
+                        unprovenOwnProbes += 1
+                        probe(address, now: now, &out)
+                    }
                 }
                 continue
             }
