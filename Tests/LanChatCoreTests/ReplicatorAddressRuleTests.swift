@@ -5,8 +5,9 @@ import Testing
 /// peer table that makes room only from long-silent unconfigured offline peers, and nothing from other networks.
 @Suite("replicator rules: addresses")
 struct ReplicatorAddressRuleTests {
-    /// Syncs proving our own ID at `claims` addresses: the first `maxSelfAddresses` are remembered as
-    /// ours (rediscovering them adds nothing), the rest stay ordinary addresses.
+    /// Syncs proving our own ID at `claims` addresses: `maxSelfAddresses` of them are remembered as ours
+    /// (rediscovering them adds nothing); past that, each newly proven one takes the place of the least (here
+    /// the first proven), which becomes an ordinary address again.
     @Test(arguments: [1, 15, 16, 17, 40])
     func ourOwnAddressesAreCapped(claims: Int) throws {
         var node = try makeReplicator()
@@ -15,7 +16,7 @@ struct ReplicatorAddressRuleTests {
         for source in claimed { node.discovered(source, source: .configured) }
         #expect(node.footprint.selfAddresses == min(claims, Replicator.Footprint.maxSelfAddresses))
         let refused = claimed.filter { node.peer(at: $0) == nil }
-        #expect(refused == Array(claimed.prefix(Replicator.Footprint.maxSelfAddresses)))
+        #expect(refused == Array(claimed.suffix(Replicator.Footprint.maxSelfAddresses)))
     }
 
     /// An unverified peer's address that echoes our ID is checked by a sync like any claim; a verified

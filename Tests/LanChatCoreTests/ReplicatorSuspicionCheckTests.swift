@@ -66,6 +66,30 @@ struct ReplicatorSuspicionCheckTests {
         #expect(node.footprint.queuedNews == (answersTheSecond ? 0 : 1))
     }
 
+    /// A doubt is spent by the suspicion it confirms, and a refutation ends any doubt: silent again later, the peer
+    /// is doubted anew, not suspected on the strength of the old one.
+    @Test func aDoubtIsSpentOnceAndARefutationEndsIt() throws {
+        let peerID = try identity(2).id
+        var table = PeerTable()
+        _ = table.learn(suspectAddress, source: .configured)
+        table.update(suspectAddress) { record in
+            record.verifiedID = peerID
+            record.state = .alive
+            record.lastSeen = 0
+        }
+        var membership = Membership(
+            identity: try identity(1), incarnation: 1_000, configuration: ReplicationConfiguration(network: testNetwork),
+            verifier: AliveSignatureVerifier())
+        #expect(membership.suspect(suspectAddress, since: 100, in: &table), "the first unanswered probe: a doubt")
+        #expect(!membership.suspect(suspectAddress, since: 500, in: &table))
+        #expect(table[suspectAddress]?.state == .suspect && table[suspectAddress]?.silentSince == 100)
+        let refutation = MembershipUpdate.alive(by: try identity(2), incarnation: 1, address: suspectAddress, network: testNetwork)
+        membership.apply(refutation, at: suspectAddress, from: teller, now: 600, in: &table)
+        #expect(table[suspectAddress]?.state == .alive)
+        #expect(membership.suspect(suspectAddress, since: 900, in: &table), "silent again: a new doubt")
+        #expect(table[suspectAddress]?.state == .alive)
+    }
+
     /// A probe this node makes for another's `pingRequest` is not its own: while one is waiting for the doubted
     /// peer, the doubt is still probed again, or nothing would ever confirm it.
     @Test func aDoubtIsProbedAgainWhileAnotherNodesProbeOfThePeerWaits() throws {

@@ -183,8 +183,11 @@ public struct Replicator: Sendable {
         let next = table.nextToProbe { record in record.verifiedID != nil && record.lastSeen.map { $0 > heardSince } ?? false }
         for target in table.unheardConfigured.sorted() + [next].compactMap({ $0 }) { probe(target, now: now, &out) }
         // After the round robin: a suspect it probed anyway is checked by that probe.
-        let unprobed = checks.filter { !isProbing($0) }.prefix(Membership.checksPerPeriod)
-        for suspect in unprobed { probe(suspect, now: now, &out) }
+        var checked = 0
+        for suspect in checks where checked < Membership.checksPerPeriod && !isProbing(suspect) {
+            checked += 1
+            probe(suspect, now: now, &out)
+        }
         scheduleSyncs(now: now, &out)
         askForPayloads(now: now, &out)
         return out
@@ -413,6 +416,14 @@ public struct Replicator: Sendable {
             // This node's own ID, proven there: never a peer, never synced with again.
             counters.syncsFailed += 1
             table.remove(address)
+            // Full, one of its own addresses gives way (the least, so that every run drops the same): a node refutes
+            // only at addresses proven its own, and one whose addresses change (IPv6 temporary addresses) must not
+            // run out of room to prove new ones. Twins' addresses stay.
+            if selfAddresses[address] == nil, selfAddresses.count >= Self.maxSelfAddresses,
+                let dropped = selfAddresses.filter({ !$0.value }).keys.min()
+            {
+                selfAddresses[dropped] = nil
+            }
             if selfAddresses.count < Self.maxSelfAddresses || selfAddresses[address] != nil { selfAddresses[address] = outcome == .twin }
             return []
         case .otherVersions(let versions):
@@ -509,6 +520,7 @@ public struct Replicator: Sendable {
     /// early took later ones offline.
     private mutating func syncAnswersProbes(of address: PeerAddress) {
         outstanding = outstanding.filter { $0.value.target != address || $0.value.onBehalfOf != nil }
+        table.update(address) { $0.doubtedSince = nil }
     }
 
     private mutating func counted(_ result: SyncResult) {
