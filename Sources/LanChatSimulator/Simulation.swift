@@ -210,6 +210,8 @@ public struct Simulation {
             configuration: configuration, identity: nodes[node].identity,
             incarnation: Replicator.startingIncarnation(wallMillis: Self.epochMillis + now), seed: random.next(),
             vector: nodes[node].store.syncVector, aliveVerifier: verifier)
+        // As the daemon names the address its socket is bound to.
+        replicator.ownAddresses([nodes[node].address])
         for seed in nodes[node].seeds {
             replicator.discovered(nodes[seed].address, source: .configured)
         }

@@ -212,6 +212,25 @@ struct ReplicatorMembershipRuleTests {
         #expect(again.news.contains { $0.subject == me && $0.kind == .alive } && node.incarnation == 1_001)
     }
 
+    /// An address the machine names this node's own (where its socket is bound) is proven without a sync: a
+    /// suspicion there is refuted at once, the address is no peer, and a peer discovered there is not kept.
+    @Test func anAddressTheMachineNamesOwnIsRefutedAtWithoutASync() throws {
+        var node = Replicator(
+            configuration: ReplicationConfiguration(network: testNetwork), identity: try identity(1), incarnation: 1_000, seed: 7)
+        let me = try identity(1).id
+        let bound = address(1)
+        node.discovered(bound, source: .configured)
+        node.hear(try identity(9).id, at: teller, now: 0)
+        node.ownAddresses([bound])
+        #expect(node.peer(at: bound) == nil && node.footprint.selfAddresses == 1)
+        node.discovered(bound, source: .mdns)
+        #expect(node.peer(at: bound) == nil)
+        let suspected = MembershipUpdate(.suspect, subject: me, incarnation: 1_000, address: bound)
+        let out = node.deliver(.ping(node.probe(updates: [suspected])), from: try identity(9).id, at: teller, now: 10)
+        #expect(out.news.contains { $0.subject == me && $0.kind == .alive } && node.incarnation == 1_001)
+        #expect(!out.sent.contains { _, to in to == bound })
+    }
+
     /// Suspicions naming this node's ID at many unproven addresses make one probe a period, not one each: made-up
     /// news must not turn the node into a source of pings to addresses its sender chooses.
     @Test func suspicionsAtUnprovenAddressesMakeOneProbeAPeriod() throws {

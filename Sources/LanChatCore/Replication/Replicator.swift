@@ -39,7 +39,8 @@ public struct Replicator: Sendable {
     /// Kept up to date one author at a time, not computed per ping.
     private var digest: UInt64
     private var total: UInt64
-    /// Addresses where a handshake proved this node's own ID: its own, or a twin's. Never peers.
+    /// Addresses where a handshake proved this node's own ID, or this machine says are its own (`ownAddresses`):
+    /// its own, or a twin's. Never peers.
     /// `true` where it was a twin: suspicions there are the twin's to refute, or its crash would never be
     /// known (this node would keep clearing it).
     private var selfAddresses: [PeerAddress: Bool] = [:]
@@ -160,6 +161,28 @@ public struct Replicator: Sendable {
     public mutating func discovered(_ address: PeerAddress, source: PeerSource) {
         guard selfAddresses[address] == nil else { return }
         table.learn(address, source: source)
+    }
+
+    /// Addresses this machine says are this node's: where its socket is bound, or, bound to every address, its
+    /// interfaces' with its port. Proven without a sync: a node refutes suspicions of itself only at addresses
+    /// proven its own, and one that learnt them only by syncing with itself left suspicions unrefuted until such
+    /// a sync came round. The machine's word beats a twin's proof there: the twin has gone from the address.
+    public mutating func ownAddresses(_ addresses: [PeerAddress]) {
+        for address in addresses where selfAddresses[address] != false { proven(address, twin: false) }
+    }
+
+    /// This node's own address (`twin: false`) or a twin's: never a peer, never synced with again.
+    private mutating func proven(_ address: PeerAddress, twin: Bool) {
+        table.remove(address)
+        // Full, one of its own addresses gives way (the least, so that every run drops the same): a node refutes
+        // only at addresses proven its own, and one whose addresses change (IPv6 temporary addresses) must not
+        // run out of room to prove new ones. Twins' addresses stay.
+        if selfAddresses[address] == nil, selfAddresses.count >= Self.maxSelfAddresses,
+            let dropped = selfAddresses.filter({ !$0.value }).keys.min()
+        {
+            selfAddresses[dropped] = nil
+        }
+        if selfAddresses.count < Self.maxSelfAddresses || selfAddresses[address] != nil { selfAddresses[address] = twin }
     }
 
     /// mDNS no longer sees the service; the address stays if it is known another way.
@@ -415,16 +438,7 @@ public struct Replicator: Sendable {
         case .itself, .twin:
             // This node's own ID, proven there: never a peer, never synced with again.
             counters.syncsFailed += 1
-            table.remove(address)
-            // Full, one of its own addresses gives way (the least, so that every run drops the same): a node refutes
-            // only at addresses proven its own, and one whose addresses change (IPv6 temporary addresses) must not
-            // run out of room to prove new ones. Twins' addresses stay.
-            if selfAddresses[address] == nil, selfAddresses.count >= Self.maxSelfAddresses,
-                let dropped = selfAddresses.filter({ !$0.value }).keys.min()
-            {
-                selfAddresses[dropped] = nil
-            }
-            if selfAddresses.count < Self.maxSelfAddresses || selfAddresses[address] != nil { selfAddresses[address] = outcome == .twin }
+            proven(address, twin: outcome == .twin)
             return []
         case .otherVersions(let versions):
             counters.syncsFailed += 1

@@ -46,6 +46,8 @@ actor ReplicationShell: Service {
     let network: String
     private var sealer: DatagramSealer?
     static let resolveRetryTicks: UInt64 = 50
+    /// Interface addresses come and go (DHCP, IPv6 temporary addresses): asked again every 10 s.
+    static let ownAddressTicks: UInt64 = 50
     static let maxPendingStore = 10_000
 
     init(
@@ -97,6 +99,12 @@ actor ReplicationShell: Service {
         replicator.lost(address, source: .mdns)
     }
 
+    /// Where peers reach this node, as far as this machine knows: the bound address, or under a wildcard bind
+    /// its interfaces' addresses of the families bound, with the peer port.
+    private func ownAddresses() -> [PeerAddress] {
+        NetworkFacts.Listening(bound: transport.host, interfaces: InterfaceAddresses.current()).addresses.map { PeerAddress(host: $0, port: port) }
+    }
+
     nonisolated func run() async throws {
         try await untilShutdown {
             try await self.transport.tcp.executeThenClose { connections in
@@ -139,6 +147,7 @@ actor ReplicationShell: Service {
 
     private func tick() async {
         ticks += 1
+        if ticks % Self.ownAddressTicks == 1 { replicator.ownAddresses(ownAddresses()) }
         if ticks % Self.resolveRetryTicks == 0, !unresolved.isEmpty {
             let retry = unresolved
             unresolved.removeAll()
