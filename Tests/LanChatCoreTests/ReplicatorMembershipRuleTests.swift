@@ -212,23 +212,30 @@ struct ReplicatorMembershipRuleTests {
         #expect(again.news.contains { $0.subject == me && $0.kind == .alive } && node.incarnation == 1_001)
     }
 
-    /// An address the machine names this node's own (where its socket is bound) is proven without a sync: a
-    /// suspicion there is refuted at once, the address is no peer, and a peer discovered there is not kept.
-    @Test func anAddressTheMachineNamesOwnIsRefutedAtWithoutASync() throws {
+    /// The addresses the machine names this node's own (where its socket is bound) are its own without a sync: a
+    /// suspicion there is refuted at once, and none is a peer, however many there are (they are not capped like
+    /// claims from others). Each naming replaces the last: an address the machine no longer has is not its own.
+    @Test func addressesTheMachineNamesOwnAreRefutedAtWithoutASync() throws {
         var node = Replicator(
             configuration: ReplicationConfiguration(network: testNetwork), identity: try identity(1), incarnation: 1_000, seed: 7)
         let me = try identity(1).id
-        let bound = address(1)
-        node.discovered(bound, source: .configured)
+        let named = (100..<130).map(address)
+        node.discovered(named[0], source: .configured)
         node.hear(try identity(9).id, at: teller, now: 0)
-        node.ownAddresses([bound])
-        #expect(node.peer(at: bound) == nil && node.footprint.selfAddresses == 1)
-        node.discovered(bound, source: .mdns)
-        #expect(node.peer(at: bound) == nil)
-        let suspected = MembershipUpdate(.suspect, subject: me, incarnation: 1_000, address: bound)
-        let out = node.deliver(.ping(node.probe(updates: [suspected])), from: try identity(9).id, at: teller, now: 10)
+        node.ownAddresses(named)
+        for address in named { node.discovered(address, source: .mdns) }
+        #expect(named.allSatisfy { node.peer(at: $0) == nil })
+        let suspicion = { (at: PeerAddress) in MembershipUpdate(.suspect, subject: me, incarnation: 1_000, address: at) }
+        let out = node.deliver(.ping(node.probe(updates: [suspicion(named[0])])), from: try identity(9).id, at: teller, now: 10)
         #expect(out.news.contains { $0.subject == me && $0.kind == .alive } && node.incarnation == 1_001)
-        #expect(!out.sent.contains { _, to in to == bound })
+        #expect(!out.sent.contains { _, to in named.contains(to) })
+        // The machine moved on from the first address: a suspicion there is probed, as at any unproven address.
+        node.ownAddresses(Array(named.dropFirst()))
+        let later = MembershipUpdate(.suspect, subject: me, incarnation: 1_001, address: named[0])
+        let again = node.deliver(.ping(node.probe(updates: [later])), from: try identity(9).id, at: teller, now: 20)
+        // (The first refutation, still queued, may ride along; no new one is made.)
+        #expect(!again.news.contains { $0.subject == me && $0.incarnation > 1_001 } && node.incarnation == 1_001)
+        #expect(again.sent.contains { body, to in if case .ping = body { to == named[0] } else { false } })
     }
 
     /// Suspicions naming this node's ID at many unproven addresses make one probe a period, not one each: made-up

@@ -39,13 +39,15 @@ public struct Replicator: Sendable {
     /// Kept up to date one author at a time, not computed per ping.
     private var digest: UInt64
     private var total: UInt64
-    /// Addresses where a handshake proved this node's own ID, or this machine says are its own (`ownAddresses`):
-    /// its own, or a twin's. Never peers.
+    /// Addresses where a handshake proved this node's own ID: its own, or a twin's. Never peers.
     /// `true` where it was a twin: suspicions there are the twin's to refute, or its crash would never be
     /// known (this node would keep clearing it).
     private var selfAddresses: [PeerAddress: Bool] = [:]
     /// A node has a few addresses at most; the set must not grow on claims from others.
     static let maxSelfAddresses = 16
+    /// The addresses this machine names this node's (`ownAddresses`), replaced whole each time: they come from the
+    /// machine, not from others' claims, so they need no cap, and one the machine no longer has is no longer its.
+    private var machineAddresses: Set<PeerAddress> = []
     private var limiter: RateLimiter
     /// Entries this node relayed lately: a second copy (views differ, so arcs may overlap) goes no further.
     /// Only entries still on their way to the store need it; older ones are held, and held ones are not relayed.
@@ -159,19 +161,27 @@ public struct Replicator: Sendable {
 
     /// A peer address from configuration, mDNS or the store; it is probed and verified like any other.
     public mutating func discovered(_ address: PeerAddress, source: PeerSource) {
-        guard selfAddresses[address] == nil else { return }
+        guard !isSelf(address) else { return }
         table.learn(address, source: source)
     }
 
-    /// Addresses this machine says are this node's: where its socket is bound, or, bound to every address, its
-    /// interfaces' with its port. Proven without a sync: a node refutes suspicions of itself only at addresses
-    /// proven its own, and one that learnt them only by syncing with itself left suspicions unrefuted until such
-    /// a sync came round. The machine's word beats a twin's proof there: the twin has gone from the address.
+    /// The addresses this machine says are this node's now: where its socket is bound, or, bound to every address,
+    /// its interfaces' with its port. Its own without a sync: a node refutes suspicions of itself only at its own
+    /// addresses, and one that learnt them only by syncing with itself left suspicions unrefuted until such a sync
+    /// came round. The machine's word beats a twin's proof there: the twin has gone from the address.
     public mutating func ownAddresses(_ addresses: [PeerAddress]) {
-        for address in addresses where selfAddresses[address] != false { proven(address, twin: false) }
+        machineAddresses = Set(addresses)
+        for address in machineAddresses { table.remove(address) }
     }
 
-    /// This node's own address (`twin: false`) or a twin's: never a peer, never synced with again.
+    /// This node's own address, by its machine's word or a sync's proof.
+    private func isOwn(_ address: PeerAddress) -> Bool { machineAddresses.contains(address) || selfAddresses[address] == false }
+
+    /// This node's own address or a twin's: never a peer.
+    private func isSelf(_ address: PeerAddress) -> Bool { machineAddresses.contains(address) || selfAddresses[address] != nil }
+
+    /// A sync proved this node's own ID at the address, with its start token (`twin: false`) or another: never a
+    /// peer, never synced with again.
     private mutating func proven(_ address: PeerAddress, twin: Bool) {
         table.remove(address)
         // Full, one of its own addresses gives way (the least, so that every run drops the same): a node refutes
@@ -299,7 +309,7 @@ public struct Replicator: Sendable {
             // identity on another machine). Only a handshake tells which (`syncFinished`), so the address
             // is synced with like any unverified peer. The sender field is only a claim, so a peer whose
             // ID was proven at that address is never dropped for it.
-            if selfAddresses[address] == nil, table[address]?.verifiedID == nil { heard(from: address, on: link, claiming: selfID, now: now) }
+            if !isSelf(address), table[address]?.verifiedID == nil { heard(from: address, on: link, claiming: selfID, now: now) }
             return []
         }
         var out: [Directive] = []
@@ -320,7 +330,7 @@ public struct Replicator: Sendable {
             // A peer this node chose to probe answered: the first sync need not wait for the next period.
             if answered { considerSync(with: address, now: now, &out) }
         case .pingRequest(let probeID, let named):
-            guard let target = admitted(named, from: address, on: link), selfAddresses[target] == nil,
+            guard let target = admitted(named, from: address, on: link), !isSelf(target),
                 outstanding.count < Footprint.maxOutstandingProbes
             else { break }
             let id = allocateProbeID()
@@ -514,7 +524,7 @@ public struct Replicator: Sendable {
         counters.inboundSyncs += 1
         guard let host, result.peerPort > 0 else { return [] }
         let address = PeerAddress(host: host, port: result.peerPort)
-        guard selfAddresses[address] == nil, table.learn(address, source: .inbound) else { return [] }
+        guard !isSelf(address), table.learn(address, source: .inbound) else { return [] }
         heard(from: address, on: nil, claiming: result.peer, now: now)
         table.update(address) { record in
             record.verifiedID = result.peer
@@ -636,7 +646,7 @@ public struct Replicator: Sendable {
             // News about a peer this node does not know by that ID at that address changes nothing. The address is
             // looked up as admitted: a link-local one is known here with the zone of the link it came over.
             guard let address = admitted(update.address, from: source, on: link) else { continue }
-            if update.subject == selfID, selfAddresses[address] == nil {
+            if update.subject == selfID, !isSelf(address) {
                 // Suspected at an address not proven this node's: it may be a twin's (this identity on another
                 // machine), and refuting there would keep a twin that is gone alive everywhere. The address is
                 // probed instead: this node's own ping comes back to it, or the twin answers, and the sync that
@@ -651,7 +661,7 @@ public struct Replicator: Sendable {
                 continue
             }
             guard update.subject == selfID
-                ? selfAddresses[address] == false : table[address].map({ $0.verifiedID ?? $0.claimedID == update.subject }) == true
+                ? isOwn(address) : table[address].map({ $0.verifiedID ?? $0.claimedID == update.subject }) == true
             else { continue }
             // Every node that hears a suspicion checking for itself would cost N pings a suspicion; each checks with
             // a chance of `suspicionCheckers` in N, so that a few do, whatever N is.
@@ -684,7 +694,7 @@ public struct Replicator: Sendable {
         // tells this node's own from a twin's. Twins learn each other's address no other way, and a twin's must
         // be known for suspicions there to be left to it, or this node would keep a crashed twin alive everywhere.
         for hint in probe.hints {
-            guard let hinted = admitted(hint.address, from: address, on: link), selfAddresses[hinted] == nil else { continue }
+            guard let hinted = admitted(hint.address, from: address, on: link), !isSelf(hinted) else { continue }
             keepClaim(hint.id, at: hinted)
         }
         let matches = probe.digest == digest

@@ -100,9 +100,14 @@ actor ReplicationShell: Service {
     }
 
     /// Where peers reach this node, as far as this machine knows: the bound address, or under a wildcard bind
-    /// its interfaces' addresses of the families bound, with the peer port.
+    /// its interfaces' addresses of the families bound, with the peer port. Each as datagrams name their
+    /// sender (`--bind ::ffff:10.0.0.5` arrives as `10.0.0.5`, `2001:DB8::5` as `2001:db8::5`), or it would
+    /// match none of them.
     private func ownAddresses() -> [PeerAddress] {
-        NetworkFacts.Listening(bound: transport.host, interfaces: InterfaceAddresses.current()).addresses.map { PeerAddress(host: $0, port: port) }
+        let port = port
+        let canonical = { (host: String) in PeerAddress(host: host, port: port).socketAddress.flatMap(PeerAddress.init) }
+        let bound = canonical(transport.host)?.host ?? transport.host
+        return NetworkFacts.Listening(bound: bound, interfaces: InterfaceAddresses.current()).addresses.compactMap(canonical)
     }
 
     nonisolated func run() async throws {
