@@ -216,8 +216,7 @@ struct ReplicatorMembershipRuleTests {
     /// suspicion there is refuted at once, and none is a peer, however many there are (they are not capped like
     /// claims from others). Each naming replaces the last: an address the machine no longer has is not its own.
     @Test func addressesTheMachineNamesOwnAreRefutedAtWithoutASync() throws {
-        var node = Replicator(
-            configuration: ReplicationConfiguration(network: testNetwork), identity: try identity(1), incarnation: 1_000, seed: 7)
+        var node = try makeReplicator()
         let me = try identity(1).id
         let named = (100..<130).map(address)
         node.discovered(named[0], source: .configured)

@@ -41,6 +41,9 @@ actor ReplicationShell: Service {
     private let startToken = HandshakeTranscript.randomToken()
     /// The last entry asked for whole (`missingPayloads`): the next sync asks for those after it.
     private var fetchCursor: EntryRef?
+    /// The bound address as datagrams name their sender (`--bind ::ffff:10.0.0.5` arrives as `10.0.0.5`,
+    /// `2001:DB8::5` as `2001:db8::5`), or it would match none of them: asked of the socket layer once.
+    private let boundAsSeen: String
     /// On a closed network: the keys, and the sealer of this start's datagrams.
     let keys: NetworkKeyRing?
     let network: String
@@ -55,6 +58,7 @@ actor ReplicationShell: Service {
     ) async throws {
         self.node = node
         self.transport = transport
+        boundAsSeen = PeerAddress(host: transport.host, port: transport.port).socketAddress.flatMap(PeerAddress.init)?.host ?? transport.host
         self.logger = logger
         self.keys = keys
         network = configuration.network
@@ -100,14 +104,10 @@ actor ReplicationShell: Service {
     }
 
     /// Where peers reach this node, as far as this machine knows: the bound address, or under a wildcard bind
-    /// its interfaces' addresses of the families bound, with the peer port. Each as datagrams name their
-    /// sender (`--bind ::ffff:10.0.0.5` arrives as `10.0.0.5`, `2001:DB8::5` as `2001:db8::5`), or it would
-    /// match none of them.
+    /// its interfaces' addresses of the families bound (named as datagrams name their sender already), with the
+    /// peer port.
     private func ownAddresses() -> [PeerAddress] {
-        let port = port
-        let canonical = { (host: String) in PeerAddress(host: host, port: port).socketAddress.flatMap(PeerAddress.init) }
-        let bound = canonical(transport.host)?.host ?? transport.host
-        return NetworkFacts.Listening(bound: bound, interfaces: InterfaceAddresses.current()).addresses.compactMap(canonical)
+        NetworkFacts.Listening(bound: boundAsSeen, interfaces: InterfaceAddresses.current()).addresses.map { PeerAddress(host: $0, port: port) }
     }
 
     nonisolated func run() async throws {
