@@ -102,4 +102,35 @@ struct DiagnosisTests {
         ipv6Only.listening = NetworkFacts.Listening(bound: "fe80::1%eth0", interfaces: ["10.0.0.1", "fe80::1%eth0"])
         #expect(check("families", in: ipv6Only)?.items == ["10.0.0.2:7420"])
     }
+
+    struct BoundCase: Sendable, CustomTestStringConvertible {
+        let given: String
+        let seen: String
+        let families: [AddressFamily]
+        let addresses: [String]
+        var testDescription: String { "--bind \(given)" }
+    }
+
+    static let boundCases: [BoundCase] = [
+        .init(given: "::0", seen: "::", families: [.ipv4, .ipv6], addresses: ["10.0.0.1", "fe80::1%eth0"]),
+        .init(given: "0:0::0", seen: "::", families: [.ipv4, .ipv6], addresses: ["10.0.0.1", "fe80::1%eth0"]),
+        .init(given: "::ffff:10.0.0.1", seen: "10.0.0.1", families: [.ipv4], addresses: ["10.0.0.1"]),
+        .init(given: "2001:DB8::5", seen: "2001:db8::5", families: [.ipv6], addresses: ["2001:db8::5"]),
+        .init(given: "10.0.0.1", seen: "10.0.0.1", families: [.ipv4], addresses: ["10.0.0.1"]),
+    ]
+
+    /// The bound address is taken as datagrams name their sender, which is also how this node finds its own
+    /// addresses: another spelling of the wildcard listens on every interface of both families, and an
+    /// IPv4-mapped address is the IPv4 one. (`::0` was taken for one IPv6 address: doctor found IPv4 peers
+    /// unreachable, and the node named no address of its own.)
+    @Test(arguments: boundCases)
+    func theBoundAddressIsTakenAsPeersSeeIt(_ bound: BoundCase) {
+        let listening = NetworkFacts.Listening(bound: bound.given, interfaces: ["10.0.0.1", "fe80::1%eth0"])
+        #expect(listening.bound == bound.seen)
+        #expect(listening.families == bound.families)
+        #expect(listening.addresses == bound.addresses)
+        var facts = facts(peers: [NetworkFacts.Peer(address: peerAddress, state: .alive, sources: [.mdns], name: "Bob")])
+        facts.listening = listening
+        #expect(check("families", in: facts)?.status == (bound.families.contains(.ipv4) ? .ok : .problem))
+    }
 }

@@ -20,5 +20,17 @@ struct SocketPeerAddressTests {
     func aMappedAddressIsItsIPv4One(socket: String, peer: String) throws {
         let address = try SocketAddress(ipAddress: socket, port: 7420)
         #expect(PeerAddress(address) == PeerAddress(host: peer, port: 7420))
+        #expect(PeerAddress.asSeen(socket) == peer)
+    }
+
+    /// Any spelling of a numeric host, as datagrams would name it; a name is not one.
+    @Test(arguments: [("::0", "::"), ("0:0:0:0:0:0:0:0", "::"), ("2001:DB8:0::5", "2001:db8::5"), ("0.0.0.0", "0.0.0.0")])
+    func aNumericHostIsSpelledAsDatagramsNameIt(given: String, seen: String) {
+        #expect(PeerAddress.asSeen(given) == seen)
+    }
+
+    @Test func aHostNameIsNoAddress() {
+        #expect(PeerAddress.asSeen("lanchat.local") == nil)
+        #expect(PeerAddress.asSeen("") == nil)
     }
 }

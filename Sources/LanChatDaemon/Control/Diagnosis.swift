@@ -1,5 +1,6 @@
 import LanChatControl
 import LanChatCore
+import LanChatNet
 
 /// What the daemon knows about its network, gathered for `lanchat doctor`.
 public struct NetworkFacts: Sendable {
@@ -67,8 +68,11 @@ public struct NetworkFacts: Sendable {
         public let addresses: [String]
         public var families: [AddressFamily] { AddressFamily.reaching(bound) }
 
+        /// `bound`: as given to `--bind`; kept as datagrams name their sender, or `::0` would not be the
+        /// wildcard it is, and `::ffff:10.0.0.5` (IPv4 only) would count as IPv6 and name no sender.
         /// `interfaces`: this machine's addresses, of either family.
         public init(bound: String, interfaces: [String]) {
+            let bound = PeerAddress.asSeen(bound) ?? bound
             self.bound = bound
             let families = AddressFamily.reaching(bound)
             addresses = ["::", "0.0.0.0"].contains(bound) ? interfaces.filter { families.contains(AddressFamily(host: $0)) } : [bound]

@@ -41,9 +41,6 @@ actor ReplicationShell: Service {
     private let startToken = HandshakeTranscript.randomToken()
     /// The last entry asked for whole (`missingPayloads`): the next sync asks for those after it.
     private var fetchCursor: EntryRef?
-    /// The bound address as datagrams name their sender (`--bind ::ffff:10.0.0.5` arrives as `10.0.0.5`,
-    /// `2001:DB8::5` as `2001:db8::5`), or it would match none of them: asked of the socket layer once.
-    private let boundAsSeen: String
     /// On a closed network: the keys, and the sealer of this start's datagrams.
     let keys: NetworkKeyRing?
     let network: String
@@ -58,7 +55,6 @@ actor ReplicationShell: Service {
     ) async throws {
         self.node = node
         self.transport = transport
-        boundAsSeen = PeerAddress(host: transport.host, port: transport.port).socketAddress.flatMap(PeerAddress.init)?.host ?? transport.host
         self.logger = logger
         self.keys = keys
         network = configuration.network
@@ -107,7 +103,7 @@ actor ReplicationShell: Service {
     /// its interfaces' addresses of the families bound (named as datagrams name their sender already), with the
     /// peer port.
     private func ownAddresses() -> [PeerAddress] {
-        NetworkFacts.Listening(bound: boundAsSeen, interfaces: InterfaceAddresses.current()).addresses.map { PeerAddress(host: $0, port: port) }
+        NetworkFacts.Listening(bound: transport.host, interfaces: InterfaceAddresses.current()).addresses.map { PeerAddress(host: $0, port: port) }
     }
 
     nonisolated func run() async throws {
