@@ -12,12 +12,6 @@ extension PeerAddress {
         self = PeerAddress(host: host, port: UInt16(port))
     }
 
-    /// A numeric host as datagrams name their sender (`::0` as `::`, `::ffff:10.0.0.5` as `10.0.0.5`,
-    /// `2001:DB8::5` as `2001:db8::5`); nil if it is not numeric.
-    public static func asSeen(_ host: String) -> String? {
-        PeerAddress(host: host, port: 0).socketAddress.flatMap { Self.host(of: $0.unmappedFromIPv6) }
-    }
-
     /// The numeric host of a socket address; a link-local IPv6 one with its zone.
     static func host(of address: SocketAddress) -> String? {
         guard let ip = address.ipAddress else { return nil }

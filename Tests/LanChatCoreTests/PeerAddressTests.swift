@@ -34,4 +34,18 @@ struct PeerAddressTests {
     func rejectsAHostThatIsOnlyADot(text: String) {
         #expect(PeerAddress(parsing: text) == nil, "parsed as host '\(PeerAddress(parsing: text)?.host ?? "")'")
     }
+
+    /// Any spelling of a numeric host, as datagrams would name it (a zone kept); a name is not one.
+    @Test(arguments: [
+        ("::0", "::"), ("0:0:0:0:0:0:0:0", "::"), ("2001:DB8:0::5", "2001:db8::5"), ("0.0.0.0", "0.0.0.0"),
+        ("::ffff:10.0.0.5", "10.0.0.5"), ("FE80::1%eth0", "fe80::1%eth0"),
+    ])
+    func aNumericHostIsSpelledAsDatagramsNameIt(given: String, seen: String) {
+        #expect(PeerAddress(host: given, port: 0).hostAsSeen == seen)
+    }
+
+    @Test func aHostNameIsNoAddress() {
+        #expect(PeerAddress(host: "lanchat.local", port: 0).hostAsSeen == nil)
+        #expect(PeerAddress(host: "", port: 0).hostAsSeen == nil)
+    }
 }

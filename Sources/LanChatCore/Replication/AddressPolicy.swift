@@ -132,6 +132,8 @@ enum NumericHost: Equatable, CustomStringConvertible {
                 if end - index >= 2, end - index > (best?.count ?? 0) { best = index..<end }
                 index = end
             }
+            // An IPv4-compatible address (deprecated, refused as a peer) keeps its dotted tail, as glibc writes it.
+            if best == 0..<6 { return "::" + Self.dotted(UInt32(groups[6]) << 16 | UInt32(groups[7])) }
             let hex = groups.map { String($0, radix: 16) }
             guard let best else { return hex.joined(separator: ":") }
             return hex[..<best.lowerBound].joined(separator: ":") + "::" + hex[best.upperBound...].joined(separator: ":")

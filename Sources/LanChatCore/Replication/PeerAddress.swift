@@ -40,7 +40,17 @@ public struct PeerAddress: Hashable, Comparable, Sendable, CustomStringConvertib
         if !host.contains(":"), !host.hasPrefix("127.") { return host }
         guard let numeric = NumericHost(unzoned.host)?.unmapped else { return host }
         if numeric.isLoopback { return PeerAddress(host: numeric.description, port: port).description }
-        return zone.map { "\(numeric.description)%\($0)" } ?? numeric.description
+        return zoned(numeric)
+    }
+
+    /// The host as datagrams name their sender, as the socket layer writes it (`::0` as `::`, `::ffff:10.0.0.5`
+    /// as `10.0.0.5`, `2001:DB8::5` as `2001:db8::5`, a zone kept); nil if it is not numeric.
+    public var hostAsSeen: String? {
+        NumericHost(unzoned.host).map { zoned($0.unmapped) }
+    }
+
+    private func zoned(_ numeric: NumericHost) -> String {
+        zone.map { "\(numeric.description)%\($0)" } ?? numeric.description
     }
 
     /// fe80::/10, with its zone or without.

@@ -1,6 +1,5 @@
 import LanChatControl
 import LanChatCore
-import LanChatNet
 
 /// What the daemon knows about its network, gathered for `lanchat doctor`.
 public struct NetworkFacts: Sendable {
@@ -72,7 +71,7 @@ public struct NetworkFacts: Sendable {
         /// wildcard it is, and `::ffff:10.0.0.5` (IPv4 only) would count as IPv6 and name no sender.
         /// `interfaces`: this machine's addresses, of either family.
         public init(bound: String, interfaces: [String]) {
-            let bound = PeerAddress.asSeen(bound) ?? bound
+            let bound = PeerAddress(host: bound, port: 0).hostAsSeen ?? bound
             self.bound = bound
             let families = AddressFamily.reaching(bound)
             addresses = ["::", "0.0.0.0"].contains(bound) ? interfaces.filter { families.contains(AddressFamily(host: $0)) } : [bound]
