@@ -106,7 +106,7 @@ let package = Package(
         ]),
         .testTarget(name: "LanChatCoreTests", dependencies: ["LanChatCore"]),
         .testTarget(name: "LanChatStoreTests", dependencies: ["LanChatStore"]),
-        .testTarget(name: "LanChatNetTests", dependencies: ["LanChatNet", "LanChatCore"]),
+        .testTarget(name: "LanChatNetTests", dependencies: ["LanChatNet", "LanChatCore", "LanChatControl"]),
         .testTarget(name: "LanChatSimulatorTests", dependencies: ["LanChatSimulator", "LanChatCore"]),
         .testTarget(name: "LanChatControlTests", dependencies: ["LanChatControl"]),
         .testTarget(name: "LanChatClientTests", dependencies: ["LanChatClient", "LanChatControl"]),

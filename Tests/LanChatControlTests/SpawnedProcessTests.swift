@@ -6,12 +6,13 @@ import Testing
 struct SpawnedProcessTests {
     /// Runs `script` under /bin/sh from a Dispatch thread, whose signal mask blocks nearly everything.
     private func run(_ script: String, input: String = "", timeout: Duration = .seconds(10)) async throws -> SpawnedProcess.Outcome {
+        try await onDispatch { try SpawnedProcess(["/bin/sh", "-c", script], input: Array(input.utf8)).wait(timeout: timeout) }
+    }
+
+    /// Dispatch's threads, not a thread of its own: their signal mask is what the spawned process must not inherit.
+    private func onDispatch<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
-                continuation.resume(with: Result {
-                    try SpawnedProcess(["/bin/sh", "-c", script], input: Array(input.utf8)).wait(timeout: timeout)
-                })
-            }
+            DispatchQueue.global().async { continuation.resume(with: Result { try work() }) }
         }
     }
 
@@ -38,11 +39,7 @@ struct SpawnedProcessTests {
         signal(SIGUSR2, SIG_IGN)
         defer { signal(SIGUSR2, SIG_DFL) }
         // cp copies its own status: the spawned process, with no shell in between to change its signals.
-        let outcome = try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
-                continuation.resume(with: Result { try SpawnedProcess(["cp", "/proc/self/status", file]).wait(timeout: .seconds(10)) })
-            }
-        }
+        let outcome = try await onDispatch { try SpawnedProcess(["cp", "/proc/self/status", file]).wait(timeout: .seconds(10)) }
         #expect(outcome == .exited(0))
         var masks: [String: UInt64] = [:]
         for line in try String(contentsOfFile: file, encoding: .utf8).split(separator: "\n") {

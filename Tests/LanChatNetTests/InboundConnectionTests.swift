@@ -1,5 +1,5 @@
-import Dispatch
 import Glibc
+import LanChatControl
 import LanChatNet
 import NIOCore
 import Testing
@@ -63,14 +63,10 @@ struct InboundConnectionTests {
         #expect(await client.value)
     }
 
-    /// Runs blocking socket calls on a Dispatch thread: on the cooperative pool they would hold one of its
-    /// few threads, and the node's side could not run.
+    /// Runs blocking socket calls on a thread of their own: on the cooperative pool they would hold one of
+    /// its few threads, and the node's side could not run.
     private static func blocking<T: Sendable>(_ work: @escaping @Sendable () -> T) -> Task<T, Never> {
-        Task {
-            await withCheckedContinuation { continuation in
-                DispatchQueue.global().async { continuation.resume(returning: work()) }
-            }
-        }
+        Task { await DedicatedThread.run(work) }
     }
 
     /// A blocking client on its own socket: connects, then closes, or if given a frame sends it

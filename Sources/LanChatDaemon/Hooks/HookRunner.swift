@@ -1,4 +1,3 @@
-import Dispatch
 import LanChatControl
 import Logging
 import ServiceLifecycle
@@ -85,11 +84,10 @@ struct HookRunner: Service {
             return
         }
         let timeout = Duration.seconds(commands.timeoutSeconds)
-        // Waiting blocks a thread: a Dispatch one, never one of the few the actors run on.
+        // Waiting blocks a thread: one of its own, never one of the few the actors run on, nor Dispatch's, which
+        // checks signatures: hooks that hang must not slow the node down.
         let outcome = await withTaskCancellationHandler {
-            await withCheckedContinuation { continuation in
-                DispatchQueue.global().async { continuation.resume(returning: process.wait(timeout: timeout)) }
-            }
+            await DedicatedThread.run { process.wait(timeout: timeout) }
         } onCancel: {
             process.stop()
         }

@@ -114,23 +114,26 @@ enum ChildProcess {
             }
             try? input.close()
 
+            // The limit and the second reader each wait on a thread of their own (`DedicatedThread`).
             let timedOut = Atomic<Bool>(false)
-            let killer = DispatchWorkItem {
+            let finished = DispatchSemaphore(value: 0)
+            let seconds = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18
+            DedicatedThread.start {
+                guard finished.wait(timeout: .now() + seconds) == .timedOut else { return }
                 timedOut.store(true, ordering: .sequentiallyConsistent)
                 kill(process.processIdentifier, SIGKILL)
             }
-            let seconds = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18
-            DispatchQueue.global().asyncAfter(deadline: .now() + seconds, execute: killer)
 
-            let group = DispatchGroup()
+            let outputRead = DispatchSemaphore(value: 0)
             let collected = SharedData()
-            DispatchQueue.global().async(group: group) {
+            DedicatedThread.start {
                 collected.append(output.fileHandleForReading.readDataToEndOfFile())
+                outputRead.signal()
             }
             let errorData = errors.fileHandleForReading.readDataToEndOfFile()
-            group.wait()
+            outputRead.wait()
             process.waitUntilExit()
-            killer.cancel()
+            finished.signal()
             return ProcessResult(
                 command: [executable.lastPathComponent] + arguments, reason: process.terminationReason,
                 status: process.terminationStatus, stdout: String(decoding: collected.value, as: UTF8.self),

@@ -1,4 +1,5 @@
 import Foundation
+import LanChatControl
 import Synchronization
 
 /// A node in the middle: it listens on `host` (UDP and TCP, one port, as lanchatd does) and forwards
@@ -64,8 +65,13 @@ final class Relay: Sendable {
         for descriptor in sockets { close(descriptor) }
     }
 
+    /// Each loop blocks for as long as the relay runs: on a thread of its own.
     private func run(_ work: @escaping @Sendable () -> Void) {
-        DispatchQueue.global().async(group: group, execute: work)
+        group.enter()
+        DedicatedThread.start { [group] in
+            work()
+            group.leave()
+        }
     }
 
     /// Copies one direction until it ends, then ends the other's sending half.

@@ -1,4 +1,5 @@
 import Foundation
+import LanChatControl
 import Testing
 
 /// A failure of the harness itself (a timeout, a process that would not start), thrown so that the
@@ -29,12 +30,9 @@ func wait(
     }
 }
 
-/// Runs blocking work (process I/O, the blocking `ControlClient`) on a Dispatch thread, so that the
-/// few cooperative threads Swift Testing runs tests on are never blocked.
+/// Runs blocking work (process I/O, the blocking `ControlClient`) on a thread of its own
+/// (`DedicatedThread`), so that neither the few cooperative threads Swift Testing runs tests on nor
+/// Dispatch's pool, which Foundation needs to notice that a child ended, is ever held by it.
 func offloaded<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-    try await withCheckedThrowingContinuation { continuation in
-        DispatchQueue.global().async {
-            continuation.resume(with: Result { try work() })
-        }
-    }
+    try await DedicatedThread.run(work)
 }
