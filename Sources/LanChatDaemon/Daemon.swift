@@ -112,7 +112,7 @@ public enum Daemon {
                 logger.notice("port \(port) is taken (another lanchatd on this machine?): taking a free port, announced over mDNS")
                 port = 0
             } catch let error as IOError
-                where host == DaemonConfiguration.everyAddress && [EAFNOSUPPORT, EPROTONOSUPPORT].contains(error.errnoCode)
+                where isEveryAddress(host) && [EAFNOSUPPORT, EPROTONOSUPPORT].contains(error.errnoCode)
             {
                 logger.notice("IPv6 is not available here (\(error)): listening on IPv4 only")
                 host = "0.0.0.0"
@@ -127,4 +127,9 @@ public enum Daemon {
     }
 
     private static func isPortTaken(_ error: any Error) -> Bool { (error as? IOError)?.errnoCode == EADDRINUSE }
+
+    /// The IPv6 wildcard however it is spelt (`::`, `::0`, `0:0::0`): each takes IPv4 as well, so each falls back to it.
+    private static func isEveryAddress(_ host: String) -> Bool {
+        PeerAddress(host: host, port: 0).hostAsSeen == DaemonConfiguration.everyAddress
+    }
 }

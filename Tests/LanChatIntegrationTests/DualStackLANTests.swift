@@ -67,13 +67,14 @@ struct DualStackLANTests {
     }
 
     /// A kernel without IPv6 refuses every IPv6 socket: a library loaded before libc makes it so for one daemon.
-    @Test("where the system has no IPv6, the default listens on IPv4 alone and says so")
-    func withoutIPv6TheDefaultFallsBackToIPv4() async throws {
+    @Test("where the system has no IPv6, the wildcard (the default) listens on IPv4 alone and says so, however it is spelt",
+        arguments: ["::", "::0"])
+    func withoutIPv6TheDefaultFallsBackToIPv4(wildcard: String) async throws {
         try await LoopbackNamespace.with { namespace in
             let sandbox = try Sandbox()
             defer { sandbox.cleanup() }
             let shim = try await Self.compileNoIPv6Library(in: sandbox.root)
-            let daemon = try await namespace.startDaemon("v4", in: sandbox, ["--bind", "::"], wrapper: ["/usr/bin/env", "LD_PRELOAD=\(shim)"])
+            let daemon = try await namespace.startDaemon("v4", in: sandbox, ["--bind", wildcard], wrapper: ["/usr/bin/env", "LD_PRELOAD=\(shim)"])
             let port = try await daemon.port()
             #expect(daemon.log.contains("IPv6 is not available here"))
             #expect(daemon.log.contains("peers on 0.0.0.0:\(port)"))

@@ -69,10 +69,9 @@ struct Membership: Sendable {
     /// one unanswered probe is enough.
     ///
     /// Why doubt first: at 10 % loss about 2 % of probes fail falsely, and every suspicion or offline told costs
-    /// each node two pieces of news to carry, the suspicion and its refutation. At 1,000 nodes that was more
-    /// news than pings and acks have room for, and a real crash's news starved behind it. A second probe makes
-    /// a false suspicion about fifty times rarer, for two periods more to detect a crash. (A suspect's probes
-    /// go without indirect ones, so two in a row fail far more often: about 4 % at 10 % loss.)
+    /// each verifier of the suspect two pieces of news to carry, the suspicion and its refutation. A second probe
+    /// makes a false suspicion about fifty times rarer, for two periods more to detect a crash. (A suspect's
+    /// probes go without indirect ones, so two in a row fail far more often: about 4 % at 10 % loss.)
     @discardableResult
     mutating func suspect(_ address: PeerAddress, since: UInt64, in table: inout PeerTable) -> Bool {
         guard let record = table[address], record.state != .offline,
