@@ -16,6 +16,8 @@ struct LanChatBench: AsyncParsableCommand {
     @Option(help: "Messages per latency run (default 200, or 50 with --quick).") var messages: Int?
     @Option(help: "Network sizes for the failure-detection runs (comma separated; default 100,1000,10000, or 100 with --quick).")
     var detectionNodes: String?
+    @Option(help: "Seeds of the failure-detection office days (comma separated): each size runs once per seed.")
+    var detectionSeeds = "\(FailureDetectionScenario.defaultSeed)"
     @Option(help: "Wall-clock seconds each failure-detection run may take (the 1,000-node run needs about 220).") var detectionBudget = 300
     @Flag(help: "Also print every figure as one JSON object per line: scenario, figure, value, unit, limit.") var json = false
 
@@ -75,7 +77,8 @@ struct LanChatBench: AsyncParsableCommand {
             report.dissemination = try SimulationScenario.run(sizes: quick ? [2, 10, 30] : [2, 10, 30, 100, 200], losses: [0, 0.05])
             print("simulation: failure detection by network size…")
             let sizes = detectionNodes.map { $0.split(separator: ",").compactMap { Int($0) } } ?? (quick ? [100] : [100, 1_000, 10_000])
-            report.failureDetection = try FailureDetectionScenario.run(sizes: sizes, budget: .seconds(detectionBudget))
+            let seeds = detectionSeeds.split(separator: ",").compactMap { UInt64($0) }
+            report.failureDetection = try FailureDetectionScenario.run(sizes: sizes, seeds: seeds, budget: .seconds(detectionBudget))
         }
         if scenarios.contains("crossover") {
             print("crossover: push to each peer or down the relay tree…")
