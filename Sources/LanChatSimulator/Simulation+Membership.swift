@@ -4,12 +4,8 @@ import LanChatCore
 extension Simulation {
     /// A crashed node is detected once no up honest node holds it alive or suspect (forgetting it counts).
     mutating func checkDetection() {
-        let up = nodes.filter { $0.isUp && $0.isHonest }
-        for index in crashes.indices where crashes[index].detectedAt == nil {
-            let address = nodes[crashes[index].node].address
-            if up.allSatisfy({ ($0.replicator?.peer(at: address)?.state ?? .offline) == .offline }) {
-                crashes[index].detectedAt = now
-            }
+        for index in crashes.indices where crashes[index].detectedAt == nil && holders(of: crashes[index].node) == 0 {
+            crashes[index].detectedAt = now
         }
         if crashes.contains(where: { $0.detectedAt == nil }) { schedule(.checkDetection, at: now + configuration.protocolPeriod) }
     }
@@ -20,6 +16,18 @@ extension Simulation {
         } else {
             quietWindowStart = traffic.datagramsSent
         }
+    }
+
+    /// Up honest nodes that hold `node` alive or suspect.
+    private func holders(of node: Int) -> Int {
+        let address = nodes[node].address
+        return nodes.count { $0.isUp && $0.isHonest && ($0.replicator?.peer(at: address)?.state ?? .offline) != .offline }
+    }
+
+    /// Up honest nodes that have verified `node`'s ID at its address.
+    func verifiers(of node: Int) -> Int {
+        let (address, id) = (nodes[node].address, nodes[node].id)
+        return nodes.count { $0.isUp && $0.isHonest && $0.replicator?.peer(at: address)?.verifiedID == id }
     }
 
     func membershipReport() -> SimulationReport.Membership {
@@ -33,6 +41,8 @@ extension Simulation {
             detectionRounds: crashes.map { crash in
                 crash.detectedAt.map { Double($0 - crash.at) / Double(configuration.protocolPeriod) }
             },
+            verifiersAtCrash: crashes.map(\.verifiers),
+            holdersAtEnd: crashes.map { holders(of: $0.node) },
             idleDatagramsPerNodePerSecond: idle,
             lastDeliveryHops: lastHops.isEmpty ? nil : SimulationReport.Hops(median: lastHops[(lastHops.count - 1) / 2], max: lastHops[lastHops.count - 1]))
     }

@@ -192,7 +192,8 @@ extension Simulation {
             traffic.syncsPartitioned += 1
         }
         if !connection.initiator.finished, isCurrent(connection.initiator) {
-            nodes[connection.initiator.node].replicator?.syncFinished(with: connection.responderAddress, outcome: initiatorOutcome, now: now)
+            let node = connection.initiator.node
+            interpret(nodes[node].replicator?.syncFinished(with: connection.responderAddress, outcome: initiatorOutcome, now: now) ?? [], at: node)
         }
         if let responder = connection.responder, !responder.finished, isCurrent(responder) {
             let initiatorHost = nodes[connection.initiator.node].address.host

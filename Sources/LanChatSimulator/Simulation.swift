@@ -33,7 +33,9 @@ public struct Simulation {
     var hops: [[EntryHash: Int]]
     var lastDeliveryHops: [EntryHash: Int] = [:]
     /// Nodes that went down for good, when, and when no up node held them alive or suspect any more.
-    var crashes: [(node: Int, at: UInt64, detectedAt: UInt64?)] = []
+    /// `verifiers`: up honest nodes that had verified the crashed node's ID when it crashed, the only ones that act
+    /// on news of it or pass it on.
+    var crashes: [(node: Int, at: UInt64, verifiers: Int, detectedAt: UInt64?)] = []
     /// Datagrams sent before the quiet window began, and in it once it ended.
     var quietWindowStart: Int?
     var quietDatagrams: Int?
@@ -185,7 +187,7 @@ public struct Simulation {
             stop(node)
             // One check a period looks at every crash not yet detected.
             if !crashes.contains(where: { $0.detectedAt == nil }) { schedule(.checkDetection, at: now + configuration.protocolPeriod) }
-            crashes.append((node, now, nil))
+            crashes.append((node, now, verifiers(of: node), nil))
         }
     }
 

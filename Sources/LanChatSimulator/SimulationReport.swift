@@ -72,9 +72,22 @@ public struct SimulationReport: Equatable, Sendable {
     public struct Membership: Equatable, Sendable {
         /// Per crash, protocol periods until no up honest node held the crashed node alive or suspect; nil if never.
         public var detectionRounds: [Double?]
+        /// Per crash, the up honest nodes that had verified the crashed node when it crashed: only they act on
+        /// news of it and pass it on.
+        public var verifiersAtCrash: [Int]
+        /// Per crash, the up honest nodes still holding it alive or suspect when the run ended (0 once detected).
+        public var holdersAtEnd: [Int]
         /// Datagrams per up node per second in the scenario's quiet window, if it has one.
         public var idleDatagramsPerNodePerSecond: Double?
         public var lastDeliveryHops: Hops?
+
+        /// Per crash, "rounds (verifiers at the crash)", or for one never detected how many still held it.
+        public var perCrash: [String] {
+            detectionRounds.indices.map { index in
+                let rounds = detectionRounds[index].map { String(format: "%.0f", $0) } ?? "\(holdersAtEnd[index]) still holding it"
+                return "\(rounds) (\(verifiersAtCrash[index]) verifiers)"
+            }
+        }
     }
 
     public var seed: UInt64
@@ -147,7 +160,10 @@ extension SimulationReport: CustomStringConvertible {
         }
         let latency = lastDeliveryLatency.map { "median \(seconds($0.median)), max \(seconds($0.max))" } ?? "no deliveries"
         let hops = membership.lastDeliveryHops.map { "; hops median \($0.median), max \($0.max)" } ?? ""
-        let detection = roundsToDetectFailure.map { "\nfailure detection: \(membership.detectionRounds.count) crashes, all up nodes knew within \(fixed($0, 1)) rounds" } ?? ""
+        let detection = roundsToDetectFailure.map {
+            "\nfailure detection: \(membership.detectionRounds.count) crashes, all up nodes knew within \(fixed($0, 1)) rounds; "
+                + "per crash: \(membership.perCrash.joined(separator: ", "))"
+        } ?? ""
         let idle = membership.idleDatagramsPerNodePerSecond.map { "\nidle: \(fixed($0, 2)) datagrams per node per second" } ?? ""
         return """
             \(nodes) nodes (\(upNodes) up at the end), seed \(seed); \(entriesPublished) messages published\

@@ -191,11 +191,12 @@ struct Report {
          "200 messages), then 3 nodes crash; idle traffic is counted over 6 quiet seconds starting 4 s after them. Suspicions and refutations ride on pings and acks",
          "(SWIM), so a crash is known everywhere within a number of periods growing with log N. Periods of 200 ms.", ""]
             + table(
-                ["nodes", "seed", "rounds until every node knew of the crashes", "rounds to converge after the last disruption",
+                ["nodes", "seed", "rounds until every node knew of the crashes", "per crash: rounds (its verifiers when it crashed)", "rounds to converge after the last disruption",
                  "idle datagrams / node / s", "push datagrams by the author / message", "hops of the last delivery, median / max", "run"],
                 failureDetection.map { f in
                     let r = f.report
                     return ["\(f.nodes)", "\(f.seed)", r.roundsToDetectFailure.map { $0.isFinite ? format($0, 1) : "not all" } ?? "–",
+                            r.membership.perCrash.joined(separator: "; "),
                             r.roundsToConverge.map { format($0, 1) } ?? "not converged",
                             r.membership.idleDatagramsPerNodePerSecond.map { format($0, 2) } ?? "–", format(r.authorDatagramsPerMessage, 1),
                             r.membership.lastDeliveryHops.map { "\($0.median) / \($0.max)" } ?? "–",

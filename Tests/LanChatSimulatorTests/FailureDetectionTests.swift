@@ -68,6 +68,10 @@ struct FailureDetectionTests {
         let bound = Double(10 * (Int.bitWidth - office.nodes.leadingZeroBitCount) + 20)
         let detection = try #require(report.roundsToDetectFailure)
         #expect(detection <= bound, "the crashes took \(detection) rounds to be known everywhere")
+        // Each crashed node had been verified by some (only they act on news of it), and, known everywhere, is held
+        // alive or suspect by no node.
+        #expect(report.membership.verifiersAtCrash.count == office.crashes && report.membership.verifiersAtCrash.allSatisfy { $0 > 0 })
+        #expect(report.membership.holdersAtEnd == Array(repeating: 0, count: office.crashes))
         // A ping and an ack a period per node, pings to the crashed and other offline peers, indirect probes and
         // the checks of suspicions that loss causes; news rides on them, adding no datagram.
         #expect(report.membership.idleDatagramsPerNodePerSecond.map { $0 <= 20 } ?? false)
