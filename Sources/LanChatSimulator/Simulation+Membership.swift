@@ -18,10 +18,13 @@ extension Simulation {
         }
     }
 
-    /// Up honest nodes that hold `node` alive or suspect.
-    private func holders(of node: Int) -> Int {
-        let address = nodes[node].address
-        return nodes.count { $0.isUp && $0.isHonest && ($0.replicator?.peer(at: address)?.state ?? .offline) != .offline }
+    /// Up honest nodes that hold `node` alive or suspect; `verified`: only those that verified its ID.
+    private func holders(of node: Int, verified: Bool = false) -> Int {
+        let (address, id) = (nodes[node].address, nodes[node].id)
+        return nodes.count { other in
+            guard other.isUp, other.isHonest, let record = other.replicator?.peer(at: address), record.state != .offline else { return false }
+            return !verified || record.verifiedID == id
+        }
     }
 
     /// Up honest nodes that have verified `node`'s ID at its address.
@@ -43,6 +46,7 @@ extension Simulation {
             },
             verifiersAtCrash: crashes.map(\.verifiers),
             holdersAtEnd: crashes.map { holders(of: $0.node) },
+            verifiedHoldersAtEnd: crashes.map { holders(of: $0.node, verified: true) },
             idleDatagramsPerNodePerSecond: idle,
             lastDeliveryHops: lastHops.isEmpty ? nil : SimulationReport.Hops(median: lastHops[(lastHops.count - 1) / 2], max: lastHops[lastHops.count - 1]))
     }

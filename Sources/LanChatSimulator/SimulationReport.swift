@@ -77,6 +77,8 @@ public struct SimulationReport: Equatable, Sendable {
         public var verifiersAtCrash: [Int]
         /// Per crash, the up honest nodes still holding it alive or suspect when the run ended (0 once detected).
         public var holdersAtEnd: [Int]
+        /// Of those, the ones that had verified it.
+        public var verifiedHoldersAtEnd: [Int]
         /// Datagrams per up node per second in the scenario's quiet window, if it has one.
         public var idleDatagramsPerNodePerSecond: Double?
         public var lastDeliveryHops: Hops?
@@ -84,7 +86,8 @@ public struct SimulationReport: Equatable, Sendable {
         /// Per crash, "rounds (verifiers at the crash)", or for one never detected how many still held it.
         public var perCrash: [String] {
             detectionRounds.indices.map { index in
-                let rounds = detectionRounds[index].map { String(format: "%.0f", $0) } ?? "\(holdersAtEnd[index]) still holding it"
+                let rounds = detectionRounds[index].map { String(format: "%.0f", $0) }
+                    ?? "\(holdersAtEnd[index]) still holding it, \(verifiedHoldersAtEnd[index]) of them its verifiers"
                 return "\(rounds) (\(verifiersAtCrash[index]) verifiers)"
             }
         }
