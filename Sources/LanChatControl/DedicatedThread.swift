@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Dispatch
 
 /// Blocking work (waiting for a process to end, reading a pipe or socket until it closes) on a thread of
 /// its own. Not on Dispatch's global queue: on Linux its pool starts with one thread per core and adds
@@ -21,8 +22,9 @@ public enum DedicatedThread {
             work.body()
             return nil
         }, context)
-        // Out of threads (EAGAIN): the work is still done, on the caller's thread, rather than lost.
-        if result != 0 { Unmanaged<Work>.fromOpaque(context).takeRetainedValue().body() }
+        // Out of threads (EAGAIN): Dispatch's pool, slow to grow but still beside the caller, which may be waiting
+        // for this very work (a reader of the pipe it does not read, a time limit on what it waits for).
+        if result != 0 { DispatchQueue.global().async(execute: Unmanaged<Work>.fromOpaque(context).takeRetainedValue().body) }
     }
 
     /// Runs `work` on a new thread and waits for its result without holding any thread meanwhile.

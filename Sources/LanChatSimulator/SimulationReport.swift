@@ -75,7 +75,7 @@ public struct SimulationReport: Equatable, Sendable {
         /// Per crash, the up honest nodes that had verified the crashed node when it crashed: only they act on
         /// news of it and pass it on.
         public var verifiersAtCrash: [Int]
-        /// Per crash, the up honest nodes still holding it alive or suspect when the run ended (0 once detected).
+        /// Per crash, the up honest nodes still holding it alive or suspect when the run ended.
         public var holdersAtEnd: [Int]
         /// Of those, the ones that had verified it.
         public var verifiedHoldersAtEnd: [Int]
@@ -83,7 +83,8 @@ public struct SimulationReport: Equatable, Sendable {
         public var idleDatagramsPerNodePerSecond: Double?
         public var lastDeliveryHops: Hops?
 
-        /// Per crash, "rounds (verifiers at the crash)", or for one never detected how many still held it.
+        /// Per crash, "rounds (verifiers at the crash)"; for one never detected, how many still held it and how many
+        /// of those had verified it, instead of the rounds.
         public var perCrash: [String] {
             detectionRounds.indices.map { index in
                 let rounds = detectionRounds[index].map { String(format: "%.0f", $0) }
@@ -165,7 +166,7 @@ extension SimulationReport: CustomStringConvertible {
         let hops = membership.lastDeliveryHops.map { "; hops median \($0.median), max \($0.max)" } ?? ""
         let detection = roundsToDetectFailure.map {
             "\nfailure detection: \(membership.detectionRounds.count) crashes, all up nodes knew within \(fixed($0, 1)) rounds; "
-                + "per crash: \(membership.perCrash.joined(separator: ", "))"
+                + "per crash: \(membership.perCrash.joined(separator: "; "))"
         } ?? ""
         let idle = membership.idleDatagramsPerNodePerSecond.map { "\nidle: \(fixed($0, 2)) datagrams per node per second" } ?? ""
         return """

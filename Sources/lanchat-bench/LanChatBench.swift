@@ -21,6 +21,22 @@ struct LanChatBench: AsyncParsableCommand {
     @Option(help: "Wall-clock seconds each failure-detection run may take (the 1,000-node run needs about 220).") var detectionBudget = 300
     @Flag(help: "Also print every figure as one JSON object per line: scenario, figure, value, unit, limit.") var json = false
 
+    /// Checked before anything runs: a typo must not cost the scenarios that come before the failure-detection runs.
+    func validate() throws {
+        _ = try seeds()
+    }
+
+    private func seeds() throws -> [UInt64] {
+        let seeds = try detectionSeeds.split(separator: ",").map { seed in
+            guard let value = UInt64(seed.trimmingCharacters(in: .whitespaces)) else {
+                throw ValidationError("--detection-seeds: '\(seed)' is not a seed (a whole number, 0 or more)")
+            }
+            return value
+        }
+        guard !seeds.isEmpty else { throw ValidationError("--detection-seeds: give at least one seed") }
+        return seeds
+    }
+
     /// On the main thread, as a synchronous command would be: the scenarios block while they wait
     /// for processes, which must not tie up Swift's cooperative threads.
     @MainActor func run() async throws {
@@ -77,8 +93,7 @@ struct LanChatBench: AsyncParsableCommand {
             report.dissemination = try SimulationScenario.run(sizes: quick ? [2, 10, 30] : [2, 10, 30, 100, 200], losses: [0, 0.05])
             print("simulation: failure detection by network size…")
             let sizes = detectionNodes.map { $0.split(separator: ",").compactMap { Int($0) } } ?? (quick ? [100] : [100, 1_000, 10_000])
-            let seeds = detectionSeeds.split(separator: ",").compactMap { UInt64($0) }
-            report.failureDetection = try FailureDetectionScenario.run(sizes: sizes, seeds: seeds, budget: .seconds(detectionBudget))
+            report.failureDetection = try FailureDetectionScenario.run(sizes: sizes, seeds: try seeds(), budget: .seconds(detectionBudget))
         }
         if scenarios.contains("crossover") {
             print("crossover: push to each peer or down the relay tree…")

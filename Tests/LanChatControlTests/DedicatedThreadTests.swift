@@ -1,4 +1,5 @@
 import Dispatch
+import Glibc
 import LanChatControl
 import Synchronization
 import Testing
@@ -13,6 +14,8 @@ struct DedicatedThreadTests {
 
     @Test func theWorksResultOrErrorComesBack() async throws {
         #expect(await DedicatedThread.run { 6 * 7 } == 42)
+        let caller = UInt(pthread_self())
+        #expect(await DedicatedThread.run { UInt(pthread_self()) } != caller, "the work runs beside the caller, not on its thread")
         await #expect(throws: Refused.self) { try await DedicatedThread.run { () throws -> Int in throw Refused() } }
     }
 

@@ -69,9 +69,9 @@ struct FailureDetectionTests {
         let detection = try #require(report.roundsToDetectFailure)
         #expect(detection <= bound, "the crashes took \(detection) rounds to be known everywhere")
         // Each crashed node had been verified by some (only they act on news of it), and, known everywhere, is held
-        // alive or suspect by no node.
+        // alive or suspect by no node at the end: the counts the report gives where a crash is not detected.
         #expect(report.membership.verifiersAtCrash.count == office.crashes && report.membership.verifiersAtCrash.allSatisfy { $0 > 0 })
-        #expect(report.membership.holdersAtEnd == Array(repeating: 0, count: office.crashes) && report.membership.verifiedHoldersAtEnd == report.membership.holdersAtEnd)
+        #expect(report.membership.holdersAtEnd == Array(repeating: 0, count: office.crashes))
         // A ping and an ack a period per node, pings to the crashed and other offline peers, indirect probes and
         // the checks of suspicions that loss causes; news rides on them, adding no datagram.
         #expect(report.membership.idleDatagramsPerNodePerSecond.map { $0 <= 20 } ?? false)

@@ -114,12 +114,14 @@ enum ChildProcess {
             }
             try? input.close()
 
-            // The limit and the second reader each wait on a thread of their own (`DedicatedThread`).
+            // The limit and the second reader each wait on a thread of their own (`DedicatedThread`): on Dispatch's
+            // pool, which grows slowly while its threads block, they waited behind other tests' waits, and so did
+            // Foundation's notice that the child ended, and children that had exited were killed at their limit.
             let timedOut = Atomic<Bool>(false)
             let finished = DispatchSemaphore(value: 0)
             let seconds = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18
             DedicatedThread.start {
-                guard finished.wait(timeout: .now() + seconds) == .timedOut else { return }
+                guard finished.wait(timeout: .now() + seconds) == .timedOut, process.isRunning else { return }
                 timedOut.store(true, ordering: .sequentiallyConsistent)
                 kill(process.processIdentifier, SIGKILL)
             }
