@@ -20,17 +20,21 @@ extension Simulation {
 
     /// Up honest nodes that hold `node` alive or suspect; `verified`: only those that verified its ID.
     private func holders(of node: Int, verified: Bool = false) -> Int {
-        let (address, id) = (nodes[node].address, nodes[node].id)
-        return nodes.count { other in
-            guard other.isUp, other.isHonest, let record = other.replicator?.peer(at: address), record.state != .offline else { return false }
-            return !verified || record.verifiedID == id
-        }
+        count(knowing: node) { record, id in record.state != .offline && (!verified || record.verifiedID == id) }
     }
 
     /// Up honest nodes that have verified `node`'s ID at its address.
     func verifiers(of node: Int) -> Int {
+        count(knowing: node) { record, id in record.verifiedID == id }
+    }
+
+    /// Up honest nodes whose record of `node`'s address passes `counts`, given that record and `node`'s ID.
+    private func count(knowing node: Int, _ counts: (PeerRecord, AuthorID) -> Bool) -> Int {
         let (address, id) = (nodes[node].address, nodes[node].id)
-        return nodes.count { $0.isUp && $0.isHonest && $0.replicator?.peer(at: address)?.verifiedID == id }
+        return nodes.count { other in
+            guard other.isUp, other.isHonest, let record = other.replicator?.peer(at: address) else { return false }
+            return counts(record, id)
+        }
     }
 
     func membershipReport() -> SimulationReport.Membership {
