@@ -133,7 +133,7 @@ struct ControlProtocolTests {
         // Half a line and an oversized half line, each then closed; then a follow nobody reads.
         for bytes in [Array("{\"cmd\":\"who".utf8), [UInt8](repeating: 0x41, count: 100 * 1024)] {
             let path = daemon.socketPath
-            try await offloaded {
+            try await DedicatedThread.run {
                 let descriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
                 guard descriptor >= 0 else { throw HarnessError("socket() failed") }
                 defer { close(descriptor) }

@@ -17,7 +17,7 @@ struct VersionMeetingTests {
         try Crafted.connect(descriptor, to: try await daemon.port())
         // Version 3's hello: its list and listen port (7421), which every version reads, then what version 3 defines.
         try Crafted.sendFrame([1, 1, 3, 0x1c, 0xfd] + [UInt8](repeating: 0x33, count: 40), on: descriptor)
-        let reply = try await offloaded { try Crafted.receiveFrame(on: descriptor) }
+        let reply = try await DedicatedThread.run { try Crafted.receiveFrame(on: descriptor) }
         // The reply's list alone: a node of version 3 reads it, and learns what this one speaks.
         #expect(reply == SyncFrame.helloReply(versions: ProtocolVersions.spoken, nil).encoded())
 

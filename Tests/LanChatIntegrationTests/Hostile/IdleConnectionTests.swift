@@ -1,4 +1,5 @@
 import Foundation
+import LanChatControl
 import Testing
 
 /// A sync connection that sends nothing is closed after the idle timeout (10 s), not held for the
@@ -24,7 +25,7 @@ struct IdleConnectionTests {
                 descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
             let clock = ContinuousClock()
             let start = clock.now
-            let (received, code) = try await offloaded {
+            let (received, code) = await DedicatedThread.run {
                 var byte: UInt8 = 0
                 let count = recv(descriptor, &byte, 1, 0)
                 return (count, count < 0 ? errno : 0)

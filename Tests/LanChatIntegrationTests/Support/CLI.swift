@@ -97,7 +97,7 @@ enum ChildProcess {
         _ executable: URL, _ arguments: [String], stdin: Data? = nil, timeout: Duration = .seconds(20),
         environment: [String: String] = environment
     ) async throws -> ProcessResult {
-        try await offloaded {
+        try await DedicatedThread.run {
             let process = Process()
             process.executableURL = executable
             process.arguments = arguments

@@ -64,7 +64,7 @@ extension ControlEndpoint {
     /// A blocking control-socket connection, used and closed on a Dispatch thread.
     func withControlClient<T: Sendable>(_ body: @escaping @Sendable (ControlClient) throws -> T) async throws -> T {
         let path = socketPath
-        return try await offloaded { try body(try ControlClient(socketPath: path)) }
+        return try await DedicatedThread.run { try body(try ControlClient(socketPath: path)) }
     }
 
     func status() async throws -> StatusInfo {

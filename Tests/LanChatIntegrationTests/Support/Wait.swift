@@ -1,5 +1,4 @@
 import Foundation
-import LanChatControl
 import Testing
 
 /// A failure of the harness itself (a timeout, a process that would not start), thrown so that the
@@ -28,11 +27,4 @@ func wait(
         }
         try await Task.sleep(for: .milliseconds(20))
     }
-}
-
-/// Runs blocking work (process I/O, the blocking `ControlClient`) on a thread of its own
-/// (`DedicatedThread`), so that neither the few cooperative threads Swift Testing runs tests on nor
-/// Dispatch's pool, which Foundation needs to notice that a child ended, is ever held by it.
-func offloaded<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-    try await DedicatedThread.run(work)
 }
