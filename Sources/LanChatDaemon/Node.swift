@@ -20,9 +20,9 @@ public actor Node: Service {
     /// Locked rather than actor state, so a follower that goes away is removed at once, not by a task.
     private let followers = NIOLockedValueBox<[UUID: Follower]>([:])
     private let startedAt = Date()
-    /// This node's own new entries, in commit order, for replication to push.
-    nonisolated let localCommits: AsyncStream<Entry>
-    private let localCommitsContinuation: AsyncStream<Entry>.Continuation
+    /// This node's own new entries, one commit's at a time in commit order, for replication to push.
+    nonisolated let localCommits: AsyncStream<[Entry]>
+    private let localCommitsContinuation: AsyncStream<[Entry]>.Continuation
 
     private var renameHandler: (@Sendable (String) -> Void)?
     private var pendingLocal: [(content: EntryContent, continuation: CheckedContinuation<Result<Entry, ControlFailure>, Never>)] = []
@@ -83,8 +83,8 @@ public actor Node: Service {
         for (person, name) in try await store.aliases() { directory.setAlias(name, for: person) }
         directory.applyLinks(try await store.linkEntries())
         self.directory = directory
-        // Bounded: if replication ever fell this far behind, anti-entropy still delivers what was dropped.
-        (localCommits, localCommitsContinuation) = AsyncStream.makeStream(of: Entry.self, bufferingPolicy: .bufferingNewest(100_000))
+        // Bounded (in commits): if replication ever fell this far behind, anti-entropy still delivers what was dropped.
+        (localCommits, localCommitsContinuation) = AsyncStream.makeStream(of: [Entry].self, bufferingPolicy: .bufferingNewest(100_000))
         (wakeups, wakeupsContinuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
 
@@ -301,7 +301,7 @@ public actor Node: Service {
         let entries = try await store.appendLocal(identity: identity, batch: stamped)
         wroteSinceStart = true
         committed(entries)
-        for entry in entries { localCommitsContinuation.yield(entry) }
+        localCommitsContinuation.yield(entries)
         return entries
     }
 

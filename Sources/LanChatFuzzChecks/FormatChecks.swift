@@ -114,6 +114,16 @@ enum FormatChecks {
             let kept = PushBurst.authentic([entry]) { $0.map(\.hasValidSignature) }
             try expect(kept.authentic == (entry.hasValidSignature ? [entry] : []) && kept.forged + kept.authentic.count == 1,
                        "the push check decides other than the entry's signature")
+        case .pushes(let entries):
+            try expect(entries.count >= 2 && entries.count <= Datagram.maxPushedEntries, "\(entries.count) entries in one datagram")
+            for entry in entries { try check(entry, from: entry.encoded) }
+            try expect(zip(entries, entries.dropFirst()).allSatisfy { Datagram.chains($1, after: $0) }, "pushed entries that are not a chain")
+            try expect(
+                bytes.count == Datagram.pushesOverhead(network: datagram.network) + entries.reduce(0) { $0 + $1.encoded.count },
+                "pushes overhead is wrong")
+            // The receiver's burst check: the last signature, if it holds, vouches for every entry before it.
+            let kept = PushBurst.authentic(entries) { $0.map(\.hasValidSignature) }
+            try expect(entries.last?.hasValidSignature != true || kept.authentic == entries, "a chain whose last signature holds was not taken whole")
         case .ping(let probe), .ack(let probe):
             try expect(probe.hints.count <= Datagram.maxHints, "\(probe.hints.count) hints")
             try expect(probe.hints.allSatisfy { !$0.address.host.isEmpty && $0.address.port > 0 }, "hint without host or port")

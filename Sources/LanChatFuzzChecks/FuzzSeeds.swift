@@ -52,6 +52,15 @@ public enum FuzzSeeds {
         return Entry.sign(by: author, seq: seq, timestamp: timestamp, links: links, content: content)
     }
 
+    /// One author's first entries, each linking the one before, as one commit of its node pushes them.
+    static func chain(_ author: LocalIdentity, _ bodies: [String]) -> [Entry] {
+        bodies.enumerated().reduce(into: []) { entries, next in
+            entries.append(Entry.sign(
+                by: author, seq: UInt64(next.offset + 1), timestamp: time, links: entries.last.map { [$0.tip] } ?? [],
+                content: message("general", next.element)))
+        }
+    }
+
     /// A few of each kind and shape: replies, long and non-ASCII text, the largest seq and timestamp,
     /// profiles, and kinds this version does not know.
     static let entries: [(name: String, entry: Entry)] = [
@@ -130,6 +139,8 @@ public enum FuzzSeeds {
         ("relay-message", Datagram(network: "lanchat", sender: bob.id, body: .relay(entries[0].entry, until: 1 << 63))),
         ("announce", Datagram(network: "lanchat", sender: alice.id, body: .announce(entries[3].entry.key))),
         ("announce-largest-seq", Datagram(network: "lanchat", sender: carol.id, body: .announce(EntryKey(author: carol.id, seq: (1 << 63) - 1)))),
+        ("pushes-two", Datagram(network: "lanchat", sender: alice.id, body: .pushes(chain(alice, ["one", "two"])))),
+        ("pushes-five", Datagram(network: "lanchat", sender: bob.id, body: .pushes(chain(bob, ["a", "b", "c", "d", "e"])))),
     ]
 
     // MARK: Sync frames and vectors

@@ -259,7 +259,7 @@ public struct Simulation {
         if published.updateValue(now, forKey: entry.hash) == nil {
             publishedFingerprint &+= SimulatedStore.fingerprint(of: entry)
         }
-        guard let directives = nodes[node].replicator?.published(entry, now: now) else { return }
+        guard let directives = nodes[node].replicator?.published([entry], now: now) else { return }
         traffic.authorPushDatagrams += directives.count { if case .send = $0 { true } else { false } }
         interpret(directives, at: node)
     }

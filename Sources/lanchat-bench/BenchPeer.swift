@@ -83,7 +83,7 @@ actor BenchPeer: SyncStorage {
     func publish(_ entries: ArraySlice<Entry>) {
         for entry in entries {
             log.insert([entry])
-            perform(replicator.published(entry, now: nowMillis))
+            perform(replicator.published([entry], now: nowMillis))
         }
     }
 

@@ -35,6 +35,11 @@ struct DecodedFieldRangeTests {
             hints: Array(repeating: PeerHint(id: hintID, address: PeerAddress(host: host, port: port)), count: hints))))
     }
 
+    /// A `pushes` datagram of the first `count` entries of one author's log.
+    static func pushes(_ count: Int) -> [UInt8] {
+        datagram(.pushes(chain(of: try! LocalIdentity(seed: Array(repeating: 6, count: 32)), count: count)))
+    }
+
     static func patched(_ bytes: [UInt8], at offset: Int, _ replacement: [UInt8]) -> [UInt8] {
         var bytes = bytes
         bytes.replaceSubrange(offset..<offset + replacement.count, with: replacement)
@@ -77,7 +82,11 @@ struct DecodedFieldRangeTests {
         Row(testDescription: "the next protocol version", bytes: patched(ping(), at: 2, [Datagram.protocolVersion + 1]), outcome: .refused("protocol version")),
         Row(testDescription: "network length 33", bytes: [0x4C, 0x43, Datagram.protocolVersion, 33] + Array(repeating: 0x61, count: 33) + Array(ping()[(4 + 7)...]), outcome: .refused("network")),
         Row(testDescription: "type 0", bytes: patched(ping(), at: typeOffset, [0]), outcome: .refused("type")),
-        Row(testDescription: "type 8", bytes: patched(ping(), at: typeOffset, [8]), outcome: .refused("type")),
+        Row(testDescription: "type 9", bytes: patched(ping(), at: typeOffset, [9]), outcome: .refused("type")),
+        Row(testDescription: "pushes of 2 entries", bytes: pushes(2), outcome: .accepted),
+        Row(testDescription: "pushes counting 1 entry", bytes: patched(pushes(2), at: typeOffset + 1, [1]), outcome: .refused("entry count")),
+        Row(testDescription: "pushes counting 9 entries", bytes: patched(pushes(2), at: typeOffset + 1, [9]), outcome: .refused("entry count")),
+        Row(testDescription: "pushes counting 3 of 2 entries", bytes: patched(pushes(2), at: typeOffset + 1, [3]), outcome: .refused("version")),
         Row(testDescription: "8 hints", bytes: ping(hints: 8), outcome: .accepted),
         Row(testDescription: "9 hints", bytes: patched(ping(hints: 8), at: hintCountOffset, [9]), outcome: .refused("hints")),
         Row(testDescription: "255 hints", bytes: patched(ping(hints: 8), at: hintCountOffset, [255]), outcome: .refused("hints")),

@@ -28,7 +28,7 @@ struct ReplicatorRelayRuleTests {
 
     @Test func pastDirectPushPeersTheAuthorSendsAFanoutOfRelaysAndPushesToPeersOfUnprovenID() throws {
         var node = try node()
-        let out = node.published(signedEntry(by: try identity(1), seq: 1, content: try message()), now: 10)
+        let out = node.published([signedEntry(by: try identity(1), seq: 1, content: try message())], now: 10)
         #expect(relays(out).count == 3)
         #expect(plainPushes(out) == [address(20)])
         #expect(node.counters.pushesOut == 4)
@@ -37,7 +37,7 @@ struct ReplicatorRelayRuleTests {
     @Test func atDirectPushPeersOrFewerTheAuthorPushesToEveryPeer() throws {
         var node = try makeReplicator { $0.directPushPeers = 11 }
         for n in 2...12 { node.verify(try identity(UInt8(n)).id, at: address(n), now: 0) }
-        let out = node.published(signedEntry(by: try identity(1), seq: 1, content: try message()), now: 10)
+        let out = node.published([signedEntry(by: try identity(1), seq: 1, content: try message())], now: 10)
         #expect(relays(out).isEmpty && Set(plainPushes(out)) == Set((2...12).map(address)))
     }
 

@@ -59,7 +59,7 @@ struct ReplicatorTests {
         instance.hear(peer.id, at: peerAddress, now: 100)
         instance.discovered(address(3), source: .exchange)  // never heard: offline
         let small = Entry.sign(by: me, seq: 1, timestamp: HybridTimestamp(wallMillis: 5, counter: 0), content: .profile(name: "Me"))
-        let pushes = instance.published(small, now: 200)
+        let pushes = instance.published([small], now: 200)
         #expect(pushes.count == 1)
         guard case .send(let datagram, peerAddress)? = pushes.first, case .push = datagram.body else {
             Issue.record("expected one push to the live peer, got \(pushes)")
@@ -68,7 +68,7 @@ struct ReplicatorTests {
         let body = String(repeating: "x", count: 4000)
         let big = Entry.sign(by: me, seq: 2, timestamp: HybridTimestamp(wallMillis: 6, counter: 0), links: [small.tip],
                              content: .message(try .init(room: "general", body: body)))
-        guard case .send(let announce, _)? = instance.published(big, now: 210).first, case .announce(let key) = announce.body else {
+        guard case .send(let announce, _)? = instance.published([big], now: 210).first, case .announce(let key) = announce.body else {
             Issue.record("expected an announce for an entry bigger than a datagram")
             return
         }

@@ -24,8 +24,8 @@ struct NodeClockTests {
         let running = Task { try await node.run() }
         _ = try await node.send(room: "general", body: "written now", replyTo: nil)
         var sent: Entry?
-        for await entry in node.localCommits {
-            sent = entry
+        for await entries in node.localCommits {
+            sent = entries.last
             break
         }
         running.cancel()

@@ -20,9 +20,9 @@ struct NodeWriteTests {
 
             // Replication sees every local entry once, in seq order, timestamps rising with them.
             var commits: [Entry] = []
-            for await entry in node.localCommits {
-                commits.append(entry)
-                if commits.count == 51 { break }
+            for await entries in node.localCommits {
+                commits += entries
+                if commits.count >= 51 { break }
             }
             #expect(commits.map(\.seq) == Array(1...51))
             #expect(zip(commits, commits.dropFirst()).allSatisfy { $0.timestamp < $1.timestamp })

@@ -9,6 +9,8 @@ public struct Datagram: Equatable, Sendable {
     public static let maxHints = 8
     /// Membership updates one probe may carry (`ReplicationConfiguration.updatesPerProbe`, plus one about the recipient).
     public static let maxUpdates = 8
+    /// Entries one `pushes` datagram may carry; the 1,200 bytes allow about five short messages.
+    public static let maxPushedEntries = 8
 
     public let network: String
     public let sender: AuthorID
@@ -22,6 +24,9 @@ public struct Datagram: Equatable, Sendable {
         /// Tells the original prober that `target` answered an indirect probe.
         case indirectAck(probeID: UInt32, target: PeerAddress)
         case push(Entry)
+        /// Consecutive entries of one author, each linking the one before: what one commit of its node wrote.
+        /// A receiver takes them in as one burst, so the last signature vouches for all.
+        case pushes([Entry])
         /// A push the receiver passes on within its arc of the ring, which ends at `until` (`RelayTree`).
         case relay(Entry, until: UInt64)
         /// An entry too large for a datagram; receivers fetch it by sync.
@@ -52,7 +57,7 @@ public struct Datagram: Equatable, Sendable {
     }
 
     private enum Tag: UInt8 {
-        case ping = 1, ack, pingRequest, indirectAck, push, announce, relay
+        case ping = 1, ack, pingRequest, indirectAck, push, announce, relay, pushes
     }
 
     public func encoded() -> [UInt8] {
@@ -79,6 +84,10 @@ public struct Datagram: Equatable, Sendable {
         case .push(let entry):
             writer.u8(Tag.push.rawValue)
             writer.raw(entry.encoded)
+        case .pushes(let entries):
+            writer.u8(Tag.pushes.rawValue)
+            writer.u8(UInt8(clamping: entries.count))
+            for entry in entries { writer.raw(entry.encoded) }
         case .relay(let entry, let until):
             writer.u8(Tag.relay.rawValue)
             writer.u64(until)
@@ -94,6 +103,11 @@ public struct Datagram: Equatable, Sendable {
     /// Size of everything but the entry in a push datagram for this network, as a relay (the larger).
     public static func pushOverhead(network: String) -> Int {
         magic.count + 1 + 1 + network.utf8.count + AuthorID.byteCount + 1 + 8
+    }
+
+    /// Size of everything but the entries in a `pushes` datagram for this network.
+    public static func pushesOverhead(network: String) -> Int {
+        magic.count + 1 + 1 + network.utf8.count + AuthorID.byteCount + 1 + 1
     }
 
     /// Decodes a datagram. Rejects other protocol versions, oversized, truncated and trailing input. A pushed
@@ -114,6 +128,7 @@ public struct Datagram: Equatable, Sendable {
         case .pingRequest: body = .pingRequest(probeID: try reader.u32("probe id"), target: try PeerAddress.decode(from: &reader))
         case .indirectAck: body = .indirectAck(probeID: try reader.u32("probe id"), target: try PeerAddress.decode(from: &reader))
         case .push: body = .push(try Entry.decode(from: &reader, verifySignature: false))
+        case .pushes: body = .pushes(try decodeChain(from: &reader))
         case .relay:
             let until = try reader.u64("until")
             body = .relay(try Entry.decode(from: &reader, verifySignature: false), until: until)
@@ -126,6 +141,31 @@ public struct Datagram: Equatable, Sendable {
         }
         try reader.finish()
         return Datagram(network: network, sender: sender, body: body)
+    }
+
+    /// The entries of a `pushes` datagram: 2 to `maxPushedEntries`, one author's, each the next seq and
+    /// linking the one before. Anything else is refused whole, so that one signature can vouch for them all
+    /// and a datagram costs a receiver at most one check per entry.
+    private static func decodeChain(from reader: inout ByteReader) throws(DecodeError) -> [Entry] {
+        let count = Int(try reader.u8("entry count"))
+        guard count >= 2, count <= maxPushedEntries else {
+            throw .invalid(field: "entry count", reason: "must be 2 to \(maxPushedEntries)")
+        }
+        var entries: [Entry] = []
+        entries.reserveCapacity(count)
+        for _ in 0..<count {
+            let entry = try Entry.decode(from: &reader, verifySignature: false)
+            if let previous = entries.last, !chains(entry, after: previous) {
+                throw .invalid(field: "entries", reason: "not one author's consecutive, linked entries")
+            }
+            entries.append(entry)
+        }
+        return entries
+    }
+
+    /// Whether `entry` may follow `previous` in a `pushes` datagram: the same author's next seq, linking it.
+    public static func chains(_ entry: Entry, after previous: Entry) -> Bool {
+        entry.author == previous.author && entry.seq == previous.seq + 1 && entry.links.contains(previous.tip)
     }
 }
 

@@ -15,7 +15,8 @@ struct RateLimiter: Sendable {
 
     var tracked: Int { buckets.count }
 
-    mutating func allow(_ sender: PeerAddress, now: UInt64) -> Bool {
+    /// Takes `cost` tokens from the sender's bucket, if it holds them.
+    mutating func allow(_ sender: PeerAddress, cost: Int = 1, now: UInt64) -> Bool {
         let address = sender.floodSource
         if buckets[address] == nil, buckets.count >= Self.maxTracked {
             forgetIdle(now: now)
@@ -25,8 +26,8 @@ struct RateLimiter: Sendable {
         var bucket = buckets[address] ?? (burst, now)
         bucket.tokens = min(burst, bucket.tokens + Double(now - min(bucket.at, now)) / 1000 * ratePerSecond)
         bucket.at = now
-        let allowed = bucket.tokens >= 1
-        if allowed { bucket.tokens -= 1 }
+        let allowed = bucket.tokens >= Double(cost)
+        if allowed { bucket.tokens -= Double(cost) }
         buckets[address] = bucket
         return allowed
     }

@@ -343,6 +343,13 @@ public struct Replicator: Sendable {
             }
         case .push(let entry):
             pushed(entry, from: address, relayUntil: nil, &out)
+        case .pushes(let entries):
+            // The datagram passed the rate limit as one; each further entry costs its sender's budget too.
+            guard limiter.allow(address, cost: entries.count - 1, now: now) else {
+                counters.rateLimited += 1
+                break
+            }
+            for entry in entries { pushed(entry, from: address, relayUntil: nil, &out) }
         case .relay(let entry, let until):
             pushed(entry, from: address, relayUntil: until, &out)
         case .announce(let key):
@@ -365,16 +372,60 @@ public struct Replicator: Sendable {
         }
     }
 
-    /// A local entry was committed: push it to every peer that is not offline, or, with more than
-    /// `directPushPeers` of verified ID, to those of unverified ID and down a relay tree to the rest.
-    public mutating func published(_ entry: Entry, now: UInt64) -> [Directive] {
-        // A local entry links every tip its author had: it is the one tip now.
-        tipsChanged([entry.author: [entry.tip]])
-        let fits = entry.encoded.count + Datagram.pushOverhead(network: configuration.network) + sealOverhead <= Datagram.maxBytes
+    /// Local entries were committed (one commit, in seq order): push them to every peer that is not offline,
+    /// or, with more than `directPushPeers` of verified ID, to those of unverified ID and down a relay tree to
+    /// the rest.
+    public mutating func published(_ entries: [Entry], now: UInt64) -> [Directive] {
+        guard let last = entries.last else { return [] }
+        // A local entry links every tip its author had: the last of a commit is the one tip now.
+        tipsChanged([last.author: [last.tip]])
         let live = table.inRotationOrder.filter { $0.state != .offline }
-        guard fits else { return push(live.map { (.announce(entry.key), $0.address) }) }
         let ringed = ring()
-        guard ringed.count > configuration.directPushPeers else { return push(live.map { (.push(entry), $0.address) }) }
+        guard ringed.count > configuration.directPushPeers else {
+            return push(pushBodies(entries).flatMap { body in live.map { (body, $0.address) } })
+        }
+        return entries.flatMap { publishedDownTree($0, ringed: ringed, live: live) }
+    }
+
+    /// One commit's entries as datagrams to each peer: consecutive entries that fit one datagram together,
+    /// an entry that fits alone as a push, a larger one announced.
+    private func pushBodies(_ entries: [Entry]) -> [Datagram.Body] {
+        let room = Datagram.maxBytes - sealOverhead
+        let network = configuration.network
+        var bodies: [Datagram.Body] = []
+        var run: [Entry] = []
+        var runBytes = Datagram.pushesOverhead(network: network)
+        func endRun() {
+            if run.count == 1 { bodies.append(.push(run[0])) } else if run.count > 1 { bodies.append(.pushes(run)) }
+            run.removeAll()
+            runBytes = Datagram.pushesOverhead(network: network)
+        }
+        for entry in entries {
+            let size = entry.encoded.count
+            guard size + Datagram.pushOverhead(network: network) <= room else {
+                endRun()
+                bodies.append(.announce(entry.key))
+                continue
+            }
+            if let previous = run.last,
+                run.count == Datagram.maxPushedEntries || runBytes + size > room || !Datagram.chains(entry, after: previous)
+            {
+                endRun()
+            }
+            run.append(entry)
+            runBytes += size
+        }
+        endRun()
+        return bodies
+    }
+
+    /// One local entry among more than `directPushPeers` verified peers: down the relay tree, and pushed to
+    /// the live peers of unverified ID.
+    private mutating func publishedDownTree(
+        _ entry: Entry, ringed: [(address: PeerAddress, position: UInt64)], live: [PeerRecord]
+    ) -> [Directive] {
+        let fits = entry.encoded.count + Datagram.pushOverhead(network: configuration.network) + sealOverhead <= Datagram.maxBytes
+        guard fits else { return push(live.map { (.announce(entry.key), $0.address) }) }
         relayed.insert(entry.key)
         let plan = RelayTree.plan(from: RelayTree.position(of: selfID), until: nil, peers: ringed, fanout: configuration.relayFanout)
         return push(plan.map { ($0.body(for: entry), $0.to) } + live.filter { $0.verifiedID == nil }.map { (.push(entry), $0.address) })

@@ -158,13 +158,13 @@ actor ReplicationShell: Service {
     }
 
     private nonisolated func publishLoop() async {
-        for await entry in node.localCommits {
-            await published(entry)
+        for await entries in node.localCommits {
+            await published(entries)
         }
     }
 
-    private func published(_ entry: Entry) async {
-        await perform(replicator.published(entry, now: clock.nowMillis()))
+    private func published(_ entries: [Entry]) async {
+        await perform(replicator.published(entries, now: clock.nowMillis()))
     }
 
     private func received(_ envelope: AddressedEnvelope<ByteBuffer>) async {
