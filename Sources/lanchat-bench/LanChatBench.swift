@@ -10,8 +10,8 @@ struct LanChatBench: AsyncParsableCommand {
     @Flag(help: "The same scenarios, made smaller (under 2 minutes).") var quick = false
     @Option(help: "Directory with release builds of lanchatd and lanchat.") var binaries = ".build/release"
     @Option(help: "Markdown report to write.") var output = "docs/BENCHMARKS.md"
-    @Option(help: "Scenarios to run (comma separated): latency, ipv6, throughput, ingest, catchup, instructions, footprint, simulation, crossover, keycost, cli.")
-    var only: String = "latency,ipv6,throughput,ingest,catchup,instructions,footprint,simulation,crossover,keycost,cli"
+    @Option(help: "Scenarios to run (comma separated): \(LanChatBench.scenarioNames.joined(separator: ", ")).")
+    var only = LanChatBench.scenarioNames.joined(separator: ",")
     @Option(help: "Network sizes for the latency runs (comma separated).") var latencyNodes = "10,30"
     @Option(help: "Messages per latency run (default 200, or 50 with --quick).") var messages: Int?
     @Option(help: "Network sizes for the failure-detection runs (comma separated; default 100,1000,10000, or 100 with --quick).")
@@ -21,20 +21,38 @@ struct LanChatBench: AsyncParsableCommand {
     @Option(help: "Wall-clock seconds each failure-detection run may take (the 1,000-node run needs about 220).") var detectionBudget = 300
     @Flag(help: "Also print every figure as one JSON object per line: scenario, figure, value, unit, limit.") var json = false
 
-    /// Checked before anything runs: a typo must not cost the scenarios that come before the failure-detection runs.
+    /// Checked before anything runs: a typo must not cost the scenarios that come before the one it is for.
     func validate() throws {
+        let unknown = only.split(separator: ",").map(String.init).filter { !Self.scenarioNames.contains($0) }
+        guard unknown.isEmpty else {
+            throw ValidationError("--only: no scenario named \(unknown.joined(separator: ", ")) (there are \(Self.scenarioNames.joined(separator: ", ")))")
+        }
+        _ = try Self.list(latencyNodes, option: "latency-nodes", least: 2)
+        _ = try detectionSizes()
         _ = try seeds()
     }
 
+    static let scenarioNames = ["latency", "ipv6", "throughput", "ingest", "catchup", "instructions", "footprint", "simulation", "crossover", "keycost", "cli"]
+
     private func seeds() throws -> [UInt64] {
-        let seeds = try detectionSeeds.split(separator: ",").map { seed in
-            guard let value = UInt64(seed.trimmingCharacters(in: .whitespaces)) else {
-                throw ValidationError("--detection-seeds: '\(seed)' is not a seed (a whole number, 0 or more)")
+        try Self.list(detectionSeeds, option: "detection-seeds", least: 0)
+    }
+
+    /// An office day needs room for its late joiners, crashes and restarts: 10 nodes at the least.
+    private func detectionSizes() throws -> [Int] {
+        try detectionNodes.map { try Self.list($0, option: "detection-nodes", least: 10) } ?? (quick ? [100] : [100, 1_000, 10_000])
+    }
+
+    /// A comma-separated list of whole numbers of at least `least`, or one error that names the option and the entry.
+    private static func list<Number: FixedWidthInteger>(_ text: String, option: String, least: Number) throws -> [Number] {
+        let values = try text.split(separator: ",", omittingEmptySubsequences: false).map { entry in
+            guard let value = Number(entry.trimmingCharacters(in: .whitespaces)), value >= least else {
+                throw ValidationError("--\(option): '\(entry)' is not a whole number of \(least) or more")
             }
             return value
         }
-        guard !seeds.isEmpty else { throw ValidationError("--detection-seeds: give at least one seed") }
-        return seeds
+        guard !values.isEmpty else { throw ValidationError("--\(option): give at least one number") }
+        return values
     }
 
     /// On the main thread, as a synchronous command would be: the scenarios block while they wait
@@ -46,7 +64,7 @@ struct LanChatBench: AsyncParsableCommand {
             let serfMissing = SerfBench.unavailableReason()
             if let serfMissing { print(serfMissing) }
             report.serfMissing = serfMissing
-            for nodes in latencyNodes.split(separator: ",").compactMap({ Int($0) }) {
+            for nodes in try Self.list(latencyNodes, option: "latency-nodes", least: 2) {
                 let messages = self.messages ?? (quick ? 50 : 200)
                 print("latency: lanchat, \(nodes) nodes, \(messages) messages…")
                 report.latency.append(try LatencyScenario.run(binaries: binaries, nodes: nodes, messages: messages, interval: 0.1))
@@ -92,8 +110,7 @@ struct LanChatBench: AsyncParsableCommand {
             print("simulation: dissemination by network size…")
             report.dissemination = try SimulationScenario.run(sizes: quick ? [2, 10, 30] : [2, 10, 30, 100, 200], losses: [0, 0.05])
             print("simulation: failure detection by network size…")
-            let sizes = detectionNodes.map { $0.split(separator: ",").compactMap { Int($0) } } ?? (quick ? [100] : [100, 1_000, 10_000])
-            report.failureDetection = try FailureDetectionScenario.run(sizes: sizes, seeds: try seeds(), budget: .seconds(detectionBudget))
+            report.failureDetection = try FailureDetectionScenario.run(sizes: try detectionSizes(), seeds: try seeds(), budget: .seconds(detectionBudget))
         }
         if scenarios.contains("crossover") {
             print("crossover: push to each peer or down the relay tree…")

@@ -55,6 +55,7 @@ extension Report {
                 BenchFigure("throughput", "delivered to all, \(run.label)", run.deliveredRate, "messages/s"),
                 BenchFigure("throughput", "lost, \(run.label)", Double(run.lost), "messages"),
                 BenchFigure("throughput", "CPU per node, \(run.label)", run.cpuPerNode, "%"),
+                BenchFigure("throughput", "push datagrams per message and peer, \(run.label)", run.pushesPerMessage, "datagrams"),
                 BenchFigure("throughput", "sender's status p99, \(run.label)", run.senderStatus.latency.p99, "ms"),
                 BenchFigure("throughput", "sender's peak RSS, \(run.label)", run.senderStatus.peakRSS, "MB"),
             ]

@@ -9,6 +9,9 @@ struct ThroughputResult {
     let lost: Int
     let p99: Double
     let cpuPerNode: Double
+    /// Push datagrams the senders sent per message they sent to each peer: below 1 when commits of several
+    /// sends left together (`pushes`).
+    let pushesPerMessage: Double
     /// `status` of the (first) sending node, the busiest, from the first send until convergence.
     let senderStatus: StatusSamples
 }
@@ -44,6 +47,7 @@ enum ThroughputScenario {
         let nodes = cluster.nodes.count
         let entriesBefore = try cluster.nodes.map { try cluster.status($0).entries }
         let cpuBefore = cluster.nodes.map { ProcessUsage.cpuSeconds($0.pid) }
+        let pushesBefore = try cluster.counterSum(\.pushesOut)
         let threads = senders.count * connectionsPerSender
         let perThread = Double(rate) / Double(threads)
         let probe = StatusProbe(cluster, cluster.nodes[senders[0]])
@@ -79,6 +83,7 @@ enum ThroughputScenario {
         func newEntries() throws -> [Int] { try zip(cluster.nodes, entriesBefore).map { try cluster.status($0).entries - $1 } }
         try? waitFor("every node to hold all \(sent.count) messages", timeout: 60) { try newEntries().min() ?? 0 >= sent.count }
         let convergedAt = nowNanos()
+        let pushes = Double(try cluster.counterSum(\.pushesOut) - pushesBefore)
         let senderStatus = probe.stop()
         let held = (try? newEntries().min()) ?? 0
         let elapsed = Double(convergedAt - start) / 1e9
@@ -91,6 +96,7 @@ enum ThroughputScenario {
         return ThroughputResult(
             label: label, offered: Double(rate), sentRate: Double(sent.count) / sendElapsed,
             deliveredRate: Double(held) / elapsed, lost: sent.count - held + failures.load(ordering: .relaxed),
-            p99: Distribution(latencies).p99, cpuPerNode: cpu.reduce(0, +) / Double(cpu.count), senderStatus: senderStatus)
+            p99: Distribution(latencies).p99, cpuPerNode: cpu.reduce(0, +) / Double(cpu.count),
+            pushesPerMessage: sent.isEmpty ? 0 : pushes / Double(sent.count * (nodes - 1)), senderStatus: senderStatus)
     }
 }
