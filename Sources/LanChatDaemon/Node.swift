@@ -83,8 +83,9 @@ public actor Node: Service {
         for (person, name) in try await store.aliases() { directory.setAlias(name, for: person) }
         directory.applyLinks(try await store.linkEntries())
         self.directory = directory
-        // Bounded (in commits): if replication ever fell this far behind, anti-entropy still delivers what was dropped.
-        (localCommits, localCommitsContinuation) = AsyncStream.makeStream(of: [Entry].self, bufferingPolicy: .bufferingNewest(100_000))
+        // Bounded: 100 commits of at most `maxPendingLocal` entries each. If replication ever fell this far behind,
+        // anti-entropy still delivers what was dropped.
+        (localCommits, localCommitsContinuation) = AsyncStream.makeStream(of: [Entry].self, bufferingPolicy: .bufferingNewest(100))
         (wakeups, wakeupsContinuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
 

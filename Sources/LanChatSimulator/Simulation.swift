@@ -294,7 +294,7 @@ public struct Simulation {
         }
         traffic.datagramsSent += 1
         switch datagram.body {
-        case .push, .relay: traffic.pushDatagrams += 1
+        case .push, .pushes, .relay: traffic.pushDatagrams += 1
         default: break
         }
         send(datagram.encoded(), from: sender, to: address)

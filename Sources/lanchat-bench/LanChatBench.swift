@@ -23,16 +23,23 @@ struct LanChatBench: AsyncParsableCommand {
 
     /// Checked before anything runs: a typo must not cost the scenarios that come before the one it is for.
     func validate() throws {
-        let unknown = only.split(separator: ",").map(String.init).filter { !Self.scenarioNames.contains($0) }
-        guard unknown.isEmpty else {
-            throw ValidationError("--only: no scenario named \(unknown.joined(separator: ", ")) (there are \(Self.scenarioNames.joined(separator: ", ")))")
-        }
+        _ = try scenarios()
         _ = try Self.list(latencyNodes, option: "latency-nodes", least: 2)
         _ = try detectionSizes()
         _ = try seeds()
     }
 
     static let scenarioNames = ["latency", "ipv6", "throughput", "ingest", "catchup", "instructions", "footprint", "simulation", "crossover", "keycost", "cli"]
+
+    /// The scenarios `--only` names: at least one, each one there is.
+    private func scenarios() throws -> Set<String> {
+        let named = only.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        let unknown = named.filter { !Self.scenarioNames.contains($0) }
+        let there = "there are \(Self.scenarioNames.joined(separator: ", "))"
+        guard !named.isEmpty else { throw ValidationError("--only: name at least one scenario (\(there))") }
+        guard unknown.isEmpty else { throw ValidationError("--only: no scenario named '\(unknown.joined(separator: "', '"))' (\(there))") }
+        return Set(named)
+    }
 
     private func seeds() throws -> [UInt64] {
         try Self.list(detectionSeeds, option: "detection-seeds", least: 0)
@@ -58,7 +65,7 @@ struct LanChatBench: AsyncParsableCommand {
     /// On the main thread, as a synchronous command would be: the scenarios block while they wait
     /// for processes, which must not tie up Swift's cooperative threads.
     @MainActor func run() async throws {
-        let scenarios = Set(only.split(separator: ",").map(String.init))
+        let scenarios = try scenarios()
         var report = Report(quick: quick, command: CommandLine.arguments.joined(separator: " "))
         if scenarios.contains("latency") {
             let serfMissing = SerfBench.unavailableReason()

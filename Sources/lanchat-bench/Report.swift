@@ -95,9 +95,9 @@ struct Report {
                "receiver a signature check and a commit, so the network's capacity here is the machine's CPU divided",
                "by nine deliveries per message. \"Lost\" counts messages not everywhere when the run ended, or sends",
                "that failed. The sending node's `status` is asked every 100 ms from the first send until convergence, and its",
-               "memory read at each: above capacity, each `send` waits for its own commit, so the senders slow down instead",
-               "of queueing; sends that wait while a commit runs are committed together, and such a commit leaves in as few",
-               "datagrams as fit it (`pushes`). Target: ≥ 2,000 messages/s with zero loss at 10 nodes; above capacity, `status` within 100 ms,",
+               "memory read at each: above capacity, each `send` waits for the commit that takes it in, so the senders slow down",
+               "instead of queueing; sends that wait while a commit runs are committed together, and such a commit leaves in as",
+               "few datagrams as fit it (`pushes`). Target: ≥ 2,000 messages/s with zero loss at 10 nodes; above capacity, `status` within 100 ms,",
                "memory bounded, every acknowledged send delivered.", ""]
     }
 

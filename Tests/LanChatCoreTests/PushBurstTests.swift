@@ -47,8 +47,8 @@ struct PushBurstTests {
         #expect(Self.check([]) == ([], 0, 0))
     }
 
-    /// A forger appends an entry in Alice's name (signed by another key) that links to her latest: her
-    /// run is no longer vouched for by one signature, so each of her entries is checked alone and kept.
+    /// A forger appends an entry in Alice's name (signed by another key) that links to her latest: it is
+    /// checked first, as the head of her chain, and fails; her latest is then the head, and vouches for her run.
     @Test func aForgedHeadCostsChecksButNoHonestEntry() throws {
         let run = Array(Self.aliceLog[0..<10])
         let forged = try Entry.decode(
@@ -57,11 +57,28 @@ struct PushBurstTests {
         let result = Self.check(run + [forged])
         #expect(result.authentic == Set(run))
         #expect(result.forged == 1)
-        #expect(result.signatures == 1 + 11)
+        #expect(result.signatures == 2)
+    }
+
+    /// Three forged entries in Alice's name, each linking the one before and the first her latest: each is a
+    /// head in turn and costs its own check, once; her run still costs one.
+    @Test func aForgedChainCostsOneCheckPerForgery() throws {
+        let run = Array(Self.aliceLog[0..<10])
+        var forgeries: [Entry] = []
+        for seq: UInt64 in 11...13 {
+            let below = forgeries.last?.tip ?? run[9].tip
+            forgeries.append(try Entry.decode(
+                craftedEntry(author: Self.alice, signer: Self.bob, seq: seq, kind: 2, links: [below], payload: profilePayload(Array("x".utf8))),
+                verifySignature: false))
+        }
+        let result = Self.check(forgeries.reversed() + run)
+        #expect(result.authentic == Set(run))
+        #expect(result.forged == 3)
+        #expect(result.signatures == 4)
     }
 
     /// A byte changed in entry 20's header (its hash and signature no longer match): entry 40 vouches
-    /// for 21 to 40; 1 to 20 are checked alone and only the tampered one is refused.
+    /// for 21 to 40, the tampered one fails alone, and entry 19, the head of what is left, vouches for 1 to 19.
     @Test func aTamperedMiddleEntryIsTheOnlyOneRefused() throws {
         let tampered = try tampered(Self.aliceLog[19])
         var burst = Self.aliceLog
@@ -69,7 +86,7 @@ struct PushBurstTests {
         let result = Self.check(burst)
         #expect(result.authentic == Set(burst).subtracting([tampered]))
         #expect(result.forged == 1)
-        #expect(result.signatures == 2 + 20)
+        #expect(result.signatures == 3)
     }
 
     /// An entry of Bob's signed by Alice, named among Alice's links: links vouch only for their own author.

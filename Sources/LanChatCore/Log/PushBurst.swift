@@ -1,10 +1,11 @@
 /// Which of a burst of pushed entries are authentic, checking as few signatures as the burst allows.
 ///
-/// Pushes arrive one entry per datagram, but a busy author's arrive in runs: checked one by one, each
-/// costs an Ed25519 verification (about 70 µs), which bounds how fast a node can take them in. Checked
-/// together, one author's consecutive entries are a hash chain (`HashChain`): the last one's signature
-/// vouches for the rest. A forged entry breaks only its own chain: whatever the valid signatures do not
-/// reach is checked entry by entry, so a forger costs the receiver checks but never an honest entry.
+/// A busy author's pushes arrive in runs (a `pushes` datagram is one): checked one by one, each costs an
+/// Ed25519 verification (about 70 µs), which bounds how fast a node can take them in. Checked together,
+/// one author's consecutive entries are a hash chain (`HashChain`): the last one's signature vouches for
+/// the rest. A forged entry breaks only its own chain, and costs only its own check: once a chain's head
+/// fails, the entries below it that nothing vouched for yet have heads of their own, checked next. So a
+/// forger never costs an honest entry, and no entry is checked twice.
 public enum PushBurst {
     /// `validity` checks the signatures of the entries it is given, one result per entry, in order
     /// (the daemon spreads them over its cores). Duplicates in `burst` count once.
@@ -14,16 +15,18 @@ public enum PushBurst {
         var byHash: [EntryHash: Entry] = [:]
         byHash.reserveCapacity(burst.count)
         let distinct = burst.filter { byHash.updateValue($0, forKey: $0.hash) == nil }
-        let signers = HashChain.signers(of: distinct)
         var vouched: Set<EntryHash> = []
-        for (signer, valid) in zip(signers, validity(signers)) where valid {
-            reach(from: signer, in: byHash, into: &vouched)
+        var forged: Set<EntryHash> = []
+        var unsettled = distinct
+        // Each round settles at least its heads (a batch always has one: nothing links its highest seq).
+        while !unsettled.isEmpty {
+            let heads = HashChain.signers(of: unsettled)
+            for (head, valid) in zip(heads, validity(heads)) {
+                if valid { reach(from: head, in: byHash, into: &vouched) } else { forged.insert(head.hash) }
+            }
+            unsettled.removeAll { vouched.contains($0.hash) || forged.contains($0.hash) }
         }
-        guard vouched.count < distinct.count else { return (distinct, 0) }
-        let unvouched = distinct.filter { !vouched.contains($0.hash) }
-        let alone = zip(unvouched, validity(unvouched)).filter(\.1).map(\.0)
-        let alsoAuthentic = Set(alone.map(\.hash))
-        return (distinct.filter { vouched.contains($0.hash) || alsoAuthentic.contains($0.hash) }, unvouched.count - alone.count)
+        return (distinct.filter { vouched.contains($0.hash) }, forged.count)
     }
 
     /// Marks `entry` and every entry of the burst it reaches through its own author's links.

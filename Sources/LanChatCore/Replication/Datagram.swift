@@ -145,7 +145,7 @@ public struct Datagram: Equatable, Sendable {
 
     /// The entries of a `pushes` datagram: 2 to `maxPushedEntries`, one author's, each the next seq and
     /// linking the one before. Anything else is refused whole, so that one signature can vouch for them all
-    /// and a datagram costs a receiver at most one check per entry.
+    /// and a datagram costs a receiver no more checks than it carries entries.
     private static func decodeChain(from reader: inout ByteReader) throws(DecodeError) -> [Entry] {
         let count = Int(try reader.u8("entry count"))
         guard count >= 2, count <= maxPushedEntries else {
