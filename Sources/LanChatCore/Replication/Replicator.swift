@@ -402,7 +402,7 @@ public struct Replicator: Sendable {
         }
         for entry in entries {
             let size = entry.encoded.count
-            guard size + Datagram.pushOverhead(network: network) <= room else {
+            guard fitsAPush(size) else {
                 endRun()
                 bodies.append(.announce(entry.key))
                 continue
@@ -419,13 +419,17 @@ public struct Replicator: Sendable {
         return bodies
     }
 
+    /// Whether an entry of `size` encoded bytes fits a push or a relay (sealed, on a closed network).
+    private func fitsAPush(_ size: Int) -> Bool {
+        size + Datagram.pushOverhead(network: configuration.network) + sealOverhead <= Datagram.maxBytes
+    }
+
     /// One local entry among more than `directPushPeers` verified peers: down the relay tree, and pushed to
     /// the live peers of unverified ID.
     private mutating func publishedDownTree(
         _ entry: Entry, ringed: [(address: PeerAddress, position: UInt64)], live: [PeerRecord]
     ) -> [Directive] {
-        let fits = entry.encoded.count + Datagram.pushOverhead(network: configuration.network) + sealOverhead <= Datagram.maxBytes
-        guard fits else { return push(live.map { (.announce(entry.key), $0.address) }) }
+        guard fitsAPush(entry.encoded.count) else { return push(live.map { (.announce(entry.key), $0.address) }) }
         relayed.insert(entry.key)
         let plan = RelayTree.plan(from: RelayTree.position(of: selfID), until: nil, peers: ringed, fanout: configuration.relayFanout)
         return push(plan.map { ($0.body(for: entry), $0.to) } + live.filter { $0.verifiedID == nil }.map { (.push(entry), $0.address) })
