@@ -5,10 +5,6 @@ import Testing
 /// datagram that arrives is taken in entry by entry, each entry charged to its sender's rate budget.
 @Suite("replicator rules: one commit's pushes")
 struct ReplicatorCommitPushTests {
-    private static func sent(_ directives: [Replicator.Directive]) -> [(body: Datagram.Body, to: PeerAddress)] {
-        directives.compactMap { if case .send(let datagram, let to) = $0 { (datagram.body, to) } else { nil } }
-    }
-
     /// The entries a body carries (or names), in order.
     private static func keys(_ body: Datagram.Body) -> [EntryKey] {
         switch body {
@@ -24,7 +20,7 @@ struct ReplicatorCommitPushTests {
         node.hear(try identity(2).id, at: address(2), now: 100)
         node.hear(try identity(3).id, at: address(3), now: 100)
         let commit = chain(of: try identity(1), count: 3)
-        let sent = Self.sent(node.published(commit, now: 200))
+        let sent = node.published(commit, now: 200).sent
         #expect(sent.map(\.to).sorted() == [address(2), address(3)])
         #expect(sent.allSatisfy { $0.body == .pushes(commit) })
         #expect(node.counters.pushesOut == 2)
@@ -48,7 +44,7 @@ struct ReplicatorCommitPushTests {
         var sealer = ring.map { DatagramSealer(ring: $0, network: testNetwork) }
         let ping = Datagram(network: testNetwork, sender: try identity(2).id, body: .ping(node.probe())).encoded()
         _ = node.receive(sealer?.seal(ping, at: 50) ?? ping, from: address(2), now: 100, wallMillis: 50)
-        let bodies = Self.sent(node.published(commit, now: 200)).map(\.body)
+        let bodies = node.published(commit, now: 200).sent.map(\.body)
         #expect(bodies.flatMap(Self.keys) == commit.map(\.key))
         let room = Datagram.maxBytes - (sealed ? DatagramSealer.overhead : 0)
         #expect(bodies.allSatisfy { Datagram(network: testNetwork, sender: author.id, body: $0).encoded().count <= room })
@@ -96,7 +92,7 @@ struct ReplicatorCommitPushTests {
         var node = try makeReplicator { $0.directPushPeers = 2 }
         for n: UInt8 in 2...5 { node.verify(try identity(n).id, at: address(Int(n)), now: 100) }
         let commit = chain(of: try identity(1), count: 3)
-        let bodies = Self.sent(node.published(commit, now: 200)).map(\.body)
+        let bodies = node.published(commit, now: 200).sent.map(\.body)
         #expect(!bodies.isEmpty)
         #expect(bodies.allSatisfy { if case .relay = $0 { true } else if case .push = $0 { true } else { false } })
         #expect(Set(bodies.flatMap(Self.keys)) == Set(commit.map(\.key)))
