@@ -78,4 +78,27 @@ struct WaitingBoundTests {
             #expect(try await store.syncVector().tips[alice.id] == nil)
         }
     }
+
+    /// The count is kept as the insert goes: entries that complete within it leave room for others.
+    @Test func entriesThatCompleteMakeRoom() async throws {
+        try await withStore { store in
+            let alice = try identity(1)
+            let chain = try messages(alice, count: 6)
+            // Seq 2, each linking a seq 1 nobody sends: sorted before the chain's gap at seq 3.
+            let missing = try messageEntry(alice, body: "never sent")
+            let early = try (0..<EntryStore.maxWaitingPerAuthor).map { try messageEntry(alice, after: missing, body: "waits \($0)") }
+            // Seq 7, linking a seq 6 of another branch nobody sends: sorted after it.
+            let otherSixth = try messages(alice, count: 6, tag: " unsent")[5]
+            let late = try (0..<4).map { try messageEntry(alice, after: otherSixth, body: "late \($0)") }
+            // Three of the chain wait for its third: with them, one below the bound.
+            let first = try await store.insert(chain.prefix(2) + chain.suffix(3) + early.prefix(EntryStore.maxWaitingPerAuthor - 4), durable: false)
+            #expect(first.fresh.count == EntryStore.maxWaitingPerAuthor + 1)
+            #expect(first.refusedWaiting == 0)
+            // One more reaches it; the third then completes those three, and three of four more fit.
+            let second = try await store.insert([early.last!, chain[2]] + late, durable: false)
+            #expect(second.fresh.count == 5)
+            #expect(second.refusedWaiting == 1)
+            #expect(try await store.tips(of: alice.id) == [chain[5].tip])
+        }
+    }
 }
