@@ -284,6 +284,7 @@ public struct StatusInfo: Codable, Sendable, Equatable {
         public var pushesOut: UInt64 = 0
         public var entriesPushedIn: UInt64 = 0
         public var duplicates: UInt64 = 0
+        public var pushesShed: UInt64 = 0
         public var dropped: UInt64 = 0
         public var otherNetwork: UInt64 = 0
         public var otherVersion: UInt64 = 0
@@ -304,6 +305,14 @@ public struct StatusInfo: Codable, Sendable, Equatable {
 
         public init() {}
 
+        /// A counter the daemon's release lacks reads as 0, and one this release lacks is ignored: a `lanchat`
+        /// newer or older than the running daemon still reads its status.
+        public init(from decoder: any Decoder) throws {
+            let values = try decoder.singleValueContainer().decode([String: UInt64].self)
+            self.init()
+            for (name, counter) in Self.named { self[keyPath: counter] = values[name] ?? 0 }
+        }
+
         /// Every counter with its JSON name, sorted by name: for people, and for readers of named counters.
         public static let named: [(name: String, value: WritableKeyPath<Counters, UInt64> & Sendable)] = [
             ("addressesRefused", \.addressesRefused), ("datagramBytesOut", \.datagramBytesOut), ("datagramsIn", \.datagramsIn), ("datagramsOut", \.datagramsOut),
@@ -311,6 +320,7 @@ public struct StatusInfo: Codable, Sendable, Equatable {
             ("entriesSyncedIn", \.entriesSyncedIn), ("entriesSyncedOut", \.entriesSyncedOut),
             ("inboundSyncs", \.inboundSyncs), ("inboundSyncsRefused", \.inboundSyncsRefused),
             ("otherNetwork", \.otherNetwork), ("otherVersion", \.otherVersion), ("payloadsFetched", \.payloadsFetched), ("pushesOut", \.pushesOut),
+            ("pushesShed", \.pushesShed),
             ("rateLimited", \.rateLimited), ("replayed", \.replayed),
             ("sendErrors", \.sendErrors), ("syncBytesIn", \.syncBytesIn), ("syncsCompleted", \.syncsCompleted), ("syncsFailed", \.syncsFailed),
             ("syncsStarted", \.syncsStarted), ("unauthenticated", \.unauthenticated),

@@ -18,8 +18,10 @@ struct IngestResult {
     let latency: Distribution
     /// The daemon's CPU time (all threads) over the run, per entry.
     let daemonMicrosPerEntry: Double
-    /// Entries that came by push, and by the syncs that repaired what push dropped.
+    /// Entries that came by push and went on to be checked; pushes the daemon's full queue shed; entries that
+    /// came by the syncs that repaired what push dropped (with any that push brought too).
     let byPush: UInt64
+    let shed: UInt64
     let bySync: UInt64
     /// `status` answered while the pushes came in, and the daemon's memory meanwhile.
     let status: StatusSamples
@@ -73,6 +75,7 @@ enum IngestScenario {
         let elapsed = Double(nowNanos() - start) / 1e9
         let status = try cluster.status(daemon)
         let held = status.entries - entriesBefore
+        let counted = { (counter: KeyPath<StatusInfo.Counters, UInt64>) in status.counters[keyPath: counter] - countersBefore[keyPath: counter] }
         var latencies: [Double] = []
         for (peer, times) in pushedAt.enumerated() {
             for (index, at) in times.enumerated() {
@@ -82,8 +85,8 @@ enum IngestScenario {
         return IngestResult(
             peers: count, offered: Double(rate), entries: total, sentRate: sentRate, deliveredRate: Double(held) / elapsed, lost: total - min(held, total),
             latency: Distribution(latencies), daemonMicrosPerEntry: (ProcessUsage.cpuSeconds(daemon.pid) - cpuBefore) * 1e6 / Double(total),
-            byPush: status.counters.entriesPushedIn - countersBefore.entriesPushedIn - (status.counters.duplicates - countersBefore.duplicates),
-            bySync: status.counters.entriesSyncedIn - countersBefore.entriesSyncedIn,
+            byPush: counted(\.entriesPushedIn) - counted(\.duplicates) - counted(\.pushesShed), shed: counted(\.pushesShed),
+            bySync: counted(\.entriesSyncedIn),
             status: probed, verificationsPerSecond: limit.rate, verificationMicros: limit.micros)
     }
 

@@ -97,6 +97,14 @@ struct ControlShapeTests {
         #expect(try ControlJSON.decode(StatusInfo.self, from: line) == status)
     }
 
+    /// A daemon of another release may count less or more: what it lacks reads as 0, what this one lacks is ignored.
+    @Test func countersOfAnotherReleaseStillRead() throws {
+        let counters = try ControlJSON.decode(StatusInfo.Counters.self, from: #"{"datagramsIn":51,"countedByANewerRelease":3}"#)
+        var expected = StatusInfo.Counters()
+        expected.datagramsIn = 51
+        #expect(counters == expected)
+    }
+
     @Test func peerAndEventShapes() throws {
         let peer = PeerInfo(id: nil, name: nil, address: "127.0.0.1:7420", state: .offline, lastSeen: nil, behind: nil, sources: [.configured])
         #expect(ControlJSON.encode(peer) == #"{"address":"127.0.0.1:7420","sources":["configured"],"state":"offline"}"#)

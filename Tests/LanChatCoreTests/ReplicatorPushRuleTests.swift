@@ -54,6 +54,17 @@ struct ReplicatorPushRuleTests {
         #expect(node.pushesInFlight == 1)
     }
 
+    /// Pushes the shell sets aside unchecked, its queue full, are counted as shed, not as dropped or held.
+    @Test func pushesShedByAFullQueueAreCounted() throws {
+        let author = try identity(3)
+        var node = try makeReplicator()
+        for entry in chain(of: author, count: 3) { node.deliver(.push(entry), from: author.id, at: address(3), now: 10) }
+        node.pushesSettled(2, shed: 2)
+        #expect(node.counters.pushesShed == 2)
+        #expect(node.counters.dropped == 0 && node.counters.duplicates == 0)
+        #expect(node.pushesInFlight == 1)
+    }
+
     /// The replicator passes a push on unchecked (the shell checks bursts of them, `PushBurst`): a forged one
     /// is forwarded like any other, and what the check finds comes back as a count.
     @Test func aForgedPushIsLeftToTheBurstCheckAndCountedFromIt() throws {

@@ -100,7 +100,7 @@ struct ControlRenderingTests {
     @Test func everyReplicationCounterReachesItsField() {
         var counters = ReplicationCounters()
         let fields: [WritableKeyPath<ReplicationCounters, UInt64>] = [
-            \.datagramsIn, \.datagramsOut, \.datagramBytesOut, \.pushesOut, \.entriesPushedIn, \.duplicates, \.dropped,
+            \.datagramsIn, \.datagramsOut, \.datagramBytesOut, \.pushesOut, \.entriesPushedIn, \.duplicates, \.pushesShed, \.dropped,
             \.otherNetwork, \.otherVersion, \.rateLimited, \.syncsStarted, \.syncsFailed, \.syncsCompleted, \.inboundSyncs,
             \.inboundSyncsRefused, \.entriesSyncedIn, \.entriesSyncedOut, \.syncBytesIn, \.addressesRefused, \.sendErrors, \.payloadsFetched,
             \.unauthenticated, \.replayed,

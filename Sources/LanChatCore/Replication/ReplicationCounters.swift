@@ -5,6 +5,8 @@ public struct ReplicationCounters: Sendable, Equatable {
     public var pushesOut: UInt64 = 0
     public var entriesPushedIn: UInt64 = 0
     public var duplicates: UInt64 = 0
+    /// Pushes set aside unchecked because the shell's queue was full: the next sync brings them.
+    public var pushesShed: UInt64 = 0
     /// Malformed, oversized or badly signed datagrams: dropped, never acted on.
     public var dropped: UInt64 = 0
     public var otherNetwork: UInt64 = 0

@@ -609,9 +609,10 @@ public struct Replicator: Sendable {
     }
 
     /// `count` pushes the shell is done with: stored (after `tipsChanged`), shed because its queue was
-    /// full (the next sync brings them), found forged (`forged` of them, counted as dropped), or found
-    /// held by then (`held`: a sync brought them first, counted as duplicates).
-    public mutating func pushesSettled(_ count: Int, forged: Int = 0, held: Int = 0) {
+    /// full (`shed` of them: the next sync brings them), found forged (`forged` of them, counted as dropped),
+    /// or found held by then (`held`: a sync brought them first, counted as duplicates).
+    public mutating func pushesSettled(_ count: Int, shed: Int = 0, forged: Int = 0, held: Int = 0) {
+        counters.pushesShed += UInt64(shed)
         counters.dropped += UInt64(forged)
         counters.duplicates += UInt64(held)
         pushesInFlight = max(0, pushesInFlight - count)

@@ -77,6 +77,7 @@ extension StatusInfo.Counters {
         pushesOut = counters.pushesOut
         entriesPushedIn = counters.entriesPushedIn
         duplicates = counters.duplicates
+        pushesShed = counters.pushesShed
         dropped = counters.dropped
         otherNetwork = counters.otherNetwork
         otherVersion = counters.otherVersion

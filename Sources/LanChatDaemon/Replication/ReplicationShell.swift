@@ -204,7 +204,7 @@ actor ReplicationShell: Service {
             case .pushed(let entry, let from, let relayUntil):
                 // Bounded: beyond it, pushes are dropped and the next sync brings them.
                 guard unchecked.count + intake < Self.maxPendingStore else {
-                    replicator.pushesSettled(1)
+                    replicator.pushesSettled(1, shed: 1)
                     continue
                 }
                 unchecked.append(entry)
