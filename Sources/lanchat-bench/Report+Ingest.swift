@@ -19,8 +19,8 @@ extension Report {
                 })
             + ["Pushes are checked in bursts (`PushBurst`): one author's consecutive entries are a hash chain, so the last",
                "signature vouches for the rest, and the \"one check per entry\" column is what the daemon could take in if it",
-               "verified every push on its own, on every core. \"shed\" counts pushes set aside unchecked because 10,000 were",
-               "already waiting (a sync brings them). \"status\" is a `status` request every 100 ms during the run, from",
+               "verified every push on its own, on every core. \"shed\" counts pushes dropped unchecked from when 10,000 were",
+               "on their way to the store until a sync caught the daemon up (that sync brings them). \"status\" is a `status` request every 100 ms during the run, from",
                "connect to reply, as `lanchat status` makes it; the daemon's resident memory is read at each. Target: ≥ 10,000",
                "entries/s, zero loss, p99 ≤ 100 ms; above capacity, `status` within 100 ms, memory bounded, nothing lost.", ""]
     }

@@ -54,15 +54,28 @@ struct ReplicatorPushRuleTests {
         #expect(node.pushesInFlight == 1)
     }
 
-    /// Pushes the shell sets aside unchecked, its queue full, are counted as shed, not as dropped or held.
-    @Test func pushesShedByAFullQueueAreCounted() throws {
+    /// Past `maxPushesInFlight`, pushes are shed, and still are once the queue drains, until a sync ends with
+    /// nothing more to fetch: a node behind catches up by sync, not by pushes that would wait behind a gap.
+    @Test func pastTheBoundPushesAreShedUntilASyncCatchesUp() throws {
         let author = try identity(3)
-        var node = try makeReplicator()
-        for entry in chain(of: author, count: 3) { node.deliver(.push(entry), from: author.id, at: address(3), now: 10) }
-        node.pushesSettled(2, shed: 2)
-        #expect(node.counters.pushesShed == 2)
-        #expect(node.counters.dropped == 0 && node.counters.duplicates == 0)
-        #expect(node.pushesInFlight == 1)
+        var node = try makeReplicator { $0.maxPushesInFlight = 2 }
+        let log = chain(of: author, count: 6)
+        let taken = { (node: inout Replicator, entry: Entry) in
+            node.deliver(.push(entry), from: author.id, at: address(3), now: 10).contains(.pushed(entry, from: address(3)))
+        }
+        #expect(taken(&node, log[0]) && taken(&node, log[1]))
+        #expect(!taken(&node, log[2]))
+        #expect(node.shedding && node.counters.pushesShed == 1)
+        node.tipsChanged([author.id: [log[1].tip]])
+        node.pushesSettled(2)
+        #expect(!taken(&node, log[3]), "the queue drained, but the node is still behind")
+        node.syncFinished(with: address(3), outcome: .completed(syncResult(author.id, more: true)), now: 20)
+        #expect(!taken(&node, log[4]), "a sync that stopped at its bound left more to fetch")
+        node.inboundSyncEnded(from: address(3).host, result: syncResult(author.id), now: 30)
+        node.tipsChanged([author.id: [log[4].tip]])
+        #expect(taken(&node, log[5]))
+        #expect(!node.shedding)
+        #expect(node.counters.pushesShed == 3 && node.counters.dropped == 0 && node.counters.duplicates == 0)
     }
 
     /// The replicator passes a push on unchecked (the shell checks bursts of them, `PushBurst`): a forged one

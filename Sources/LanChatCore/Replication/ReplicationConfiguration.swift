@@ -12,6 +12,9 @@ public struct ReplicationConfiguration: Equatable, Sendable {
     public var gossipMultiplier = 3
     /// Pieces of news one ping or ack carries at most, besides what the sender holds against its recipient.
     public var updatesPerProbe = 6
+    /// Pushes on their way to the store (checked or not) at most; beyond, pushes are shed until a sync
+    /// catches this node up (`Replicator.shedding`).
+    public var maxPushesInFlight = 10_000
     /// A digest mismatch must last this long before a sync: a push in flight is not a divergence.
     public var mismatchGrace: UInt64 = 150
     public var syncCooldown: UInt64 = 1000

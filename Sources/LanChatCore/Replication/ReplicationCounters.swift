@@ -5,7 +5,7 @@ public struct ReplicationCounters: Sendable, Equatable {
     public var pushesOut: UInt64 = 0
     public var entriesPushedIn: UInt64 = 0
     public var duplicates: UInt64 = 0
-    /// Pushes set aside unchecked because the shell's queue was full: the next sync brings them.
+    /// Pushes set aside unchecked while this node took in more than it could store (`Replicator.shedding`).
     public var pushesShed: UInt64 = 0
     /// Malformed, oversized or badly signed datagrams: dropped, never acted on.
     public var dropped: UInt64 = 0

@@ -18,7 +18,7 @@ public struct Replicator: Sendable {
         case send(Datagram, to: PeerAddress)
         /// An entry a peer pushed, new to this node, its signature not checked yet: the shell keeps it if
         /// `PushBurst` finds it authentic (among the pushes that arrived with it), stores it, and reports
-        /// back with `tipsChanged`, and with `pushesSettled` once each push was stored, forged or shed.
+        /// back with `tipsChanged`, and with `pushesSettled` once each push was stored or found forged or held.
         /// `relayUntil`: it came as a relay, which the shell passes on with `relay` once found authentic.
         case pushed(Entry, from: PeerAddress, relayUntil: UInt64? = nil)
         /// Open a TCP sync with this peer; report back with `syncFinished`.
@@ -55,6 +55,11 @@ public struct Replicator: Sendable {
     /// Pushes handed to the shell (`.pushed`) and not settled yet: while a stream of pushes is on its way
     /// to the store, the digests differ by what is in flight, which no sync needs to carry.
     public private(set) var pushesInFlight = 0
+    /// Whether pushes are shed: from when `maxPushesInFlight` were in flight until a sync leaves this node with
+    /// nothing more to fetch. A node taking in more than it can store catches up by sync, which stores a
+    /// peer's entries in order and in large transactions; each push it took meanwhile would arrive behind a
+    /// gap, wait for the sync, and come again in it.
+    public private(set) var shedding = false
     /// Syncs asked for (`.sync`) and not finished yet (`syncFinished`): at most `maxOutboundSyncs`.
     private var outboundSyncs = 0
     private var inboundSessions = 0
@@ -366,6 +371,9 @@ public struct Replicator: Sendable {
         // A different entry at a seq already held (a fork) comes by sync, where it is seen.
         if entry.seq <= vector.highestSeq(of: entry.author) {
             counters.duplicates += 1
+        } else if shedding || pushesInFlight >= configuration.maxPushesInFlight {
+            shedding = true
+            counters.pushesShed += 1
         } else {
             pushesInFlight += 1
             out.append(.pushed(entry, from: address, relayUntil: relayUntil))
@@ -603,16 +611,15 @@ public struct Replicator: Sendable {
     }
 
     private mutating func counted(_ result: SyncResult) {
+        if !result.peerHasMore { shedding = false }
         counters.syncsCompleted += 1
         counters.entriesSyncedIn += UInt64(result.received)
         counters.entriesSyncedOut += UInt64(result.sent)
     }
 
-    /// `count` pushes the shell is done with: stored (after `tipsChanged`), shed because its queue was
-    /// full (`shed` of them: the next sync brings them), found forged (`forged` of them, counted as dropped),
-    /// or found held by then (`held`: a sync brought them first, counted as duplicates).
-    public mutating func pushesSettled(_ count: Int, shed: Int = 0, forged: Int = 0, held: Int = 0) {
-        counters.pushesShed += UInt64(shed)
+    /// `count` pushes the shell is done with: stored (after `tipsChanged`), found forged (`forged` of them,
+    /// counted as dropped), or found held by then (`held`: a sync brought them first, counted as duplicates).
+    public mutating func pushesSettled(_ count: Int, forged: Int = 0, held: Int = 0) {
         counters.dropped += UInt64(forged)
         counters.duplicates += UInt64(held)
         pushesInFlight = max(0, pushesInFlight - count)

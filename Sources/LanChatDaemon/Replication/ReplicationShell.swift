@@ -28,8 +28,6 @@ actor ReplicationShell: Service {
     /// Of the pushes waiting or being checked, those that came as relays: where each came from and where its
     /// arc ends, to pass it on once it is found authentic.
     private var relays: [EntryKey: (from: PeerAddress, until: UInt64)] = [:]
-    /// Pushes checked or being stored: with `unchecked`, what the queue bound counts.
-    private var intake = 0
     private let intakeWakeups = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     private let syncRequests = AsyncStream.makeStream(of: PeerAddress.self)
     private var mdnsInstances: [String: PeerAddress] = [:]
@@ -48,7 +46,6 @@ actor ReplicationShell: Service {
     static let resolveRetryTicks: UInt64 = 50
     /// Interface addresses come and go (DHCP, IPv6 temporary addresses): asked again every 10 s.
     static let ownAddressTicks: UInt64 = 50
-    static let maxPendingStore = 10_000
 
     init(
         node: Node, transport: PeerTransport, configuration: ReplicationConfiguration, keys: NetworkKeyRing?, logger: Logger
@@ -202,11 +199,7 @@ actor ReplicationShell: Service {
                     bytesOut += bytes.count
                 }
             case .pushed(let entry, let from, let relayUntil):
-                // Bounded: beyond it, pushes are dropped and the next sync brings them.
-                guard unchecked.count + intake < Self.maxPendingStore else {
-                    replicator.pushesSettled(1, shed: 1)
-                    continue
-                }
+                // Bounded by the replicator (`maxPushesInFlight`), which sheds pushes beyond.
                 unchecked.append(entry)
                 if let relayUntil { relays[entry.key] = (from, relayUntil) }
                 intakeWakeups.continuation.yield()
@@ -256,7 +249,6 @@ actor ReplicationShell: Service {
             for entry in waiting where !kept.contains(entry.key) { relays[entry.key] = nil }
         }
         guard !burst.isEmpty else { return nil }
-        intake += burst.count
         return burst
     }
 
@@ -280,7 +272,6 @@ actor ReplicationShell: Service {
                 logger.error("could not store \(fresh.count) pushed entries: \(error)")
             }
         }
-        intake -= count
         replicator.pushesSettled(count, forged: forged, held: entries.count - fresh.count)
     }
 
