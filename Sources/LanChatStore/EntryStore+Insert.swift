@@ -26,9 +26,9 @@ public struct InsertResult: Sendable, Equatable {
 /// whether it deleted anything (only then can an entry arrive after its delete), and its highest seq
 /// held (only at or below it can an entry fork the log). The tips are written back once per author,
 /// not once per entry; the rest spares a query per entry in a catch-up. How many wait is counted once,
-/// when an incomplete entry first needs it, and kept as entries wait and complete: a node shedding pushes
-/// under load stores thousands of entries behind each gap, and counting them for each cost it the
-/// square of that (three quarters of its CPU at 10,000 pushes a second).
+/// when an incomplete entry first needs it, and kept as entries wait and complete: thousands of entries
+/// can wait behind one gap (pushes shed under load leave one), and counting them for each cost the
+/// square of that (three quarters of a daemon's CPU at 10,000 pushes a second).
 private struct AuthorBatch {
     var tips: [EntryHash: UInt64]
     var completed: Set<EntryHash> = []
@@ -207,9 +207,6 @@ extension EntryStore {
     /// Incomplete entries kept per author at most.
     public static let maxWaitingPerAuthor = 10_000
 
-    /// What one entry links to (arguments: author, hash); `link_by_entry` answers it.
-    static let linksOfEntry = "SELECT target FROM link WHERE author = ? AND hash = ?"
-
     /// Waiting entries are few, and an author's other entries many: SQLite, without statistics, would
     /// read them all by the primary key (both start with the author), so this and `batch(of:)` name the index.
     private static func waitingCount(_ author: Data, _ db: Database) throws -> Int {
@@ -266,20 +263,21 @@ extension EntryStore {
             batch.tips[next.hash] = next.seq
             batch.completed.insert(next.hash)
             guard batch.hasWaiting else { continue }
-            // Entries held above this one that now have everything they link to.
+            // Entries held above this one that now have everything they link to. What each links to is read
+            // from its signed header: the link table's key goes by target, so asking it by entry would read all
+            // of the author's links, for each entry a filled gap completes (an index for it would cost every
+            // insert of a catch-up a tenth more).
             let children = try Row.fetchAll(
                 try db.cachedStatement(sql: """
-                    SELECT e.hash, e.seq FROM link l JOIN entry e ON e.author = l.author AND e.hash = l.hash
+                    SELECT e.header, NULL AS payload FROM link l JOIN entry e ON e.author = l.author AND e.hash = l.hash
                     WHERE l.author = ? AND l.target = ? AND e.complete = 0
                     """),
                 arguments: [author, Data(next.hash.bytes)])
-            for child in children {
-                let childHash = try EntryHash(bytes: Array(child["hash"] as Data))
-                let childLinks = try Data.fetchAll(
-                    try db.cachedStatement(sql: linksOfEntry), arguments: [author, Data(childHash.bytes)]
-                ).map { try EntryHash(bytes: Array($0)) }
+            for row in children {
+                let child = try entry(row)
+                let childLinks = child.links.map(\.hash)
                 if try childLinks.allSatisfy({ try isComplete(author, $0, in: batch, db) }) {
-                    ready.append((childHash, UInt64(child["seq"] as Int64), childLinks, false))
+                    ready.append((child.hash, child.seq, childLinks, false))
                 }
             }
         }

@@ -71,7 +71,7 @@ extension EntryStore {
                     from: search.from.map(\.hash), stop: search.stop,
                     links: { hash in
                         try Data.fetchAll(
-                            db, sql: Self.linksOfEntry, arguments: [author.blob, Data(hash.bytes)]
+                            db, sql: "SELECT target FROM link WHERE author = ? AND hash = ?", arguments: [author.blob, Data(hash.bytes)]
                         ).map { try EntryHash(bytes: Array($0)) }
                     },
                     seq: { hash in

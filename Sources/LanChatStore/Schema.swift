@@ -188,12 +188,6 @@ enum Schema {
             // `rooms` and every "read up to here" the chat sends.
             try db.execute(sql: "CREATE INDEX entry_room_arrived ON entry(room, arrived) WHERE room IS NOT NULL")
         }
-        migrator.registerMigration("v2-link-by-entry") { db in
-            // What an entry links to, asked for each entry a filled gap completes and at each step of a fork
-            // walk. The key goes by target, so without this each question read all of the author's links:
-            // a gap of thousands of entries took seconds to fill.
-            try db.execute(sql: "CREATE INDEX link_by_entry ON link(author, hash)")
-        }
         return migrator
     }
 
