@@ -1,7 +1,6 @@
 import Foundation
 import LanChatCore
 import LanChatStore
-import Testing
 
 // Helpers for the store tests: a store in a fresh temporary directory, identities, and entries of
 // hash-linked logs as peers deliver them.
@@ -22,20 +21,6 @@ func storePath(in directory: URL) -> String {
 /// Opens (or re-opens) the store file of a test directory.
 func openStore(in directory: URL) throws -> EntryStore {
     try EntryStore(path: storePath(in: directory))
-}
-
-/// What the `sqlite3` command prints for `sql` on the database at `path`; records an issue if it fails.
-func sqlite3(_ path: String, _ sql: String) throws -> String {
-    let sqlite = Process()
-    let output = Pipe()
-    sqlite.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-    sqlite.arguments = [path, sql]
-    sqlite.standardOutput = output
-    try sqlite.run()
-    let printed = output.fileHandleForReading.readDataToEndOfFile()
-    sqlite.waitUntilExit()
-    #expect(sqlite.terminationStatus == 0)
-    return String(decoding: printed, as: UTF8.self)
 }
 
 /// Runs `body` with a store in a fresh temporary directory.

@@ -507,7 +507,7 @@ public struct Replicator: Sendable {
     public mutating func syncFinished(with address: PeerAddress, outcome: SyncOutcome, now: UInt64) -> [Directive] {
         outboundSyncs = max(0, outboundSyncs - 1)
         switch outcome {
-        case .completed(let result): counted(result)
+        case .completed(let result): syncCompleted(result)
         case .itself, .twin:
             // This node's own ID, proven there: never a peer, never synced with again.
             counters.syncsFailed += 1
@@ -583,7 +583,7 @@ public struct Replicator: Sendable {
         if let host, let count = inboundByHost[host] { inboundByHost[host] = count > 1 ? count - 1 : nil }
         if let held, heldByInbound.remove(held) != nil { table.update(held) { $0.syncing = false } }
         guard let result else { return [] }
-        counted(result)
+        syncCompleted(result)
         counters.inboundSyncs += 1
         guard let host, result.peerPort > 0 else { return [] }
         let address = PeerAddress(host: host, port: result.peerPort)
@@ -610,7 +610,8 @@ public struct Replicator: Sendable {
         table.update(address) { $0.doubtedSince = nil }
     }
 
-    private mutating func counted(_ result: SyncResult) {
+    /// A sync, opened by either side, completed: counted, and if the peer had nothing more, this node caught up.
+    private mutating func syncCompleted(_ result: SyncResult) {
         if !result.peerHasMore { shedding = false }
         counters.syncsCompleted += 1
         counters.entriesSyncedIn += UInt64(result.received)
