@@ -60,7 +60,8 @@ struct AddressPolicyTests {
         .no("10.0.0.-1", .notNumeric), .no("fe80::1%eth0", from: "fe80::2", .notNumeric), .no("1::2::3", from: "fe80::2", .notNumeric),
         .no("1:2:3:4:5:6:7:8:9", from: "fe80::2", .notNumeric), .no("1:2:3:4:5:6:7::8", from: "fe80::2", .notNumeric),
         .no("12345::1", from: "fe80::2", .notNumeric), .no(":1", from: "fe80::2", .notNumeric), .no("fe80:::1", from: "fe80::2", .notNumeric),
-        .no("::ffff:10.0.0", .notNumeric), .no("", .notNumeric),
+        .no("::ffff:10.0.0", .notNumeric), .no("", .notNumeric), .no("10..0.1", .notNumeric), .no("10.0.0.1.2", .notNumeric),
+        .no("1000.0.0.1", .notNumeric), .no("10.0.0.01", .notNumeric), .no("10.0.0.\u{661}", .notNumeric), .no("::ffff:10.0.00.1", .notNumeric),
     ])
     func judges(_ scenario: Case) {
         let result = AddressPolicy.check(

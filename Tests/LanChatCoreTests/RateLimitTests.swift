@@ -52,7 +52,7 @@ struct RateLimitTests {
 struct FloodSourceTests {
     @Test(arguments: [
         ("10.0.0.2", 7420, "10.0.0.2"), ("2001:db8:0:1:a:b:c:d", 7420, "2001:db8:0:1:a:b:c:d"), ("fe80::2%eth0", 7420, "fe80::2%eth0"),
-        ("::ffff:10.0.0.2", 7420, "10.0.0.2"), ("127.0.0.1", 7421, "127.0.0.1:7421"), ("::1", 7421, "[::1]:7421"),
+        ("::ffff:10.0.0.2", 7420, "10.0.0.2"), ("127.0.0.1", 7421, "127.0.0.1:7421"), ("::1", 7421, "[::1]:7421"), ("::ffff:127.0.0.2", 7421, "127.0.0.2:7421"),
     ])
     func chargesAFloodToItsHost(host: String, port: UInt16, source: String) {
         #expect(PeerAddress(host: host, port: port).floodSource == source)

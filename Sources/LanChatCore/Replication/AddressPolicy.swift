@@ -141,24 +141,35 @@ enum NumericHost: Equatable, CustomStringConvertible {
     }
 
     private static func dotted(_ value: UInt32) -> String {
-        [24, 16, 8, 0].map { String(value >> UInt32($0) & 0xff) }.joined(separator: ".")
+        "\(value >> 24)." + "\(value >> 16 & 0xff)." + "\(value >> 8 & 0xff)." + "\(value & 0xff)"
     }
 
+    /// Byte by byte: every datagram from a loopback or IPv6 sender is parsed for its flood source, and
+    /// splitting into Characters cost more than the rest of the datagram's rate limiting.
     private static func parseIPv4(_ text: Substring) -> UInt32? {
-        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 4 else { return nil }
         var value: UInt32 = 0
-        for part in parts {
-            guard (1...3).contains(part.count), part.allSatisfy({ ("0"..."9").contains($0) }),
-                part.count == 1 || part.first != "0", let octet = UInt32(part), octet <= 255
-            else { return nil }
-            value = value << 8 | octet
+        var octet: UInt32 = 0
+        var digits = 0
+        var dots = 0
+        for byte in text.utf8 {
+            if byte == UInt8(ascii: ".") {
+                guard digits > 0, dots < 3 else { return nil }
+                value = value << 8 | octet
+                (octet, digits, dots) = (0, 0, dots + 1)
+                continue
+            }
+            // At most three digits, no leading zero, at most 255.
+            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9"), digits < 3, digits == 0 || octet != 0 else { return nil }
+            octet = octet * 10 + UInt32(byte - UInt8(ascii: "0"))
+            digits += 1
+            guard octet <= 255 else { return nil }
         }
-        return value
+        guard digits > 0, dots == 3 else { return nil }
+        return value << 8 | octet
     }
 
     private static func parseIPv6(_ text: String) -> [UInt16]? {
-        guard text.count <= 45, text.contains(":") else { return nil }
+        guard text.utf8.count <= 45, text.utf8.contains(UInt8(ascii: ":")) else { return nil }
         let halves = text.split(separator: "::", omittingEmptySubsequences: false).map(String.init)
         guard halves.count <= 2 else { return nil }
         func groups(_ part: String, last: Bool) -> [UInt16]? {
@@ -166,7 +177,7 @@ enum NumericHost: Equatable, CustomStringConvertible {
             var result: [UInt16] = []
             let fields = part.split(separator: ":", omittingEmptySubsequences: false)
             for (index, field) in fields.enumerated() {
-                if last, index == fields.count - 1, field.contains(".") {
+                if last, index == fields.count - 1, field.utf8.contains(UInt8(ascii: ".")) {
                     guard let v4 = parseIPv4(field) else { return nil }
                     result += [UInt16(v4 >> 16), UInt16(v4 & 0xffff)]
                 } else {

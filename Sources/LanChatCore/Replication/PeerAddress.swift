@@ -26,7 +26,7 @@ public struct PeerAddress: Hashable, Comparable, Sendable, CustomStringConvertib
         self.init(host: String(host), port: port)
     }
 
-    public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
+    public var description: String { isIPv6 ? "[\(host)]:\(port)" : "\(host):\(port)" }
 
     /// The interface a link-local IPv6 address is scoped to (`fe80::1%eth0`: `eth0`). It means something
     /// on this machine only, so it never goes on the wire.
@@ -36,8 +36,8 @@ public struct PeerAddress: Hashable, Comparable, Sendable, CustomStringConvertib
     /// from, a link-local one with its zone; on loopback, where every daemon of this machine shares the host, the
     /// host and port. Not an IPv6 /64: the hosts of one LAN share one, and one flooder would spend all their budgets.
     public var floodSource: String {
-        // Every datagram asks: an IPv4 host off loopback is itself, without parsing it.
-        if !host.contains(":"), !host.hasPrefix("127.") { return host }
+        // Every datagram asks, so an IPv4 host (dotted as the socket layer writes it) is not parsed.
+        if !isIPv6 { return host.utf8.starts(with: "127.".utf8) ? description : host }
         guard let numeric = NumericHost(unzoned.host)?.unmapped else { return host }
         if numeric.isLoopback { return PeerAddress(host: numeric.description, port: port).description }
         return zoned(numeric)
@@ -71,7 +71,8 @@ public struct PeerAddress: Hashable, Comparable, Sendable, CustomStringConvertib
     }
 
     /// Of a canonical address (the peer table's: never IPv4-mapped), the IPv6 ones are those with colons.
-    public var isIPv6: Bool { host.contains(":") }
+    /// Asked of every datagram: by its bytes, where `contains(":")` would go through Foundation's NSString search.
+    public var isIPv6: Bool { host.utf8.contains(UInt8(ascii: ":")) }
 
     public static func < (lhs: Self, rhs: Self) -> Bool { (lhs.host, lhs.port) < (rhs.host, rhs.port) }
 }
