@@ -61,6 +61,13 @@ public actor Node: Service {
     /// Events a slow `follow` client may fall behind by before the oldest are dropped for it.
     static let followerBuffer = 4096
 
+    /// Committed entries not yet shown to followers, oldest first. A sync commits thousands at once;
+    /// rendered in one turn they held the actor, and every `status` and `send` behind it, for over 100 ms.
+    private var unshown: [Entry] = []
+    private var showingFollowers = false
+    /// Entries rendered for followers in one turn of the actor.
+    static let showChunk = 256
+
     /// The write gate of an imported identity: closed until a sync, however long (`WriteGate.importing`).
     private let importing: WriteGate.Importing?
 
@@ -353,18 +360,42 @@ public actor Node: Service {
     }
 
     private func committed(_ entries: [Entry]) {
-        let following = followers.withLockedValue { Array($0.values) }
         directory.applyLinks(entries.filter { $0.kind == .link || $0.kind == .unlink })
-        for entry in entries {
-            let content = try? entry.content()
-            if case .profile(let name, let key)? = content,
+        for entry in entries where entry.kind == .profile {
+            if case .profile(let name, let key)? = try? entry.content(),
                 directory.apply(author: entry.author, record: .init(name: name, profileSeq: entry.seq, dmKey: key, profileAt: entry.timestamp)),
                 entry.author == identity.id
             {
                 renameHandler?(name)
             }
-            guard !following.isEmpty else { continue }
-            let shownAt = EntryStore.shownAt(entry, arrivedMillis: WallClock.nowMillis())
+        }
+        guard followers.withLockedValue({ !$0.isEmpty }) else { return }
+        unshown += entries
+        guard !showingFollowers else { return }
+        showFollowers()
+        guard !unshown.isEmpty else { return }
+        showingFollowers = true
+        Task { await showFollowersInTurns() }
+    }
+
+    /// The rest of a large commit, a chunk per turn of the actor, in commit order: whatever commits
+    /// meanwhile waits behind it in `unshown`.
+    private func showFollowersInTurns() async {
+        while !unshown.isEmpty {
+            await Task.yield()
+            showFollowers()
+        }
+        showingFollowers = false
+    }
+
+    /// Renders the oldest `showChunk` of `unshown` for every follower.
+    private func showFollowers() {
+        let chunk = unshown.prefix(Self.showChunk)
+        unshown.removeFirst(chunk.count)
+        let following = followers.withLockedValue { Array($0.values) }
+        let now = WallClock.nowMillis()
+        for entry in chunk {
+            let shownAt = EntryStore.shownAt(entry, arrivedMillis: now)
             guard let event = ChatEvent(entry: entry, shownAt: shownAt, directory: directory, me: identity.id) ?? directEvent(for: entry, shownAt: shownAt)
             else { continue }
             if hides(event, of: entry) { continue }
