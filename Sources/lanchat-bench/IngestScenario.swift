@@ -76,6 +76,9 @@ enum IngestScenario {
         let status = try cluster.status(daemon)
         let held = status.entries - entriesBefore
         let counted = { (counter: KeyPath<StatusInfo.Counters, UInt64>) in status.counters[keyPath: counter] - countersBefore[keyPath: counter] }
+        print(
+            "ingest: the daemon's syncs: \(counted(\.syncsStarted)) started, \(counted(\.syncsCompleted)) completed, "
+                + "\(counted(\.syncsFailed)) failed, \(counted(\.inboundSyncs)) inbound; \(counted(\.rateLimited)) datagrams rate limited")
         var latencies: [Double] = []
         for (peer, times) in pushedAt.enumerated() {
             for (index, at) in times.enumerated() {
