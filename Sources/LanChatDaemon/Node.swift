@@ -390,9 +390,11 @@ public actor Node: Service {
 
     /// Renders the oldest `showChunk` of `unshown` for every follower.
     private func showFollowers() {
+        let following = followers.withLockedValue { Array($0.values) }
+        // The last follower left while a large commit was being shown: nobody to render it for.
+        guard !following.isEmpty else { return unshown.removeAll() }
         let chunk = unshown.prefix(Self.showChunk)
         unshown.removeFirst(chunk.count)
-        let following = followers.withLockedValue { Array($0.values) }
         let now = WallClock.nowMillis()
         for entry in chunk {
             let shownAt = EntryStore.shownAt(entry, arrivedMillis: now)

@@ -28,6 +28,10 @@ actor BenchPeer: SyncStorage {
         replicator = Replicator(
             configuration: ReplicationConfiguration(network: network), identity: identity,
             incarnation: Replicator.startingIncarnation(wallMillis: WallClock.nowMillis()), seed: .random(in: .min ... .max))
+        // As a daemon names the address its socket is bound to: a peer refutes suspicions of itself only there.
+        // Without it, a peer the daemon took offline while the benchmark's process was starved of CPU stayed
+        // offline, and the daemon never synced the entries it had shed.
+        replicator.ownAddresses([PeerAddress(host: host, port: transport.port)])
     }
 
     /// Runs `body` with `count` peers at 127.0.0.2, 127.0.0.3, …, answering until it returns.
