@@ -104,6 +104,16 @@ enum FormatChecks {
         guard let datagram = try? Datagram.decode(bytes) else { return .refused }
         try expect(bytes.count <= Datagram.maxBytes, "datagram of \(bytes.count) bytes")
         try expect(datagram.encoded() == bytes, "datagram does not encode back to its bytes")
+        // What a shedding node reads of it instead must agree with the whole.
+        let pushed: Int? = switch datagram.body {
+        case .push, .relay: 1
+        case .pushes(let entries): entries.count
+        default: nil
+        }
+        let heading = Datagram.pushHeading(bytes)
+        try expect(
+            heading?.entries == pushed && heading.map { $0.network == datagram.network && $0.sender == datagram.sender } != false,
+            "the push heading disagrees with the datagram")
         switch datagram.body {
         case .push(let entry), .relay(let entry, _):
             try check(entry, from: entry.encoded)

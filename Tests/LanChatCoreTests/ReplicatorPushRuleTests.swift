@@ -78,6 +78,26 @@ struct ReplicatorPushRuleTests {
         #expect(node.counters.pushesShed == 3 && node.counters.dropped == 0 && node.counters.duplicates == 0)
     }
 
+    /// A shedding node drops push datagrams unread: their entries count as shed even where a full decode would
+    /// have refused them, the sender counts as heard, and another network's push is still that network's.
+    @Test func aSheddingNodeDropsPushesUnread() throws {
+        let author = try identity(3)
+        var node = try makeReplicator { $0.maxPushesInFlight = 1 }
+        let log = chain(of: author, count: 4)
+        _ = node.deliver(.push(log[0]), from: author.id, at: address(3), now: 10)
+        _ = node.deliver(.push(log[1]), from: author.id, at: address(3), now: 10)
+        #expect(node.shedding && node.counters.pushesShed == 1)
+        var broken = Datagram(network: testNetwork, sender: author.id, body: .pushes([log[2], log[3]])).encoded()
+        broken[broken.count - 1] ^= 0xFF  // the last payload no longer matches its signed hash
+        #expect((try? Datagram.decode(broken)) == nil)
+        #expect(node.receive(broken, from: address(3), now: 20).isEmpty)
+        #expect(node.counters.pushesShed == 3 && node.counters.entriesPushedIn == 4 && node.counters.dropped == 0)
+        #expect(node.peers.first { $0.address == address(3) }?.lastSeen == 20)
+        _ = node.deliver(.relay(log[2], until: 99), from: author.id, at: address(3), now: 30, network: "elsewhere")
+        #expect(node.counters.otherNetwork == 1 && node.counters.pushesShed == 3)
+        #expect(node.counters.datagramsIn == 4)
+    }
+
     /// The replicator passes a push on unchecked (the shell checks bursts of them, `PushBurst`): a forged one
     /// is forwarded like any other, and what the check finds comes back as a count.
     @Test func aForgedPushIsLeftToTheBurstCheckAndCountedFromIt() throws {

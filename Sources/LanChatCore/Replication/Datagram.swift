@@ -113,14 +113,8 @@ public struct Datagram: Equatable, Sendable {
     /// Decodes a datagram. Rejects other protocol versions, oversized, truncated and trailing input. A pushed
     /// entry's signature is not checked here: the receiver checks a burst of pushes at once (`PushBurst`).
     public static func decode(_ bytes: [UInt8]) throws(DecodeError) -> Datagram {
-        guard bytes.count <= maxBytes else { throw .oversized(field: "datagram", size: bytes.count, limit: maxBytes) }
         var reader = ByteReader(bytes)
-        guard try reader.raw(2, "magic") == magic else { throw .invalid(field: "magic", reason: "not a lanchat datagram") }
-        let version = try reader.u8("protocol version")
-        guard version == protocolVersion else { throw .unsupportedVersion(version) }
-        let network = try reader.utf8(Int(try reader.u8("network length")), limit: NetworkName.maxBytes, "network")
-        let sender = try AuthorID(bytes: reader.raw(AuthorID.byteCount, "sender"))
-        let tag = try reader.u8("type")
+        let (network, sender, tag) = try heading(bytes, &reader)
         let body: Body
         switch Tag(rawValue: tag) {
         case .ping: body = .ping(try Probe.decode(from: &reader))
@@ -141,6 +135,32 @@ public struct Datagram: Equatable, Sendable {
         }
         try reader.finish()
         return Datagram(network: network, sender: sender, body: body)
+    }
+
+    /// The network and sender of a push, a relay or a `pushes` datagram, and how many entries it carries, its
+    /// entries left unread: all that a node shedding pushes (`Replicator.shedding`) needs, without parsing
+    /// and hashing the entries, which was most of its work. Nil for any other datagram and any malformed heading.
+    public static func pushHeading(_ bytes: [UInt8]) -> (network: String, sender: AuthorID, entries: Int)? {
+        var reader = ByteReader(bytes)
+        guard let (network, sender, tag) = try? heading(bytes, &reader) else { return nil }
+        switch Tag(rawValue: tag) {
+        case .push, .relay: return (network, sender, 1)
+        case .pushes:
+            guard let count = try? reader.u8("entry count"), count >= 2, count <= maxPushedEntries else { return nil }
+            return (network, sender, Int(count))
+        default: return nil
+        }
+    }
+
+    /// Everything before the body: the size, magic and version checked, the network, the sender and the type.
+    private static func heading(_ bytes: [UInt8], _ reader: inout ByteReader) throws(DecodeError) -> (network: String, sender: AuthorID, tag: UInt8) {
+        guard bytes.count <= maxBytes else { throw .oversized(field: "datagram", size: bytes.count, limit: maxBytes) }
+        guard try reader.raw(2, "magic") == magic else { throw .invalid(field: "magic", reason: "not a lanchat datagram") }
+        let version = try reader.u8("protocol version")
+        guard version == protocolVersion else { throw .unsupportedVersion(version) }
+        let network = try reader.utf8(Int(try reader.u8("network length")), limit: NetworkName.maxBytes, "network")
+        let sender = try AuthorID(bytes: reader.raw(AuthorID.byteCount, "sender"))
+        return (network, sender, try reader.u8("type"))
     }
 
     /// The entries of a `pushes` datagram: 2 to `maxPushedEntries`, one author's, each the next seq and

@@ -270,6 +270,7 @@ public struct Replicator: Sendable {
             counters.rateLimited += 1
             return []
         }
+        if shedding, let push = Datagram.pushHeading(bytes) { return shed(push, from: address, link: address.zone ?? link, now: now) }
         do {
             return receive(try Datagram.decode(bytes), from: address, link: address.zone ?? link, now: now)
         } catch .unsupportedVersion(let version) {
@@ -303,22 +304,43 @@ public struct Replicator: Sendable {
         keyMismatches.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
     }
 
-    private mutating func receive(_ datagram: Datagram, from address: PeerAddress, link: String?, now: UInt64) -> [Directive] {
+    /// What every datagram's heading must pass before its body counts: this network, and a sender other
+    /// than this node's own ID, which is then heard from.
+    private mutating func accepts(network: String, sender: AuthorID, from address: PeerAddress, link: String?, now: UInt64) -> Bool {
         counters.datagramsIn += 1
-        guard datagram.network == configuration.network else {
+        guard network == configuration.network else {
             counters.otherNetwork += 1
-            return []
+            return false
         }
-        if datagram.sender == selfID {
+        if sender == selfID {
             // Our own ID from an address not known to carry it: our own packet come back, or a twin (this
             // identity on another machine). Only a handshake tells which (`syncFinished`), so the address
             // is synced with like any unverified peer. The sender field is only a claim, so a peer whose
             // ID was proven at that address is never dropped for it.
             if !isSelf(address), table[address]?.verifiedID == nil { heard(from: address, on: link, claiming: selfID, now: now) }
+            return false
+        }
+        heard(from: address, on: link, claiming: sender, now: now)
+        return true
+    }
+
+    /// A push datagram while shedding: its entries count as shed unread, whatever they hold (a duplicate, even
+    /// a malformed one); its heading counts as any datagram's.
+    private mutating func shed(_ push: (network: String, sender: AuthorID, entries: Int), from address: PeerAddress, link: String?, now: UInt64) -> [Directive] {
+        guard accepts(network: push.network, sender: push.sender, from: address, link: link, now: now) else { return [] }
+        // As for `pushes` taken: each further entry costs its sender's budget too.
+        guard push.entries == 1 || limiter.allow(address, cost: push.entries - 1, now: now) else {
+            counters.rateLimited += 1
             return []
         }
+        counters.entriesPushedIn += UInt64(push.entries)
+        counters.pushesShed += UInt64(push.entries)
+        return []
+    }
+
+    private mutating func receive(_ datagram: Datagram, from address: PeerAddress, link: String?, now: UInt64) -> [Directive] {
+        guard accepts(network: datagram.network, sender: datagram.sender, from: address, link: link, now: now) else { return [] }
         var out: [Directive] = []
-        heard(from: address, on: link, claiming: datagram.sender, now: now)
         switch datagram.body {
         case .ping(let probe):
             // News first, so that a refutation it calls for goes back in this very ack.
