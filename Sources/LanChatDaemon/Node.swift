@@ -61,9 +61,10 @@ public actor Node: Service {
     /// Events a slow `follow` client may fall behind by before the oldest are dropped for it.
     static let followerBuffer = 4096
 
-    /// Committed entries not yet shown to followers, oldest first. A sync commits thousands at once;
-    /// rendered in one turn they held the actor, and every `status` and `send` behind it, for over 100 ms.
-    private var unshown: [Entry] = []
+    /// Commits not yet shown to followers, oldest first, each with the followers it was committed for (one
+    /// who subscribes later does not get it). A sync commits thousands of entries at once; rendered in one
+    /// turn they held the actor, and every `status` and `send` behind it, for over 100 ms.
+    private var unshown: [(entries: ArraySlice<Entry>, followers: [Follower])] = []
     private var showingFollowers = false
     /// Entries rendered for followers in one turn of the actor.
     static let showChunk = 256
@@ -369,8 +370,9 @@ public actor Node: Service {
                 renameHandler?(name)
             }
         }
-        guard followers.withLockedValue({ !$0.isEmpty }) else { return }
-        unshown += entries
+        let following = followers.withLockedValue { Array($0.values) }
+        guard !following.isEmpty else { return }
+        unshown.append((entries[...], following))
         guard !showingFollowers else { return }
         showFollowers()
         guard !unshown.isEmpty else { return }
@@ -388,20 +390,19 @@ public actor Node: Service {
         showingFollowers = false
     }
 
-    /// Renders the oldest `showChunk` of `unshown` for every follower.
+    /// Renders the oldest `showChunk` entries of `unshown` for the followers of their commit.
     private func showFollowers() {
-        let following = followers.withLockedValue { Array($0.values) }
-        // The last follower left while a large commit was being shown: nobody to render it for.
-        guard !following.isEmpty else { return unshown.removeAll() }
-        let chunk = unshown.prefix(Self.showChunk)
-        unshown.removeFirst(chunk.count)
+        guard var commit = unshown.first else { return }
+        let chunk = commit.entries.prefix(Self.showChunk)
+        commit.entries = commit.entries.dropFirst(chunk.count)
+        if commit.entries.isEmpty { unshown.removeFirst() } else { unshown[0] = commit }
         let now = WallClock.nowMillis()
         for entry in chunk {
             let shownAt = EntryStore.shownAt(entry, arrivedMillis: now)
             guard let event = ChatEvent(entry: entry, shownAt: shownAt, directory: directory, me: identity.id) ?? directEvent(for: entry, shownAt: shownAt)
             else { continue }
             if hides(event, of: entry) { continue }
-            for follower in following where follower.room == nil || follower.room == event.room || event.type != .message {
+            for follower in commit.followers where follower.room == nil || follower.room == event.room || event.type != .message {
                 follower.continuation.yield(event)
             }
         }
@@ -520,6 +521,8 @@ public actor Node: Service {
         for write in waiting { write.continuation.resume(returning: .failure(ControlFailure(.unavailable, "the daemon is stopping"))) }
         localCommitsContinuation.finish()
         wakeupsContinuation.finish()
+        // What committed is shown before the streams end, hooks included.
+        while !unshown.isEmpty { showFollowers() }
         // Finished outside the lock: finishing runs onTermination, which takes it.
         let following = followers.withLockedValue { all in
             defer { all.removeAll() }

@@ -21,7 +21,8 @@ final class BenchCluster: @unchecked Sendable {
     /// Where every node listens: 127.0.0.1, or ::1 to measure IPv6.
     private let loopback: String
     /// Per followed node (its index), so that followers never wait for each other's lock: ten of them
-    /// sharing one spent 5 % of the machine spinning in it during the throughput run.
+    /// sharing one spent 5 % of the machine spinning in it during the throughput run. Set by `followAll`
+    /// before any reading of arrivals (scenarios follow first, then measure).
     private var arrivals: [(node: Int, log: ArrivalLog)] = []
     private var followers: [Thread] = []
 

@@ -79,7 +79,8 @@ struct ReplicatorPushRuleTests {
     }
 
     /// A shedding node drops push datagrams unread: their entries count as shed even where a full decode would
-    /// have refused them, the sender counts as heard, and another network's push is still that network's.
+    /// have refused them, the sender counts as heard, another network's push is still that network's, and a
+    /// heading without room for its entries is not taken for a push.
     @Test func aSheddingNodeDropsPushesUnread() throws {
         let author = try identity(3)
         var node = try makeReplicator { $0.maxPushesInFlight = 1 }
@@ -95,7 +96,11 @@ struct ReplicatorPushRuleTests {
         #expect(node.peers.first { $0.address == address(3) }?.lastSeen == 20)
         _ = node.deliver(.relay(log[2], until: 99), from: author.id, at: address(3), now: 30, network: "elsewhere")
         #expect(node.counters.otherNetwork == 1 && node.counters.pushesShed == 3)
-        #expect(node.counters.datagramsIn == 4)
+        // A heading that claims entries it has no room for is no push: decoded, and refused whole.
+        let whole = Datagram(network: testNetwork, sender: author.id, body: .pushes([log[2], log[3]])).encoded()
+        _ = node.receive(Array(whole.prefix(Datagram.pushesOverhead(network: testNetwork))), from: address(3), now: 40)
+        #expect(node.counters.dropped == 1 && node.counters.pushesShed == 3)
+        #expect(node.counters.datagramsIn == 5)
     }
 
     /// The replicator passes a push on unchecked (the shell checks bursts of them, `PushBurst`): a forged one

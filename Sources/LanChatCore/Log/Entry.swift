@@ -9,6 +9,8 @@
 public struct Entry: Hashable, Sendable {
     public static let formatVersion: UInt8 = 2
     public static let signatureBytes = 64
+    /// Bytes of the smallest entry there can be: no links, no extensions, no payload.
+    public static let smallestEncoding = 1 + AuthorID.byteCount + 8 + 8 + 1 + 1 + 4 + EntryHash.byteCount + 2 + signatureBytes + 1
     /// Links at most: one for an ordinary entry, one per tip for a merge of a forked log.
     public static let maxLinks = SyncVector.maxTipsPerAuthor
     public static let maxExtensionBytes = 1024

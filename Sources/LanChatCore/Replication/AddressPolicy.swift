@@ -144,8 +144,8 @@ enum NumericHost: Equatable, CustomStringConvertible {
         "\(value >> 24)." + "\(value >> 16 & 0xff)." + "\(value >> 8 & 0xff)." + "\(value & 0xff)"
     }
 
-    /// Byte by byte: every datagram from a loopback or IPv6 sender is parsed for its flood source, and
-    /// splitting into Characters cost more than the rest of the datagram's rate limiting.
+    /// Byte by byte: every datagram from an IPv6 sender (`::1` and mapped IPv4 included) is parsed for its
+    /// flood source, and splitting into Characters cost more than the rest of the datagram's rate limiting.
     private static func parseIPv4(_ text: Substring) -> UInt32? {
         var value: UInt32 = 0
         var octet: UInt32 = 0

@@ -143,10 +143,14 @@ public struct Datagram: Equatable, Sendable {
     public static func pushHeading(_ bytes: [UInt8]) -> (network: String, sender: AuthorID, entries: Int)? {
         var reader = ByteReader(bytes)
         guard let (network, sender, tag) = try? heading(bytes, &reader) else { return nil }
+        // Room for the entries it claims, so that a few bytes cannot pass for eight shed entries.
         switch Tag(rawValue: tag) {
-        case .push, .relay: return (network, sender, 1)
+        case .push where reader.remaining >= Entry.smallestEncoding: return (network, sender, 1)
+        case .relay where reader.remaining >= 8 + Entry.smallestEncoding: return (network, sender, 1)
         case .pushes:
-            guard let count = try? reader.u8("entry count"), count >= 2, count <= maxPushedEntries else { return nil }
+            guard let count = try? reader.u8("entry count"), count >= 2, count <= maxPushedEntries,
+                reader.remaining >= Int(count) * Entry.smallestEncoding
+            else { return nil }
             return (network, sender, Int(count))
         default: return nil
         }

@@ -5,9 +5,10 @@ public struct ReplicationCounters: Sendable, Equatable {
     public var pushesOut: UInt64 = 0
     public var entriesPushedIn: UInt64 = 0
     public var duplicates: UInt64 = 0
-    /// Pushes set aside unchecked while this node took in more than it could store (`Replicator.shedding`).
+    /// Pushes set aside unchecked while this node took in more than it could store (`Replicator.shedding`):
+    /// unread then, so a malformed push or a duplicate counts here, not as dropped or duplicate.
     public var pushesShed: UInt64 = 0
-    /// Malformed, oversized or badly signed datagrams: dropped, never acted on.
+    /// Malformed, oversized or badly signed datagrams: dropped, never acted on (but see `pushesShed`).
     public var dropped: UInt64 = 0
     public var otherNetwork: UInt64 = 0
     /// Datagrams of another protocol version: a node running another lanchat release.
