@@ -114,7 +114,7 @@ public struct Datagram: Equatable, Sendable {
     /// entry's signature is not checked here: the receiver checks a burst of pushes at once (`PushBurst`).
     public static func decode(_ bytes: [UInt8]) throws(DecodeError) -> Datagram {
         var reader = ByteReader(bytes)
-        let (network, sender, tag) = try heading(bytes, &reader)
+        let (network, sender, tag) = try heading(&reader)
         let body: Body
         switch Tag(rawValue: tag) {
         case .ping: body = .ping(try Probe.decode(from: &reader))
@@ -142,7 +142,7 @@ public struct Datagram: Equatable, Sendable {
     /// and hashing the entries, which was most of its work. Nil for any other datagram and any malformed heading.
     public static func pushHeading(_ bytes: [UInt8]) -> (network: String, sender: AuthorID, entries: Int)? {
         var reader = ByteReader(bytes)
-        guard let (network, sender, tag) = try? heading(bytes, &reader) else { return nil }
+        guard let (network, sender, tag) = try? heading(&reader) else { return nil }
         // Room for the entries it claims, so that a few bytes cannot pass for eight shed entries.
         switch Tag(rawValue: tag) {
         case .push where reader.remaining >= Entry.smallestEncoding: return (network, sender, 1)
@@ -156,9 +156,10 @@ public struct Datagram: Equatable, Sendable {
         }
     }
 
-    /// Everything before the body: the size, magic and version checked, the network, the sender and the type.
-    private static func heading(_ bytes: [UInt8], _ reader: inout ByteReader) throws(DecodeError) -> (network: String, sender: AuthorID, tag: UInt8) {
-        guard bytes.count <= maxBytes else { throw .oversized(field: "datagram", size: bytes.count, limit: maxBytes) }
+    /// Everything before the body, read from a reader at the datagram's start: the size, magic and version
+    /// checked, the network, the sender and the type.
+    private static func heading(_ reader: inout ByteReader) throws(DecodeError) -> (network: String, sender: AuthorID, tag: UInt8) {
+        guard reader.remaining <= maxBytes else { throw .oversized(field: "datagram", size: reader.remaining, limit: maxBytes) }
         guard try reader.raw(2, "magic") == magic else { throw .invalid(field: "magic", reason: "not a lanchat datagram") }
         let version = try reader.u8("protocol version")
         guard version == protocolVersion else { throw .unsupportedVersion(version) }
