@@ -225,12 +225,16 @@ extension EntryStore {
 
     private static func batch(of author: AuthorID, _ db: Database) throws -> AuthorBatch {
         let tips = try Row.fetchAll(try db.cachedStatement(sql: "SELECT hash, seq FROM tip WHERE author = ?"), arguments: [author.blob])
-        let waiting = try Bool.fetchOne(try db.cachedStatement(sql: "SELECT 1 FROM entry INDEXED BY entry_waiting WHERE author = ? AND complete = 0 LIMIT 1"), arguments: [author.blob]) != nil
-        let retractions = try Bool.fetchOne(try db.cachedStatement(sql: "SELECT 1 FROM retraction WHERE author = ? LIMIT 1"), arguments: [author.blob]) != nil
-        let highest = try Int64.fetchOne(try db.cachedStatement(sql: "SELECT MAX(seq) FROM entry WHERE author = ?"), arguments: [author.blob]) ?? 0
+        // One statement for the rest: a pushed message that arrives alone pays this once per transaction.
+        let facts = try Row.fetchOne(
+            try db.cachedStatement(sql: """
+                SELECT EXISTS (SELECT 1 FROM entry INDEXED BY entry_waiting WHERE author = ?1 AND complete = 0),
+                    EXISTS (SELECT 1 FROM retraction WHERE author = ?1), (SELECT MAX(seq) FROM entry WHERE author = ?1)
+                """),
+            arguments: [author.blob])
         return AuthorBatch(
             tips: Dictionary(uniqueKeysWithValues: try tips.map { (try EntryHash(bytes: Array($0["hash"] as Data)), UInt64($0["seq"] as Int64)) }),
-            hasWaiting: waiting, hasRetractions: retractions, highestSeq: UInt64(highest))
+            hasWaiting: facts?[0] ?? false, hasRetractions: facts?[1] ?? false, highestSeq: UInt64(facts?[2] ?? Int64(0)))
     }
 
     /// Whether an entry linking these would stay within the bound of tips kept per author: it replaces

@@ -114,13 +114,18 @@ public final class EntryStore: Sendable {
             try db.cachedStatement(sql: durable ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL").execute()
             if bulk { try db.execute(sql: "PRAGMA cache_size = -16384; PRAGMA wal_autocheckpoint = 8192") }
             defer { if bulk { try? db.execute(sql: "PRAGMA cache_size = -2000; PRAGMA wal_autocheckpoint = 1000") } }
-            var result: T?
-            try db.inTransaction {
-                result = try body(db)
-                return .commit
+            // BEGIN and COMMIT come from the statement cache: GRDB's `inTransaction` compiles both anew for
+            // each write, and a pushed message is one write (28,000 of its transaction's 336,000 instructions).
+            try db.cachedStatement(sql: "BEGIN IMMEDIATE").execute()
+            do {
+                let result = try body(db)
+                try db.cachedStatement(sql: "COMMIT").execute()
+                return result
+            } catch {
+                // SQLite may have rolled back already (a full disk, an I/O error).
+                if db.isInsideTransaction { try? db.cachedStatement(sql: "ROLLBACK").execute() }
+                throw error
             }
-            // inTransaction ran the body, or threw.
-            return result!
         }
     }
 

@@ -112,6 +112,9 @@ struct AppendLocalTests {
                 try await store.appendLocal(identity: me, content: .profile(name: "beyond"), timestamp: stamp(3))
             }
             #expect(try await store.entryCount() == 2)
+            // The refused write's transaction was rolled back: the writer takes the next one.
+            _ = try await store.insert([Entry.sign(by: try identity(2), seq: 1, timestamp: stamp(4), links: [], content: .profile(name: "next"))])
+            #expect(try await store.entryCount() == 3)
         }
     }
 }
