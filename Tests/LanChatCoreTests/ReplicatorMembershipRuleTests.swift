@@ -351,6 +351,57 @@ struct ReplicatorMembershipRuleTests {
         for n: UInt8 in 2...4 { node.hear(try identity(n).id, at: address(Int(n)), now: 790) }
         #expect(pinged(at: 800) == [address(4)])
     }
+
+    /// A failure this node confirmed itself is told again once it has stood a suspicion timeout unrefuted, one to
+    /// a datagram, for the standing window: a verifier of the failed node that every copy of the news missed
+    /// still hears of it.
+    /// Peer 3 keeps pinging, so the node's acks carry its news; peer 2 falls silent and goes offline here.
+    @Test func aConfirmedFailureIsToldAgainUntilItsWindowEnds() throws {
+        var node = try nodeKnowingTheSuspect()
+        node.verify(try identity(3).id, at: address(3), now: 0)
+        let period = ReplicationConfiguration(network: testNetwork).protocolPeriod
+        var now: UInt64 = 10
+        /// Peer 3 pings, and the ack it gets back carries this news about peer 2.
+        func newsAboutTheSuspect() throws -> [MembershipUpdate.Kind] {
+            let answer = node.deliver(.ping(node.probe()), from: try identity(3).id, at: address(3), now: now)
+            _ = node.deliver(.ping(node.probe()), from: try identity(9).id, at: teller, now: now)
+            return answer.news.filter { $0.address == suspectAddress }.map(\.kind)
+        }
+        node.silence(suspectAddress, now: now)
+        while node.peer(at: suspectAddress)?.state != .offline, now < 400 * period {
+            now += period
+            _ = try newsAboutTheSuspect()
+            _ = node.tick(now: now)
+        }
+        try #require(node.peer(at: suspectAddress)?.state == .offline)
+        let offlineAt = now
+        // The queue tells the offline a bounded number of times (λ·log N), then holds nothing more.
+        while node.footprint.queuedNews > 0, now < offlineAt + 100 * period {
+            now += period
+            _ = try newsAboutTheSuspect()
+            _ = node.tick(now: now)
+        }
+        try #require(node.footprint.queuedNews == 0)
+        // Not told again until it has stood a suspicion timeout unrefuted.
+        while now + period < offlineAt + node.suspicionTimeout {
+            now += period
+            #expect(try newsAboutTheSuspect().isEmpty)
+            _ = node.tick(now: now)
+        }
+        now = offlineAt + node.suspicionTimeout
+        _ = node.tick(now: now)
+        for _ in 0..<5 {
+            now += period
+            #expect(try newsAboutTheSuspect() == [.offline])
+            _ = node.tick(now: now)
+        }
+        // Past the window, no more.
+        now = offlineAt + node.suspicionTimeout + UInt64(PeerTable.capacity) * period
+        _ = node.tick(now: now)
+        _ = try newsAboutTheSuspect()
+        now += period
+        #expect(try newsAboutTheSuspect().isEmpty)
+    }
 }
 
 /// Counts the alive signatures it is asked to check.

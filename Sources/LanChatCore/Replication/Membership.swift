@@ -34,6 +34,18 @@ struct Membership: Sendable {
     private var suspicions = GossipQueue()
     private var checks: [String: Int] = [:]
     private var suspicionsTaken: [String: Int] = [:]
+    /// Peers of verified ID this node took offline itself, oldest first, with when. Once one has stood a
+    /// suspicion timeout unrefuted (a live peer's refutation comes back within it, so what stands is a failure,
+    /// not the loss of a few probes), each datagram tells one of the standing failures again, in turn, for
+    /// `standingMillis`. News of a failure is acted on only by the failed node's verifiers (the peers that synced
+    /// with it), which may be a few of a thousand; the queued news goes out λ·log N times and can die out before
+    /// it meets them all, and a verifier it missed held the failed node for as long as its own round robin took
+    /// to come to it. Told again and again by every node that confirmed it, the failure keeps reaching nodes
+    /// until the window ends (Serf's push-pull in miniature: a standing record beside SWIM's rumours).
+    private var confirmed: [(address: PeerAddress, since: UInt64)] = []
+    /// Those told now, and the one told last.
+    private var standing: [PeerAddress] = []
+    private var standingTurn = 0
 
     init(identity: LocalIdentity, incarnation: UInt64, configuration: ReplicationConfiguration, verifier: any AliveVerifying) {
         self.identity = identity
@@ -43,6 +55,10 @@ struct Membership: Sendable {
     }
 
     var queued: Int { refutations.count + suspicions.count }
+
+    /// How long a failure this node confirmed is told again: as long as a round robin over a full peer table
+    /// takes, after which every node that holds the failed peer has probed it itself.
+    private var standingMillis: UInt64 { UInt64(PeerTable.capacity) * configuration.protocolPeriod }
 
     /// How long a suspicion lasts before it is offline: long enough for the news to reach the suspect and
     /// its refutation to come back, which takes a number of periods growing with log N.
@@ -118,8 +134,14 @@ struct Membership: Sendable {
             table.update(record.address) { $0.state = .offline }
             if let id = record.verifiedID {
                 tell(MembershipUpdate(.offline, subject: id, incarnation: record.incarnation, address: record.address))
+                confirmed.removeAll { $0.address == record.address }
+                confirmed.append((record.address, now))
             }
         }
+        // What came back (its alive) or was forgotten is no longer a failure to tell, nor what is past the window.
+        let window = timeout + standingMillis
+        confirmed.removeAll { now - min($0.since, now) >= window || table[$0.address]?.state != .offline }
+        standing = confirmed.filter { now - min($0.since, now) >= timeout }.map(\.address)
         let longestWaiting = unchecked.sorted { ($0.suspectedSince ?? 0, $0.address) < ($1.suspectedSince ?? 0, $1.address) }
         return longestWaiting.map(\.address)
     }
@@ -255,7 +277,28 @@ struct Membership: Sendable {
         var queued = refutations.take(for: recipient, onLink: link, limit: limit, maxCount: (most + 1) / 2, budget: room([]), excluding: &excluded)
         queued += suspicions.take(for: recipient, onLink: link, limit: limit, maxCount: most - queued.count, budget: room(queued), excluding: &excluded)
         queued += refutations.take(for: recipient, onLink: link, limit: limit, maxCount: most - queued.count, budget: room(queued), excluding: &excluded)
+        // One standing failure where the datagram has a place left (by default it has: `most` leaves one).
+        if corrections.count + about.count + queued.count < Datagram.maxUpdates,
+            let failure = nextStanding(for: recipient, onLink: link, excluding: excluded, table: table), failure.encodedSize <= room(queued)
+        {
+            queued.append(failure)
+        }
         return about + queued
+    }
+
+    /// The next of the standing failures, in turn, that may be told to `recipient` and is not told already.
+    private mutating func nextStanding(
+        for recipient: PeerAddress, onLink link: String?, excluding excluded: Set<PeerAddress>, table: PeerTable
+    ) -> MembershipUpdate? {
+        for _ in 0..<standing.count {
+            standingTurn = (standingTurn + 1) % standing.count
+            let address = standing[standingTurn]
+            guard !excluded.contains(address), address.mayBeNamed(to: recipient, onLink: link), let record = table[address],
+                record.state == .offline, let id = record.verifiedID
+            else { continue }
+            return MembershipUpdate(.offline, subject: id, incarnation: record.incarnation, address: address)
+        }
+        return nil
     }
 
     /// ⌈log2 n⌉, at least 1.
