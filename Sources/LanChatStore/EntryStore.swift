@@ -122,8 +122,9 @@ public final class EntryStore: Sendable {
                 try db.cachedStatement(sql: "COMMIT").execute()
                 return result
             } catch {
-                // SQLite may have rolled back already (a full disk, an I/O error).
-                if db.isInsideTransaction { try? db.cachedStatement(sql: "ROLLBACK").execute() }
+                // GRDB's rollback: it skips one SQLite made already (a full disk, an I/O error) and retries one
+                // interrupted by a cancelled write, which would otherwise leave the transaction open.
+                try? db.rollback()
                 throw error
             }
         }

@@ -385,22 +385,58 @@ struct ReplicatorMembershipRuleTests {
         // Not told again until it has stood a suspicion timeout unrefuted.
         while now + period < offlineAt + node.suspicionTimeout {
             now += period
-            #expect(try newsAboutTheSuspect().isEmpty)
             _ = node.tick(now: now)
+            #expect(try newsAboutTheSuspect().isEmpty)
         }
         now = offlineAt + node.suspicionTimeout
         _ = node.tick(now: now)
         for _ in 0..<5 {
-            now += period
             #expect(try newsAboutTheSuspect() == [.offline])
+            now += period
             _ = node.tick(now: now)
         }
-        // Past the window, no more.
-        now = offlineAt + node.suspicionTimeout + UInt64(PeerTable.capacity) * period
+        // To the window's last period, and no more after it.
+        let window = UInt64(PeerTable.capacity) * period
+        now = offlineAt + node.suspicionTimeout + window - period
         _ = node.tick(now: now)
-        _ = try newsAboutTheSuspect()
+        #expect(try newsAboutTheSuspect() == [.offline])
         now += period
+        _ = node.tick(now: now)
         #expect(try newsAboutTheSuspect().isEmpty)
+    }
+
+    /// Two standing failures are told in turn, one to a datagram; and the recipient is never told one about
+    /// its own ID (the failed node back at another address).
+    @Test func standingFailuresAreToldInTurnAndNeverToTheFailedNodeItself() throws {
+        var node = try nodeKnowingTheSuspect()
+        node.verify(try identity(3).id, at: address(3), now: 0)
+        node.verify(try identity(4).id, at: address(4), now: 0)
+        let period = ReplicationConfiguration(network: testNetwork).protocolPeriod
+        var now: UInt64 = 10
+        /// Peer `n` pings from `at`; what the datagrams back to it say.
+        func keepAlive(_ n: UInt8, _ at: PeerAddress) throws -> [MembershipUpdate] {
+            node.deliver(.ping(node.probe()), from: try identity(n).id, at: at, now: now).sent.filter { $0.to == at }.map(\.body).updates
+        }
+        node.silence(suspectAddress, now: now)
+        node.silence(address(4), now: now)
+        // Both go offline, then stand a suspicion timeout, while peers 3 and 9 keep pinging.
+        var offline: UInt64?
+        while now < 400 * period {
+            now += period
+            _ = try keepAlive(3, address(3))
+            _ = try keepAlive(9, teller)
+            _ = node.tick(now: now)
+            if offline == nil, node.peer(at: suspectAddress)?.state == .offline, node.peer(at: address(4))?.state == .offline { offline = now }
+            if let offline, now >= offline + node.suspicionTimeout + 50 * period { break }
+        }
+        try #require(offline != nil && node.footprint.queuedNews == 0)
+        let failed: Set<PeerAddress> = [suspectAddress, address(4)]
+        let told = try (0..<4).map { _ in try keepAlive(3, address(3)).filter { failed.contains($0.address) } }
+        try #require(told.allSatisfy { $0.count == 1 && $0[0].kind == .offline })
+        #expect(Set(told.map { $0[0].address }) == failed && told[0][0].address != told[1][0].address)
+        // Peer 4's ID pinging from a new address is told of peer 2 only, never of itself.
+        let fromItself = try (0..<4).map { _ in try keepAlive(4, address(5)).filter { failed.contains($0.address) }.map(\.address) }
+        #expect(fromItself.allSatisfy { $0 == [suspectAddress] })
     }
 }
 

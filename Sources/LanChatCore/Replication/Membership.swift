@@ -286,15 +286,17 @@ struct Membership: Sendable {
         return about + queued
     }
 
-    /// The next of the standing failures, in turn, that may be told to `recipient` and is not told already.
+    /// The next of the standing failures, in turn, that may be told to `recipient` and is not told already. None
+    /// about the recipient's own ID: the failed node back at another address would probe the old one for each.
     private mutating func nextStanding(
         for recipient: PeerAddress, onLink link: String?, excluding excluded: Set<PeerAddress>, table: PeerTable
     ) -> MembershipUpdate? {
+        let recipientID = table[recipient].flatMap { $0.verifiedID ?? $0.claimedID }
         for _ in 0..<standing.count {
             standingTurn = (standingTurn + 1) % standing.count
             let address = standing[standingTurn]
             guard !excluded.contains(address), address.mayBeNamed(to: recipient, onLink: link), let record = table[address],
-                record.state == .offline, let id = record.verifiedID
+                record.state == .offline, let id = record.verifiedID, id != recipientID
             else { continue }
             return MembershipUpdate(.offline, subject: id, incarnation: record.incarnation, address: address)
         }
