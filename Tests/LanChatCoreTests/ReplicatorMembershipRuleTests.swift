@@ -396,7 +396,7 @@ struct ReplicatorMembershipRuleTests {
             _ = node.tick(now: now)
         }
         // To the window's last period, and no more after it.
-        let window = UInt64(PeerTable.capacity) * period
+        let window = UInt64(PeerTable.maxCapacity) * period
         now = offlineAt + node.suspicionTimeout + window - period
         _ = node.tick(now: now)
         #expect(try newsAboutTheSuspect() == [.offline])

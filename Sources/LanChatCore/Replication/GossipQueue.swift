@@ -3,7 +3,7 @@
 /// One item per address: newer news about a peer replaces the older.
 struct GossipQueue: Sendable {
     /// One item per peer the table can hold, and per address this node was named at.
-    static let capacity = PeerTable.capacity + Replicator.maxSelfAddresses
+    static let capacity = PeerTable.maxCapacity + Replicator.maxSelfAddresses
 
     private struct Item {
         var update: MembershipUpdate

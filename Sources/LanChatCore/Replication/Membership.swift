@@ -58,7 +58,7 @@ struct Membership: Sendable {
 
     /// How long a failure this node confirmed is told again: as long as a round robin over a full peer table
     /// takes, after which every node that holds the failed peer has probed it itself.
-    private var standingMillis: UInt64 { UInt64(PeerTable.capacity) * configuration.protocolPeriod }
+    private var standingMillis: UInt64 { UInt64(PeerTable(capacity: configuration.peerTableCapacity).capacity) * configuration.protocolPeriod }
 
     /// How long a suspicion lasts before it is offline: long enough for the news to reach the suspect and
     /// its refutation to come back, which takes a number of periods growing with log N.

@@ -40,6 +40,9 @@ public struct PeerRecord: Sendable, Equatable {
     var doubtedSince: UInt64?
     /// The peer's signature of its alive at `incarnation`, to answer suspicions of older incarnations with.
     var aliveSignature: [UInt8]?
+    /// A probe of this node's own went unanswered before anything was heard from it: a hint's address that
+    /// may be stale, no longer kept as a ring neighbour (`RingView.mayBeThere`).
+    var unanswered = false
 
     var mismatchSince: UInt64?
     var lastSyncAt: UInt64?
@@ -64,8 +67,22 @@ public struct PeerRecord: Sendable, Equatable {
 
 /// Bounded map of peers by address, with a stable rotation for probing and the small sets the
 /// periodic work needs, so a tick costs O(suspects + sync candidates), not O(peers).
+///
+/// A network larger than the table is seen through a partial view: whatever peers come first fill it, and
+/// after that only this node's ring neighbours (`RingView`) take the place of others, so that every node comes
+/// to know the peers next to it on the relay tree's ring, which its arcs of the tree end at.
 struct PeerTable: Sendable {
-    static let capacity = 1024
+    static let maxCapacity = 1024
+
+    let capacity: Int
+    /// This node's place on the ring, and the places of the peers of known ID; nil: no ring (a table of the
+    /// tests alone).
+    private(set) var ring: RingView?
+
+    init(capacity: Int = Self.maxCapacity, ring: RingView? = nil) {
+        self.capacity = min(max(capacity, 1), Self.maxCapacity)
+        self.ring = ring
+    }
 
     private(set) var records: [PeerAddress: PeerRecord] = [:]
     private var rotation: [PeerAddress] = []
@@ -91,31 +108,47 @@ struct PeerTable: Sendable {
     mutating func update(_ address: PeerAddress, _ change: (inout PeerRecord) -> Void) {
         guard var record = records[address] else { return }
         let verifiedBefore = record.verifiedID
+        let idBefore = record.verifiedID ?? record.claimedID
         change(&record)
         if verifiedBefore != record.verifiedID {
             if let verifiedBefore { byVerifiedID[verifiedBefore]?.remove(address) }
             if let id = record.verifiedID { byVerifiedID[id, default: []].insert(address) }
         }
+        if idBefore != record.verifiedID ?? record.claimedID {
+            if let idBefore { ring?.remove(address, id: idBefore) }
+            if let id = record.verifiedID ?? record.claimedID { ring?.insert(address, id: id) }
+        }
         records[address] = record
         reindex(record)
     }
 
-    /// Adds an address, or a source to a known one. When full, the longest-silent unconfigured
-    /// offline peer makes room; if there is none, the newcomer is not added.
+    var isFull: Bool { records.count >= capacity }
+
+    /// Adds an address, or a source to a known one; `id`, the ID it is known to claim. When full, the
+    /// longest-silent unconfigured offline peer makes room, none of this node's ring neighbours; a newcomer that
+    /// would be one may take the place of the live peer heard from longest ago that is not one. Otherwise the
+    /// newcomer is not added.
     @discardableResult
-    mutating func learn(_ address: PeerAddress, source: PeerSource) -> Bool {
+    mutating func learn(_ address: PeerAddress, source: PeerSource, id: AuthorID? = nil) -> Bool {
         if var record = records[address] {
             record.sources.insert(source)
             records[address] = record
             reindex(record)
             return true
         }
-        if records.count >= Self.capacity {
-            let evictable = records.values.filter { $0.state == .offline && !$0.sources.contains(.configured) }
-            guard let victim = evictable.min(by: { ($0.lastSeen ?? 0) < ($1.lastSeen ?? 0) }) else { return false }
+        if isFull {
+            let newcomer = id.map { RingView.Place(position: RelayTree.position(of: $0), address: address) }
+            let kept = ring?.neighbours(in: records, and: newcomer) ?? []
+            let evictable = records.values.filter { !$0.sources.contains(.configured) && !kept.contains($0.address) }
+            let silent = evictable.filter { $0.state == .offline }
+            let victim = silent.min { ($0.lastSeen ?? 0, $0.address) < ($1.lastSeen ?? 0, $1.address) }
+                ?? (kept.contains(address) ? evictable.min { ($0.lastSeen ?? 0, $0.address) < ($1.lastSeen ?? 0, $1.address) } : nil)
+            guard let victim else { return false }
             remove(victim.address)
         }
-        let record = PeerRecord(address: address, source: source)
+        var record = PeerRecord(address: address, source: source)
+        record.claimedID = id
+        if let id { ring?.insert(address, id: id) }
         records[address] = record
         rotation.append(address)
         reindex(record)
@@ -124,6 +157,7 @@ struct PeerTable: Sendable {
 
     mutating func remove(_ address: PeerAddress) {
         if let id = records[address]?.verifiedID { byVerifiedID[id]?.remove(address) }
+        if let id = records[address].flatMap({ $0.verifiedID ?? $0.claimedID }) { ring?.remove(address, id: id) }
         unheardConfigured.remove(address)
         guard records.removeValue(forKey: address) != nil, let index = rotation.firstIndex(of: address) else { return }
         rotation.remove(at: index)

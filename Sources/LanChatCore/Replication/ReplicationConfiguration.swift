@@ -33,6 +33,9 @@ public struct ReplicationConfiguration: Equatable, Sendable {
     /// Datagrams a node sends for one entry it relays (or publishes, above `directPushPeers`).
     public var relayFanout = 8
     public var hintsPerProbe = 6
+    /// Peers a node keeps at most (`PeerTable`); in a larger network it keeps a partial view. Lowered only to
+    /// simulate networks larger than the table with fewer nodes.
+    public var peerTableCapacity = 1024
     /// Datagrams accepted per second from one host, whatever its port (`PeerAddress.floodSource`), and as a
     /// burst; beyond, they are dropped unread.
     public var datagramsPerPeerPerSecond = 20_000.0

@@ -30,7 +30,7 @@ public struct Replicator: Sendable {
     /// Every author's tips, as the store holds them: what pings summarise and syncs exchange.
     public private(set) var vector = SyncVector()
     public private(set) var counters = ReplicationCounters()
-    private var table = PeerTable()
+    private var table: PeerTable
     private var membership: Membership
     private var random: SplitMix64
     private var nextProbeID: UInt32 = 1
@@ -109,6 +109,7 @@ public struct Replicator: Sendable {
         sealOverhead = keys == nil ? 0 : DatagramSealer.overhead
         self.configuration = configuration
         selfID = identity.id
+        table = PeerTable(capacity: configuration.peerTableCapacity, ring: RingView(of: identity.id, width: 2 * configuration.relayFanout))
         self.vector = vector
         digest = vector.digest
         total = vector.total
@@ -132,7 +133,7 @@ public struct Replicator: Sendable {
 
     /// The size of every bounded structure: whatever peers send, none outgrows its bound.
     public struct Footprint: Equatable, Sendable {
-        public static let maxPeers = PeerTable.capacity
+        public static let maxPeers = PeerTable.maxCapacity
         public static let maxSelfAddresses = Replicator.maxSelfAddresses
         /// Probes awaiting an answer; requests to probe for others are refused beyond it.
         public static let maxOutstandingProbes = 4096
@@ -609,7 +610,7 @@ public struct Replicator: Sendable {
         counters.inboundSyncs += 1
         guard let host, result.peerPort > 0 else { return [] }
         let address = PeerAddress(host: host, port: result.peerPort)
-        guard !isSelf(address), table.learn(address, source: .inbound) else { return [] }
+        guard !isSelf(address), table.learn(address, source: .inbound, id: result.peer) else { return [] }
         heard(from: address, on: nil, claiming: result.peer, now: now)
         table.update(address) { record in
             record.verifiedID = result.peer
@@ -668,7 +669,7 @@ public struct Replicator: Sendable {
     // MARK: Liveness
 
     private mutating func heard(from address: PeerAddress, on link: String?, claiming id: AuthorID, now: UInt64) {
-        guard table.learn(address, source: .inbound) else { return }
+        guard table.learn(address, source: .inbound, id: id) else { return }
         table.update(address) { record in
             // Only a peer of proven ID: an unauthenticated datagram claiming its address must not move it to another link.
             if let link, record.verifiedID != nil { record.link = link }
@@ -697,7 +698,9 @@ public struct Replicator: Sendable {
                 outstanding[id] = nil
                 // Silent since the probe, or since it last spoke if that was later and only the ack was lost.
                 let since = max(probe.sentAt, table[probe.target]?.lastSeen ?? 0)
-                if probe.onBehalfOf == nil, membership.suspect(probe.target, since: since, in: &table) { doubted.append(probe.target) }
+                guard probe.onBehalfOf == nil else { continue }
+                if membership.suspect(probe.target, since: since, in: &table) { doubted.append(probe.target) }
+                table.update(probe.target) { if $0.lastSeen == nil { $0.unanswered = true } }
             }
         }
         for target in doubted where !isProbing(target) { probe(target, now: now, &out) }
@@ -710,16 +713,29 @@ public struct Replicator: Sendable {
 
     /// `correcting`: alives the recipient missed, told before anything else.
     private mutating func makeProbe(id: UInt32, for recipient: PeerAddress, correcting: [MembershipUpdate] = []) -> Datagram.Probe {
-        let link = table.link(to: recipient)
-        let hints = table.sample(configuration.hintsPerProbe, using: &random) {
-            $0.state != .offline && $0.verifiedID != nil && $0.address != recipient && $0.address.mayBeNamed(to: recipient, onLink: link)
-        }.map { PeerHint(id: $0.verifiedID!, address: $0.address) }  // verifiedID is non-nil by the filter
+        let hints = hints(for: recipient)
         let bare = Datagram.Probe(id: id, digest: digest, total: total, hints: hints)
         let corrections = Array(correcting.prefix(2))
         let room = Datagram.maxBytes - sealOverhead - Datagram.pushOverhead(network: configuration.network) - bare.encodedSize
             - corrections.reduce(0) { $0 + $1.encodedSize }
         let updates = corrections + membership.piggyback(for: recipient, after: corrections, budget: room, table: table)
         return Datagram.Probe(id: id, digest: digest, total: total, hints: hints, updates: updates)
+    }
+
+    /// Live peers of verified ID, at random; with the table full (a network larger than it), half of them the
+    /// peers nearest the recipient's place on the ring, so that every node comes to know its ring neighbours.
+    private mutating func hints(for recipient: PeerAddress) -> [PeerHint] {
+        let link = table.link(to: recipient)
+        let nameable = { (record: PeerRecord) in
+            record.state != .offline && record.verifiedID != nil && record.address != recipient && record.address.mayBeNamed(to: recipient, onLink: link)
+        }
+        var near: [PeerAddress] = []
+        if table.isFull, let ring = table.ring, let id = table[recipient].flatMap({ $0.verifiedID ?? $0.claimedID }) {
+            near = ring.nearest(configuration.hintsPerProbe / 2, to: RelayTree.position(of: id)) { table[$0].map(nameable) ?? false }
+        }
+        let random = table.sample(configuration.hintsPerProbe - near.count, using: &random) { nameable($0) && !near.contains($0.address) }
+        // verifiedID is non-nil by `nameable`
+        return (near.compactMap { table[$0] } + random).map { PeerHint(id: $0.verifiedID!, address: $0.address) }
     }
 
     /// Membership news a peer piggybacked; news naming an address `AddressPolicy` refuses is counted and dropped.
@@ -796,7 +812,7 @@ public struct Replicator: Sendable {
 
     /// An address named as `id`'s, new to this node: kept as an offline peer claiming it, to probe and sync with.
     private mutating func keepClaim(_ id: AuthorID, at address: PeerAddress) {
-        if table[address] == nil, table.learn(address, source: .exchange) {
+        if table[address] == nil, table.learn(address, source: .exchange, id: id) {
             table.update(address) { $0.claimedID = id }
         }
     }
