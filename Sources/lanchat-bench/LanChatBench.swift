@@ -16,6 +16,8 @@ struct LanChatBench: AsyncParsableCommand {
     @Option(help: "Messages per latency run (default 200, or 50 with --quick).") var messages: Int?
     @Option(help: "Network sizes for the failure-detection runs (comma separated; default 100,1000,10000, or 100 with --quick).")
     var detectionNodes: String?
+    @Option(help: "Network sizes for the partial-view runs, each node's table a tenth of it (comma separated; default 1000, or 300 with --quick).")
+    var partialViewNodes: String?
     @Option(help: "Seeds of the failure-detection office days (comma separated): each size runs once per seed.")
     var detectionSeeds = "\(FailureDetectionScenario.defaultSeed)"
     @Option(help: "Wall-clock seconds each failure-detection run may take (the 1,000-node run needs about 220).") var detectionBudget = 300
@@ -26,10 +28,11 @@ struct LanChatBench: AsyncParsableCommand {
         _ = try scenarios()
         _ = try Self.list(latencyNodes, option: "latency-nodes", least: 2)
         _ = try detectionSizes()
+        _ = try partialViewSizes()
         _ = try seeds()
     }
 
-    static let scenarioNames = ["latency", "ipv6", "throughput", "ingest", "catchup", "instructions", "footprint", "simulation", "crossover", "keycost", "cli"]
+    static let scenarioNames = ["latency", "ipv6", "throughput", "ingest", "catchup", "instructions", "footprint", "simulation", "partialview", "crossover", "keycost", "cli"]
 
     /// The scenarios `--only` names: at least one, each one there is.
     private func scenarios() throws -> Set<String> {
@@ -46,6 +49,10 @@ struct LanChatBench: AsyncParsableCommand {
     }
 
     /// An office day needs room for its late joiners, crashes and restarts: 10 nodes at the least.
+    private func partialViewSizes() throws -> [Int] {
+        try partialViewNodes.map { try Self.list($0, option: "partial-view-nodes", least: 40) } ?? (quick ? [300] : [1_000])
+    }
+
     private func detectionSizes() throws -> [Int] {
         try detectionNodes.map { try Self.list($0, option: "detection-nodes", least: 10) } ?? (quick ? [100] : [100, 1_000, 10_000])
     }
@@ -118,6 +125,10 @@ struct LanChatBench: AsyncParsableCommand {
             report.dissemination = try SimulationScenario.run(sizes: quick ? [2, 10, 30] : [2, 10, 30, 100, 200], losses: [0, 0.05])
             print("simulation: failure detection by network size…")
             report.failureDetection = try FailureDetectionScenario.run(sizes: try detectionSizes(), seeds: try seeds(), budget: .seconds(detectionBudget))
+        }
+        if scenarios.contains("partialview") {
+            print("partialview: a network ten times larger than the peer table, simulated…")
+            report.partialView = try PartialViewScenario.run(sizes: try partialViewSizes(), losses: [0, 0.05])
         }
         if scenarios.contains("crossover") {
             print("crossover: push to each peer or down the relay tree…")

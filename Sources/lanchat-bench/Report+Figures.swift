@@ -90,6 +90,13 @@ extension Report {
             let name = "\(run.nodes) nodes, \(Int(run.loss * 100)) % loss"
             figures.append(BenchFigure("simulation", "push datagrams per delivery, \(name)", run.report.pushDatagramsPerDelivery, "datagrams"))
         }
+        for run in partialView {
+            let name = "\(run.nodes) nodes, tables of \(run.table), \(Int(run.loss * 100)) % loss"
+            figures.append(BenchFigure("simulation", "deliveries by push, \(name)", run.report.pushFraction * 100, "%"))
+            if let hops = run.report.membership.lastDeliveryHops {
+                figures.append(BenchFigure("simulation", "hops of the last delivery (max), \(name)", Double(hops.max), "hops"))
+            }
+        }
         for run in failureDetection {
             let r = run.report, name = "\(run.nodes) nodes, seed \(run.seed)"
             // What a run did not reach (a crash never known everywhere, no convergence) is left out: JSON has no infinity.

@@ -15,6 +15,7 @@ struct Report {
     var footprint: FootprintResult?
     var dissemination: [DisseminationResult] = []
     var failureDetection: [FailureDetectionResult] = []
+    var partialView: [PartialViewResult] = []
     var keyCost: KeyCostResult?
     var cliStart: CLIStartResult?
     var crossover: CrossoverResult?
@@ -35,6 +36,7 @@ struct Report {
         if let footprint { lines += footprintSection(footprint) }
         if !dissemination.isEmpty { lines += disseminationSection() }
         if !failureDetection.isEmpty { lines += failureDetectionSection() }
+        if !partialView.isEmpty { lines += partialViewSection() }
         if let crossover { lines += crossoverSection(crossover) }
         if let keyCost { lines += keyCostSection(keyCost) }
         if let cliStart { lines += cliStartSection(cliStart) }
@@ -184,6 +186,25 @@ struct Report {
             + ["Direct push costs exactly one datagram per receiving node and one hop, the least any scheme can do, up to",
                "the size where the author's burst takes longer than the hops of a tree: past 256 peers lanchatd pushes down",
                "its relay tree instead (see \"Push to each peer, or down the relay tree\").", ""]
+    }
+
+    private func partialViewSection() -> [String] {
+        ["## A network larger than the peer table (simulator)", "",
+         "Each node's table holds a tenth of the network (as 1,024 peers would of 10,000), so each keeps a partial view:",
+         "its ring neighbours, 9 on each side, and the peers it heard of first; peer exchange names each recipient the",
+         "peers nearest its place. Nodes join over 10 s, each through one earlier node; past a quarter of the table of",
+         "verified peers an author pushes down the relay tree (fanout 8). 100 messages from random nodes from 60 s on.", ""]
+            + table(
+                ["nodes", "table", "loss", "delivered by push", "push datagrams / delivery", "push datagrams by the author / message",
+                 "hops of the last delivery, median / max", "last delivery median / max ms", "converged after last message", "run"],
+                partialView.map { p in
+                    let r = p.report
+                    return ["\(p.nodes)", "\(p.table)", "\(format(p.loss * 100, 0)) %", "\(format(r.pushFraction * 100, 1)) %",
+                            format(r.pushDatagramsPerDelivery, 3), format(r.authorDatagramsPerMessage, 1),
+                            r.membership.lastDeliveryHops.map { "\($0.median) / \($0.max)" } ?? "–",
+                            r.lastDeliveryLatency.map { "\($0.median) / \($0.max)" } ?? "–",
+                            r.convergedAt.map { "\($0 - r.settledAt) ms" } ?? "not converged", "\(format(p.seconds, 0)) s"]
+                })
     }
 
     private func failureDetectionSection() -> [String] {

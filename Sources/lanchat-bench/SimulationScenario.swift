@@ -1,3 +1,4 @@
+import LanChatCore
 import LanChatSimulator
 
 struct DisseminationResult {
@@ -21,6 +22,44 @@ enum SimulationScenario {
                 let start = 5_000 + UInt64(nodes) * 20
                 for message in 0..<100 { scenario.at(start + UInt64(message) * 100, .publish(from: .randomUp)) }
                 results.append(DisseminationResult(nodes: nodes, loss: loss, report: try Simulation.run(scenario)))
+            }
+        }
+        return results
+    }
+}
+
+struct PartialViewResult {
+    let nodes: Int
+    let table: Int
+    let loss: Double
+    let report: SimulationReport
+    /// Wall-clock seconds the run took.
+    let seconds: Double
+}
+
+/// A network ten times larger than each node's peer table, as 10,000 nodes would be for tables of 1,024, at a
+/// tenth of the cost: nodes join over 10 s, each through one earlier node, and keep a partial view (their ring
+/// neighbours and whom they heard of first); past a quarter of the table of verified peers (256 of 1,024) an
+/// author pushes down the relay tree. 100 messages from random nodes once the views have settled.
+enum PartialViewScenario {
+    static func run(sizes: [Int], losses: [Double]) throws -> [PartialViewResult] {
+        var results: [PartialViewResult] = []
+        for nodes in sizes {
+            for loss in losses {
+                var random = SplitMix64(seed: UInt64(nodes))
+                var scenario = Scenario(seed: UInt64(nodes), nodeCount: nodes, deadline: 150_000)
+                scenario.lossRate = loss
+                scenario.wallClockBudget = .seconds(1_800)
+                scenario.configuration.peerTableCapacity = nodes / 10
+                scenario.configuration.directPushPeers = nodes / 40
+                for node in 0..<nodes {
+                    scenario.at(UInt64(node) * 10_000 / UInt64(nodes), .join(node, seeds: node == 0 ? [] : [Int(random.next() % UInt64(node))]))
+                }
+                for message in 0..<100 { scenario.at(60_000 + UInt64(message) * 200, .publish(from: .randomUp)) }
+                let started = nowNanos()
+                let report = try Simulation.run(scenario)
+                results.append(PartialViewResult(
+                    nodes: nodes, table: nodes / 10, loss: loss, report: report, seconds: Double(nowNanos() - started) / 1e9))
             }
         }
         return results

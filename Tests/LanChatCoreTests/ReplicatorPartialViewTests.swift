@@ -2,8 +2,8 @@
 import Testing
 
 /// A network larger than the peer table: a full table keeps this node's ring neighbours (`RingView`), takes a
-/// new one in the place of the live peer heard from longest ago that is none, and names each recipient the
-/// peers nearest its own place.
+/// new one of proven ID in the place of the live peer heard from longest ago that is none, and names each
+/// recipient the peers nearest its own place.
 @Suite("replicator rules: a partial view")
 struct ReplicatorPartialViewTests {
     /// A table of 8 and a fanout of 1: two neighbours kept on each side, three of six hints by the ring.
@@ -35,20 +35,33 @@ struct ReplicatorPartialViewTests {
         try #require(node.peers.count == 8 && node.peers.allSatisfy { $0.state == .alive })
 
         // Between the fourth and fifth: no neighbour, and nobody offline to make room.
-        node.hear(Self.placed(4 * Self.step + Self.step / 2), at: address(100), now: 100)
+        Self.prove(Self.placed(4 * Self.step + Self.step / 2), at: address(100), to: &node, now: 100)
         #expect(node.peer(at: address(100)) == nil)
 
-        // Next after this node: peers 1 and 2 are its neighbours after it, 7 and 8 before; 3 was heard longest ago.
-        node.hear(Self.placed(5), at: address(101), now: 110)
+        // Next after this node, but only claimed (anyone can claim any place): no live peer's place.
+        node.hear(Self.placed(5), at: address(101), now: 105)
+        #expect(node.peer(at: address(101)) == nil)
+        // Proven: peers 1 and 2 are its neighbours after it, 7 and 8 before; 3 was heard longest ago.
+        Self.prove(Self.placed(5), at: address(101), to: &node, now: 110)
         #expect(node.peer(at: address(101)) != nil)
         #expect(node.peer(at: address(3)) == nil)
         #expect(node.footprint.peers == 8)
 
+        // A second proven neighbour from that host: one place a host.
+        Self.prove(Self.placed(6), at: PeerAddress(host: address(101).host, port: 7421), to: &node, now: 115)
+        #expect(node.peers.filter { $0.address.host == address(101).host }.count == 1)
+
         // Next before this node: 2 is no neighbour any more, and heard longer ago than 4.
-        node.hear(Self.placed(0 &- 5), at: address(102), now: 120)
+        Self.prove(Self.placed(0 &- 5), at: address(102), to: &node, now: 120)
         #expect(node.peer(at: address(102)) != nil)
         #expect(node.peer(at: address(2)) == nil)
         #expect([1, 4, 5, 6, 7, 8, 101, 102].allSatisfy { node.peer(at: address($0)) != nil })
+    }
+
+    /// The peer at `address` synced with this node and proved `id` in the handshake.
+    static func prove(_ id: AuthorID, at address: PeerAddress, to node: inout Replicator, now: UInt64) {
+        _ = node.admitInbound(from: address.host)
+        node.inboundSyncEnded(from: address.host, result: syncResult(id, port: address.port), now: now)
     }
 
     /// A neighbour named by a hint is kept before it is heard from, and goes first once a probe of it went unanswered.
@@ -76,6 +89,27 @@ struct ReplicatorPartialViewTests {
         node.discovered(address(60), source: .mdns)
         #expect(node.peer(at: address(60)) != nil)
         #expect(node.peer(at: address(50)) == nil)
+    }
+
+    /// A full table of live peers has no room for a neighbour it is only told of, so this node syncs with it
+    /// (one such sync at a time), and the sync that proves the ID takes it in; one that fails leaves it out.
+    @Test(arguments: [true, false])
+    func aNeighbourThereIsNoRoomForIsSyncedWith(proves: Bool) throws {
+        var node = try Self.crowdedReplicator()
+        Self.fill(&node)
+        let hints = [PeerHint(id: Self.placed(4 * Self.step + 3), address: address(40)), PeerHint(id: Self.placed(5), address: address(50))]
+        node.deliver(.ping(node.probe(hints: hints)), from: Self.placed(Self.step), at: address(1), now: 100)
+        #expect(node.peer(at: address(50)) == nil)
+
+        let syncs = node.tick(now: 200).compactMap { directive -> PeerAddress? in
+            guard case .sync(let address) = directive else { return nil }
+            return address
+        }
+        #expect(syncs == [address(50)])
+        node.syncFinished(with: address(50), outcome: proves ? .completed(syncResult(Self.placed(5))) : .failed, now: 300)
+        #expect(node.peer(at: address(50))?.verifiedID == (proves ? Self.placed(5) : nil))
+        #expect((node.peer(at: address(3)) == nil) == proves)
+        #expect(!node.tick(now: 400).contains { if case .sync(address(50)) = $0 { true } else { false } })
     }
 
     /// With the table full, an ack names the recipient the peers nearest its place, two after it and one before.

@@ -124,12 +124,19 @@ struct PeerTable: Sendable {
 
     var isFull: Bool { records.count >= capacity }
 
-    /// Adds an address, or a source to a known one; `id`, the ID it is known to claim. When full, the
-    /// longest-silent unconfigured offline peer makes room, none of this node's ring neighbours; a newcomer that
-    /// would be one may take the place of the live peer heard from longest ago that is not one. Otherwise the
-    /// newcomer is not added.
+    /// Whether a peer at `address` with `id` would be one of this node's ring neighbours.
+    func wouldKeep(_ address: PeerAddress, id: AuthorID) -> Bool {
+        ring?.neighbours(in: records, and: RingView.Place(position: RelayTree.position(of: id), address: address)).contains(address) ?? false
+    }
+
+    /// Adds an address, or a source to a known one; `id`, the ID it claims, `proven` if a handshake proved it.
+    /// When full, the longest-silent unconfigured offline peer makes room, none of this node's ring neighbours;
+    /// a newcomer of proven ID that would be one, from a host that has no other address here, may take the place
+    /// of the live peer heard from longest ago that is none and not syncing. Otherwise the newcomer is not added.
+    /// A claim alone never costs a live peer its place: IDs are chosen freely, so anyone could claim places next
+    /// to this node's; a proven one costs its prover a handshake from an address of its own, and a host one place.
     @discardableResult
-    mutating func learn(_ address: PeerAddress, source: PeerSource, id: AuthorID? = nil) -> Bool {
+    mutating func learn(_ address: PeerAddress, source: PeerSource, id: AuthorID? = nil, proven: Bool = false) -> Bool {
         if var record = records[address] {
             record.sources.insert(source)
             records[address] = record
@@ -141,8 +148,9 @@ struct PeerTable: Sendable {
             let kept = ring?.neighbours(in: records, and: newcomer) ?? []
             let evictable = records.values.filter { !$0.sources.contains(.configured) && !kept.contains($0.address) }
             let silent = evictable.filter { $0.state == .offline }
-            let victim = silent.min { ($0.lastSeen ?? 0, $0.address) < ($1.lastSeen ?? 0, $1.address) }
-                ?? (kept.contains(address) ? evictable.min { ($0.lastSeen ?? 0, $0.address) < ($1.lastSeen ?? 0, $1.address) } : nil)
+            let mayTakeALivePlace = proven && kept.contains(address) && !records.keys.contains { $0.host == address.host }
+            let heardFirst = { (one: PeerRecord, other: PeerRecord) in (one.lastSeen ?? 0, one.address) < (other.lastSeen ?? 0, other.address) }
+            let victim = silent.min(by: heardFirst) ?? (mayTakeALivePlace ? evictable.filter { !$0.syncing }.min(by: heardFirst) : nil)
             guard let victim else { return false }
             remove(victim.address)
         }

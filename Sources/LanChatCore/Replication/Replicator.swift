@@ -62,6 +62,13 @@ public struct Replicator: Sendable {
     public private(set) var shedding = false
     /// Syncs asked for (`.sync`) and not finished yet (`syncFinished`): at most `maxOutboundSyncs`.
     private var outboundSyncs = 0
+    /// Ring neighbours a full table had no room for, by address, with the ID each was claimed to be: a claim
+    /// takes no live peer's place, so this node syncs with them one at a time, and the sync that proves one
+    /// takes it in (`PeerTable.learn(proven:)`). Without it two neighbours whose tables are full of live peers
+    /// would never know each other.
+    private var ringCandidates: [PeerAddress: AuthorID] = [:]
+    private var ringCandidateSyncing: PeerAddress?
+    static let maxRingCandidates = 4
     private var inboundSessions = 0
     private var otherVersions: [PeerAddress: UInt8] = [:]
     /// Opens sealed datagrams (with a network key), or lets plain ones through (without).
@@ -109,7 +116,7 @@ public struct Replicator: Sendable {
         sealOverhead = keys == nil ? 0 : DatagramSealer.overhead
         self.configuration = configuration
         selfID = identity.id
-        table = PeerTable(capacity: configuration.peerTableCapacity, ring: RingView(of: identity.id, width: 2 * configuration.relayFanout))
+        table = PeerTable(capacity: configuration.peerTableCapacity, ring: RingView(of: identity.id, width: configuration.relayFanout + 1))
         self.vector = vector
         digest = vector.digest
         total = vector.total
@@ -228,8 +235,29 @@ public struct Replicator: Sendable {
             probe(suspect, now: now, &out)
         }
         scheduleSyncs(now: now, &out)
+        syncWithARingCandidate(&out)
         askForPayloads(now: now, &out)
         return out
+    }
+
+    /// A claim this node's full table had no room for: kept to sync with if it would be a ring neighbour.
+    private mutating func noRoom(for address: PeerAddress, claiming id: AuthorID) {
+        guard ringCandidates[address] == nil, ringCandidates.count < Self.maxRingCandidates, table.wouldKeep(address, id: id) else { return }
+        ringCandidates[address] = id
+    }
+
+    private mutating func syncWithARingCandidate(_ out: inout [Directive]) {
+        guard ringCandidateSyncing == nil, outboundSyncs < configuration.maxOutboundSyncs,
+            let address = ringCandidates.keys.min()
+        else { return }
+        guard table[address] == nil, !heldByInbound.contains(address) else {
+            ringCandidates[address] = nil
+            return
+        }
+        ringCandidateSyncing = address
+        counters.syncsStarted += 1
+        outboundSyncs += 1
+        out.append(.sync(with: address))
     }
 
     /// What the store said when a sync last asked it: whether it lacks payloads it should have (held
@@ -346,7 +374,7 @@ public struct Replicator: Sendable {
         case .ping(let probe):
             // News first, so that a refutation it calls for goes back in this very ack.
             let corrections = learn(probe.updates, from: address, on: link, now: now, &out)
-            send(.ack(makeProbe(id: probe.id, for: address, correcting: corrections)), to: address, &out)
+            send(.ack(makeProbe(id: probe.id, for: address, claiming: datagram.sender, correcting: corrections)), to: address, &out)
             observe(probe, from: address, on: link, now: now)
         case .ack(let probe):
             _ = learn(probe.updates, from: address, on: link, now: now, &out)
@@ -529,6 +557,13 @@ public struct Replicator: Sendable {
     @discardableResult
     public mutating func syncFinished(with address: PeerAddress, outcome: SyncOutcome, now: UInt64) -> [Directive] {
         outboundSyncs = max(0, outboundSyncs - 1)
+        if address == ringCandidateSyncing {
+            ringCandidateSyncing = nil
+            ringCandidates[address] = nil
+            if case .completed(let result) = outcome, result.peer != selfID {
+                table.learn(address, source: .exchange, id: result.peer, proven: true)
+            }
+        }
         switch outcome {
         case .completed(let result): syncCompleted(result)
         case .itself, .twin:
@@ -610,7 +645,7 @@ public struct Replicator: Sendable {
         counters.inboundSyncs += 1
         guard let host, result.peerPort > 0 else { return [] }
         let address = PeerAddress(host: host, port: result.peerPort)
-        guard !isSelf(address), table.learn(address, source: .inbound, id: result.peer) else { return [] }
+        guard !isSelf(address), table.learn(address, source: .inbound, id: result.peer, proven: true) else { return [] }
         heard(from: address, on: nil, claiming: result.peer, now: now)
         table.update(address) { record in
             record.verifiedID = result.peer
@@ -669,7 +704,7 @@ public struct Replicator: Sendable {
     // MARK: Liveness
 
     private mutating func heard(from address: PeerAddress, on link: String?, claiming id: AuthorID, now: UInt64) {
-        guard table.learn(address, source: .inbound, id: id) else { return }
+        guard table.learn(address, source: .inbound, id: id) else { return noRoom(for: address, claiming: id) }
         table.update(address) { record in
             // Only a peer of proven ID: an unauthenticated datagram claiming its address must not move it to another link.
             if let link, record.verifiedID != nil { record.link = link }
@@ -711,9 +746,12 @@ public struct Replicator: Sendable {
         return nextProbeID
     }
 
-    /// `correcting`: alives the recipient missed, told before anything else.
-    private mutating func makeProbe(id: UInt32, for recipient: PeerAddress, correcting: [MembershipUpdate] = []) -> Datagram.Probe {
-        let hints = hints(for: recipient)
+    /// `claiming`: the recipient's ID, if its datagram said it; `correcting`: alives the recipient missed, told
+    /// before anything else.
+    private mutating func makeProbe(
+        id: UInt32, for recipient: PeerAddress, claiming recipientID: AuthorID? = nil, correcting: [MembershipUpdate] = []
+    ) -> Datagram.Probe {
+        let hints = hints(for: recipient, claiming: recipientID)
         let bare = Datagram.Probe(id: id, digest: digest, total: total, hints: hints)
         let corrections = Array(correcting.prefix(2))
         let room = Datagram.maxBytes - sealOverhead - Datagram.pushOverhead(network: configuration.network) - bare.encodedSize
@@ -723,14 +761,15 @@ public struct Replicator: Sendable {
     }
 
     /// Live peers of verified ID, at random; with the table full (a network larger than it), half of them the
-    /// peers nearest the recipient's place on the ring, so that every node comes to know its ring neighbours.
-    private mutating func hints(for recipient: PeerAddress) -> [PeerHint] {
+    /// peers nearest the recipient's place on the ring, so that every node comes to know its ring neighbours, a
+    /// newcomer this node has no room for too.
+    private mutating func hints(for recipient: PeerAddress, claiming recipientID: AuthorID?) -> [PeerHint] {
         let link = table.link(to: recipient)
         let nameable = { (record: PeerRecord) in
             record.state != .offline && record.verifiedID != nil && record.address != recipient && record.address.mayBeNamed(to: recipient, onLink: link)
         }
         var near: [PeerAddress] = []
-        if table.isFull, let ring = table.ring, let id = table[recipient].flatMap({ $0.verifiedID ?? $0.claimedID }) {
+        if table.isFull, let ring = table.ring, let id = table[recipient].flatMap({ $0.verifiedID ?? $0.claimedID }) ?? recipientID {
             near = ring.nearest(configuration.hintsPerProbe / 2, to: RelayTree.position(of: id)) { table[$0].map(nameable) ?? false }
         }
         let random = table.sample(configuration.hintsPerProbe - near.count, using: &random) { nameable($0) && !near.contains($0.address) }
@@ -812,9 +851,8 @@ public struct Replicator: Sendable {
 
     /// An address named as `id`'s, new to this node: kept as an offline peer claiming it, to probe and sync with.
     private mutating func keepClaim(_ id: AuthorID, at address: PeerAddress) {
-        if table[address] == nil, table.learn(address, source: .exchange, id: id) {
-            table.update(address) { $0.claimedID = id }
-        }
+        guard table[address] == nil, !table.learn(address, source: .exchange, id: id) else { return }
+        noRoom(for: address, claiming: id)
     }
 
     /// An address a peer named, in canonical form, if `AddressPolicy` lets this node send to it; counted if not.

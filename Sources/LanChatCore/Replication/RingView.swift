@@ -29,7 +29,7 @@ struct RingView: Sendable {
     mutating func remove(_ address: PeerAddress, id: AuthorID) {
         let place = Place(position: RelayTree.position(of: id), address: address)
         let at = index(of: place)
-        if at < places.count, places[at].address == address { places.remove(at: at) }
+        if at < places.count, places[at].position == place.position, places[at].address == address { places.remove(at: at) }
     }
 
     /// The addresses of the `width` peers nearest after this node's place and the `width` nearest before it,
@@ -60,12 +60,13 @@ struct RingView: Sendable {
         record.state != .offline || (record.lastSeen == nil && !record.unanswered)
     }
 
-    /// Up to `count` places that match, nearest `position` first going one way round, none at `position` itself.
+    /// Up to `count` places that match, nearest `position` first going one way round, none at `position` itself,
+    /// among the `8 × count` nearest: a table full of places that do not match costs no more than a few.
     private func walk(_ count: Int, from position: UInt64, forward: Bool, where matches: (PeerAddress) -> Bool) -> [Place] {
         guard !places.isEmpty, count > 0 else { return [] }
         let start = index(of: Place(position: position, address: PeerAddress(host: "", port: 0)))
         var found: [Place] = []
-        for step in 0..<places.count {
+        for step in 0..<min(places.count, 8 * count) {
             let place = places[forward ? (start + step) % places.count : (start - 1 - step + places.count) % places.count]
             guard place.position != position, matches(place.address) else { continue }
             found.append(place)
