@@ -112,6 +112,26 @@ struct ReplicatorPartialViewTests {
         #expect(!node.tick(now: 400).contains { if case .sync(address(50)) = $0 { true } else { false } })
     }
 
+    /// A neighbour a full table takes in from a hint is probed in the next period, not when the round robin
+    /// comes round to it.
+    @Test func aHintedNeighbourIsProbedAtOnce() throws {
+        var node = try Self.crowdedReplicator()
+        for k in 2...8 { node.verify(Self.placed(UInt64(k) * Self.step), at: address(k), now: 10) }
+        let far = PeerHint(id: Self.placed(4 * Self.step + Self.step / 2), address: address(40))
+        node.deliver(.ping(node.probe(hints: [far])), from: Self.placed(2 * Self.step), at: address(2), now: 20)
+        try #require(node.peers.count == 8)
+        // The far claim, never heard from, is the one offline peer: it makes room.
+        let near = PeerHint(id: Self.placed(5), address: address(50))
+        node.deliver(.ping(node.probe(hints: [near])), from: Self.placed(2 * Self.step), at: address(2), now: 30)
+        try #require(node.peer(at: address(50)) != nil && node.peer(at: address(40)) == nil)
+
+        let pinged = node.tick(now: 1_000).compactMap { directive -> PeerAddress? in
+            guard case .send(let datagram, let to) = directive, case .ping = datagram.body else { return nil }
+            return to
+        }
+        #expect(pinged.contains(address(50)))
+    }
+
     /// With the table full, an ack names the recipient the peers nearest its place, two after it and one before.
     @Test func aFullTableNamesEachRecipientItsNearestPeers() throws {
         var node = try Self.crowdedReplicator()

@@ -69,6 +69,9 @@ public struct Replicator: Sendable {
     private var ringCandidates: [PeerAddress: AuthorID] = [:]
     private var ringCandidateSyncing: PeerAddress?
     static let maxRingCandidates = 4
+    /// Ring neighbours a full table took in from hints, probed one a period from the next, not when the round
+    /// robin comes round to them (over a full table, 1,024 periods).
+    private var neighboursToProbe: [PeerAddress] = []
     private var inboundSessions = 0
     private var otherVersions: [PeerAddress: UInt8] = [:]
     /// Opens sealed datagrams (with a network key), or lets plain ones through (without).
@@ -228,6 +231,10 @@ public struct Replicator: Sendable {
         // one, and hearing a twin's pings (this node's own ID) must not keep the sync that proves it away.
         let next = table.nextToProbe { record in record.verifiedID != nil && record.lastSeen.map { $0 > heardSince } ?? false }
         for target in table.unheardConfigured.sorted() + [next].compactMap({ $0 }) { probe(target, now: now, &out) }
+        if let fresh = neighboursToProbe.first {
+            neighboursToProbe.removeFirst()
+            if table[fresh]?.lastSeen == nil, !isProbing(fresh) { probe(fresh, now: now, &out) }
+        }
         // After the round robin: a suspect it probed anyway is checked by that probe.
         var checked = 0
         for suspect in checks where checked < Membership.checksPerPeriod && !isProbing(suspect) {
@@ -849,10 +856,13 @@ public struct Replicator: Sendable {
         }
     }
 
-    /// An address named as `id`'s, new to this node: kept as an offline peer claiming it, to probe and sync with.
+    /// An address named as `id`'s, new to this node: kept as an offline peer claiming it, to probe and sync with
+    /// (a ring neighbour in a full table at once, one a period), or, if it would be a ring neighbour and there is
+    /// no room, to sync with (`noRoom`).
     private mutating func keepClaim(_ id: AuthorID, at address: PeerAddress) {
-        guard table[address] == nil, !table.learn(address, source: .exchange, id: id) else { return }
-        noRoom(for: address, claiming: id)
+        guard table[address] == nil else { return }
+        guard table.learn(address, source: .exchange, id: id) else { return noRoom(for: address, claiming: id) }
+        if table.isFull, neighboursToProbe.count < Self.maxRingCandidates, table.wouldKeep(address, id: id) { neighboursToProbe.append(address) }
     }
 
     /// An address a peer named, in canonical form, if `AddressPolicy` lets this node send to it; counted if not.
