@@ -124,6 +124,9 @@ struct PeerTable: Sendable {
 
     var isFull: Bool { records.count >= capacity }
 
+    /// Whether any address of `host` is in the table.
+    func holds(host: String) -> Bool { records.keys.contains { $0.host == host } }
+
     /// Whether a peer at `address` with `id` would be one of this node's ring neighbours.
     func wouldKeep(_ address: PeerAddress, id: AuthorID) -> Bool {
         ring?.neighbours(in: records, and: RingView.Place(position: RelayTree.position(of: id), address: address)).contains(address) ?? false
@@ -148,7 +151,7 @@ struct PeerTable: Sendable {
             let kept = ring?.neighbours(in: records, and: newcomer) ?? []
             let evictable = records.values.filter { !$0.sources.contains(.configured) && !kept.contains($0.address) }
             let silent = evictable.filter { $0.state == .offline }
-            let mayTakeALivePlace = proven && kept.contains(address) && !records.keys.contains { $0.host == address.host }
+            let mayTakeALivePlace = proven && kept.contains(address) && !holds(host: address.host)
             let heardFirst = { (one: PeerRecord, other: PeerRecord) in (one.lastSeen ?? 0, one.address) < (other.lastSeen ?? 0, other.address) }
             let victim = silent.min(by: heardFirst) ?? (mayTakeALivePlace ? evictable.filter { !$0.syncing }.min(by: heardFirst) : nil)
             guard let victim else { return false }

@@ -69,6 +69,11 @@ public struct Replicator: Sendable {
     private var ringCandidates: [PeerAddress: AuthorID] = [:]
     private var ringCandidateSyncing: PeerAddress?
     static let maxRingCandidates = 4
+    /// The last candidates synced with, whatever came of it: hints name a neighbour again and again, and one the
+    /// table could not take in after all (its host holds a place already) or that did not answer is not synced
+    /// with again until as many others were.
+    private var triedRingCandidates: [PeerAddress] = []
+    static let triedRingCandidatesKept = 16
     /// Ring neighbours a full table took in from hints, probed one a period from the next, not when the round
     /// robin comes round to them (over a full table, 1,024 periods).
     private var neighboursToProbe: [PeerAddress] = []
@@ -233,7 +238,7 @@ public struct Replicator: Sendable {
         for target in table.unheardConfigured.sorted() + [next].compactMap({ $0 }) { probe(target, now: now, &out) }
         if let fresh = neighboursToProbe.first {
             neighboursToProbe.removeFirst()
-            if table[fresh]?.lastSeen == nil, !isProbing(fresh) { probe(fresh, now: now, &out) }
+            if let record = table[fresh], record.lastSeen == nil, !isProbing(fresh) { probe(fresh, now: now, &out) }
         }
         // After the round robin: a suspect it probed anyway is checked by that probe.
         var checked = 0
@@ -249,7 +254,9 @@ public struct Replicator: Sendable {
 
     /// A claim this node's full table had no room for: kept to sync with if it would be a ring neighbour.
     private mutating func noRoom(for address: PeerAddress, claiming id: AuthorID) {
-        guard ringCandidates[address] == nil, ringCandidates.count < Self.maxRingCandidates, table.wouldKeep(address, id: id) else { return }
+        guard ringCandidates[address] == nil, ringCandidates.count < Self.maxRingCandidates, !triedRingCandidates.contains(address),
+            !table.holds(host: address.host), table.wouldKeep(address, id: id)
+        else { return }
         ringCandidates[address] = id
     }
 
@@ -262,6 +269,8 @@ public struct Replicator: Sendable {
             return
         }
         ringCandidateSyncing = address
+        triedRingCandidates.append(address)
+        if triedRingCandidates.count > Self.triedRingCandidatesKept { triedRingCandidates.removeFirst() }
         counters.syncsStarted += 1
         outboundSyncs += 1
         out.append(.sync(with: address))
@@ -909,8 +918,9 @@ public struct Replicator: Sendable {
     }
 
     private mutating func requestSync(with address: PeerAddress, now: UInt64, _ out: inout [Directive]) {
-        // Also where the record was dropped and learnt again while the peer's inbound sync runs.
-        guard let record = table[address], !record.syncing, !heldByInbound.contains(address),
+        // Also where the record was dropped and learnt again while the peer's inbound sync runs, or learnt while
+        // this node syncs with it as a ring candidate.
+        guard let record = table[address], !record.syncing, !heldByInbound.contains(address), address != ringCandidateSyncing,
             outboundSyncs < configuration.maxOutboundSyncs
         else { return }
         table.update(address) { record in
