@@ -43,4 +43,26 @@ struct PartialViewTests {
         }
         #expect(unknownSuccessors == 0)
     }
+
+    /// The office day (a partition and its healing, late joiners, restarts, restored backups, twins, 10 % loss)
+    /// with tables of 24 for 150 nodes: the partial view loses nothing and every honest node ends up agreeing.
+    @Test func anOfficeDayWithPartialViewsConverges() throws {
+        var office = Scenario.Office()
+        office.nodes = 150
+        office.lateJoiners = 15
+        office.messages = 60
+        office.restarts = 6
+        office.backupRestores = 2
+        office.twins = 2
+        var scenario = Scenario.office(office, seed: 150)
+        scenario.configuration.peerTableCapacity = 24
+        scenario.configuration.directPushPeers = 6
+        scenario.configuration.relayFanout = 4
+        let report = try Simulation.run(scenario)
+        print("150-node office, tables of 24:\n\(report)")
+
+        #expect(report.converged, "not converged by the deadline")
+        #expect(report.invariants.hold, "\(report.invariants)")
+        #expect(!report.budgetExceeded)
+    }
 }
