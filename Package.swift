@@ -116,6 +116,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "LanChatFuzzChecksTests", dependencies: ["LanChatFuzzChecks"]),
+        .testTarget(name: "LanChatBenchTests", dependencies: ["lanchat-bench"]),
         .testTarget(name: "LanChatTerminalTests", dependencies: ["LanChatTerminal", "CNcurses"]),
         // Fixtures/: the state each release left behind, which StateFormatTests opens.
         .testTarget(

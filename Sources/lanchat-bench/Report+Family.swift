@@ -14,9 +14,5 @@ extension Report {
                 "turns, \(f.ipv4.count) rounds each; a family's percentiles are of every sample of its rounds.", ""]
             + table(["family", "p50 ms", "p90 ms", "p99 ms", "p50 / IPv4's", "p90 / IPv4's", "p99 / IPv4's", "p50 by round", "p99 by round"],
                     [row("IPv4", f.ipv4), row("IPv6", f.ipv6)])
-            + ["Target: IPv6 within 10 % of IPv4. A p99 of a few hundred samples is their three or four slowest, and on this",
-               "machine those are the messages sent during a stall that comes every 9 s or so and hits both families alike (the",
-               "slowest messages of a 400-message run were numbers 92–94, 184–188, 274–286 and 364–372 on IPv4 and IPv6 both):",
-               "which family a stall lands on decides the p99, so the p50 and p90 compare the families.", ""]
     }
 }

@@ -17,11 +17,5 @@ extension Report {
                      r.status.cell, format(r.status.peakRSS, 1),
                      format(r.verificationsPerSecond, 0), format(r.verificationMicros, 1)]
                 })
-            + ["Pushes are checked in bursts (`PushBurst`): one author's consecutive entries are a hash chain, so the last",
-               "signature vouches for the rest, and the \"one check per entry\" column is what the daemon could take in if it",
-               "verified every push on its own, on every core. \"shed\" counts pushes dropped unchecked from when 10,000 were",
-               "on their way to the store until a sync caught the daemon up (that sync brings them). \"status\" is a `status` request every 100 ms during the run, from",
-               "connect to reply, as `lanchat status` makes it; the daemon's resident memory is read at each. Target: ≥ 10,000",
-               "entries/s, zero loss, p99 ≤ 100 ms; above capacity, `status` within 100 ms, memory bounded, nothing lost.", ""]
     }
 }

@@ -14,9 +14,6 @@ extension Report {
             [["one delivery", format(i.perDelivery / 1000, 0) + " k"],
              ["of which the signature check", format(i.signatureCheck / 1000, 0) + " k (\(format(100 * i.signatureCheck / i.perDelivery, 0)) %)"],
              ["of which the rest: decoding, the replicator, the store's transaction, task hops", format(rest / 1000, 0) + " k"]])
-        lines += ["valgrind's CPU lacks the ADX and BMI2 extensions that BoringSSL's field arithmetic uses where the CPU has",
-                  "them, so under valgrind the check runs portable code and counts more instructions than it executes natively",
-                  "(55 µs a check on this machine); the rest is the same code either way.", ""]
         return lines
     }
 }
