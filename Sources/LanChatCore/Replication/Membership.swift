@@ -58,7 +58,7 @@ struct Membership: Sendable {
 
     /// How long a failure this node confirmed is told again: as long as a round robin over a full peer table
     /// takes, after which every node that holds the failed peer has probed it itself.
-    private var standingMillis: UInt64 { UInt64(PeerTable(capacity: configuration.peerTableCapacity).capacity) * configuration.protocolPeriod }
+    private var standingMillis: UInt64 { UInt64(PeerTable.capacity(configured: configuration.peerTableCapacity)) * configuration.protocolPeriod }
 
     /// How long a suspicion lasts before it is offline: long enough for the news to reach the suspect and
     /// its refutation to come back, which takes a number of periods growing with log N.
@@ -166,7 +166,7 @@ struct Membership: Sendable {
             // First-hand: the reply to the node that says so carries the refutation, ahead of all queued news.
             return Answer(correction: update.kind == .alive ? nil : refute(update.incarnation, at: address))
         }
-        guard let record = table[address], record.verifiedID ?? record.claimedID == update.subject else { return Answer() }
+        guard let record = table[address], record.knownID == update.subject else { return Answer() }
         guard record.verifiedID != nil else {
             // A peer of unverified ID: no one gossips about it and its first datagram revives it, so taking a
             // suspicion of it costs nothing if it is there, and spares a probe of every such peer if it is not.
@@ -291,7 +291,7 @@ struct Membership: Sendable {
     private mutating func nextStanding(
         for recipient: PeerAddress, onLink link: String?, excluding excluded: Set<PeerAddress>, table: PeerTable
     ) -> MembershipUpdate? {
-        let recipientID = table[recipient].flatMap { $0.verifiedID ?? $0.claimedID }
+        let recipientID = table[recipient]?.knownID
         for _ in 0..<standing.count {
             standingTurn = (standingTurn + 1) % standing.count
             let address = standing[standingTurn]

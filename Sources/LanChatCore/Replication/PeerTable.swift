@@ -44,6 +44,9 @@ public struct PeerRecord: Sendable, Equatable {
     /// may be stale, no longer kept as a ring neighbour (`RingView.mayBeThere`).
     var unanswered = false
 
+    /// The ID the peer proved, or else the one its packets claim: its place on the ring, and whom news names.
+    var knownID: AuthorID? { verifiedID ?? claimedID }
+
     var mismatchSince: UInt64?
     var lastSyncAt: UInt64?
     var syncing = false
@@ -80,9 +83,12 @@ struct PeerTable: Sendable {
     private(set) var ring: RingView?
 
     init(capacity: Int = Self.maxCapacity, ring: RingView? = nil) {
-        self.capacity = min(max(capacity, 1), Self.maxCapacity)
+        self.capacity = Self.capacity(configured: capacity)
         self.ring = ring
     }
+
+    /// A configured capacity as a table has it: at least 1, at most `maxCapacity`.
+    static func capacity(configured: Int) -> Int { min(max(configured, 1), maxCapacity) }
 
     private(set) var records: [PeerAddress: PeerRecord] = [:]
     private var rotation: [PeerAddress] = []
@@ -108,15 +114,15 @@ struct PeerTable: Sendable {
     mutating func update(_ address: PeerAddress, _ change: (inout PeerRecord) -> Void) {
         guard var record = records[address] else { return }
         let verifiedBefore = record.verifiedID
-        let idBefore = record.verifiedID ?? record.claimedID
+        let idBefore = record.knownID
         change(&record)
         if verifiedBefore != record.verifiedID {
             if let verifiedBefore { byVerifiedID[verifiedBefore]?.remove(address) }
             if let id = record.verifiedID { byVerifiedID[id, default: []].insert(address) }
         }
-        if idBefore != record.verifiedID ?? record.claimedID {
+        if idBefore != record.knownID {
             if let idBefore { ring?.remove(address, id: idBefore) }
-            if let id = record.verifiedID ?? record.claimedID { ring?.insert(address, id: id) }
+            if let id = record.knownID { ring?.insert(address, id: id) }
         }
         records[address] = record
         reindex(record)
@@ -168,7 +174,7 @@ struct PeerTable: Sendable {
 
     mutating func remove(_ address: PeerAddress) {
         if let id = records[address]?.verifiedID { byVerifiedID[id]?.remove(address) }
-        if let id = records[address].flatMap({ $0.verifiedID ?? $0.claimedID }) { ring?.remove(address, id: id) }
+        if let id = records[address]?.knownID { ring?.remove(address, id: id) }
         unheardConfigured.remove(address)
         guard records.removeValue(forKey: address) != nil, let index = rotation.firstIndex(of: address) else { return }
         rotation.remove(at: index)

@@ -785,7 +785,7 @@ public struct Replicator: Sendable {
             record.state != .offline && record.verifiedID != nil && record.address != recipient && record.address.mayBeNamed(to: recipient, onLink: link)
         }
         var near: [PeerAddress] = []
-        if table.isFull, let ring = table.ring, let id = table[recipient].flatMap({ $0.verifiedID ?? $0.claimedID }) ?? recipientID {
+        if table.isFull, let ring = table.ring, let id = table[recipient]?.knownID ?? recipientID {
             near = ring.nearest(configuration.hintsPerProbe / 2, to: RelayTree.position(of: id)) { table[$0].map(nameable) ?? false }
         }
         let random = table.sample(configuration.hintsPerProbe - near.count, using: &random) { nameable($0) && !near.contains($0.address) }
@@ -818,7 +818,7 @@ public struct Replicator: Sendable {
                 continue
             }
             guard update.subject == selfID
-                ? isOwn(address) : table[address].map({ $0.verifiedID ?? $0.claimedID == update.subject }) == true
+                ? isOwn(address) : table[address]?.knownID == update.subject
             else { continue }
             // Every node that hears a suspicion checking for itself would cost N pings a suspicion; each checks with
             // a chance of `suspicionCheckers` in N, so that a few do, whatever N is.
