@@ -302,6 +302,8 @@ public struct StatusInfo: Codable, Sendable, Equatable {
         public var payloadsFetched: UInt64 = 0
         public var unauthenticated: UInt64 = 0
         public var replayed: UInt64 = 0
+        public var wantsOut: UInt64 = 0
+        public var entriesServed: UInt64 = 0
 
         public init() {}
 
@@ -317,13 +319,13 @@ public struct StatusInfo: Codable, Sendable, Equatable {
         public static let named: [(name: String, value: WritableKeyPath<Counters, UInt64> & Sendable)] = [
             ("addressesRefused", \.addressesRefused), ("datagramBytesOut", \.datagramBytesOut), ("datagramsIn", \.datagramsIn), ("datagramsOut", \.datagramsOut),
             ("dropped", \.dropped), ("duplicates", \.duplicates), ("entriesPushedIn", \.entriesPushedIn),
-            ("entriesSyncedIn", \.entriesSyncedIn), ("entriesSyncedOut", \.entriesSyncedOut),
+            ("entriesServed", \.entriesServed), ("entriesSyncedIn", \.entriesSyncedIn), ("entriesSyncedOut", \.entriesSyncedOut),
             ("inboundSyncs", \.inboundSyncs), ("inboundSyncsRefused", \.inboundSyncsRefused),
             ("otherNetwork", \.otherNetwork), ("otherVersion", \.otherVersion), ("payloadsFetched", \.payloadsFetched), ("pushesOut", \.pushesOut),
             ("pushesShed", \.pushesShed),
             ("rateLimited", \.rateLimited), ("replayed", \.replayed),
             ("sendErrors", \.sendErrors), ("syncBytesIn", \.syncBytesIn), ("syncsCompleted", \.syncsCompleted), ("syncsFailed", \.syncsFailed),
-            ("syncsStarted", \.syncsStarted), ("unauthenticated", \.unauthenticated),
+            ("syncsStarted", \.syncsStarted), ("unauthenticated", \.unauthenticated), ("wantsOut", \.wantsOut),
         ]
     }
 

@@ -137,12 +137,23 @@ enum FormatChecks {
         case .ping(let probe), .ack(let probe):
             try expect(probe.hints.count <= Datagram.maxHints, "\(probe.hints.count) hints")
             try expect(probe.hints.allSatisfy { !$0.address.host.isEmpty && $0.address.port > 0 }, "hint without host or port")
+            try checkKeys(probe.recent, lowest: 1, "recent")
         case .pingRequest(_, let target), .indirectAck(_, let target):
             try expect(!target.host.isEmpty && target.port > 0, "target without host or port")
         case .announce(let key):
             try expect(key.seq >= 1 && key.seq < 1 << 63, "announced seq \(key.seq) out of range")
+        case .want(let keys):
+            try expect(!keys.isEmpty, "a want of nothing")
+            try checkKeys(keys, lowest: 0, "wanted")
         }
         return .accepted
+    }
+
+    /// A probe's recent entries or a want's keys: a few, each author once, each seq in range.
+    private static func checkKeys(_ keys: [EntryKey], lowest: UInt64, _ field: String) throws(FuzzViolation) {
+        try expect(keys.count <= Datagram.maxRecent, "\(keys.count) \(field) keys")
+        try expect(Set(keys.map(\.author)).count == keys.count, "\(field) names an author twice")
+        try expect(keys.allSatisfy { $0.seq >= lowest && $0.seq < 1 << 63 }, "\(field) seq out of range")
     }
 
     static func syncFrame(_ bytes: [UInt8]) throws(FuzzViolation) -> FuzzOutcome {

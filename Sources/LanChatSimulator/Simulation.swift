@@ -51,7 +51,18 @@ public struct Simulation {
     /// How entries reached a node, and from which node.
     enum Channel {
         case push(from: Int?)
+        /// Pushed because the receiver wanted it (`LazyPush`).
+        case pull(from: Int?)
         case sync(from: Int?)
+    }
+
+    /// Entries a node pushed to another because it wanted them, until the other stores them: their deliveries
+    /// count as pulls.
+    var served: Set<ServedEntry> = []
+
+    struct ServedEntry: Hashable {
+        let node: Int
+        let hash: EntryHash
     }
 
     var configuration: ReplicationConfiguration { scenario.configuration }
@@ -272,8 +283,17 @@ public struct Simulation {
             case .send(let datagram, let target): transmit(datagram, from: node, to: target)
             case .pushed(let entry, let sender, let relayUntil): checkPush(entry, from: sender, relayUntil: relayUntil, at: node)
             case .sync(let peer): openSync(from: node, with: peer)
+            case .serve(let after, let peer): serve(after, from: node, to: peer)
             }
         }
+    }
+
+    /// As the daemon does: the entries after `after` that the node holds, pushed to the peer that wanted them.
+    private mutating func serve(_ after: EntryKey, from node: Int, to peer: PeerAddress) {
+        let entries = nodes[node].store.entries(author: after.author, after: after.seq, limit: Datagram.maxPushedEntries)
+        if let target = nodeAt[peer] { served.formUnion(entries.map { ServedEntry(node: target, hash: $0.hash) }) }
+        guard let directives = nodes[node].replicator?.serve(entries, to: peer) else { return }
+        interpret(directives, at: node)
     }
 
     /// As the daemon does with a burst, here of one: a simulated datagram arrives alone. A relay goes on
@@ -283,7 +303,8 @@ public struct Simulation {
         if let relayUntil, let relayed = authentic.first, let directives = nodes[node].replicator?.relay(relayed, from: sender, until: relayUntil, now: now) {
             interpret(directives, at: node)
         }
-        store(authentic, at: node, by: .push(from: nodeAt[sender]))
+        let pulled = authentic.first.map { served.contains(ServedEntry(node: node, hash: $0.hash)) } ?? false
+        store(authentic, at: node, by: pulled ? .pull(from: nodeAt[sender]) : .push(from: nodeAt[sender]))
         nodes[node].replicator?.pushesSettled(1, forged: forged)
     }
 
@@ -334,14 +355,15 @@ public struct Simulation {
         for entry in fresh {
             nodes[node].clock.observe(entry.timestamp, wallMillis: wallMillis)
             let source: Int?
+            served.remove(ServedEntry(node: node, hash: entry.hash))
             switch channel {
-            case .push(let from): source = from
-            case .sync(let from): source = from
+            case .push(let from), .pull(let from), .sync(let from): source = from
             }
             hops[node][entry.hash] = source.flatMap { hops[$0][entry.hash] }.map { $0 + 1 } ?? 1
             guard entry.author != nodes[node].id else { continue }
             switch channel {
             case .push: deliveries.byPush += 1
+            case .pull: deliveries.byPull += 1
             case .sync: deliveries.bySync += 1
             }
             lastDeliveryAt[entry.hash] = now

@@ -53,8 +53,10 @@ public struct SimulationReport: Equatable, Sendable {
     /// A node storing an entry it did not author, counted once per node and entry.
     public struct Deliveries: Equatable, Sendable {
         public var byPush = 0
+        /// Pushed to a node that asked for it after a probe named it (`LazyPush`).
+        public var byPull = 0
         public var bySync = 0
-        public var total: Int { byPush + bySync }
+        public var total: Int { byPush + byPull + bySync }
     }
 
     /// Over messages: the time from publishing a message to its last delivery anywhere.
@@ -137,6 +139,10 @@ public struct SimulationReport: Equatable, Sendable {
         deliveries.total == 0 ? 0 : Double(deliveries.byPush) / Double(deliveries.total)
     }
 
+    public var pullFraction: Double {
+        deliveries.total == 0 ? 0 : Double(deliveries.byPull) / Double(deliveries.total)
+    }
+
     /// Push datagrams per message published: what its author sent.
     public var authorDatagramsPerMessage: Double {
         entriesPublished == 0 ? 0 : Double(traffic.authorPushDatagrams) / Double(entriesPublished)
@@ -172,7 +178,7 @@ extension SimulationReport: CustomStringConvertible {
         return """
             \(nodes) nodes (\(upNodes) up at the end), seed \(seed); \(entriesPublished) messages published\
             \(publishesSkipped > 0 ? " (\(publishesSkipped) skipped: node down)" : "")
-            deliveries: \(deliveries.total), \(percent(pushFraction)) by push, \(percent(1 - pushFraction)) by sync
+            deliveries: \(deliveries.total), \(percent(pushFraction)) by push, \(percent(pullFraction)) by pull, \(percent(1 - pushFraction - pullFraction)) by sync
             push datagrams: \(traffic.pushDatagrams), \(fixed(pushDatagramsPerDelivery, 3)) per delivery \
             (relative message redundancy \(fixed(redundancy, 3)))
             all datagrams: \(traffic.datagramsSent) (\(fixed(datagramsPerDelivery, 1)) per delivery); \

@@ -93,6 +93,7 @@ extension Report {
         for run in partialView {
             let name = "\(run.nodes) nodes, tables of \(run.table), \(Int(run.loss * 100)) % loss"
             figures.append(BenchFigure("simulation", "deliveries by push, \(name)", run.report.pushFraction * 100, "%"))
+            figures.append(BenchFigure("simulation", "deliveries by pull, \(name)", run.report.pullFraction * 100, "%"))
             if let hops = run.report.membership.lastDeliveryHops {
                 figures.append(BenchFigure("simulation", "hops of the last delivery (max), \(name)", Double(hops.max), "hops"))
             }

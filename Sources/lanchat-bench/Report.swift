@@ -167,14 +167,16 @@ struct Report {
         ["## Dissemination by network size (simulator)", "",
          "The replication state machine itself, in the deterministic simulator (virtual time, 1–5 ms links): every",
          "node knows every other, 100 messages from random nodes. A push goes straight from the author to each",
-         "live peer, so a delivery by push is one hop; what loss drops is repaired by anti-entropy sync.", ""]
+         "live peer, so a delivery by push is one hop; what loss drops is asked for once a probe names it (by pull,",
+         "the lazy push), or else repaired by anti-entropy sync.", ""]
             + table(
-                ["nodes", "loss", "push datagrams / delivery", "redundancy", "delivered by push", "last delivery median / max ms", "converged after last message"],
+                ["nodes", "loss", "push datagrams / delivery", "redundancy", "delivered by push", "by pull", "last delivery median / max ms",
+                 "converged after last message"],
                 dissemination.map { d in
                     let r = d.report
                     return ["\(d.nodes)", "\(format(d.loss * 100, 0)) %", format(r.pushDatagramsPerDelivery, 3), format(r.redundancy, 3),
-                            "\(format(r.pushFraction * 100, 1)) %", r.lastDeliveryLatency.map { "\($0.median) / \($0.max)" } ?? "–",
-                            r.convergedAt.map { "\($0 - r.settledAt) ms" } ?? "not converged"]
+                            "\(format(r.pushFraction * 100, 1)) %", "\(format(r.pullFraction * 100, 1)) %",
+                            r.lastDeliveryLatency.map { "\($0.median) / \($0.max)" } ?? "–", r.convergedAt.map { "\($0 - r.settledAt) ms" } ?? "not converged"]
                 })
     }
 
@@ -185,11 +187,12 @@ struct Report {
          "peers nearest its place. Nodes join over 10 s, each through one earlier node; past a quarter of the table of",
          "verified peers an author pushes down the relay tree (fanout 8). 100 messages from random nodes from 60 s on.", ""]
             + table(
-                ["nodes", "table", "loss", "delivered by push", "push datagrams / delivery", "push datagrams by the author / message",
+                ["nodes", "table", "loss", "delivered by push", "by pull", "push datagrams / delivery", "push datagrams by the author / message",
                  "hops of the last delivery, median / max", "last delivery median / max ms", "converged after last message", "run"],
                 partialView.map { p in
                     let r = p.report
                     return ["\(p.nodes)", "\(p.table)", "\(format(p.loss * 100, 0)) %", "\(format(r.pushFraction * 100, 1)) %",
+                            "\(format(r.pullFraction * 100, 1)) %",
                             format(r.pushDatagramsPerDelivery, 3), format(r.authorDatagramsPerMessage, 1),
                             r.membership.lastDeliveryHops.map { "\($0.median) / \($0.max)" } ?? "–",
                             r.lastDeliveryLatency.map { "\($0.median) / \($0.max)" } ?? "–",

@@ -46,6 +46,16 @@ struct DecodedFieldRangeTests {
         return bytes
     }
 
+    static let authors = (0..<5).map { try! LocalIdentity(seed: Array(repeating: UInt8(20 + $0), count: 32)).id }
+
+    /// An author's key, encoded as a want or a probe's recent entries carry it.
+    static func key(_ author: Int) -> [UInt8] { Array(authors[author].bytes) + u64(UInt64(author + 1)) }
+
+    /// A want of the first `count` authors.
+    static func want(_ count: Int) -> [UInt8] {
+        datagram(.want((0..<count).map { EntryKey(author: authors[$0], seq: UInt64($0 + 1)) }))
+    }
+
     static func u64(_ value: UInt64) -> [UInt8] { (0..<8).reversed().map { UInt8(truncatingIfNeeded: value >> (8 * UInt64($0))) } }
 
     /// Offset of the hint count in a ping: type, probe id, digest, total.
@@ -66,7 +76,8 @@ struct DecodedFieldRangeTests {
         Row(testDescription: "alive at incarnation 1 (its signature is checked later, by the replicator)", bytes: update(kind: 1, incarnation: 1, signature: 64), outcome: .accepted),
         Row(testDescription: "alive at incarnation 0", bytes: update(kind: 1, incarnation: 0, signature: 64), outcome: .refused("incarnation")),
         Row(testDescription: "alive with a short signature", bytes: update(kind: 1, incarnation: 1, signature: 63), outcome: .refused("alive signature")),
-        Row(testDescription: "suspect with a signature", bytes: update(kind: 2, incarnation: 1, signature: 64), outcome: .refused("trailing bytes")),
+        // What follows the updates is read as the probe's recent entries, which these bytes are not.
+        Row(testDescription: "suspect with a signature", bytes: update(kind: 2, incarnation: 1, signature: 64), outcome: .refused("recent")),
         Row(testDescription: "update kind 0", bytes: update(kind: 0, incarnation: 1), outcome: .refused("update kind")),
         Row(testDescription: "update kind 4", bytes: update(kind: 4, incarnation: 1), outcome: .refused("update kind")),
         Row(testDescription: "update port 0", bytes: update(kind: 2, incarnation: 1, port: [0, 0]), outcome: .refused("port")),
@@ -82,7 +93,7 @@ struct DecodedFieldRangeTests {
         Row(testDescription: "the next protocol version", bytes: patched(ping(), at: 2, [Datagram.protocolVersion + 1]), outcome: .refused("protocol version")),
         Row(testDescription: "network length 33", bytes: [0x4C, 0x43, Datagram.protocolVersion, 33] + Array(repeating: 0x61, count: 33) + Array(ping()[(4 + 7)...]), outcome: .refused("network")),
         Row(testDescription: "type 0", bytes: patched(ping(), at: typeOffset, [0]), outcome: .refused("type")),
-        Row(testDescription: "type 9", bytes: patched(ping(), at: typeOffset, [9]), outcome: .refused("type")),
+        Row(testDescription: "type 10", bytes: patched(ping(), at: typeOffset, [10]), outcome: .refused("type")),
         Row(testDescription: "pushes of 2 entries", bytes: pushes(2), outcome: .accepted),
         Row(testDescription: "pushes counting 1 entry", bytes: patched(pushes(2), at: typeOffset + 1, [1]), outcome: .refused("entry count")),
         Row(testDescription: "pushes counting 9 entries", bytes: patched(pushes(2), at: typeOffset + 1, [9]), outcome: .refused("entry count")),
@@ -101,6 +112,15 @@ struct DecodedFieldRangeTests {
         Row(testDescription: "announce seq 0", bytes: datagram(.announce(EntryKey(author: hintID, seq: 1))).dropLast(8) + u64(0), outcome: .refused("seq")),
         Row(testDescription: "announce seq 2^63", bytes: datagram(.announce(EntryKey(author: hintID, seq: 1))).dropLast(8) + u64(1 << 63), outcome: .refused("seq")),
         Row(testDescription: "announce seq 2^64-1", bytes: datagram(.announce(EntryKey(author: hintID, seq: 1))).dropLast(8) + u64(.max), outcome: .refused("seq")),
+        Row(testDescription: "want after seq 0", bytes: datagram(.want([EntryKey(author: hintID, seq: 0)])), outcome: .accepted),
+        Row(testDescription: "want of 4 authors", bytes: want(4), outcome: .accepted),
+        Row(testDescription: "want of 5 authors", bytes: patched(want(4), at: typeOffset + 1, [5]) + key(4), outcome: .refused("wanted")),
+        Row(testDescription: "want of none", bytes: Array(want(1).prefix(typeOffset + 1)) + [0], outcome: .refused("wanted")),
+        Row(testDescription: "want naming an author twice", bytes: patched(want(1), at: typeOffset + 1, [2]) + key(0), outcome: .refused("wanted")),
+        Row(testDescription: "want seq 2^63", bytes: want(1).dropLast(8) + u64(1 << 63), outcome: .refused("seq")),
+        Row(testDescription: "ping naming 4 recent entries", bytes: ping(hints: 0) + [4] + key(0) + key(1) + key(2) + key(3), outcome: .accepted),
+        Row(testDescription: "ping naming 5 recent entries", bytes: ping(hints: 0) + [5] + (0..<5).flatMap(key), outcome: .refused("recent")),
+        Row(testDescription: "ping naming recent seq 0", bytes: ping(hints: 0) + [1] + key(0).dropLast(8) + u64(0), outcome: .refused("seq")),
         Row(testDescription: "1,201 bytes", bytes: ping() + Array(repeating: 0, count: Datagram.maxBytes + 1 - ping().count), outcome: .refused("datagram")),
     ]
 

@@ -31,8 +31,11 @@ func syncResult(_ peer: AuthorID, port: UInt16 = 0, received: Int = 0, sent: Int
 
 extension Replicator {
     /// A probe as this node's peers would send it; by default in agreement with this node's vector.
-    func probe(id: UInt32 = 9, digest: UInt64? = nil, total: UInt64? = nil, hints: [PeerHint] = [], updates: [MembershipUpdate] = []) -> Datagram.Probe {
-        Datagram.Probe(id: id, digest: digest ?? vector.digest, total: total ?? vector.total, hints: hints, updates: updates)
+    func probe(
+        id: UInt32 = 9, digest: UInt64? = nil, total: UInt64? = nil, hints: [PeerHint] = [], updates: [MembershipUpdate] = [],
+        recent: [EntryKey] = []
+    ) -> Datagram.Probe {
+        Datagram.Probe(id: id, digest: digest ?? vector.digest, total: total ?? vector.total, hints: hints, updates: updates, recent: recent)
     }
 
     /// Encodes and receives a datagram, as the shell does with what arrives over UDP.

@@ -15,7 +15,9 @@ struct ReplicatorVectorTests {
         let expected = SyncVector(Dictionary(uniqueKeysWithValues: tips))
         #expect(node.vector == expected)
         let ack = node.deliver(.ping(node.probe()), from: Self.b, at: address(2), now: 10).sent.first?.body
-        #expect(ack == .ack(Datagram.Probe(id: 9, digest: expected.digest, total: 11, hints: [])))
+        // Newest first: every author's log grew here just now.
+        let recent = order.reversed().map { EntryKey(author: tips[$0].0, seq: tips[$0].1[0].seq) }
+        #expect(ack == .ack(Datagram.Probe(id: 9, digest: expected.digest, total: 11, hints: [], recent: recent)))
     }
 
     /// Tips replace the author's tips, also with fewer (a merge) or a lower seq; other authors stay.

@@ -103,7 +103,7 @@ struct ControlRenderingTests {
             \.datagramsIn, \.datagramsOut, \.datagramBytesOut, \.pushesOut, \.entriesPushedIn, \.duplicates, \.pushesShed, \.dropped,
             \.otherNetwork, \.otherVersion, \.rateLimited, \.syncsStarted, \.syncsFailed, \.syncsCompleted, \.inboundSyncs,
             \.inboundSyncsRefused, \.entriesSyncedIn, \.entriesSyncedOut, \.syncBytesIn, \.addressesRefused, \.sendErrors, \.payloadsFetched,
-            \.unauthenticated, \.replayed,
+            \.unauthenticated, \.replayed, \.wantsOut, \.entriesServed,
         ]
         for (value, field) in fields.enumerated() { counters[keyPath: field] = UInt64(value + 1) }
         let status = StatusInfo.Counters(counters)

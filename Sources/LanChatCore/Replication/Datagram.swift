@@ -11,6 +11,8 @@ public struct Datagram: Equatable, Sendable {
     public static let maxUpdates = 8
     /// Entries one `pushes` datagram may carry; the 1,200 bytes allow about five short messages.
     public static let maxPushedEntries = 8
+    /// Authors' latest entries one probe names (`Probe.recent`), and authors one `want` asks about.
+    public static let maxRecent = 4
 
     public let network: String
     public let sender: AuthorID
@@ -31,6 +33,9 @@ public struct Datagram: Equatable, Sendable {
         case relay(Entry, until: UInt64)
         /// An entry too large for a datagram; receivers fetch it by sync.
         case announce(EntryKey)
+        /// Asks for an author's entries after the seq named (Plumtree's graft): each key is the highest seq the
+        /// sender holds of an author the recipient's probe named newer.
+        case want([EntryKey])
     }
 
     /// What every ping and ack carries: enough to notice divergence, a few peers to share, and membership news.
@@ -40,13 +45,19 @@ public struct Datagram: Equatable, Sendable {
         public let total: UInt64
         public let hints: [PeerHint]
         public let updates: [MembershipUpdate]
+        /// The latest entries of the authors whose logs grew at the sender lately (Plumtree's lazy push): a
+        /// recipient that lacks one asks for it (`want`) instead of waiting for a sync.
+        public let recent: [EntryKey]
 
-        public init(id: UInt32, digest: UInt64, total: UInt64, hints: [PeerHint], updates: [MembershipUpdate] = []) {
+        public init(
+            id: UInt32, digest: UInt64, total: UInt64, hints: [PeerHint], updates: [MembershipUpdate] = [], recent: [EntryKey] = []
+        ) {
             self.id = id
             self.digest = digest
             self.total = total
             self.hints = hints
             self.updates = updates
+            self.recent = recent
         }
     }
 
@@ -57,7 +68,7 @@ public struct Datagram: Equatable, Sendable {
     }
 
     private enum Tag: UInt8 {
-        case ping = 1, ack, pingRequest, indirectAck, push, announce, relay, pushes
+        case ping = 1, ack, pingRequest, indirectAck, push, announce, relay, pushes, want
     }
 
     public func encoded() -> [UInt8] {
@@ -94,8 +105,10 @@ public struct Datagram: Equatable, Sendable {
             writer.raw(entry.encoded)
         case .announce(let key):
             writer.u8(Tag.announce.rawValue)
-            writer.raw(key.author.bytes)
-            writer.u64(key.seq)
+            key.encode(into: &writer)
+        case .want(let keys):
+            writer.u8(Tag.want.rawValue)
+            keys.encode(into: &writer)
         }
         return writer.bytes
     }
@@ -126,11 +139,8 @@ public struct Datagram: Equatable, Sendable {
         case .relay:
             let until = try reader.u64("until")
             body = .relay(try Entry.decode(from: &reader, verifySignature: false), until: until)
-        case .announce:
-            let author = try AuthorID(bytes: reader.raw(AuthorID.byteCount, "author"))
-            let seq = try reader.u64("seq")
-            guard seq >= 1, seq < 1 << 63 else { throw .invalid(field: "seq", reason: "must be 1 to 2^63-1") }
-            body = .announce(EntryKey(author: author, seq: seq))
+        case .announce: body = .announce(try EntryKey.decode(from: &reader, lowest: 1))
+        case .want: body = .want(try [EntryKey].decode(from: &reader, lowest: 0, "wanted"))
         case nil: throw .invalid(field: "type", reason: "unknown datagram type \(tag)")
         }
         try reader.finish()
@@ -209,7 +219,7 @@ extension Datagram.Probe {
     /// Its size in a datagram.
     var encodedSize: Int {
         4 + 8 + 8 + 1 + hints.reduce(0) { $0 + AuthorID.byteCount + $1.address.encodedSize } + 1
-            + updates.reduce(0) { $0 + $1.encodedSize }
+            + updates.reduce(0) { $0 + $1.encodedSize } + (recent.isEmpty ? 0 : 1 + recent.count * EntryKey.encodedSize)
     }
 
     func encode(into writer: inout ByteWriter) {
@@ -223,6 +233,8 @@ extension Datagram.Probe {
         }
         writer.u8(UInt8(updates.count))
         for update in updates { update.encode(into: &writer) }
+        // Absent when empty: an idle network's probes stay as they were.
+        if !recent.isEmpty { recent.encode(into: &writer) }
     }
 
     static func decode(from reader: inout ByteReader) throws(DecodeError) -> Self {
@@ -242,7 +254,47 @@ extension Datagram.Probe {
         }
         var updates: [MembershipUpdate] = []
         for _ in 0..<updateCount { updates.append(try MembershipUpdate.decode(from: &reader)) }
-        return Self(id: id, digest: digest, total: total, hints: hints, updates: updates)
+        let recent = reader.remaining > 0 ? try [EntryKey].decode(from: &reader, lowest: 1, "recent") : []
+        return Self(id: id, digest: digest, total: total, hints: hints, updates: updates, recent: recent)
+    }
+}
+
+extension EntryKey {
+    static let encodedSize = AuthorID.byteCount + 8
+
+    func encode(into writer: inout ByteWriter) {
+        writer.raw(author.bytes)
+        writer.u64(seq)
+    }
+
+    /// `lowest`: 1 where the key names an entry, 0 where it names what a node holds (none yet).
+    static func decode(from reader: inout ByteReader, lowest: UInt64) throws(DecodeError) -> EntryKey {
+        let author = try AuthorID(bytes: reader.raw(AuthorID.byteCount, "author"))
+        let seq = try reader.u64("seq")
+        guard seq >= lowest, seq < 1 << 63 else { throw .invalid(field: "seq", reason: "must be \(lowest) to 2^63-1") }
+        return EntryKey(author: author, seq: seq)
+    }
+}
+
+extension [EntryKey] {
+    /// A count byte (1 to `Datagram.maxRecent`), then the keys, each author once.
+    func encode(into writer: inout ByteWriter) {
+        writer.u8(UInt8(clamping: count))
+        for key in self { key.encode(into: &writer) }
+    }
+
+    static func decode(from reader: inout ByteReader, lowest: UInt64, _ field: String) throws(DecodeError) -> [EntryKey] {
+        let count = Int(try reader.u8("\(field) count"))
+        guard count >= 1, count <= Datagram.maxRecent else {
+            throw .invalid(field: field, reason: "must name 1 to \(Datagram.maxRecent) authors")
+        }
+        var keys: [EntryKey] = []
+        for _ in 0..<count {
+            let key = try EntryKey.decode(from: &reader, lowest: lowest)
+            guard !keys.contains(where: { $0.author == key.author }) else { throw .invalid(field: field, reason: "names an author twice") }
+            keys.append(key)
+        }
+        return keys
     }
 }
 

@@ -17,6 +17,9 @@ public struct ReplicationConfiguration: Equatable, Sendable {
     public var maxPushesInFlight = 10_000
     /// A digest mismatch must last this long before a sync: a push in flight is not a divergence.
     public var mismatchGrace: UInt64 = 150
+    /// How long after a probe named an entry this node lacks it asks for it (`LazyPush`): a push or relay of
+    /// it may still be on its way.
+    public var pullGrace: UInt64 = 100
     public var syncCooldown: UInt64 = 1000
     /// Syncs this node opens at once. A node behind everyone would otherwise ask every peer, and each
     /// would send it the same entries; one sync brings what that peer holds, the next one the rest.

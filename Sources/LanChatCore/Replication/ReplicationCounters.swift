@@ -5,6 +5,10 @@ public struct ReplicationCounters: Sendable, Equatable {
     public var pushesOut: UInt64 = 0
     public var entriesPushedIn: UInt64 = 0
     public var duplicates: UInt64 = 0
+    /// `want` datagrams sent: entries a peer's probe named and no push brought (`LazyPush`).
+    public var wantsOut: UInt64 = 0
+    /// Entries read from the store and pushed to peers that wanted them.
+    public var entriesServed: UInt64 = 0
     /// Pushes set aside unchecked while this node took in more than it could store (`Replicator.shedding`):
     /// unread then, so a malformed push or a duplicate counts here, not as dropped or duplicate.
     public var pushesShed: UInt64 = 0

@@ -23,6 +23,9 @@ public struct Replicator: Sendable {
         case pushed(Entry, from: PeerAddress, relayUntil: UInt64? = nil)
         /// Open a TCP sync with this peer; report back with `syncFinished`.
         case sync(with: PeerAddress)
+        /// A peer wants the author's entries after `after.seq`: the shell reads up to `Datagram.maxPushedEntries`
+        /// of them (`EntryStore.entries(author:after:limit:)`) and passes them to `serve`.
+        case serve(after: EntryKey, to: PeerAddress)
     }
 
     public let configuration: ReplicationConfiguration
@@ -49,6 +52,7 @@ public struct Replicator: Sendable {
     /// machine, not from others' claims, so they need no cap, and one the machine no longer has is no longer its.
     private var machineAddresses: Set<PeerAddress> = []
     private var limiter: RateLimiter
+    private var lazy = LazyPush()
     /// Entries this node relayed lately: a second copy (views differ, so arcs may overlap) goes no further.
     /// Only entries still on their way to the store need it; older ones are held, and held ones are not relayed.
     private var relayed = RecentKeys(capacity: 4096)
@@ -226,6 +230,7 @@ public struct Replicator: Sendable {
     public mutating func tick(now: UInt64) -> [Directive] {
         var out: [Directive] = []
         membership.newPeriod()
+        lazy.newPeriod()
         unprovenOwnProbes = 0
         advanceProbes(now: now, &out)
         let checks = membership.expireSuspicions(now: now, in: &table)
@@ -246,6 +251,7 @@ public struct Replicator: Sendable {
             checked += 1
             probe(suspect, now: now, &out)
         }
+        askForWanted(now: now, &out)
         scheduleSyncs(now: now, &out)
         syncWithARingCandidate(&out)
         askForPayloads(now: now, &out)
@@ -429,12 +435,36 @@ public struct Replicator: Sendable {
             if key.seq > vector.highestSeq(of: key.author), let record = table[address], isCooled(record, now) {
                 requestSync(with: address, now: now, &out)
             }
+        case .want(let keys):
+            // Only a peer whose ID a sync proved is answered: a spoofed want cannot aim entries at a stranger.
+            guard let record = table[address], record.verifiedID != nil, record.state != .offline else { break }
+            for key in keys where lazy.mayServe() { out.append(.serve(after: key, to: address)) }
         }
+        // Not only at ticks: a want whose grace ended between two is asked at the next datagram, a period sooner.
+        askForWanted(now: now, &out)
         return out
+    }
+
+    /// Wants whose grace is over, each to the peer that named what this node lacks.
+    private mutating func askForWanted(now: UInt64, _ out: inout [Directive]) {
+        // Pushes on their way to the store may be what is wanted: the want waits for them to settle.
+        guard lazy.isWanting, pushesInFlight == 0, !shedding else { return }
+        let asks = lazy.due(now: now, grace: configuration.pullGrace) { vector.highestSeq(of: $0) }
+        for (address, keys) in asks where table[address].map({ $0.state != .offline }) ?? false {
+            counters.wantsOut += 1
+            send(.want(keys), to: address, &out)
+        }
+    }
+
+    /// The entries a peer's want asked for, read from the store: pushed to it, as its author's node pushes them.
+    public mutating func serve(_ entries: [Entry], to address: PeerAddress) -> [Directive] {
+        counters.entriesServed += UInt64(entries.count)
+        return push(pushBodies(entries).map { ($0, address) })
     }
 
     private mutating func pushed(_ entry: Entry, from address: PeerAddress, relayUntil: UInt64?, _ out: inout [Directive]) {
         counters.entriesPushedIn += 1
+        lazy.arrived(entry.key)
         // A different entry at a seq already held (a fork) comes by sync, where it is seen.
         if entry.seq <= vector.highestSeq(of: entry.author) {
             counters.duplicates += 1
@@ -537,12 +567,14 @@ public struct Replicator: Sendable {
 
     /// The store committed entries; these are the new tips of their authors.
     public mutating func tipsChanged(_ tips: [AuthorID: [AuthorTip]]) {
-        for (author, authorTips) in tips where vector.tips[author] ?? [] != authorTips.sorted() {
+        for (author, authorTips) in tips.sorted(by: { $0.key < $1.key }) where vector.tips[author] ?? [] != authorTips.sorted() {
+            let highest = vector.highestSeq(of: author)
             digest &-= SyncVector.digestTerm(author, vector.tips[author] ?? [])
-            total &-= vector.highestSeq(of: author)
+            total &-= highest
             vector.setTips(of: author, to: authorTips)
             digest &+= SyncVector.digestTerm(author, vector.tips[author] ?? [])
             total &+= vector.highestSeq(of: author)
+            if vector.highestSeq(of: author) > highest { lazy.grew(EntryKey(author: author, seq: vector.highestSeq(of: author))) }
         }
     }
 
@@ -768,12 +800,12 @@ public struct Replicator: Sendable {
         id: UInt32, for recipient: PeerAddress, claiming recipientID: AuthorID? = nil, correcting: [MembershipUpdate] = []
     ) -> Datagram.Probe {
         let hints = hints(for: recipient, claiming: recipientID)
-        let bare = Datagram.Probe(id: id, digest: digest, total: total, hints: hints)
+        let bare = Datagram.Probe(id: id, digest: digest, total: total, hints: hints, recent: lazy.recent)
         let corrections = Array(correcting.prefix(2))
         let room = Datagram.maxBytes - sealOverhead - Datagram.pushOverhead(network: configuration.network) - bare.encodedSize
             - corrections.reduce(0) { $0 + $1.encodedSize }
         let updates = corrections + membership.piggyback(for: recipient, after: corrections, budget: room, table: table)
-        return Datagram.Probe(id: id, digest: digest, total: total, hints: hints, updates: updates)
+        return Datagram.Probe(id: id, digest: digest, total: total, hints: hints, updates: updates, recent: bare.recent)
     }
 
     /// Live peers of verified ID, at random; with the table full (a network larger than it), half of them the
@@ -853,6 +885,11 @@ public struct Replicator: Sendable {
         for hint in probe.hints {
             guard let hinted = admitted(hint.address, from: address, on: link), !isSelf(hinted) else { continue }
             keepClaim(hint.id, at: hinted)
+        }
+        // Only a peer of proven ID steers wants. This node's own entries are not asked back: a restored backup
+        // recovers them by sync, which looks for forks.
+        if table[address]?.verifiedID != nil {
+            lazy.named(probe.recent.filter { $0.author != selfID && $0.seq > vector.highestSeq(of: $0.author) }, by: address, now: now)
         }
         let matches = probe.digest == digest
         table.update(address) { record in

@@ -95,6 +95,8 @@ extension StatusInfo.Counters {
         payloadsFetched = counters.payloadsFetched
         unauthenticated = counters.unauthenticated
         replayed = counters.replayed
+        wantsOut = counters.wantsOut
+        entriesServed = counters.entriesServed
     }
 }
 

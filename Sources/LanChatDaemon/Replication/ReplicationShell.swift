@@ -30,6 +30,8 @@ actor ReplicationShell: Service {
     private var relays: [EntryKey: (from: PeerAddress, until: UInt64)] = [:]
     private let intakeWakeups = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     private let syncRequests = AsyncStream.makeStream(of: PeerAddress.self)
+    /// Wants to answer from the store, one at a time (the replicator bounds them per period).
+    private let wants = AsyncStream.makeStream(of: (after: EntryKey, to: PeerAddress).self)
     private var mdnsInstances: [String: PeerAddress] = [:]
     /// Configured peers whose names did not resolve yet (DNS may come up after us); retried now and then.
     private var unresolved: [(text: String, source: PeerSource)] = []
@@ -111,6 +113,7 @@ actor ReplicationShell: Service {
                         group.addTask { try await self.tickLoop() }
                         group.addTask { await self.publishLoop() }
                         group.addTask { await self.intakeLoop() }
+                        group.addTask { await self.serveLoop() }
                         group.addTask {
                             for try await envelope in datagrams {
                                 await self.received(envelope)
@@ -164,6 +167,18 @@ actor ReplicationShell: Service {
         await perform(replicator.published(entries, now: clock.nowMillis()))
     }
 
+    private nonisolated func serveLoop() async {
+        for await want in wants.stream {
+            // A store that cannot be read answers nothing: the peer's sync brings the entries instead.
+            let entries = (try? await entries(author: want.after.author, after: want.after.seq, limit: Datagram.maxPushedEntries)) ?? []
+            await served(entries, to: want.to)
+        }
+    }
+
+    private func served(_ entries: [Entry], to address: PeerAddress) async {
+        await perform(replicator.serve(entries, to: address))
+    }
+
     private func received(_ envelope: AddressedEnvelope<ByteBuffer>) async {
         guard let from = PeerAddress(envelope.remoteAddress) else { return }
         let bytes = Array(envelope.data.readableBytesView)
@@ -205,6 +220,8 @@ actor ReplicationShell: Service {
                 intakeWakeups.continuation.yield()
             case .sync(let address):
                 syncRequests.continuation.yield(address)
+            case .serve(let after, let address):
+                wants.continuation.yield((after, address))
             }
         }
         replicator.countTraffic(datagramBytesOut: bytesOut, sendErrors: failures)

@@ -96,6 +96,8 @@ final class VirtualLAN: Sendable {
     func avahi(_ number: Int, _ action: String) async throws { try await must(["avahi", "h\(number)", action]) }
     func netem(_ number: Int, _ arguments: String...) async throws { try await must(["netem", "h\(number)"] + arguments) }
     func cut(_ number: Int) async throws { try await must(["cut", "h\(number)"]) }
+    /// Runs `command` inside a host and waits for it to succeed.
+    func run(_ number: Int, _ command: [String]) async throws { try await must(["exec", "h\(number)"] + command) }
     func reconnect(_ number: Int) async throws { try await must(["reconnect", "h\(number)"]) }
 
     /// `lanchat ARGS` run inside the host.

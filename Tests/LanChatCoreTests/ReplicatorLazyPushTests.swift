@@ -1,0 +1,109 @@
+@testable import LanChatCore
+import Testing
+
+/// Plumtree's lazy push over probes (`LazyPush`): a probe names the logs that grew at its sender lately, a node
+/// that lacks what it named asks that peer for it once a push could no longer be on its way, and only peers whose
+/// ID a sync proved are answered.
+@Suite("replicator rules: lazy push")
+struct ReplicatorLazyPushTests {
+    static let peer = try! identity(2).id, stranger = try! identity(3).id
+    static let author = try! identity(4)
+    static let entries = chain(of: author, count: 3)
+
+    /// A node that verified `peer` at address 2, at time 0.
+    func node() throws -> Replicator {
+        var node = try makeReplicator()
+        node.verify(Self.peer, at: address(2), now: 0)
+        return node
+    }
+
+    func wants(_ directives: [Replicator.Directive]) -> [(keys: [EntryKey], to: PeerAddress)] {
+        directives.sent.compactMap { body, to in if case .want(let keys) = body { (keys, to) } else { nil } }
+    }
+
+    @Test func anEntryAProbeNamedAndNoPushBroughtIsWantedOnceTheGraceIsOver() throws {
+        var node = try node()
+        let named = EntryKey(author: Self.author.id, seq: 3)
+        node.deliver(.ping(node.probe(recent: [named])), from: Self.peer, at: address(2), now: 1_000)
+        #expect(wants(node.tick(now: 1_000 + node.configuration.pullGrace - 1)).isEmpty)
+        let asked = wants(node.tick(now: 1_000 + node.configuration.pullGrace))
+        #expect(asked.map(\.to) == [address(2)])
+        // It holds none of the author's entries: it asks for all after seq 0.
+        #expect(asked.first?.keys == [EntryKey(author: Self.author.id, seq: 0)])
+        #expect(node.counters.wantsOut == 1)
+        // Asked once; a lost want is asked again when a probe names the entry again.
+        #expect(wants(node.tick(now: 2_000)).isEmpty)
+        node.deliver(.ack(node.probe(recent: [named])), from: Self.peer, at: address(2), now: 2_000)
+        #expect(wants(node.tick(now: 2_200)).count == 1)
+    }
+
+    @Test func aPushOnItsWayOrAnEntryHeldIsNotWanted() throws {
+        var node = try node()
+        node.deliver(.ping(node.probe(recent: [EntryKey(author: Self.author.id, seq: 1)])), from: Self.peer, at: address(2), now: 1_000)
+        node.deliver(.push(Self.entries[0]), from: Self.author.id, at: address(4), now: 1_005)
+        // Checked and on its way to the store: no longer in flight, not yet held.
+        node.pushesSettled(1)
+        #expect(wants(node.tick(now: 1_200)).isEmpty)
+        // Held: the store reported it.
+        node.tipsChanged([Self.author.id: [Self.entries[0].tip]])
+        node.deliver(.ping(node.probe(recent: [EntryKey(author: Self.author.id, seq: 1)])), from: Self.peer, at: address(2), now: 1_300)
+        // This node's own entries come back by sync, which looks for forks, not by a want.
+        node.deliver(.ping(node.probe(recent: [EntryKey(author: node.selfID, seq: 5)])), from: Self.peer, at: address(2), now: 1_300)
+        // A peer whose ID no sync proved steers nothing.
+        node.hear(Self.stranger, at: address(3), now: 1_300)
+        node.deliver(.ping(node.probe(recent: [EntryKey(author: Self.author.id, seq: 3)])), from: Self.stranger, at: address(3), now: 1_300)
+        #expect(wants(node.tick(now: 1_600)).isEmpty)
+    }
+
+    @Test func aWantWaitsForThePushesOnTheirWayToTheStore() throws {
+        var node = try node()
+        let other = try identity(5)
+        node.deliver(.ping(node.probe(recent: [EntryKey(author: Self.author.id, seq: 3)])), from: Self.peer, at: address(2), now: 1_000)
+        node.deliver(.push(chain(of: other, count: 1)[0]), from: other.id, at: address(5), now: 1_010)
+        #expect(wants(node.tick(now: 1_200)).isEmpty)
+        node.pushesSettled(1)
+        #expect(wants(node.tick(now: 1_400)).map(\.to) == [address(2)])
+    }
+
+    @Test func onlyAPeerOfProvenIDIsServedAndOnlySoManyAPeriod() throws {
+        var node = try node()
+        node.hear(Self.stranger, at: address(3), now: 10)
+        let after = EntryKey(author: Self.author.id, seq: 0)
+        #expect(node.deliver(.want([after]), from: Self.stranger, at: address(3), now: 20).isEmpty)
+        var served = 0
+        for index in 0..<(LazyPush.servedPerPeriod + 4) {
+            served += node.deliver(.want([after]), from: Self.peer, at: address(2), now: 30 + UInt64(index)).filter { $0 == .serve(after: after, to: address(2)) }.count
+        }
+        #expect(served == LazyPush.servedPerPeriod)
+        _ = node.tick(now: 200)
+        #expect(node.deliver(.want([after]), from: Self.peer, at: address(2), now: 210) == [.serve(after: after, to: address(2))])
+    }
+
+    @Test func servedEntriesGoAsPushesOfOneRun() throws {
+        var node = try node()
+        let sent = node.serve(Self.entries, to: address(2)).sent
+        #expect(sent.count == 1)
+        #expect(sent.first.map { $0.body == .pushes(Self.entries) && $0.to == address(2) } == true)
+        #expect(node.counters.entriesServed == 3)
+    }
+
+    @Test func probesNameTheLogsThatGrewLatelyNewestFirst() throws {
+        var node = try node()
+        let other = try identity(5).id
+        node.tipsChanged([Self.author.id: [tip(3)]])
+        node.tipsChanged([other: [tip(8)]])
+        func recent(at now: UInt64) -> [EntryKey] {
+            let ack = node.deliver(.ping(node.probe()), from: Self.peer, at: address(2), now: now).sent.first?.body
+            if case .ack(let probe) = ack { return probe.recent }
+            return []
+        }
+        #expect(recent(at: 100) == [EntryKey(author: other, seq: 8), EntryKey(author: Self.author.id, seq: 3)])
+        // A tip that does not grow the log (a merge at the same seq) is no news.
+        node.tipsChanged([Self.author.id: [tip(3, hash: 1)]])
+        #expect(recent(at: 110).first == EntryKey(author: other, seq: 8))
+        for period in 1...LazyPush.recentPeriods { _ = node.tick(now: 200 * period) }
+        #expect(recent(at: 1_100).count == 2)
+        _ = node.tick(now: 1_200)
+        #expect(recent(at: 1_300).isEmpty)
+    }
+}

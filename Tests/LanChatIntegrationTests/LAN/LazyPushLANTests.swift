@@ -1,0 +1,26 @@
+import LanChatControl
+import Testing
+
+/// Lazy push between real daemons: host 2 drops every datagram from host 1, so host 1's push of a message never
+/// reaches it; host 3's pings and acks name the message, host 2 asks host 3 for it (`want`), and host 3 reads it
+/// from its store and pushes it.
+@Suite("lazy push on the virtual LAN", .serialized)
+struct LazyPushLANTests {
+    @Test("a push lost on its way is asked of a peer that names it, and that peer sends it")
+    func aLostPushIsPulled() async throws {
+        try await VirtualLAN.with(3, prefix: "lt11") { lan in
+            let hosts = try await lan.startMeshed(3)
+            try await lan.run(2, [
+                "sh", "-c",
+                "nft add table inet lazypush && nft add chain inet lazypush in '{ type filter hook input priority 0; }' "
+                    + "&& nft add rule inet lazypush in ip saddr \(hosts[0].ip) udp dport 7420 drop",
+            ])
+            let before = (two: try await hosts[1].status().counters, three: try await hosts[2].status().counters)
+            let sent = try #require(try await hosts[0].send("past a lost push").id)
+            try await VirtualLAN.expectEverywhere(hosts, hold: [sent])
+            let after = (two: try await hosts[1].status().counters, three: try await hosts[2].status().counters)
+            #expect(after.two.wantsOut > before.two.wantsOut, "host 2 asked for nothing: \(after.two)")
+            #expect(after.three.entriesServed > before.three.entriesServed, "host 3 sent nothing it was asked for: \(after.three)")
+        }
+    }
+}
