@@ -56,13 +56,14 @@ public struct Simulation {
         case sync(from: Int?)
     }
 
-    /// Entries a node pushed to another because it wanted them, until the other stores them: their deliveries
-    /// count as pulls.
+    /// Entries a node pushed to another because it wanted them, until the other stores them: a delivery by the
+    /// push of one counts as a pull (the same entry pushed by another node does not).
     var served: Set<ServedEntry> = []
 
     struct ServedEntry: Hashable {
         let node: Int
         let hash: EntryHash
+        let from: Int
     }
 
     var configuration: ReplicationConfiguration { scenario.configuration }
@@ -291,7 +292,7 @@ public struct Simulation {
     /// As the daemon does: the entries after `after` that the node holds, pushed to the peer that wanted them.
     private mutating func serve(_ after: EntryKey, from node: Int, to peer: PeerAddress) {
         let entries = nodes[node].store.entries(author: after.author, after: after.seq, limit: Datagram.maxPushedEntries)
-        if let target = nodeAt[peer] { served.formUnion(entries.map { ServedEntry(node: target, hash: $0.hash) }) }
+        if let target = nodeAt[peer] { served.formUnion(entries.map { ServedEntry(node: target, hash: $0.hash, from: node) }) }
         guard let directives = nodes[node].replicator?.serve(entries, to: peer) else { return }
         interpret(directives, at: node)
     }
@@ -303,8 +304,9 @@ public struct Simulation {
         if let relayUntil, let relayed = authentic.first, let directives = nodes[node].replicator?.relay(relayed, from: sender, until: relayUntil, now: now) {
             interpret(directives, at: node)
         }
-        let pulled = authentic.first.map { served.contains(ServedEntry(node: node, hash: $0.hash)) } ?? false
-        store(authentic, at: node, by: pulled ? .pull(from: nodeAt[sender]) : .push(from: nodeAt[sender]))
+        let from = nodeAt[sender]
+        let pulled = authentic.first.flatMap { entry in from.map { served.remove(ServedEntry(node: node, hash: entry.hash, from: $0)) != nil } } ?? false
+        store(authentic, at: node, by: pulled ? .pull(from: from) : .push(from: from))
         nodes[node].replicator?.pushesSettled(1, forged: forged)
     }
 
@@ -355,7 +357,6 @@ public struct Simulation {
         for entry in fresh {
             nodes[node].clock.observe(entry.timestamp, wallMillis: wallMillis)
             let source: Int?
-            served.remove(ServedEntry(node: node, hash: entry.hash))
             switch channel {
             case .push(let from), .pull(let from), .sync(let from): source = from
             }

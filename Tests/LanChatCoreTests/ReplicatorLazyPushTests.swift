@@ -41,18 +41,19 @@ struct ReplicatorLazyPushTests {
         var node = try node()
         node.deliver(.ping(node.probe(recent: [EntryKey(author: Self.author.id, seq: 1)])), from: Self.peer, at: address(2), now: 1_000)
         node.deliver(.push(Self.entries[0]), from: Self.author.id, at: address(4), now: 1_005)
-        // Checked and on its way to the store: no longer in flight, not yet held.
-        node.pushesSettled(1)
+        // On its way to the store: the want waits.
         #expect(wants(node.tick(now: 1_200)).isEmpty)
-        // Held: the store reported it.
+        // Stored: nothing is wanted any more.
         node.tipsChanged([Self.author.id: [Self.entries[0].tip]])
-        node.deliver(.ping(node.probe(recent: [EntryKey(author: Self.author.id, seq: 1)])), from: Self.peer, at: address(2), now: 1_300)
+        node.pushesSettled(1)
+        #expect(wants(node.tick(now: 1_400)).isEmpty)
+        node.deliver(.ping(node.probe(recent: [EntryKey(author: Self.author.id, seq: 1)])), from: Self.peer, at: address(2), now: 1_500)
         // This node's own entries come back by sync, which looks for forks, not by a want.
-        node.deliver(.ping(node.probe(recent: [EntryKey(author: node.selfID, seq: 5)])), from: Self.peer, at: address(2), now: 1_300)
+        node.deliver(.ping(node.probe(recent: [EntryKey(author: node.selfID, seq: 5)])), from: Self.peer, at: address(2), now: 1_500)
         // A peer whose ID no sync proved steers nothing.
-        node.hear(Self.stranger, at: address(3), now: 1_300)
-        node.deliver(.ping(node.probe(recent: [EntryKey(author: Self.author.id, seq: 3)])), from: Self.stranger, at: address(3), now: 1_300)
-        #expect(wants(node.tick(now: 1_600)).isEmpty)
+        node.hear(Self.stranger, at: address(3), now: 1_500)
+        node.deliver(.ping(node.probe(recent: [EntryKey(author: Self.author.id, seq: 3)])), from: Self.stranger, at: address(3), now: 1_500)
+        #expect(wants(node.tick(now: 1_800)).isEmpty)
     }
 
     @Test func aWantWaitsForThePushesOnTheirWayToTheStore() throws {
@@ -62,21 +63,53 @@ struct ReplicatorLazyPushTests {
         node.deliver(.push(chain(of: other, count: 1)[0]), from: other.id, at: address(5), now: 1_010)
         #expect(wants(node.tick(now: 1_200)).isEmpty)
         node.pushesSettled(1)
-        #expect(wants(node.tick(now: 1_400)).map(\.to) == [address(2)])
+        // Not only at a tick: the next datagram asks.
+        let asked = wants(node.deliver(.ping(node.probe()), from: Self.peer, at: address(2), now: 1_210))
+        #expect(asked.map(\.to) == [address(2)])
     }
 
-    @Test func onlyAPeerOfProvenIDIsServedAndOnlySoManyAPeriod() throws {
+    /// Six authors named by one peer: four go in one want, the other two in the next; a second peer naming a
+    /// higher seq does not take a want over.
+    @Test func aPeerIsAskedForFourAuthorsAtOnceAndKeepsItsWants() throws {
         var node = try node()
-        node.hear(Self.stranger, at: address(3), now: 10)
+        node.verify(Self.stranger, at: address(3), now: 0)
+        let authors = try (10..<16).map { try identity(UInt8($0)).id }
+        node.deliver(.ping(node.probe(recent: Array(authors[0..<4].map { EntryKey(author: $0, seq: 2) }))), from: Self.peer, at: address(2), now: 1_000)
+        node.deliver(.ping(node.probe(recent: Array(authors[4..<6].map { EntryKey(author: $0, seq: 2) }))), from: Self.peer, at: address(2), now: 1_000)
+        node.deliver(.ping(node.probe(recent: [EntryKey(author: authors[0], seq: 9)])), from: Self.stranger, at: address(3), now: 1_010)
+        let first = wants(node.tick(now: 1_200))
+        #expect(first.map(\.to) == [address(2)])
+        #expect(first.first?.keys.count == Datagram.maxRecent)
+        let second = wants(node.deliver(.ping(node.probe()), from: Self.peer, at: address(2), now: 1_210))
+        #expect(second.map(\.to) == [address(2)])
+        #expect(Set(first.flatMap(\.keys).map(\.author) + second.flatMap(\.keys).map(\.author)) == Set(authors))
+    }
+
+    @Test func onlyAPeerOfProvenIDIsServedWhatThisNodeNamesAndOnlySoMuchAPeriod() throws {
+        var node = try node()
+        node.tipsChanged([Self.author.id: [tip(3)]])
         let after = EntryKey(author: Self.author.id, seq: 0)
+        node.hear(Self.stranger, at: address(3), now: 10)
         #expect(node.deliver(.want([after]), from: Self.stranger, at: address(3), now: 20).isEmpty)
-        var served = 0
-        for index in 0..<(LazyPush.servedPerPeriod + 4) {
-            served += node.deliver(.want([after]), from: Self.peer, at: address(2), now: 30 + UInt64(index)).filter { $0 == .serve(after: after, to: address(2)) }.count
+        // Only what it names lately, up to it, and no longer a gap than a datagram's worth.
+        let other = try identity(5).id
+        #expect(node.deliver(.want([EntryKey(author: other, seq: 0)]), from: Self.peer, at: address(2), now: 20).isEmpty)
+        #expect(node.deliver(.want([EntryKey(author: Self.author.id, seq: 3)]), from: Self.peer, at: address(2), now: 20).isEmpty)
+        node.tipsChanged([Self.author.id: [tip(20)]])
+        #expect(node.deliver(.want([EntryKey(author: Self.author.id, seq: 11)]), from: Self.peer, at: address(2), now: 20).isEmpty)
+        let near = EntryKey(author: Self.author.id, seq: 12)
+        // Four keys a period for one asker, sixteen in all.
+        let peers = try (20..<25).map { try identity(UInt8($0)).id }
+        for (index, peer) in peers.enumerated() { node.verify(peer, at: address(30 + index), now: 30) }
+        var served: [Int] = []
+        for index in peers.indices {
+            var count = 0
+            for _ in 0..<5 { count += node.deliver(.want([near]), from: peers[index], at: address(30 + index), now: 40).count { $0 == .serve(after: near, to: address(30 + index)) } }
+            served.append(count)
         }
-        #expect(served == LazyPush.servedPerPeriod)
+        #expect(served == [4, 4, 4, 4, 0])
         _ = node.tick(now: 200)
-        #expect(node.deliver(.want([after]), from: Self.peer, at: address(2), now: 210) == [.serve(after: after, to: address(2))])
+        #expect(node.deliver(.want([near]), from: peers[4], at: address(34), now: 210) == [.serve(after: near, to: address(34))])
     }
 
     @Test func servedEntriesGoAsPushesOfOneRun() throws {

@@ -6,28 +6,34 @@ struct LazyPush {
     /// An author whose entries a peer named newer than this node's.
     struct Wanted {
         var seq: UInt64
-        var from: PeerAddress
-        /// When a peer first named the author's missing entries: the grace runs from here.
+        /// The first peer that named it: a later one naming a higher seq does not take the want over, so a peer
+        /// naming seqs it does not hold cannot draw every want to itself.
+        let from: PeerAddress
+        /// When it was first named: the grace runs from here.
         let since: UInt64
     }
 
     /// Authors a node waits for at once; more are left to sync.
     static let maxWanted = 64
-    /// Periods a grown log stays in `recent`: long enough for the probes of a few periods to carry it.
+    /// Authors one peer's names may hold in `wanted`, so that one peer cannot fill it.
+    static let maxWantedPerPeer = 8
+    /// Periods after the one a log grew in that it stays in `recent`: the probes of a few periods carry it.
     static let recentPeriods: UInt64 = 5
-    /// Wants answered in one period: each costs a read of the store and up to a few datagrams.
+    /// Keys of wants answered in one period, in all and for one asker: each costs a read of the store and a
+    /// datagram or a few, and a want's source address is only a claim.
     static let servedPerPeriod = 16
+    static let servedPerPeerPerPeriod = 4
 
     private var period: UInt64 = 0
     /// Newest last; one key per author.
     private var grown: [(key: EntryKey, period: UInt64)] = []
     private var wanted: [AuthorID: Wanted] = [:]
     var isWanting: Bool { !wanted.isEmpty }
-    private var servedThisPeriod = 0
+    private var served: [PeerAddress: Int] = [:]
 
     mutating func newPeriod() {
         period += 1
-        servedThisPeriod = 0
+        served.removeAll()
         grown.removeAll { period - $0.period > Self.recentPeriods }
     }
 
@@ -44,41 +50,46 @@ struct LazyPush {
     /// A peer's probe named these, which this node lacks.
     mutating func named(_ keys: [EntryKey], by address: PeerAddress, now: UInt64) {
         for key in keys {
-            if var known = wanted[key.author] {
-                guard key.seq > known.seq else { continue }
-                known.seq = key.seq
-                known.from = address
-                wanted[key.author] = known
-            } else if wanted.count < Self.maxWanted {
+            if let known = wanted[key.author] {
+                if key.seq > known.seq, known.from == address { wanted[key.author]?.seq = key.seq }
+            } else if wanted.count < Self.maxWanted, wanted.values.count(where: { $0.from == address }) < Self.maxWantedPerPeer {
                 wanted[key.author] = Wanted(seq: key.seq, from: address, since: now)
             }
         }
     }
 
-    /// A push of `key` reached this node (on its way to the store): nothing up to it is wanted any more.
-    mutating func arrived(_ key: EntryKey) {
-        if let known = wanted[key.author], known.seq <= key.seq { wanted[key.author] = nil }
-    }
-
     /// The wants whose grace is over, by the peer to ask, each key the highest seq held (`holding`) of an author
-    /// still lacking; taken out of `wanted` (a lost want is asked again when a probe names the author again).
+    /// still lacking, at most `Datagram.maxRecent` a peer (the rest wait for the next call); taken out of `wanted`,
+    /// with those now held (a lost want is asked again when a probe names the author again). `reachable`: whether
+    /// a peer may be asked; the wants of one that may not are dropped, another's name brings them back.
     /// In a fixed order, so that a simulation repeats.
-    mutating func due(now: UInt64, grace: UInt64, holding: (AuthorID) -> UInt64) -> [(from: PeerAddress, keys: [EntryKey])] {
+    mutating func due(
+        now: UInt64, grace: UInt64, holding: (AuthorID) -> UInt64, reachable: (PeerAddress) -> Bool
+    ) -> [(from: PeerAddress, keys: [EntryKey])] {
         var asks: [PeerAddress: [EntryKey]] = [:]
         for author in wanted.keys.sorted() {
             guard let want = wanted[author], now - min(want.since, now) >= grace else { continue }
-            wanted[author] = nil
             let held = holding(author)
-            guard want.seq > held, asks[want.from, default: []].count < Datagram.maxRecent else { continue }
+            guard want.seq > held, reachable(want.from) else {
+                wanted[author] = nil
+                continue
+            }
+            guard asks[want.from, default: []].count < Datagram.maxRecent else { continue }
+            wanted[author] = nil
             asks[want.from, default: []].append(EntryKey(author: author, seq: held))
         }
         return asks.keys.sorted().map { ($0, asks[$0] ?? []) }
     }
 
-    /// Whether one more want may be answered this period; counts it if so.
-    mutating func mayServe() -> Bool {
-        guard servedThisPeriod < Self.servedPerPeriod else { return false }
-        servedThisPeriod += 1
+    /// Whether a peer's want of `key` is answered: only for a log this node names now, only the entries up to
+    /// what it names and no more than a `pushes` datagram holds below it (a longer gap is a sync's), and within
+    /// the period's budgets. Counts it if so.
+    mutating func mayServe(_ key: EntryKey, to address: PeerAddress) -> Bool {
+        guard let named = grown.first(where: { $0.key.author == key.author })?.key.seq,
+            key.seq < named, named - key.seq <= UInt64(Datagram.maxPushedEntries),
+            served.values.reduce(0, +) < Self.servedPerPeriod, served[address, default: 0] < Self.servedPerPeerPerPeriod
+        else { return false }
+        served[address, default: 0] += 1
         return true
     }
 }

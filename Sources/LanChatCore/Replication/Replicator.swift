@@ -53,6 +53,8 @@ public struct Replicator: Sendable {
     private var machineAddresses: Set<PeerAddress> = []
     private var limiter: RateLimiter
     private var lazy = LazyPush()
+    /// Wants a node answers in one period at most: what the shell's queue of them needs to hold.
+    public static let maxServesPerPeriod = LazyPush.servedPerPeriod
     /// Entries this node relayed lately: a second copy (views differ, so arcs may overlap) goes no further.
     /// Only entries still on their way to the store need it; older ones are held, and held ones are not relayed.
     private var relayed = RecentKeys(capacity: 4096)
@@ -436,9 +438,14 @@ public struct Replicator: Sendable {
                 requestSync(with: address, now: now, &out)
             }
         case .want(let keys):
-            // Only a peer whose ID a sync proved is answered: a spoofed want cannot aim entries at a stranger.
+            // Only a peer whose ID a sync proved is answered, so a spoofed want cannot aim entries at a stranger; at a
+            // member it aims a few entries a period at most (`LazyPush.mayServe`), each key charged as a datagram.
             guard let record = table[address], record.verifiedID != nil, record.state != .offline else { break }
-            for key in keys where lazy.mayServe() { out.append(.serve(after: key, to: address)) }
+            guard keys.count == 1 || limiter.allow(address, cost: keys.count - 1, now: now) else {
+                counters.rateLimited += 1
+                break
+            }
+            for key in keys where lazy.mayServe(key, to: address) { out.append(.serve(after: key, to: address)) }
         }
         // Not only at ticks: a want whose grace ended between two is asked at the next datagram, a period sooner.
         askForWanted(now: now, &out)
@@ -449,8 +456,10 @@ public struct Replicator: Sendable {
     private mutating func askForWanted(now: UInt64, _ out: inout [Directive]) {
         // Pushes on their way to the store may be what is wanted: the want waits for them to settle.
         guard lazy.isWanting, pushesInFlight == 0, !shedding else { return }
-        let asks = lazy.due(now: now, grace: configuration.pullGrace) { vector.highestSeq(of: $0) }
-        for (address, keys) in asks where table[address].map({ $0.state != .offline }) ?? false {
+        let asks = lazy.due(now: now, grace: configuration.pullGrace, holding: { vector.highestSeq(of: $0) }) { address in
+            table[address].map { $0.state != .offline } ?? false
+        }
+        for (address, keys) in asks {
             counters.wantsOut += 1
             send(.want(keys), to: address, &out)
         }
@@ -464,7 +473,6 @@ public struct Replicator: Sendable {
 
     private mutating func pushed(_ entry: Entry, from address: PeerAddress, relayUntil: UInt64?, _ out: inout [Directive]) {
         counters.entriesPushedIn += 1
-        lazy.arrived(entry.key)
         // A different entry at a seq already held (a fork) comes by sync, where it is seen.
         if entry.seq <= vector.highestSeq(of: entry.author) {
             counters.duplicates += 1

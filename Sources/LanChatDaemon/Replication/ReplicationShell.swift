@@ -30,8 +30,10 @@ actor ReplicationShell: Service {
     private var relays: [EntryKey: (from: PeerAddress, until: UInt64)] = [:]
     private let intakeWakeups = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     private let syncRequests = AsyncStream.makeStream(of: PeerAddress.self)
-    /// Wants to answer from the store, one at a time (the replicator bounds them per period).
-    private let wants = AsyncStream.makeStream(of: (after: EntryKey, to: PeerAddress).self)
+    /// Wants to answer from the store, one at a time; beyond a period's worth (a store that stalls), the newest wait
+    /// for nothing: the asker's sync brings what it lacks.
+    private let wants = AsyncStream.makeStream(
+        of: (after: EntryKey, to: PeerAddress).self, bufferingPolicy: .bufferingOldest(Replicator.maxServesPerPeriod))
     private var mdnsInstances: [String: PeerAddress] = [:]
     /// Configured peers whose names did not resolve yet (DNS may come up after us); retried now and then.
     private var unresolved: [(text: String, source: PeerSource)] = []

@@ -21,6 +21,9 @@ struct LazyPushLANTests {
             let after = (two: try await hosts[1].status().counters, three: try await hosts[2].status().counters)
             #expect(after.two.wantsOut > before.two.wantsOut, "host 2 asked for nothing: \(after.two)")
             #expect(after.three.entriesServed > before.three.entriesServed, "host 3 sent nothing it was asked for: \(after.three)")
+            // Host 1's push never arrived, and 3 nodes push directly (no relays): a push of it that host 2 took in
+            // is host 3's answer.
+            #expect(after.two.entriesPushedIn > before.two.entriesPushedIn, "host 2 took in no push: \(after.two)")
         }
     }
 }
