@@ -41,8 +41,9 @@ public final class ControlClient: ControlConnection {
         var address = sockaddr_un()
         address.sun_family = sa_family_t(AF_UNIX)
         let path = Array(socketPath.utf8)
+        // The descriptor is closed by `deinit` alone, which runs when an initializer throws once every stored property
+        // is set: a second `close` here could close a descriptor another thread had just been given the number of.
         guard path.count < MemoryLayout.size(ofValue: address.sun_path) else {
-            close(descriptor)
             throw ClientError("socket path too long: \(socketPath)", status: .usage)
         }
         withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: path) }
@@ -53,12 +54,13 @@ public final class ControlClient: ControlConnection {
         }
         guard result == 0 else {
             let code = errno
-            close(descriptor)
             throw ConnectFailure.error(connecting: socketPath, errno: code)
         }
     }
 
-    deinit { close(descriptor) }
+    deinit {
+        if descriptor >= 0 { close(descriptor) }
+    }
 
     public func request(_ command: ControlCommand) throws -> ControlResponse {
         try writeAll(Array((ControlJSON.encode(command) + "\n").utf8))
