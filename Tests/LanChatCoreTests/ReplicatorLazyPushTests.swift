@@ -112,6 +112,21 @@ struct ReplicatorLazyPushTests {
         #expect(node.deliver(.want([near]), from: peers[4], at: address(34), now: 210) == [.serve(after: near, to: address(34))])
     }
 
+    @Test func aPeerThisNodeHoldsOfflineIsNotServed() throws {
+        var node = try node()
+        node.silence(address(2), now: 0)
+        var now: UInt64 = 400
+        while node.peer(at: address(2))?.state != .offline, now < 20_000 {
+            now += node.configuration.protocolPeriod
+            _ = node.tick(now: now)
+        }
+        try #require(node.peer(at: address(2))?.state == .offline)
+        // Named now: only the asker's state can refuse it.
+        node.tipsChanged([Self.author.id: [tip(4)]])
+        #expect(node.deliver(.want([EntryKey(author: Self.author.id, seq: 0)]), from: Self.peer, at: address(2), now: now + 1)
+            .filter { if case .serve = $0 { true } else { false } }.isEmpty)
+    }
+
     @Test func servedEntriesGoAsPushesOfOneRun() throws {
         var node = try node()
         let sent = node.serve(Self.entries, to: address(2)).sent
