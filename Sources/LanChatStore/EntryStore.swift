@@ -88,7 +88,8 @@ public final class EntryStore: Sendable {
         guard !entries.isEmpty else { return InsertResult() }
         let now = WallClock.nowMillis()
         let bulk = !durable && entries.count >= Self.bulkEntries
-        let result = try await write(durable: durable, bulk: bulk) { db in try Self.insert(entries, arrivedMillis: now, db) }
+        let insert = { @Sendable (db: Database) in try Self.insert(entries, arrivedMillis: now, db) }
+        let result = durable || bulk ? try await write(durable: durable, bulk: bulk, insert) : try writeHere(insert)
         if entries.contains(where: { $0.kind == .delete }) { try await purgeLog() }
         return result
     }
@@ -102,6 +103,18 @@ public final class EntryStore: Sendable {
     /// Inserts of at least this many entries (a sync's batches, pushes piled up under load) are bulk writes.
     static let bulkEntries = 1000
 
+    /// A transaction on the writer's thread, the caller suspended meanwhile.
+    private func write<T: Sendable>(durable: Bool, bulk: Bool = false, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await pool.writeWithoutTransaction { db in try Self.transaction(db, durable: durable, bulk: bulk, body) }
+    }
+
+    /// A small write that need not reach the disk (a push), on the caller's thread: it takes about a tenth of a
+    /// millisecond, and handing it to the writer's thread and back cost two thread wake-ups, more than the write.
+    /// Waits only while another write holds the writer.
+    private func writeHere<T>(_ body: (Database) throws -> T) throws -> T {
+        try pool.writeWithoutTransaction { db in try Self.transaction(db, durable: false, bulk: false, body) }
+    }
+
     /// One transaction, flushed to disk at commit only when `durable`: the writer connection is
     /// shared, so each write sets the mode it needs. A `bulk` write changes pages all over the file
     /// (entries are keyed by hash): it gets room for them, so it does not spill to the log before it
@@ -109,24 +122,22 @@ public final class EntryStore: Sendable {
     /// would pass every time (a checkpoint with its disk flushes after nearly every batch held catch-up
     /// back). Both are given back after it: an idle daemon keeps little memory, and small writes keep
     /// small checkpoints (the first one after a catch-up takes what the catch-up left in the log).
-    private func write<T: Sendable>(durable: Bool, bulk: Bool = false, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        try await pool.writeWithoutTransaction { db in
-            try db.cachedStatement(sql: durable ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL").execute()
-            if bulk { try db.execute(sql: "PRAGMA cache_size = -16384; PRAGMA wal_autocheckpoint = 8192") }
-            defer { if bulk { try? db.execute(sql: "PRAGMA cache_size = -2000; PRAGMA wal_autocheckpoint = 1000") } }
-            // BEGIN and COMMIT come from the statement cache: GRDB's `inTransaction` compiles both anew for
-            // each write, and a pushed message is one write (28,000 of its transaction's 336,000 instructions).
-            try db.cachedStatement(sql: "BEGIN IMMEDIATE").execute()
-            do {
-                let result = try body(db)
-                try db.cachedStatement(sql: "COMMIT").execute()
-                return result
-            } catch {
-                // GRDB's rollback: it skips one SQLite made already (a full disk, an I/O error) and retries one
-                // interrupted by a cancelled write, which would otherwise leave the transaction open.
-                try? db.rollback()
-                throw error
-            }
+    private static func transaction<T>(_ db: Database, durable: Bool, bulk: Bool, _ body: (Database) throws -> T) throws -> T {
+        try db.cachedStatement(sql: durable ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL").execute()
+        if bulk { try db.execute(sql: "PRAGMA cache_size = -16384; PRAGMA wal_autocheckpoint = 8192") }
+        defer { if bulk { try? db.execute(sql: "PRAGMA cache_size = -2000; PRAGMA wal_autocheckpoint = 1000") } }
+        // BEGIN and COMMIT come from the statement cache: GRDB's `inTransaction` compiles both anew for
+        // each write, and a pushed message is one write (28,000 of its transaction's 336,000 instructions).
+        try db.cachedStatement(sql: "BEGIN IMMEDIATE").execute()
+        do {
+            let result = try body(db)
+            try db.cachedStatement(sql: "COMMIT").execute()
+            return result
+        } catch {
+            // GRDB's rollback: it skips one SQLite made already (a full disk, an I/O error) and retries one
+            // interrupted by a cancelled write, which would otherwise leave the transaction open.
+            try? db.rollback()
+            throw error
         }
     }
 

@@ -242,7 +242,8 @@ actor ReplicationShell: Service {
     }
 
     /// Checks each burst of pushes off the actor (datagrams keep coming in meanwhile), then stores it in
-    /// one transaction while the next burst is checked.
+    /// one transaction while the next burst is checked. A burst with nothing behind it is stored in this
+    /// task: a task of its own would cost a thread wake-up, with nothing to check meanwhile.
     private nonisolated func intakeLoop() async {
         await withTaskGroup(of: Void.self) { group in
             for await _ in intakeWakeups.stream {
@@ -251,7 +252,11 @@ actor ReplicationShell: Service {
                     await relayOn(authentic, of: burst)
                     // The burst before this one, if it is still being stored (none: returns at once).
                     await group.next()
-                    group.addTask { await self.store(authentic, of: burst.count, forged: forged) }
+                    if await unchecked.isEmpty {
+                        await store(authentic, of: burst.count, forged: forged)
+                    } else {
+                        group.addTask { await self.store(authentic, of: burst.count, forged: forged) }
+                    }
                 }
             }
         }
