@@ -13,6 +13,13 @@ struct LatencyResult {
     let pushesPerDelivery: Double
     let datagramsPerDelivery: Double
     let bytesPerDelivery: Double
+    /// What one delivery cost a receiving daemon (all its threads), and one message its sender, above what
+    /// the same daemons spend idle (measured just before): isolated messages, each its own push and commit.
+    let receiverMicrosPerDelivery: Double
+    let receiverSwitchesPerDelivery: Double
+    let senderMicrosPerMessage: Double
+    /// One signature check on this machine, µs: what a delivery cannot go below.
+    let verifyMicros: Double
     var distribution: Distribution { Distribution(samples) }
 }
 
@@ -29,6 +36,8 @@ enum LatencyScenario {
         try sender.send("warm-up")
         try waitFor("the warm-up message everywhere", timeout: 30) { cluster.arrival(of: "warm-up").count == nodes }
         cluster.resetArrivals()
+        let idle = DaemonUsage.rate(of: cluster.nodes, over: idleWindow)
+        let usageBefore = DaemonUsage(cluster.nodes)
 
         let pushesBefore = try cluster.counterSum(\.pushesOut)
         let datagramsBefore = try cluster.counterSum(\.datagramsOut)
@@ -49,6 +58,7 @@ enum LatencyScenario {
         }
         let deliveries = messages * (nodes - 1)
         try waitFor("all \(deliveries) deliveries", timeout: 60) { cluster.arrivalCount(excluding: 0) >= deliveries }
+        let busy = DaemonUsage(cluster.nodes).since(usageBefore).less(idle)
         let pushes = Double(try cluster.counterSum(\.pushesOut) - pushesBefore)
         let datagrams = Double(try cluster.counterSum(\.datagramsOut) - datagramsBefore)
         let bytes = Double(try cluster.counterSum(\.datagramBytesOut) - bytesBefore)
@@ -59,6 +69,54 @@ enum LatencyScenario {
         return LatencyResult(
             nodes: nodes, messages: messages, samples: sentAt.filter { !throughCLI.contains($0.key) }.map(latency),
             cliSamples: sentAt.filter { throughCLI.contains($0.key) }.map(latency), pushesPerDelivery: pushes / Double(deliveries),
-            datagramsPerDelivery: datagrams / Double(deliveries), bytesPerDelivery: bytes / Double(deliveries))
+            datagramsPerDelivery: datagrams / Double(deliveries), bytesPerDelivery: bytes / Double(deliveries),
+            receiverMicrosPerDelivery: busy.cpuSeconds.dropFirst().reduce(0, +) * 1e6 / Double(deliveries),
+            receiverSwitchesPerDelivery: busy.switches.dropFirst().reduce(0, +) / Double(deliveries),
+            senderMicrosPerMessage: busy.cpuSeconds[0] * 1e6 / Double(messages),
+            verifyMicros: 1e6 / SignatureRate.verificationsPerSecond(threads: 1))
+    }
+
+    /// Long enough that the idle daemons' probes and timers average out (a period is 200 ms).
+    static let idleWindow = 5.0
+}
+
+/// CPU seconds and thread switches of each daemon of a cluster, read at one moment or over a window.
+struct DaemonUsage {
+    var cpuSeconds: [Double]
+    var switches: [Double]
+    /// Over the window: seconds since the reading.
+    var elapsed: Double
+    private let at: UInt64
+
+    init(_ nodes: [BenchCluster.Node]) {
+        at = nowNanos()
+        cpuSeconds = nodes.map { ProcessUsage.cpuSeconds($0.pid) }
+        switches = nodes.map { Double(ProcessUsage.threadSwitches($0.pid)) }
+        elapsed = 0
+    }
+
+    /// What each daemon used since `earlier`.
+    func since(_ earlier: DaemonUsage) -> DaemonUsage {
+        var used = self
+        used.cpuSeconds = zip(cpuSeconds, earlier.cpuSeconds).map(-)
+        used.switches = zip(switches, earlier.switches).map(-)
+        used.elapsed = Double(at - earlier.at) / 1e9
+        return used
+    }
+
+    /// What each daemon used over `seconds` of doing nothing but keeping the network alive.
+    static func rate(of nodes: [BenchCluster.Node], over seconds: Double) -> DaemonUsage {
+        let start = DaemonUsage(nodes)
+        sleep(until: start.at + UInt64(seconds * 1e9))
+        return DaemonUsage(nodes).since(start)
+    }
+
+    /// This window's use above an idle window's, scaled to this window's length.
+    func less(_ idle: DaemonUsage) -> DaemonUsage {
+        let scale = elapsed / idle.elapsed
+        var above = self
+        above.cpuSeconds = zip(cpuSeconds, idle.cpuSeconds).map { $0 - $1 * scale }
+        above.switches = zip(switches, idle.switches).map { $0 - $1 * scale }
+        return above
     }
 }

@@ -35,6 +35,17 @@ struct ProcessUsage {
         return (user + system) / ticksPerSecond
     }
 
+    /// Times any thread of the process went to sleep or was put off the CPU (`voluntary_ctxt_switches` plus
+    /// `nonvoluntary_ctxt_switches` of each of its threads): how often its work crossed from one thread to another.
+    static func threadSwitches(_ pid: pid_t) -> Int {
+        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []
+        return tasks.reduce(0) { total, task in
+            guard let status = try? String(contentsOfFile: "/proc/\(pid)/task/\(task)/status", encoding: .utf8) else { return total }
+            return total + status.split(separator: "\n").filter { $0.contains("ctxt_switches:") }
+                .reduce(0) { $0 + (Int($1.split(separator: "\t").last ?? "") ?? 0) }
+        }
+    }
+
     /// Resident memory in MB: `VmRSS` (all of it, shared library pages included) or `RssAnon` (the process's own).
     static func rssMegabytes(_ pid: pid_t, field: String = "VmRSS") -> Double {
         guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),

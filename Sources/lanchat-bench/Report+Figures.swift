@@ -45,6 +45,9 @@ extension Report {
                 BenchFigure("latency", "p99 to all from starting lanchat send, \(nodes)", Distribution(result.cliSamples).p99, "ms"),
                 BenchFigure("latency", "push datagrams per delivery, \(nodes)", result.pushesPerDelivery, "datagrams"),
                 BenchFigure("latency", "bytes per delivery, \(nodes)", result.bytesPerDelivery, "bytes"),
+                BenchFigure("latency", "receiver CPU per isolated delivery, \(nodes)", result.receiverMicrosPerDelivery, "µs", limit: result.verifyMicros),
+                BenchFigure("latency", "receiver thread switches per delivery, \(nodes)", result.receiverSwitchesPerDelivery, "switches"),
+                BenchFigure("latency", "sender CPU per message, \(nodes)", result.senderMicrosPerMessage, "µs"),
             ]
             if let serf = serf[result.nodes] {
                 figures.append(BenchFigure("latency", "Serf p99 to all, \(result.nodes) agents", Distribution(serf.samples).p99, "ms"))

@@ -81,10 +81,18 @@ struct Report {
 
     private func costSection() -> [String] {
         ["## Cost per message", "",
-         "Datagrams and bytes sent by the whole network per delivered message during the latency run (pings included in \"all\").", ""]
+         "Datagrams and bytes sent by the whole network per delivered message during the latency run (pings included in \"all\").",
+         "CPU time and thread switches (times one of its threads went to sleep or was put off the CPU) of the daemons, above",
+         "what the same daemons used in the \(format(LatencyScenario.idleWindow, 0)) s before the messages, while the network was idle: of the",
+         "receivers per delivery, of the sender per message. The limit is one signature check, timed in the same run.", ""]
             + table(
-                ["nodes", "push datagrams / delivery", "all datagrams / delivery", "bytes / delivery"],
-                latency.map { ["\($0.nodes)", format($0.pushesPerDelivery, 2), format($0.datagramsPerDelivery, 2), format($0.bytesPerDelivery, 0)] })
+                ["nodes", "push datagrams / delivery", "all datagrams / delivery", "bytes / delivery", "receiver CPU µs / delivery",
+                 "receiver thread switches / delivery", "sender CPU µs / message", "limit: one signature check µs"],
+                latency.map {
+                    ["\($0.nodes)", format($0.pushesPerDelivery, 2), format($0.datagramsPerDelivery, 2), format($0.bytesPerDelivery, 0),
+                     format($0.receiverMicrosPerDelivery, 0), format($0.receiverSwitchesPerDelivery, 1), format($0.senderMicrosPerMessage, 0),
+                     format($0.verifyMicros, 0)]
+                })
     }
 
     private func throughputSection() -> [String] {

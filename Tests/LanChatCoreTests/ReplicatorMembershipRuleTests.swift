@@ -284,10 +284,12 @@ struct ReplicatorMembershipRuleTests {
     }
 
     /// Each piece of news goes out at most λ·⌈log2(N+1)⌉ times, at most `updatesPerProbe` of them (and one
-    /// about the recipient) per datagram, and no datagram outgrows `Datagram.maxBytes`, sealed or not.
+    /// about the recipient) per datagram, and no datagram outgrows `Datagram.maxBytes`, sealed or not, on a
+    /// network of the longest name, with every probe naming as many grown logs as it may (`recent`).
     @Test(arguments: [false, true])
     func piggybackedNewsIsBoundedPerDatagramAndInAll(sealed: Bool) throws {
         let peers = 60
+        let testNetwork = String(repeating: "n", count: NetworkName.maxBytes)
         var configuration = ReplicationConfiguration(network: testNetwork)
         configuration.suspectTimeout = 1_000_000  // nothing goes offline: only suspicions circulate
         let ring = sealed ? NetworkKeyRing([NetworkKey(bytes: [UInt8](repeating: 1, count: 32))!]) : nil
@@ -316,10 +318,13 @@ struct ReplicatorMembershipRuleTests {
             tell(.ack(node.probe(updates: [update])), from: try identity(UInt8(teller)).id, at: host(teller))
         }
         var sent: [AuthorID: Int] = [:]
+        let writers = try (2..<(2 + Datagram.maxRecent + 1)).map { try identity(UInt8($0)).id }
         for period in 1...400 {
+            node.tipsChanged(Dictionary(uniqueKeysWithValues: writers.map { ($0, [tip(UInt64(period))]) }))
             let out = node.tick(now: UInt64(period) * 200)
             for case .send(let datagram, _) in out {
                 guard case .ping(let probe) = datagram.body else { continue }
+                #expect(probe.recent.count == Datagram.maxRecent)
                 #expect(probe.updates.count <= configuration.updatesPerProbe + 1)
                 #expect(datagram.encoded().count + (sealed ? DatagramSealer.overhead : 0) <= Datagram.maxBytes)
                 for update in probe.updates { sent[update.subject, default: 0] += 1 }
