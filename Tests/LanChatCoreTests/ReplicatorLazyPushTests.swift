@@ -135,6 +135,25 @@ struct ReplicatorLazyPushTests {
         #expect(node.counters.entriesServed == 3)
     }
 
+    /// Beyond the 4 a probe names, the newest 2 are named in every probe and the older ones take turns, so a log
+    /// 5 others grew after is still named (a lost want gets another name), and still served.
+    @Test func olderLogsTakeTurnsInTheNames() throws {
+        var node = try node()
+        let authors = try (10..<16).map { try identity(UInt8($0)).id }
+        for (seq, author) in zip(UInt64(1)..., authors) { node.tipsChanged([author: [tip(seq)]]) }
+        func names(at now: UInt64) -> [AuthorID] {
+            let ack = node.deliver(.ping(node.probe()), from: Self.peer, at: address(2), now: now).sent.first?.body
+            if case .ack(let probe) = ack { return probe.recent.map(\.author) }
+            return []
+        }
+        let newest = Array(authors.reversed())
+        #expect(names(at: 100) == [newest[0], newest[1], newest[2], newest[3]])
+        #expect(names(at: 110) == [newest[0], newest[1], newest[4], newest[5]])
+        #expect(names(at: 120) == [newest[0], newest[1], newest[2], newest[3]])
+        let oldest = EntryKey(author: authors[0], seq: 0)
+        #expect(node.deliver(.want([oldest]), from: Self.peer, at: address(2), now: 130).contains(.serve(after: oldest, to: address(2))))
+    }
+
     @Test func probesNameTheLogsThatGrewLatelyNewestFirst() throws {
         var node = try node()
         let other = try identity(5).id

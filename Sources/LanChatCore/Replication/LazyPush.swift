@@ -24,9 +24,18 @@ struct LazyPush {
     static let servedPerPeriod = 16
     static let servedPerPeerPerPeriod = 4
 
+    /// Logs that grew lately that a node keeps naming: beyond the newest few each probe names, the others take
+    /// turns (`names()`), so that a want or an answer that was lost is asked again after the next name, however
+    /// many logs grew since.
+    static let rememberedLogs = 16
+    /// Of a probe's names, how many are the newest logs; the rest take turns.
+    static let newestNamed = 2
+
     private var period: UInt64 = 0
     /// Newest last; one key per author.
     private var grown: [(key: EntryKey, period: UInt64)] = []
+    /// Where the turns of the older logs are.
+    private var turn = 0
     private var wanted: [AuthorID: Wanted] = [:]
     var isWanting: Bool { !wanted.isEmpty }
     private var served: [PeerAddress: Int] = [:]
@@ -41,11 +50,19 @@ struct LazyPush {
     mutating func grew(_ key: EntryKey) {
         grown.removeAll { $0.key.author == key.author }
         grown.append((key, period))
-        if grown.count > Datagram.maxRecent { grown.removeFirst(grown.count - Datagram.maxRecent) }
+        if grown.count > Self.rememberedLogs { grown.removeFirst(grown.count - Self.rememberedLogs) }
     }
 
-    /// What a probe names: the logs that grew here lately, newest first.
-    var recent: [EntryKey] { grown.reversed().map(\.key) }
+    /// What the next probe names: the newest logs that grew here lately, newest first, then older ones in turn.
+    mutating func names() -> [EntryKey] {
+        let newestFirst = grown.reversed().map(\.key)
+        guard newestFirst.count > Datagram.maxRecent else { return newestFirst }
+        let older = newestFirst.dropFirst(Self.newestNamed)
+        let turns = Datagram.maxRecent - Self.newestNamed
+        let start = turn % older.count
+        turn = start + turns
+        return Array(newestFirst.prefix(Self.newestNamed)) + (start..<start + turns).map { older[older.startIndex + $0 % older.count] }
+    }
 
     /// A peer's probe named these, which this node lacks.
     mutating func named(_ keys: [EntryKey], by address: PeerAddress, now: UInt64) {
@@ -81,7 +98,7 @@ struct LazyPush {
         return asks.keys.sorted().map { ($0, asks[$0] ?? []) }
     }
 
-    /// Whether a peer's want of `key` is answered: only for a log this node names now, only the entries up to
+    /// Whether a peer's want of `key` is answered: only for a log this node names lately, only the entries up to
     /// what it names and no more than a `pushes` datagram holds below it (a longer gap is a sync's), and within
     /// the period's budgets. Counts it if so.
     mutating func mayServe(_ key: EntryKey, to address: PeerAddress) -> Bool {

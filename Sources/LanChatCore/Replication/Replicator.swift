@@ -808,7 +808,7 @@ public struct Replicator: Sendable {
         id: UInt32, for recipient: PeerAddress, claiming recipientID: AuthorID? = nil, correcting: [MembershipUpdate] = []
     ) -> Datagram.Probe {
         let hints = hints(for: recipient, claiming: recipientID)
-        let bare = Datagram.Probe(id: id, digest: digest, total: total, hints: hints, recent: lazy.recent)
+        let bare = Datagram.Probe(id: id, digest: digest, total: total, hints: hints, recent: lazy.names())
         let corrections = Array(correcting.prefix(2))
         let room = Datagram.maxBytes - sealOverhead - Datagram.pushOverhead(network: configuration.network) - bare.encodedSize
             - corrections.reduce(0) { $0 + $1.encodedSize }
