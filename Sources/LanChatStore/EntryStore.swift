@@ -89,7 +89,8 @@ public final class EntryStore: Sendable {
         let now = WallClock.nowMillis()
         let bulk = !durable && entries.count >= Self.bulkEntries
         let insert = { @Sendable (db: Database) in try Self.insert(entries, arrivedMillis: now, db) }
-        let result = durable || bulk ? try await write(durable: durable, bulk: bulk, insert) : try writeHere(insert)
+        let small = !durable && entries.count <= Self.smallEntries
+        let result = small ? try writeHere(insert) : try await write(durable: durable, bulk: bulk, insert)
         if entries.contains(where: { $0.kind == .delete }) { try await purgeLog() }
         return result
     }
@@ -102,6 +103,10 @@ public final class EntryStore: Sendable {
 
     /// Inserts of at least this many entries (a sync's batches, pushes piled up under load) are bulk writes.
     static let bulkEntries = 1000
+    /// Inserts of at most this many entries that need not reach the disk (a push, a `pushes` datagram's run) are
+    /// written on the caller's thread (`writeHere`): a few tenths of a millisecond (longer when the write ends in
+    /// a checkpoint, every 1,000 pages of log).
+    static let smallEntries = 8
 
     /// A transaction on the writer's thread, the caller suspended meanwhile.
     private func write<T: Sendable>(durable: Bool, bulk: Bool = false, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
@@ -110,7 +115,8 @@ public final class EntryStore: Sendable {
 
     /// A small write that need not reach the disk (a push), on the caller's thread: it takes about a tenth of a
     /// millisecond, and handing it to the writer's thread and back cost two thread wake-ups, more than the write.
-    /// Waits only while another write holds the writer.
+    /// Waits only while another write holds the writer; larger writes go to the writer's thread, so that a sync's
+    /// batch never holds one of the few threads that run every task.
     private func writeHere<T>(_ body: (Database) throws -> T) throws -> T {
         try pool.writeWithoutTransaction { db in try Self.transaction(db, durable: false, bulk: false, body) }
     }
