@@ -55,7 +55,7 @@ extension EntryStore {
     /// `uid` has read the conversation with `peer` up to what arrived by `arrivedMillis`; a marker never
     /// moves back.
     public func markDirectMessagesRead(uid: UInt32, peer: AuthorID, upTo arrivedMillis: UInt64) async throws {
-        try await pool.write { db in
+        try await writeTransaction { db in
             try db.execute(
                 sql: """
                     INSERT INTO dm_read (uid, peer, read_arrived) VALUES (?, ?, ?)

@@ -13,7 +13,7 @@ extension EntryStore {
     }
 
     public func setMuted(_ person: AuthorID, _ muted: Bool) async throws {
-        try await pool.write { db in
+        try await writeTransaction { db in
             try db.execute(
                 sql: muted ? "INSERT OR IGNORE INTO mute (person) VALUES (?)" : "DELETE FROM mute WHERE person = ?",
                 arguments: [Data(person.bytes)])
@@ -32,7 +32,7 @@ extension EntryStore {
 
     /// Gives `person` a name here, or with nil takes it back.
     public func setAlias(_ name: String?, for person: AuthorID) async throws {
-        try await pool.write { db in
+        try await writeTransaction { db in
             if let name {
                 try db.execute(
                     sql: "INSERT INTO alias (person, name) VALUES (?, ?) ON CONFLICT(person) DO UPDATE SET name = excluded.name",

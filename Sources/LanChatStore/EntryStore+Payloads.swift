@@ -32,7 +32,7 @@ extension EntryStore {
             return refs
         }
         guard !refs.isEmpty else { return [] }
-        try await pool.write { db in
+        try await writeTransaction { db in
             let asked = try db.cachedStatement(sql: "UPDATE payload_missing SET asked = asked + 1 WHERE author = ? AND seq = ? AND hash = ?")
             for ref in refs { try asked.execute(arguments: [ref.author.blob, Int64(ref.seq), Data(ref.hash.bytes)]) }
         }
@@ -53,7 +53,7 @@ extension EntryStore {
     /// was refused by the store (its author deleted the message, which the text itself revealed: an edit
     /// of it): it is not asked for again. Fetched payloads are counted where they are filled.
     public func settleFetch(_ refs: [EntryRef]) async throws {
-        try await pool.write { db in
+        try await writeTransaction { db in
             for ref in refs {
                 try db.execute(
                     sql: """

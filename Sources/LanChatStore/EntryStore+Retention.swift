@@ -13,7 +13,7 @@ extension EntryStore {
     /// Drops the payloads of messages that arrived here before `arrivedBefore` (wall milliseconds): the
     /// arrival time, not the author's clock, so a wrong clock can neither keep nor expire text early.
     public func dropPayloads(arrivedBefore: UInt64) async throws -> Int {
-        let dropped = try await pool.write { db in
+        let dropped = try await writeTransaction { db in
             try db.execute(
                 sql: """
                     UPDATE author SET payloads_dropped = payloads_dropped + (
@@ -42,7 +42,7 @@ extension EntryStore {
     /// For every author whose messages' text takes more than `bytes`, drops that author's oldest
     /// payloads (lowest seqs) until it fits. Returns how many were dropped.
     public func enforceQuota(bytes: Int) async throws -> Int {
-        let dropped = try await pool.write { db in
+        let dropped = try await writeTransaction { db in
             var dropped = 0
             let over = try Row.fetchAll(
                 db,

@@ -28,7 +28,7 @@ extension EntryStore {
     /// `uid` has read `room` up to its newest message; a marker never moves back. Nothing when the
     /// room has no message.
     public func markRoomRead(uid: UInt32, room: String) async throws {
-        try await pool.write { db in
+        try await writeTransaction { db in
             try db.execute(
                 sql: """
                     INSERT INTO room_read (uid, room, read_arrived)

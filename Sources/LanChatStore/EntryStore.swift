@@ -1,13 +1,20 @@
 import Foundation
 import GRDB
 import LanChatCore
+import Synchronization
 
 /// The node's durable log: every entry it holds, the identity table and rooms derived from them.
 /// Every write is one transaction; a caller hears of an entry only after that transaction commits.
 /// Every access is async: GRDB runs it on its own threads, so no actor and none of Swift's few
-/// cooperative threads waits through a disk flush.
+/// cooperative threads waits through a disk flush. Except a push's write (`writeHere`), which runs on the
+/// caller's thread when nothing else is being written, and never checkpoints there.
 public final class EntryStore: Sendable {
     let pool: DatabasePool
+    /// Writes handed to the writer's thread and not done yet: a small write takes the caller's thread only when
+    /// there are none, so that it never waits there behind one (a sync's batch, a flush to disk).
+    private let writesUnderway = Atomic<Int>(0)
+    /// Small writes since the writer's thread was last asked to checkpoint.
+    private let writesSinceCheckpoint = Atomic<Int>(0)
     /// An author's clock may run this far ahead of the receiver's before history sorts its entries
     /// at their arrival instead: a machine with a wrong clock must not hold the bottom of every room.
     public static let allowedSkewMillis: UInt64 = 5 * 60 * 1000
@@ -89,7 +96,7 @@ public final class EntryStore: Sendable {
         let now = WallClock.nowMillis()
         let bulk = !durable && entries.count >= Self.bulkEntries
         let insert = { @Sendable (db: Database) in try Self.insert(entries, arrivedMillis: now, db) }
-        let small = !durable && entries.count <= Self.smallEntries
+        let small = !durable && entries.count <= Self.smallEntries && writesUnderway.load(ordering: .sequentiallyConsistent) == 0
         let result = small ? try writeHere(insert) : try await write(durable: durable, bulk: bulk, insert)
         if entries.contains(where: { $0.kind == .delete }) { try await purgeLog() }
         return result
@@ -98,7 +105,7 @@ public final class EntryStore: Sendable {
     /// After a delete: the write-ahead log still holds the pages as they were, text included; a
     /// checkpoint that truncates it leaves the text nowhere (`secure_delete` zeroed it in the file).
     func purgeLog() async throws {
-        try await pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+        try await onWriter { try await pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") } }
     }
 
     /// Inserts of at least this many entries (a sync's batches, pushes piled up under load) are bulk writes.
@@ -108,17 +115,40 @@ public final class EntryStore: Sendable {
     /// a checkpoint, every 1,000 pages of log).
     static let smallEntries = 8
 
+    /// Small writes between two checkpoints: about as many pages of log as SQLite's own 1,000-page threshold.
+    static let writesPerCheckpoint = 64
+
     /// A transaction on the writer's thread, the caller suspended meanwhile.
     private func write<T: Sendable>(durable: Bool, bulk: Bool = false, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        try await pool.writeWithoutTransaction { db in try Self.transaction(db, durable: durable, bulk: bulk, body) }
+        try await onWriter { try await pool.writeWithoutTransaction { db in try Self.transaction(db, durable: durable, bulk: bulk, body) } }
+    }
+
+    /// GRDB's `write` (a transaction of its own), counted in `writesUnderway`.
+    func writeTransaction<T: Sendable>(_ updates: @Sendable (Database) throws -> T) async throws -> T {
+        try await onWriter { try await pool.write(updates) }
+    }
+
+    private func onWriter<T>(_ write: () async throws -> T) async rethrows -> T {
+        writesUnderway.add(1, ordering: .sequentiallyConsistent)
+        defer { writesUnderway.subtract(1, ordering: .sequentiallyConsistent) }
+        return try await write()
     }
 
     /// A small write that need not reach the disk (a push), on the caller's thread: it takes about a tenth of a
     /// millisecond, and handing it to the writer's thread and back cost two thread wake-ups, more than the write.
-    /// Waits only while another write holds the writer; larger writes go to the writer's thread, so that a sync's
-    /// batch never holds one of the few threads that run every task.
+    /// Taken only when no other write is underway, so it does not wait behind one (it may, rarely, behind one
+    /// that began meanwhile). It does not checkpoint (a checkpoint flushes to disk): every `writesPerCheckpoint`
+    /// of them, the writer's thread is asked to.
     private func writeHere<T>(_ body: (Database) throws -> T) throws -> T {
-        try pool.writeWithoutTransaction { db in try Self.transaction(db, durable: false, bulk: false, body) }
+        let result = try pool.writeWithoutTransaction { db in
+            try db.cachedStatement(sql: "PRAGMA wal_autocheckpoint = 0").execute()
+            defer { try? db.cachedStatement(sql: "PRAGMA wal_autocheckpoint = 1000").execute() }
+            return try Self.transaction(db, durable: false, bulk: false, body)
+        }
+        if writesSinceCheckpoint.add(1, ordering: .relaxed).newValue % Self.writesPerCheckpoint == 0 {
+            pool.asyncWriteWithoutTransaction { db in _ = try? db.checkpoint(.passive) }
+        }
+        return result
     }
 
     /// One transaction, flushed to disk at commit only when `durable`: the writer connection is
@@ -260,7 +290,7 @@ public final class EntryStore: Sendable {
 
     /// Remembers a verified peer's address, so a restarted node finds its network again at once.
     public func rememberPeer(_ address: PeerAddress, id: AuthorID, seenAtMillis: UInt64) async throws {
-        try await pool.write { db in
+        try await writeTransaction { db in
             try db.execute(
                 sql: "INSERT OR REPLACE INTO peer (address, author, last_seen) VALUES (?, ?, ?)",
                 arguments: [address.description, id.blob, Int64(seenAtMillis)])

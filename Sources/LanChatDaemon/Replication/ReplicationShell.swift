@@ -242,8 +242,7 @@ actor ReplicationShell: Service {
     }
 
     /// Checks each burst of pushes off the actor (datagrams keep coming in meanwhile), then stores it in
-    /// one transaction while the next burst is checked. A burst with nothing behind it is stored in this
-    /// task: a task of its own would cost a thread wake-up, with nothing to check meanwhile.
+    /// one transaction while the next burst is checked.
     private nonisolated func intakeLoop() async {
         await withTaskGroup(of: Void.self) { group in
             for await _ in intakeWakeups.stream {
@@ -252,11 +251,7 @@ actor ReplicationShell: Service {
                     await relayOn(authentic, of: burst)
                     // The burst before this one, if it is still being stored (none: returns at once).
                     await group.next()
-                    if await unchecked.isEmpty {
-                        await store(authentic, of: burst.count, forged: forged)
-                    } else {
-                        group.addTask { await self.store(authentic, of: burst.count, forged: forged) }
-                    }
+                    group.addTask { await self.store(authentic, of: burst.count, forged: forged) }
                 }
             }
         }
