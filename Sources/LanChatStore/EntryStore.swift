@@ -111,8 +111,7 @@ public final class EntryStore: Sendable {
     /// Inserts of at least this many entries (a sync's batches, pushes piled up under load) are bulk writes.
     static let bulkEntries = 1000
     /// Inserts of at most this many entries that need not reach the disk (a push, a `pushes` datagram's run) are
-    /// written on the caller's thread (`writeHere`): a few tenths of a millisecond (longer when the write ends in
-    /// a checkpoint, every 1,000 pages of log).
+    /// written on the caller's thread (`writeHere`) when no other write is underway: a few tenths of a millisecond.
     static let smallEntries = 8
 
     /// Small writes between two checkpoints: about as many pages of log as SQLite's own 1,000-page threshold.

@@ -289,15 +289,15 @@ struct ReplicatorMembershipRuleTests {
     @Test(arguments: [false, true])
     func piggybackedNewsIsBoundedPerDatagramAndInAll(sealed: Bool) throws {
         let peers = 60
-        let testNetwork = String(repeating: "n", count: NetworkName.maxBytes)
-        var configuration = ReplicationConfiguration(network: testNetwork)
+        let longestName = String(repeating: "n", count: NetworkName.maxBytes)
+        var configuration = ReplicationConfiguration(network: longestName)
         configuration.suspectTimeout = 1_000_000  // nothing goes offline: only suspicions circulate
         let ring = sealed ? NetworkKeyRing([NetworkKey(bytes: [UInt8](repeating: 1, count: 32))!]) : nil
-        var sealer = ring.map { DatagramSealer(ring: $0, network: testNetwork) }
+        var sealer = ring.map { DatagramSealer(ring: $0, network: longestName) }
         var node = Replicator(configuration: configuration, identity: try identity(1), incarnation: 1_000, seed: 7, keys: ring)
         // What arrives goes in sealed where the network has a key, as the shell receives it.
         func tell(_ body: Datagram.Body, from sender: AuthorID, at address: PeerAddress) {
-            let plain = Datagram(network: testNetwork, sender: sender, body: body).encoded()
+            let plain = Datagram(network: longestName, sender: sender, body: body).encoded()
             var bytes = plain
             if var open = sealer {
                 bytes = open.seal(plain, at: 0)
