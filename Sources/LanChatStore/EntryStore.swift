@@ -65,12 +65,13 @@ public final class EntryStore: Sendable {
         let now = WallClock.nowMillis()
         let appended = try await write(durable: true) { db in
             let author = identity.id.blob
-            let last = try UInt64.fetchOne(db, sql: "SELECT MAX(seq) FROM entry WHERE author = ?", arguments: [author]) ?? 0
+            // Cached, as the insert's statements are: compiling them anew was a tenth of a send's CPU.
+            let last = try UInt64.fetchOne(db.cachedStatement(sql: "SELECT MAX(seq) FROM entry WHERE author = ?"), arguments: [author]) ?? 0
             guard last <= (1 << 63) - 1 - UInt64(batch.count) else { throw StoreError.logFull }
             // Every tip, and whatever is held at the highest seq (above a gap it is no tip, but the
             // next entry must still link the one before it).
             let positions = try Row.fetchAll(
-                db, sql: "SELECT seq, hash FROM tip WHERE author = ? UNION SELECT seq, hash FROM entry WHERE author = ? AND seq = ?",
+                db.cachedStatement(sql: "SELECT seq, hash FROM tip WHERE author = ? UNION SELECT seq, hash FROM entry WHERE author = ? AND seq = ?"),
                 arguments: [author, author, Int64(last)])
             var links = Array(try positions.map(Self.tip).sorted().suffix(Entry.maxLinks))
             var entries: [Entry] = []

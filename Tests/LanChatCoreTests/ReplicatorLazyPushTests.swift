@@ -154,6 +154,28 @@ struct ReplicatorLazyPushTests {
         #expect(node.deliver(.want([oldest]), from: Self.peer, at: address(2), now: 130).contains(.serve(after: oldest, to: address(2))))
     }
 
+    /// Older logs are named by when they were last named, not by place: two logs growing between every two probes
+    /// move every older log two places on, and turns by place named the same two every time, the others only
+    /// while they were the newest.
+    @Test func everyRememberedLogIsNamedAgainWhileOthersKeepGrowing() throws {
+        var node = try node()
+        var names: [AuthorID: Int] = [:]
+        var grownEarly: [AuthorID] = []
+        for round in 0..<16 {
+            for offset in 0..<2 {
+                let author = try identity(UInt8(40 + 2 * round + offset)).id
+                node.tipsChanged([author: [tip(1)]])
+                if round < 10 { grownEarly.append(author) }
+            }
+            let ack = node.deliver(.ping(node.probe()), from: Self.peer, at: address(2), now: 100 + UInt64(round))
+            if case .ack(let probe)? = ack.sent.first?.body {
+                for key in probe.recent { names[key.author, default: 0] += 1 }
+            }
+        }
+        // Each is named once as one of the newest two; every one that stays remembered long enough, again in turn.
+        #expect(grownEarly.allSatisfy { names[$0, default: 0] >= 2 })
+    }
+
     @Test func probesNameTheLogsThatGrewLatelyNewestFirst() throws {
         var node = try node()
         let other = try identity(5).id

@@ -25,17 +25,17 @@ struct LazyPush {
     static let servedPerPeerPerPeriod = 4
 
     /// Logs that grew lately that a node keeps naming: beyond the newest few each probe names, the others take
-    /// turns (`names()`), so that a want or an answer that was lost is asked again after the next name, however
-    /// many logs grew since.
+    /// turns (`names()`), so that a want or an answer that was lost is asked again at a later name, however many
+    /// logs grew since.
     static let rememberedLogs = 16
     /// Of a probe's names, how many are the newest logs; the rest take turns.
     static let newestNamed = 2
 
     private var period: UInt64 = 0
-    /// Newest last; one key per author.
-    private var grown: [(key: EntryKey, period: UInt64)] = []
-    /// Where the turns of the older logs are.
-    private var turn = 0
+    /// Newest last; one key per author. `named`: the probe that last named it (`probes`), 0 for none yet.
+    private var grown: [(key: EntryKey, period: UInt64, named: UInt64)] = []
+    /// Probes that named logs so far.
+    private var probes: UInt64 = 0
     private var wanted: [AuthorID: Wanted] = [:]
     var isWanting: Bool { !wanted.isEmpty }
     private var served: [PeerAddress: Int] = [:]
@@ -49,19 +49,20 @@ struct LazyPush {
     /// The author's log grew to `key.seq` here (stored, or written by this node).
     mutating func grew(_ key: EntryKey) {
         grown.removeAll { $0.key.author == key.author }
-        grown.append((key, period))
+        grown.append((key, period, 0))
         if grown.count > Self.rememberedLogs { grown.removeFirst(grown.count - Self.rememberedLogs) }
     }
 
-    /// What the next probe names: the newest logs that grew here lately, newest first, then older ones in turn.
+    /// What the next probe names: the newest logs that grew here lately, newest first, then the older ones named
+    /// least lately (the newer first among equals). By when each was named, not by place: a log's place moves
+    /// each time another grows, and turns by place could keep landing on the same ones.
     mutating func names() -> [EntryKey] {
-        let newestFirst = grown.reversed().map(\.key)
-        guard newestFirst.count > Datagram.maxRecent else { return newestFirst }
-        let older = newestFirst.dropFirst(Self.newestNamed)
-        let turns = Datagram.maxRecent - Self.newestNamed
-        let start = turn % older.count
-        turn = start + turns
-        return Array(newestFirst.prefix(Self.newestNamed)) + (start..<start + turns).map { older[older.startIndex + $0 % older.count] }
+        probes += 1
+        let newestFirst = Array(grown.indices.reversed())
+        let older = newestFirst.dropFirst(Self.newestNamed).sorted { (grown[$0].named, $1) < (grown[$1].named, $0) }
+        let chosen = newestFirst.prefix(Self.newestNamed) + older.prefix(Datagram.maxRecent - Self.newestNamed)
+        for index in chosen { grown[index].named = probes }
+        return chosen.map { grown[$0].key }
     }
 
     /// A peer's probe named these, which this node lacks.
