@@ -30,6 +30,8 @@ public actor Node: Service {
     private let wakeups: AsyncStream<Void>
     private let wakeupsContinuation: AsyncStream<Void>.Continuation
     private var stopped = false
+    /// A commit of local writes is under way: only one at a time, so timestamps rise with seqs.
+    private var committing = false
     /// Closed at start while this identity may have written elsewhere (a restored state directory):
     /// local writes wait until a sync with a peer brought its latest entries, or `restoreWait` passed.
     private var writesAllowed: Bool
@@ -280,6 +282,20 @@ public actor Node: Service {
         guard pendingLocal.count < Self.maxPendingLocal else {
             throw ControlFailure(.busy, "\(pendingLocal.count) writes are waiting to be stored; try again")
         }
+        // Nothing to group it with: the caller commits it, which spares waking the write loop's task and
+        // coming back (a lone `send` crossed threads that much more). Writes arriving meanwhile wait for the loop.
+        if writesAllowed, !committing, pendingLocal.isEmpty {
+            committing = true
+            defer {
+                committing = false
+                if !pendingLocal.isEmpty { wakeupsContinuation.yield() }
+            }
+            do {
+                return try await commitLocal([content])[0]
+            } catch {
+                throw storeFailure(error, count: 1)
+            }
+        }
         let result = await withCheckedContinuation { continuation in
             pendingLocal.append((content, continuation))
             wakeupsContinuation.yield()
@@ -287,7 +303,12 @@ public actor Node: Service {
         return try result.get()
     }
 
+    /// Commits what waits, batch after batch. A caller's own commit may be under way (`appendLocal`): it
+    /// wakes the loop again when done.
     private func writeLocal() async {
+        guard !committing else { return }
+        committing = true
+        defer { committing = false }
         while writesAllowed, !pendingLocal.isEmpty {
             let batch = pendingLocal
             pendingLocal.removeAll()
@@ -295,11 +316,15 @@ public actor Node: Service {
                 let entries = try await commitLocal(batch.map(\.content))
                 for (entry, waiting) in zip(entries, batch) { waiting.continuation.resume(returning: .success(entry)) }
             } catch {
-                logger.error("could not store \(batch.count) local entries: \(error)")
-                let failure = ControlFailure(.storage, "could not store the entry: \(error)")
+                let failure = storeFailure(error, count: batch.count)
                 for waiting in batch { waiting.continuation.resume(returning: .failure(failure)) }
             }
         }
+    }
+
+    private func storeFailure(_ error: any Error, count: Int) -> ControlFailure {
+        logger.error("could not store \(count) local entries: \(error)")
+        return ControlFailure(.storage, "could not store the entry: \(error)")
     }
 
     /// One transaction for all of `contents`. Timestamps are taken before the commit and only one
