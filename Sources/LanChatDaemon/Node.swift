@@ -293,6 +293,8 @@ public actor Node: Service {
             do {
                 return try await commitLocal([content])[0]
             } catch {
+                // Cancelled (the daemon is shutting its connections down): the transaction was rolled back.
+                if Task.isCancelled { throw ControlFailure(.unavailable, "the daemon is stopping") }
                 throw storeFailure(error, count: 1)
             }
         }

@@ -35,7 +35,7 @@ extension EntryStore {
                 arguments: [Int64(arrivedBefore)])
             return dropped
         }
-        if dropped > 0 { try await purgeLog() }
+        if dropped > 0 { await purgeLog() }
         return dropped
     }
 
@@ -72,7 +72,7 @@ extension EntryStore {
             }
             return dropped
         }
-        if dropped > 0 { try await purgeLog() }
+        if dropped > 0 { await purgeLog() }
         return dropped
     }
 }

@@ -85,7 +85,7 @@ public final class EntryStore: Sendable {
             guard result.fresh.count == entries.count else { throw StoreError.conflict("seq after \(last) already used") }
             return result.fresh
         }
-        if batch.contains(where: { $0.content.kind == .delete }) { try await purgeLog() }
+        if batch.contains(where: { $0.content.kind == .delete }) { await purgeLog() }
         return appended
     }
 
@@ -99,14 +99,17 @@ public final class EntryStore: Sendable {
         let insert = { @Sendable (db: Database) in try Self.insert(entries, arrivedMillis: now, db) }
         let small = !durable && entries.count <= Self.smallEntries && writesUnderway.load(ordering: .sequentiallyConsistent) == 0
         let result = small ? try writeHere(insert) : try await write(durable: durable, bulk: bulk, insert)
-        if entries.contains(where: { $0.kind == .delete }) { try await purgeLog() }
+        if entries.contains(where: { $0.kind == .delete }) { await purgeLog() }
         return result
     }
 
     /// After a delete: the write-ahead log still holds the pages as they were, text included; a
     /// checkpoint that truncates it leaves the text nowhere (`secure_delete` zeroed it in the file).
-    func purgeLog() async throws {
-        try await onWriter { try await pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") } }
+    /// It follows a write that committed, so it cannot fail that write: a purge that did not run (its caller
+    /// cancelled at shutdown, a reader holding the log) leaves the text in the log until later writes
+    /// overwrite it or the database closes (the last connection checkpoints and removes the log).
+    func purgeLog() async {
+        _ = try? await onWriter { try await pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") } }
     }
 
     /// Inserts of at least this many entries (a sync's batches, pushes piled up under load) are bulk writes.

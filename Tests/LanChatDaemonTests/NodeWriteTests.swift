@@ -40,6 +40,31 @@ struct NodeWriteTests {
         }
     }
 
+    /// A lone send commits on its caller's task; a caller cancelled (connections closing at shutdown) either
+    /// stored its message or is told the daemon is stopping, never a storage failure for a write that was kept.
+    @Test func aCancelledSendIsStoredOrRefusedAsStopping() async throws {
+        try await withNode { node in
+            try await node.ensureProfile(created: true)
+            let running = Task { try await node.run() }
+            var stored: Set<String> = []
+            for index in 0..<20 {
+                let body = "cancelled \(index)"
+                let send = Task { try await node.send(room: "general", body: body, replyTo: nil) }
+                send.cancel()
+                do {
+                    _ = try await send.value
+                    stored.insert(body)
+                } catch {
+                    #expect(error as? ControlFailure == ControlFailure(.unavailable, "the daemon is stopping"))
+                }
+            }
+            let history = try await node.history(room: "general", limit: 100)
+            #expect(Set(history.compactMap(\.body)) == stored)
+            running.cancel()
+            try await running.value
+        }
+    }
+
     @Test func invalidContentIsRefusedBeforeItIsQueued() async throws {
         try await withNode { node in
             await #expect(throws: ControlFailure.self) { try await node.send(room: "Bad Room", body: "x", replyTo: nil) }
