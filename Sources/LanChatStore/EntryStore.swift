@@ -118,7 +118,10 @@ public final class EntryStore: Sendable {
     /// written on the caller's thread (`writeHere`) when no other write is underway: a few tenths of a millisecond.
     static let smallEntries = 8
 
-    /// Small writes between two checkpoints: about as many pages of log as SQLite's own 1,000-page threshold.
+    /// Pages of log after which a write on the writer's thread checkpoints: SQLite's default, which the writes
+    /// that change it (`writeHere`, a bulk write) give back.
+    static let autocheckpointPages = 1000
+    /// Small writes between two checkpoints: about as many pages of log as `autocheckpointPages`.
     static let writesPerCheckpoint = 64
 
     /// A transaction on the writer's thread, the caller suspended meanwhile.
@@ -145,7 +148,7 @@ public final class EntryStore: Sendable {
     private func writeHere<T>(_ body: (Database) throws -> T) throws -> T {
         let result = try pool.writeWithoutTransaction { db in
             try db.cachedStatement(sql: "PRAGMA wal_autocheckpoint = 0").execute()
-            defer { try? db.cachedStatement(sql: "PRAGMA wal_autocheckpoint = 1000").execute() }
+            defer { try? db.cachedStatement(sql: "PRAGMA wal_autocheckpoint = \(Self.autocheckpointPages)").execute() }
             return try Self.transaction(db, durable: false, bulk: false, body)
         }
         if writesSinceCheckpoint.add(1, ordering: .relaxed).newValue % Self.writesPerCheckpoint == 0 {
@@ -164,7 +167,7 @@ public final class EntryStore: Sendable {
     private static func transaction<T>(_ db: Database, durable: Bool, bulk: Bool, _ body: (Database) throws -> T) throws -> T {
         try db.cachedStatement(sql: durable ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL").execute()
         if bulk { try db.execute(sql: "PRAGMA cache_size = -16384; PRAGMA wal_autocheckpoint = 8192") }
-        defer { if bulk { try? db.execute(sql: "PRAGMA cache_size = -2000; PRAGMA wal_autocheckpoint = 1000") } }
+        defer { if bulk { try? db.execute(sql: "PRAGMA cache_size = -2000; PRAGMA wal_autocheckpoint = \(Self.autocheckpointPages)") } }
         // BEGIN and COMMIT come from the statement cache: GRDB's `inTransaction` compiles both anew for
         // each write, and a pushed message is one write (28,000 of its transaction's 336,000 instructions).
         try db.cachedStatement(sql: "BEGIN IMMEDIATE").execute()

@@ -24,11 +24,11 @@ struct LazyPush {
     static let servedPerPeriod = 16
     static let servedPerPeerPerPeriod = 4
 
-    /// Logs that grew lately that a node keeps naming: beyond the newest few each probe names, the others take
-    /// turns (`names()`), so that a want or an answer that was lost is asked again at a later name, however many
-    /// logs grew since.
+    /// Logs that grew lately that a node keeps naming: beyond the newest few each probe names, the others are
+    /// named least lately named first (`names()`), so that a want or an answer that was lost is asked again at a
+    /// later name, however many logs grew since.
     static let rememberedLogs = 16
-    /// Of a probe's names, how many are the newest logs; the rest take turns.
+    /// Of a probe's names, how many are the newest logs; the rest go to the older logs named least lately.
     static let newestNamed = 2
 
     private var period: UInt64 = 0
