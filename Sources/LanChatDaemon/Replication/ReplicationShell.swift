@@ -28,6 +28,8 @@ actor ReplicationShell: Service {
     /// Of the pushes waiting or being checked, those that came as relays: where each came from and where its
     /// arc ends, to pass it on once it is found authentic.
     private var relays: [EntryKey: (from: PeerAddress, until: UInt64)] = [:]
+    private var unpublished: [Entry] = []
+    private let publishWakeups = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     private let intakeWakeups = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     private let syncRequests = AsyncStream.makeStream(of: PeerAddress.self)
     /// Wants to answer from the store, one at a time; beyond a period's worth (a store that stalls), the newest wait
@@ -159,14 +161,38 @@ actor ReplicationShell: Service {
         await perform(replicator.tick(now: clock.nowMillis()))
     }
 
+    /// Commits are pushed in bursts paced by `BurstPacing`: collected as they come, pushed together.
     private nonisolated func publishLoop() async {
-        for await entries in node.localCommits {
-            await published(entries)
+        await withDiscardingTaskGroup { group in
+            group.addTask {
+                for await entries in self.node.localCommits { await self.collect(entries) }
+                self.publishWakeups.continuation.finish()
+            }
+            var pacing = BurstPacing()
+            for await _ in publishWakeups.stream {
+                await pace(&pacing)
+                pacing.took(await publishCollected(), at: clock.nowMillis())
+            }
         }
     }
 
-    private func published(_ entries: [Entry]) async {
+    private nonisolated func pace(_ pacing: inout BurstPacing) async {
+        let delay = pacing.delay(now: clock.nowMillis())
+        if delay > 0 { try? await Task.sleep(for: .milliseconds(Int64(delay))) }
+    }
+
+    private func collect(_ entries: [Entry]) {
+        unpublished += entries
+        publishWakeups.continuation.yield()
+    }
+
+    /// Pushes what was committed since the last burst; returns how many entries.
+    private func publishCollected() async -> Int {
+        let entries = unpublished
+        unpublished.removeAll(keepingCapacity: true)
+        guard !entries.isEmpty else { return 0 }
         await perform(replicator.published(entries, now: clock.nowMillis()))
+        return entries.count
     }
 
     private nonisolated func serveLoop() async {
@@ -244,9 +270,13 @@ actor ReplicationShell: Service {
     /// Checks each burst of pushes off the actor (datagrams keep coming in meanwhile), then stores it in
     /// one transaction while the next burst is checked.
     private nonisolated func intakeLoop() async {
+        var pacing = BurstPacing()
         await withTaskGroup(of: Void.self) { group in
             for await _ in intakeWakeups.stream {
-                while let burst = await takeUnchecked() {
+                while true {
+                    await pace(&pacing)
+                    guard let burst = await takeUnchecked() else { break }
+                    pacing.took(burst.count, at: clock.nowMillis())
                     let (authentic, forged) = await ParallelVerifier.authentic(burst)
                     await relayOn(authentic, of: burst)
                     // The burst before this one, if it is still being stored (none: returns at once).
