@@ -26,7 +26,7 @@ public struct Datagram: Equatable, Sendable {
         /// Tells the original prober that `target` answered an indirect probe.
         case indirectAck(probeID: UInt32, target: PeerAddress)
         case push(Entry)
-        /// Consecutive entries of one author, each linking the one before: what one commit of its node wrote.
+        /// Consecutive entries of one author, each linking the one before: what its node committed since its last push.
         /// A receiver takes them in as one burst, so the last signature vouches for all.
         case pushes([Entry])
         /// A push the receiver passes on within its arc of the ring, which ends at `until` (`RelayTree`).

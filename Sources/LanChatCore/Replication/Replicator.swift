@@ -485,12 +485,12 @@ public struct Replicator: Sendable {
         }
     }
 
-    /// Local entries were committed (one commit, in seq order): push them to every peer that is not offline,
+    /// Local entries were committed (one or more commits, in seq order): push them to every peer that is not offline,
     /// or, with more than `directPushPeers` of verified ID, to those of unverified ID and down a relay tree to
     /// the rest.
     public mutating func published(_ entries: [Entry], now: UInt64) -> [Directive] {
         guard let last = entries.last else { return [] }
-        // A local entry links every tip its author had: the last of a commit is the one tip now.
+        // A local entry links every tip its author had: the last committed is the one tip now.
         tipsChanged([last.author: [last.tip]])
         let live = table.inRotationOrder.filter { $0.state != .offline }
         let ringed = ring()
@@ -500,7 +500,7 @@ public struct Replicator: Sendable {
         return entries.flatMap { publishedDownTree($0, ringed: ringed, live: live) }
     }
 
-    /// One commit's entries as datagrams to each peer: consecutive entries that fit one datagram together,
+    /// Consecutive local entries as datagrams to each peer: consecutive entries that fit one datagram together,
     /// an entry that fits alone as a push, a larger one announced.
     private func pushBodies(_ entries: [Entry]) -> [Datagram.Body] {
         let room = Datagram.maxBytes - sealOverhead

@@ -28,6 +28,7 @@ actor ReplicationShell: Service {
     /// Of the pushes waiting or being checked, those that came as relays: where each came from and where its
     /// arc ends, to pass it on once it is found authentic.
     private var relays: [EntryKey: (from: PeerAddress, until: UInt64)] = [:]
+    /// This node's commits not pushed yet: one author's consecutive entries, pushed as one burst.
     private var unpublished: [Entry] = []
     private let publishWakeups = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     private let intakeWakeups = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
@@ -161,7 +162,8 @@ actor ReplicationShell: Service {
         await perform(replicator.tick(now: clock.nowMillis()))
     }
 
-    /// Commits are pushed in bursts paced by `BurstPacing`: collected as they come, pushed together.
+    /// Commits are pushed in bursts paced by `BurstPacing`. They are collected by a task of their own, so
+    /// `localCommits` (which keeps only its newest 100) is drained while a burst waits.
     private nonisolated func publishLoop() async {
         await withDiscardingTaskGroup { group in
             group.addTask {
@@ -171,7 +173,8 @@ actor ReplicationShell: Service {
             var pacing = BurstPacing()
             for await _ in publishWakeups.stream {
                 await pace(&pacing)
-                pacing.took(await publishCollected(), at: clock.nowMillis())
+                let now = clock.nowMillis()
+                pacing.took(await publishCollected(), at: now)
             }
         }
     }
