@@ -28,9 +28,12 @@ actor ReplicationShell: Service {
     /// Of the pushes waiting or being checked, those that came as relays: where each came from and where its
     /// arc ends, to pass it on once it is found authentic.
     private var relays: [EntryKey: (from: PeerAddress, until: UInt64)] = [:]
-    /// This node's commits not pushed yet: one author's consecutive entries, pushed as one burst.
+    /// This node's commits held back by `publishPacing`: one author's consecutive entries, pushed as one burst.
+    /// Not empty exactly while the publish loop holds a burst.
     private var unpublished: [Entry] = []
-    private let publishWakeups = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+    private var publishPacing = BurstPacing()
+    /// The milliseconds a burst is held: the publish loop pushes it when they are over.
+    private let heldBursts = AsyncStream.makeStream(of: UInt64.self, bufferingPolicy: .bufferingNewest(1))
     private let intakeWakeups = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     private let syncRequests = AsyncStream.makeStream(of: PeerAddress.self)
     /// Wants to answer from the store, one at a time; beyond a period's worth (a store that stalls), the newest wait
@@ -162,40 +165,45 @@ actor ReplicationShell: Service {
         await perform(replicator.tick(now: clock.nowMillis()))
     }
 
-    /// Commits are pushed in bursts paced by `BurstPacing`. They are collected by a task of their own, so
-    /// `localCommits` (which keeps only its newest 100) is drained while a burst waits.
+    /// Commits are pushed as they come, unless `publishPacing` holds them back: then this loop pushes the
+    /// burst when its linger is over, while commits go on being collected into it (`localCommits` keeps
+    /// only its newest 100, so it is never left unread while a burst waits).
     private nonisolated func publishLoop() async {
         await withDiscardingTaskGroup { group in
             group.addTask {
                 for await entries in self.node.localCommits { await self.collect(entries) }
-                self.publishWakeups.continuation.finish()
+                self.heldBursts.continuation.finish()
             }
-            var pacing = BurstPacing()
-            for await _ in publishWakeups.stream {
-                await pace(&pacing)
-                let now = clock.nowMillis()
-                pacing.took(await publishCollected(), at: now)
+            for await delay in heldBursts.stream {
+                try? await Task.sleep(for: .milliseconds(Int64(delay)))
+                await publishCollected()
             }
         }
+    }
+
+    private func collect(_ entries: [Entry]) async {
+        let held = !unpublished.isEmpty
+        unpublished += entries
+        guard !held else { return }
+        let delay = publishPacing.delay(now: clock.nowMillis())
+        if delay > 0 {
+            heldBursts.continuation.yield(delay)
+        } else {
+            await publishCollected()
+        }
+    }
+
+    private func publishCollected() async {
+        let entries = unpublished
+        unpublished.removeAll(keepingCapacity: true)
+        guard !entries.isEmpty else { return }
+        publishPacing.took(entries.count, at: clock.nowMillis())
+        await perform(replicator.published(entries, now: clock.nowMillis()))
     }
 
     private nonisolated func pace(_ pacing: inout BurstPacing) async {
         let delay = pacing.delay(now: clock.nowMillis())
         if delay > 0 { try? await Task.sleep(for: .milliseconds(Int64(delay))) }
-    }
-
-    private func collect(_ entries: [Entry]) {
-        unpublished += entries
-        publishWakeups.continuation.yield()
-    }
-
-    /// Pushes what was committed since the last burst; returns how many entries.
-    private func publishCollected() async -> Int {
-        let entries = unpublished
-        unpublished.removeAll(keepingCapacity: true)
-        guard !entries.isEmpty else { return 0 }
-        await perform(replicator.published(entries, now: clock.nowMillis()))
-        return entries.count
     }
 
     private nonisolated func serveLoop() async {
