@@ -500,7 +500,7 @@ public struct Replicator: Sendable {
         return entries.flatMap { publishedDownTree($0, ringed: ringed, live: live) }
     }
 
-    /// Consecutive local entries as datagrams to each peer: consecutive entries that fit one datagram together,
+    /// Local entries, in seq order, as datagrams to each peer: consecutive entries that fit one datagram together,
     /// an entry that fits alone as a push, a larger one announced.
     private func pushBodies(_ entries: [Entry]) -> [Datagram.Body] {
         let room = Datagram.maxBytes - sealOverhead

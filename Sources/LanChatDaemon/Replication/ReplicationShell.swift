@@ -201,11 +201,6 @@ actor ReplicationShell: Service {
         await perform(replicator.published(entries, now: clock.nowMillis()))
     }
 
-    private nonisolated func pace(_ pacing: inout BurstPacing) async {
-        let delay = pacing.delay(now: clock.nowMillis())
-        if delay > 0 { try? await Task.sleep(for: .milliseconds(Int64(delay))) }
-    }
-
     private nonisolated func serveLoop() async {
         for await want in wants.stream {
             // A store that cannot be read answers nothing: the peer's sync brings the entries instead.
@@ -296,6 +291,12 @@ actor ReplicationShell: Service {
                 }
             }
         }
+    }
+
+    /// Waits as long as `pacing` holds the next burst back.
+    private nonisolated func pace(_ pacing: inout BurstPacing) async {
+        let delay = pacing.delay(now: clock.nowMillis())
+        if delay > 0 { try? await Task.sleep(for: .milliseconds(Int64(delay))) }
     }
 
     /// What waits to be checked, less what a sync stored meanwhile (settled at once).
