@@ -33,7 +33,7 @@ public struct BurstPacing: Sendable {
     public mutating func took(_ count: Int, at now: UInt64) {
         guard count > 0 else { return }
         recent = decayed(to: now) + Double(count)
-        lastTaken = max(lastTaken ?? now, now)
+        lastTaken = now
     }
 
     private func decayed(to now: UInt64) -> Double {

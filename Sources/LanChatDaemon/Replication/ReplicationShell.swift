@@ -197,8 +197,9 @@ actor ReplicationShell: Service {
         let entries = unpublished
         unpublished.removeAll(keepingCapacity: true)
         guard !entries.isEmpty else { return }
-        publishPacing.took(entries.count, at: clock.nowMillis())
-        await perform(replicator.published(entries, now: clock.nowMillis()))
+        let now = clock.nowMillis()
+        publishPacing.took(entries.count, at: now)
+        await perform(replicator.published(entries, now: now))
     }
 
     private nonisolated func serveLoop() async {
