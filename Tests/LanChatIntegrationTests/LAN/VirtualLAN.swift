@@ -130,8 +130,7 @@ final class VirtualLAN: Sendable {
         let children = ((try? String(contentsOfFile: "/proc/\(pid)/task/\(pid)/children", encoding: .utf8)) ?? "")
             .split(separator: " ").compactMap { pid_t($0) }
         for child in children { kill(child, SIGTERM) }
-        kill(pid, SIGTERM)
-        process.waitUntilExit()
+        ChildProcess.end([process])
     }
 
     private func script(_ arguments: [String], timeout: Duration = .seconds(30)) async throws -> ProcessResult {

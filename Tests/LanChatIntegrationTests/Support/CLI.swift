@@ -78,6 +78,32 @@ enum ChildProcess {
         return try body()
     }
 
+    /// Sends SIGTERM to `processes`, then SIGKILL to any still there after `grace`, and waits a bounded
+    /// time for each to be gone. Foundation has been seen to miss a child's exit (a zombie it never
+    /// reaps), after which `waitUntilExit` spins forever and `isRunning` stays true; a zombie has ended,
+    /// so it counts as gone, and the run goes on whatever Foundation believes.
+    static func end(_ processes: [Process], grace: TimeInterval = 3) {
+        let running = processes.filter(hasNotEnded)
+        for process in running { kill(process.processIdentifier, SIGTERM) }
+        waitForEnd(of: running, seconds: grace)
+        for process in running where hasNotEnded(process) { kill(process.processIdentifier, SIGKILL) }
+        waitForEnd(of: running, seconds: grace)
+    }
+
+    private static func waitForEnd(of processes: [Process], seconds: TimeInterval) {
+        let deadline = Date().addingTimeInterval(seconds)
+        while processes.contains(where: hasNotEnded), Date() < deadline { usleep(10_000) }
+    }
+
+    /// Running as Foundation sees it, and not a zombie as the kernel sees it.
+    private static func hasNotEnded(_ process: Process) -> Bool {
+        guard process.isRunning else { return false }
+        let stat = (try? String(contentsOfFile: "/proc/\(process.processIdentifier)/stat", encoding: .utf8)) ?? ""
+        // The state is the field after the command's closing parenthesis.
+        guard let close = stat.lastIndex(of: ")") else { return false }
+        return !stat[close...].hasPrefix(") Z")
+    }
+
     /// Standard input from an unlinked temporary file: nothing the child does can make us block or
     /// get SIGPIPE, and the file goes away with the last descriptor.
     static func inputFile(_ data: Data) throws -> FileHandle {

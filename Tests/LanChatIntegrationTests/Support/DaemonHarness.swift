@@ -27,19 +27,8 @@ final class Sandbox: Sendable {
     }
 
     func cleanup() {
-        let running = children.withLock { $0 }.filter(\.isRunning)
-        for process in running { kill(process.processIdentifier, SIGTERM) }
-        Self.waitForExit(of: running, seconds: 3)
-        for process in running where process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        // Bounded: Foundation has been seen never to notice a child that crashed (a zombie it did not reap),
-        // and `waitUntilExit` then spun forever; the test has failed by then, and its run must go on.
-        Self.waitForExit(of: running, seconds: 3)
+        ChildProcess.end(children.withLock { $0 })
         try? FileManager.default.removeItem(atPath: root)
-    }
-
-    private static func waitForExit(of processes: [Process], seconds: TimeInterval) {
-        let deadline = Date().addingTimeInterval(seconds)
-        while processes.contains(where: \.isRunning), Date() < deadline { usleep(10_000) }
     }
 
     private func track(_ process: Process) {
