@@ -111,13 +111,16 @@ extension EntryStore {
                     try db.cachedStatement(sql: "INSERT OR IGNORE INTO payload_missing (author, seq, hash) VALUES (?, ?, ?)")
                         .execute(arguments: [author, Int64(entry.seq), Data(entry.hash.bytes)])
                 }
-                for link in entry.links {
-                    try insertLink.execute([.blob(entry.author.bytes), .blob(link.hash.bytes), .blob(entry.hash.bytes)])
-                }
                 if complete {
                     result.refusedBranches += try completed(
                         entry.hash, seq: entry.seq, links: entry.links.map(\.hash), author, &batches[entry.author]!, db)
                 } else {
+                    // Only a waiting entry is ever looked up by what it links to (to complete it): an entry's
+                    // link row lands on a page of its own (the key goes by the target's hash), one of the
+                    // dozen a lone push's transaction writes.
+                    for link in entry.links {
+                        try insertLink.execute([.blob(entry.author.bytes), .blob(link.hash.bytes), .blob(entry.hash.bytes)])
+                    }
                     batches[entry.author]!.hasWaiting = true
                     batches[entry.author]!.waiting? += 1
                 }
@@ -255,6 +258,7 @@ extension EntryStore {
             if !next.stored {
                 // Waiting no more, whether it completes or is refused.
                 batch.waiting? -= 1
+                try unlink(author, next.hash, from: next.links, db)
                 guard fitsBound(next.links, batch) else {
                     try forget(author, next.hash, db)
                     refused += 1
@@ -294,9 +298,16 @@ extension EntryStore {
             try db.cachedStatement(sql: "SELECT complete FROM entry WHERE author = ? AND hash = ?"), arguments: [author, Data(hash.bytes)]) ?? false
     }
 
+    /// The link rows of an entry that waits no more, by their whole key.
+    private static func unlink(_ author: Data, _ hash: EntryHash, from links: [EntryHash], _ db: Database) throws {
+        for target in links {
+            try db.cachedStatement(sql: "DELETE FROM link WHERE author = ? AND target = ? AND hash = ?")
+                .execute(arguments: [author, Data(target.bytes), Data(hash.bytes)])
+        }
+    }
+
     private static func forget(_ author: Data, _ hash: EntryHash, _ db: Database) throws {
         try db.cachedStatement(sql: "DELETE FROM entry WHERE author = ? AND hash = ?").execute(arguments: [author, Data(hash.bytes)])
-        try db.cachedStatement(sql: "DELETE FROM link WHERE author = ? AND hash = ?").execute(arguments: [author, Data(hash.bytes)])
         try db.cachedStatement(sql: "UPDATE author SET refused_branches = refused_branches + 1, entries = entries - 1 WHERE id = ?").execute(arguments: [author])
     }
 

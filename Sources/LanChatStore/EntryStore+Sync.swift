@@ -69,10 +69,11 @@ extension EntryStore {
             for (author, search) in searches {
                 points[author] = try ForkWalk.lowestStop(
                     from: search.from.map(\.hash), stop: search.stop,
+                    // From the signed header: the link table holds only entries still waiting.
                     links: { hash in
-                        try Data.fetchAll(
-                            db, sql: "SELECT target FROM link WHERE author = ? AND hash = ?", arguments: [author.blob, Data(hash.bytes)]
-                        ).map { try EntryHash(bytes: Array($0)) }
+                        try Row.fetchOne(
+                            db, sql: "SELECT header, NULL AS payload FROM entry WHERE author = ? AND hash = ?", arguments: [author.blob, Data(hash.bytes)]
+                        ).map { try Self.entry($0).links.map(\.hash) } ?? []
                     },
                     seq: { hash in
                         UInt64(try Int64.fetchOne(

@@ -188,6 +188,14 @@ enum Schema {
             // `rooms` and every "read up to here" the chat sends.
             try db.execute(sql: "CREATE INDEX entry_room_arrived ON entry(room, arrived) WHERE room IS NOT NULL")
         }
+        migrator.registerMigration("v2-links-of-waiting") { db in
+            // Links are kept only for entries waiting for one they link to (the insert's reason to ask by
+            // target); a complete entry's links are read from its header.
+            try db.execute(sql: """
+                DELETE FROM link WHERE EXISTS (
+                    SELECT 1 FROM entry e WHERE e.author = link.author AND e.hash = link.hash AND e.complete = 1)
+                """)
+        }
         return migrator
     }
 

@@ -37,6 +37,21 @@ struct TipTests {
         }
     }
 
+    /// A completed entry is filed by its links no more; a later gap of the same log waits and completes
+    /// the same way, and so does one whose entries arrive twice meanwhile.
+    @Test func gapsOneAfterAnotherEachCompleteWhenFilled() async throws {
+        try await withStore { store in
+            let alice = try identity(1)
+            let log = try messages(alice, count: 7)
+            _ = try await store.insert([log[0], log[2]])
+            #expect(try await store.insert([log[1]]).tips == [alice.id: [log[2].tip]])
+            #expect(try await store.insert([log[4], log[5], log[4]]).tips == [alice.id: [log[2].tip]])
+            #expect(try await store.insert([log[5], log[6]]).tips == [alice.id: [log[2].tip]])
+            #expect(try await store.insert([log[3]]).tips == [alice.id: [log[6].tip]])
+            #expect(try await store.entries(author: alice.id, after: 0, limit: 100) == log)
+        }
+    }
+
     @Test func aLogArrivingBackwardsCompletesWithItsFirstEntry() async throws {
         try await withStore { store in
             let alice = try identity(1)
