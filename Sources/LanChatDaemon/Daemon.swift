@@ -23,7 +23,12 @@ public enum Daemon {
         let state = try StateDirectory(path: config.stateDirectory)
         defer { state.releaseLock() }
         let (identity, created) = try state.loadOrCreateIdentity()
-        let store = try EntryStore(path: state.databasePath)
+        let store = try EntryStore(path: state.databasePath) {
+            logger.notice("upgrading the message store to this release's format, once: a long history takes a while")
+            // systemd's start timeout (90 s by default) would stop a daemon rewriting millions of messages:
+            // it is asked for 10 minutes more.
+            SystemdNotify.send("EXTEND_TIMEOUT_USEC=600000000")
+        }
         // Deferred after the lock's release, so it runs before it: the last write (SQLite's checkpoint
         // on close) happens while this daemon still holds its state directory.
         defer { store.close() }

@@ -136,9 +136,7 @@ public struct SimulatedStore: Sendable {
     public func forkPoints(_ searches: [AuthorID: ForkSearch]) -> [AuthorID: UInt64] {
         searches.reduce(into: [:]) { points, search in
             let log = logs[search.key]
-            points[search.key] = ForkWalk.lowestStop(
-                from: search.value.from.map(\.hash), stop: search.value.stop,
-                links: { log?.entries[$0]?.links.map(\.hash) ?? [] }, seq: { log?.entries[$0]?.seq ?? 0 })
+            points[search.key] = ForkWalk.lowestStop(from: search.value.from, stop: search.value.stop) { log?.entries[$0.hash]?.links ?? [] }
         }
     }
 

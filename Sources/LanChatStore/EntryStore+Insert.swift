@@ -48,7 +48,7 @@ extension EntryStore {
             INSERT OR IGNORE INTO entry (author, hash, seq, ts, sort_ts, arrived, kind, room, header, payload, complete)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
-        let insertLink = try RawStatement(db, sql: "INSERT OR IGNORE INTO link (author, target, hash) VALUES (?, ?, ?)")
+        let insertLink = try RawStatement(db, sql: "INSERT OR IGNORE INTO link (author, target, seq, hash) VALUES (?, ?, ?, ?)")
         var result = InsertResult()
         var stored: Set<EntryHash> = []
         var filled: Set<EntryHash> = []
@@ -67,9 +67,9 @@ extension EntryStore {
             var room: String?
             if case .message(let message) = content { room = message.room }
             var shown = shownAt(entry, arrivedMillis: arrivedMillis)
-            let complete = try entry.links.allSatisfy { try isComplete(author, $0.hash, in: batches[entry.author]!, db) }
+            let complete = try entry.links.allSatisfy { try isComplete(author, $0, in: batches[entry.author]!, db) }
             // An entry held already may come again with the text a relay dropped: no bound applies to it.
-            let held = try entry.seq <= batches[entry.author]!.highestSeq && isHeld(author, entry.hash, db)
+            let held = try entry.seq <= batches[entry.author]!.highestSeq && isHeld(author, entry.tip, db)
             if !held, complete, !fitsBound(entry.links.map(\.hash), batches[entry.author]!) {
                 try db.cachedStatement(sql: "UPDATE author SET refused_branches = refused_branches + 1 WHERE id = ?").execute(arguments: [author])
                 result.refusedBranches += 1
@@ -112,14 +112,13 @@ extension EntryStore {
                         .execute(arguments: [author, Int64(entry.seq), Data(entry.hash.bytes)])
                 }
                 if complete {
-                    result.refusedBranches += try completed(
-                        entry.hash, seq: entry.seq, links: entry.links.map(\.hash), author, &batches[entry.author]!, db)
+                    result.refusedBranches += try completed(entry.tip, links: entry.links, author, &batches[entry.author]!, db)
                 } else {
                     // Only a waiting entry is ever looked up by what it links to (to complete it): an entry's
                     // link row lands on a page of its own (the key goes by the target's hash), one of the
                     // dozen a lone push's transaction writes.
                     for link in entry.links {
-                        try insertLink.execute([.blob(entry.author.bytes), .blob(link.hash.bytes), .blob(entry.hash.bytes)])
+                        try insertLink.execute([.blob(entry.author.bytes), .blob(link.hash.bytes), .int(Int64(entry.seq)), .blob(entry.hash.bytes)])
                     }
                     batches[entry.author]!.hasWaiting = true
                     batches[entry.author]!.waiting? += 1
@@ -176,9 +175,9 @@ extension EntryStore {
     private static func fill(_ entry: Entry, payload: [UInt8], room: String?, _ db: Database) throws -> HybridTimestamp? {
         try Int64.fetchOne(
             try db.cachedStatement(sql: """
-                UPDATE entry SET payload = ?, room = ? WHERE author = ? AND hash = ? AND payload IS NULL AND room IS NULL RETURNING sort_ts
+                UPDATE entry SET payload = ?, room = ? WHERE author = ? AND seq = ? AND hash = ? AND payload IS NULL AND room IS NULL RETURNING sort_ts
                 """),
-            arguments: [Data(payload), room, entry.author.blob, Data(entry.hash.bytes)]
+            arguments: [Data(payload), room, entry.author.blob, Int64(entry.seq), Data(entry.hash.bytes)]
         ).map { HybridTimestamp(rawValue: UInt64(bitPattern: $0)) }
     }
 
@@ -189,11 +188,12 @@ extension EntryStore {
         case .delete(let target) where target.author == entry.author:
             let (author, hash) = (entry.author.blob, Data(target.hash.bytes))
             try db.cachedStatement(sql: "INSERT OR IGNORE INTO retraction (author, target) VALUES (?, ?)").execute(arguments: [author, hash])
-            // The message's text, and the text of every edit of it.
-            try db.cachedStatement(sql: """
-                    UPDATE entry SET payload = NULL WHERE author = ? AND (
-                        (hash = ? AND kind = ?) OR hash IN (SELECT edit FROM revision WHERE author = ? AND target = ?))
-                    """).execute(arguments: [author, hash, Int64(EntryKind.message.rawValue), author, hash])
+            // The message's text, and the text of every edit of it (a revision keeps its edit's seq). Two
+            // statements: with an OR between them, SQLite would read every entry of the author.
+            try db.cachedStatement(sql: "UPDATE entry SET payload = NULL WHERE author = ? AND seq = ? AND hash = ? AND kind = ?")
+                .execute(arguments: [author, Int64(target.seq), hash, Int64(EntryKind.message.rawValue)])
+            try db.cachedStatement(sql: "UPDATE entry SET payload = NULL WHERE author = ? AND (seq, hash) IN (SELECT seq, edit FROM revision WHERE author = ? AND target = ?)")
+                .execute(arguments: [author, author, hash])
             try db.cachedStatement(sql: "DELETE FROM revision WHERE author = ? AND target = ?").execute(arguments: [author, hash])
             return true
         case .edit(let target, let body) where target.author == entry.author:
@@ -216,9 +216,10 @@ extension EntryStore {
         try Int.fetchOne(try db.cachedStatement(sql: "SELECT COUNT(*) FROM entry INDEXED BY entry_waiting WHERE author = ? AND complete = 0"), arguments: [author]) ?? 0
     }
 
-    private static func isHeld(_ author: Data, _ hash: EntryHash, _ db: Database) throws -> Bool {
+    private static func isHeld(_ author: Data, _ position: AuthorTip, _ db: Database) throws -> Bool {
         try Bool.fetchOne(
-            try db.cachedStatement(sql: "SELECT 1 FROM entry WHERE author = ? AND hash = ?"), arguments: [author, Data(hash.bytes)]) != nil
+            try db.cachedStatement(sql: "SELECT 1 FROM entry WHERE author = ? AND seq = ? AND hash = ?"),
+            arguments: [author, Int64(position.seq), Data(position.hash.bytes)]) != nil
     }
 
     private static func isRetracted(_ author: Data, _ hash: EntryHash, _ db: Database) throws -> Bool {
@@ -249,27 +250,26 @@ extension EntryStore {
     /// A complete entry becomes a tip in place of those it links to; then every held entry that was
     /// waiting for it and now has everything it links to completes too. Returns how many of those were
     /// refused at the bound (they are removed).
-    private static func completed(
-        _ hash: EntryHash, seq: UInt64, links: [EntryHash], _ author: Data, _ batch: inout AuthorBatch, _ db: Database
-    ) throws -> Int {
+    private static func completed(_ position: AuthorTip, links: [AuthorTip], _ author: Data, _ batch: inout AuthorBatch, _ db: Database) throws -> Int {
         var refused = 0
-        var ready = [(hash: hash, seq: seq, links: links, stored: true)]
+        var ready = [(position: position, links: links, stored: true)]
         while let next = ready.popLast() {
+            let linked = next.links.map(\.hash)
             if !next.stored {
                 // Waiting no more, whether it completes or is refused.
                 batch.waiting? -= 1
-                try unlink(author, next.hash, from: next.links, db)
-                guard fitsBound(next.links, batch) else {
-                    try forget(author, next.hash, db)
+                try unlink(author, next.position, from: linked, db)
+                guard fitsBound(linked, batch) else {
+                    try forget(author, next.position, db)
                     refused += 1
                     continue
                 }
-                try db.cachedStatement(sql: "UPDATE entry SET complete = 1 WHERE author = ? AND hash = ?")
-                    .execute(arguments: [author, Data(next.hash.bytes)])
+                try db.cachedStatement(sql: "UPDATE entry SET complete = 1 WHERE author = ? AND seq = ? AND hash = ?")
+                    .execute(arguments: [author, Int64(next.position.seq), Data(next.position.hash.bytes)])
             }
-            for link in next.links { batch.tips[link] = nil }
-            batch.tips[next.hash] = next.seq
-            batch.completed.insert(next.hash)
+            for link in linked { batch.tips[link] = nil }
+            batch.tips[next.position.hash] = next.position.seq
+            batch.completed.insert(next.position.hash)
             guard batch.hasWaiting else { continue }
             // Entries held above this one that now have everything they link to. What each links to is read
             // from its signed header: the link table's key goes by target, so asking it by entry would read all
@@ -277,37 +277,38 @@ extension EntryStore {
             // insert of a catch-up a tenth more).
             let children = try Row.fetchAll(
                 try db.cachedStatement(sql: """
-                    SELECT e.header, NULL AS payload FROM link l JOIN entry e ON e.author = l.author AND e.hash = l.hash
+                    SELECT e.header, NULL AS payload FROM link l JOIN entry e ON e.author = l.author AND e.seq = l.seq AND e.hash = l.hash
                     WHERE l.author = ? AND l.target = ? AND e.complete = 0
                     """),
-                arguments: [author, Data(next.hash.bytes)])
+                arguments: [author, Data(next.position.hash.bytes)])
             for row in children {
                 let child = try entry(row)
-                let childLinks = child.links.map(\.hash)
-                if try childLinks.allSatisfy({ try isComplete(author, $0, in: batch, db) }) {
-                    ready.append((child.hash, child.seq, childLinks, false))
+                if try child.links.allSatisfy({ try isComplete(author, $0, in: batch, db) }) {
+                    ready.append((child.tip, child.links, false))
                 }
             }
         }
         return refused
     }
 
-    private static func isComplete(_ author: Data, _ hash: EntryHash, in batch: AuthorBatch, _ db: Database) throws -> Bool {
-        if batch.completed.contains(hash) || batch.tips[hash] != nil { return true }
+    private static func isComplete(_ author: Data, _ link: AuthorTip, in batch: AuthorBatch, _ db: Database) throws -> Bool {
+        if batch.completed.contains(link.hash) || batch.tips[link.hash] != nil { return true }
         return try Bool.fetchOne(
-            try db.cachedStatement(sql: "SELECT complete FROM entry WHERE author = ? AND hash = ?"), arguments: [author, Data(hash.bytes)]) ?? false
+            try db.cachedStatement(sql: "SELECT complete FROM entry WHERE author = ? AND seq = ? AND hash = ?"),
+            arguments: [author, Int64(link.seq), Data(link.hash.bytes)]) ?? false
     }
 
     /// The link rows of an entry that waits no more, by their whole key.
-    private static func unlink(_ author: Data, _ hash: EntryHash, from links: [EntryHash], _ db: Database) throws {
+    private static func unlink(_ author: Data, _ position: AuthorTip, from links: [EntryHash], _ db: Database) throws {
         for target in links {
-            try db.cachedStatement(sql: "DELETE FROM link WHERE author = ? AND target = ? AND hash = ?")
-                .execute(arguments: [author, Data(target.bytes), Data(hash.bytes)])
+            try db.cachedStatement(sql: "DELETE FROM link WHERE author = ? AND target = ? AND seq = ? AND hash = ?")
+                .execute(arguments: [author, Data(target.bytes), Int64(position.seq), Data(position.hash.bytes)])
         }
     }
 
-    private static func forget(_ author: Data, _ hash: EntryHash, _ db: Database) throws {
-        try db.cachedStatement(sql: "DELETE FROM entry WHERE author = ? AND hash = ?").execute(arguments: [author, Data(hash.bytes)])
+    private static func forget(_ author: Data, _ position: AuthorTip, _ db: Database) throws {
+        try db.cachedStatement(sql: "DELETE FROM entry WHERE author = ? AND seq = ? AND hash = ?")
+            .execute(arguments: [author, Int64(position.seq), Data(position.hash.bytes)])
         try db.cachedStatement(sql: "UPDATE author SET refused_branches = refused_branches + 1, entries = entries - 1 WHERE id = ?").execute(arguments: [author])
     }
 

@@ -42,9 +42,9 @@ extension EntryStore {
     /// Of these entries, those held with their payload: what a peer that asked for them is sent.
     public func wholeEntries(_ refs: [EntryRef]) async throws -> [Entry] {
         try await pool.read { db in
-            let statement = try db.cachedStatement(sql: "SELECT header, payload FROM entry WHERE author = ? AND hash = ? AND payload IS NOT NULL")
+            let statement = try db.cachedStatement(sql: "SELECT header, payload FROM entry WHERE author = ? AND seq = ? AND hash = ? AND payload IS NOT NULL")
             return try refs.compactMap { ref in
-                try Row.fetchOne(statement, arguments: [ref.author.blob, Data(ref.hash.bytes)]).map(Self.entry)
+                try Row.fetchOne(statement, arguments: [ref.author.blob, Int64(ref.seq), Data(ref.hash.bytes)]).map(Self.entry)
             }
         }
     }
@@ -58,9 +58,9 @@ extension EntryStore {
                 try db.execute(
                     sql: """
                         DELETE FROM payload_missing WHERE author = ? AND seq = ? AND hash = ?
-                        AND EXISTS (SELECT 1 FROM entry WHERE author = ? AND hash = ? AND payload IS NULL)
+                        AND EXISTS (SELECT 1 FROM entry WHERE author = ? AND seq = ? AND hash = ? AND payload IS NULL)
                         """,
-                    arguments: [ref.author.blob, Int64(ref.seq), Data(ref.hash.bytes), ref.author.blob, Data(ref.hash.bytes)])
+                    arguments: [ref.author.blob, Int64(ref.seq), Data(ref.hash.bytes), ref.author.blob, Int64(ref.seq), Data(ref.hash.bytes)])
             }
         }
     }

@@ -29,7 +29,7 @@ extension EntryStore {
             try db.execute(
                 sql: """
                     DELETE FROM payload_missing WHERE EXISTS (
-                        SELECT 1 FROM entry e WHERE e.author = payload_missing.author AND e.hash = payload_missing.hash
+                        SELECT 1 FROM entry e WHERE e.author = payload_missing.author AND e.seq = payload_missing.seq AND e.hash = payload_missing.hash
                             AND e.kind IN \(Self.textKinds) AND e.arrived < ?)
                     """,
                 arguments: [Int64(arrivedBefore)])
@@ -56,19 +56,20 @@ extension EntryStore {
                 var used = row["used"] as Int
                 let oldest = try Row.fetchCursor(
                     db,
-                    sql: "SELECT hash, length(payload) AS size FROM entry WHERE author = ? AND kind IN \(Self.textKinds) AND payload IS NOT NULL ORDER BY seq",
+                    sql: "SELECT seq, hash, length(payload) AS size FROM entry WHERE author = ? AND kind IN \(Self.textKinds) AND payload IS NOT NULL ORDER BY seq",
                     arguments: [author])
-                var hashes: [Data] = []
+                var positions: [(seq: Int64, hash: Data)] = []
                 while used > bytes, let entry = try oldest.next() {
-                    hashes.append(entry["hash"])
+                    positions.append((entry["seq"], entry["hash"]))
                     used -= entry["size"] as Int
                 }
-                for hash in hashes {
-                    try db.execute(sql: "UPDATE entry SET payload = NULL WHERE author = ? AND hash = ?", arguments: [author, hash])
+                for position in positions {
+                    try db.execute(
+                        sql: "UPDATE entry SET payload = NULL WHERE author = ? AND seq = ? AND hash = ?", arguments: [author, position.seq, position.hash])
                 }
                 try db.execute(
-                    sql: "UPDATE author SET payloads_dropped = payloads_dropped + ? WHERE id = ?", arguments: [hashes.count, author])
-                dropped += hashes.count
+                    sql: "UPDATE author SET payloads_dropped = payloads_dropped + ? WHERE id = ?", arguments: [positions.count, author])
+                dropped += positions.count
             }
             return dropped
         }

@@ -33,7 +33,8 @@ extension EntryStore {
             for (author, tips) in positions {
                 for tip in tips
                 where try Bool.fetchOne(
-                    db, sql: "SELECT 1 FROM entry WHERE author = ? AND hash = ?", arguments: [author.blob, Data(tip.hash.bytes)]) != nil
+                    db, sql: "SELECT 1 FROM entry WHERE author = ? AND seq = ? AND hash = ?",
+                    arguments: [author.blob, Int64(tip.seq), Data(tip.hash.bytes)]) != nil
                 {
                     held.insert(tip.hash)
                 }
@@ -67,18 +68,13 @@ extension EntryStore {
         try await pool.read { db in
             var points: [AuthorID: UInt64] = [:]
             for (author, search) in searches {
-                points[author] = try ForkWalk.lowestStop(
-                    from: search.from.map(\.hash), stop: search.stop,
-                    // From the signed header: the link table holds only entries still waiting.
-                    links: { hash in
-                        try Row.fetchOne(
-                            db, sql: "SELECT header, NULL AS payload FROM entry WHERE author = ? AND hash = ?", arguments: [author.blob, Data(hash.bytes)]
-                        ).map { try Self.entry($0).links.map(\.hash) } ?? []
-                    },
-                    seq: { hash in
-                        UInt64(try Int64.fetchOne(
-                            db, sql: "SELECT seq FROM entry WHERE author = ? AND hash = ?", arguments: [author.blob, Data(hash.bytes)]) ?? 0)
-                    })
+                // From the signed header: the link table holds only entries still waiting.
+                points[author] = try ForkWalk.lowestStop(from: search.from, stop: search.stop) { position in
+                    try Row.fetchOne(
+                        db, sql: "SELECT header, NULL AS payload FROM entry WHERE author = ? AND seq = ? AND hash = ?",
+                        arguments: [author.blob, Int64(position.seq), Data(position.hash.bytes)]
+                    ).map { try Self.entry($0).links } ?? []
+                }
             }
             return points
         }

@@ -25,7 +25,9 @@ public final class EntryStore: Sendable {
         entry.timestamp.wallMillis > arrivedMillis + allowedSkewMillis ? HybridTimestamp(wallMillis: arrivedMillis, counter: 0) : entry.timestamp
     }
 
-    public init(path: String) throws {
+    /// `upgrading` is called before the migrations of a store an earlier release wrote, if any are due:
+    /// rewriting a long history takes a while (about 25 s per million entries on a slow machine).
+    public init(path: String, upgrading: () -> Void = {}) throws {
         var config = Configuration()
         config.busyMode = .timeout(5)
         config.prepareDatabase { db in
@@ -37,6 +39,11 @@ public final class EntryStore: Sendable {
         pool = try DatabasePool(path: path, configuration: config)
         if try pool.read({ db in try Schema.migrator.appliedIdentifiers(db).contains(Schema.formatOneMigration) }) {
             throw StoreError.formatTooOld(path)
+        }
+        if try pool.read({ db in
+            try !Schema.migrator.appliedIdentifiers(db).isEmpty && !Schema.migrator.hasCompletedMigrations(db)
+        }) {
+            upgrading()
         }
         try Schema.migrator.migrate(pool)
     }
@@ -237,7 +244,7 @@ public final class EntryStore: Sendable {
                 db,
                 sql: """
                     SELECT a.id, a.name, a.profile_seq, a.dm_key, e.ts FROM author a
-                    LEFT JOIN entry e ON e.author = a.id AND e.hash = a.profile_hash WHERE a.name IS NOT NULL
+                    LEFT JOIN entry e ON e.author = a.id AND e.seq = a.profile_seq AND e.hash = a.profile_hash WHERE a.name IS NOT NULL
                     """)
             for row in rows {
                 let author = try AuthorID(bytes: Array(row["id"] as Data))

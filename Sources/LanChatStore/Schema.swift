@@ -188,15 +188,52 @@ enum Schema {
             // `rooms` and every "read up to here" the chat sends.
             try db.execute(sql: "CREATE INDEX entry_room_arrived ON entry(room, arrived) WHERE room IS NOT NULL")
         }
-        migrator.registerMigration("v2-links-of-waiting") { db in
-            // Links are kept only for entries waiting for one they link to (the insert's reason to ask by
-            // target); a complete entry's links are read from its header.
+        migrator.registerMigration("v2-entry-by-seq") { db in
+            // Entries filed by position: an author's new entries go to the end of its run of the table, so
+            // a burst of them shares a page or two, where filed by hash each took a page of its own in
+            // every transaction. Every lookup names the seq (links, tips and references all carry it), so
+            // no index by hash is kept, and the primary key serves what `entry_seq` did. Links are kept only
+            // for entries waiting for one they link to (the insert asks by target only to complete them; a
+            // complete entry's links are read from its signed header), with the waiting entry's seq.
             try db.execute(sql: """
-                DELETE FROM link WHERE EXISTS (
-                    SELECT 1 FROM entry e WHERE e.author = link.author AND e.hash = link.hash AND e.complete = 1)
+                CREATE TABLE link_by_seq (
+                    author BLOB NOT NULL,
+                    target BLOB NOT NULL,
+                    seq INTEGER NOT NULL,
+                    hash BLOB NOT NULL,
+                    PRIMARY KEY (author, target, seq, hash)
+                ) WITHOUT ROWID;
+                INSERT INTO link_by_seq (author, target, seq, hash)
+                    SELECT l.author, l.target, e.seq, l.hash FROM link l JOIN entry e ON e.author = l.author AND e.hash = l.hash
+                    WHERE e.complete = 0;
+                DROP TABLE link;
+                ALTER TABLE link_by_seq RENAME TO link;
                 """)
+            try rekey("entry", from: "author, hash", to: "author, seq, hash", dropping: ["entry_seq"], db)
         }
         return migrator
+    }
+
+    /// Rebuilds a table under another primary key (columns named as in its definition), which SQLite
+    /// cannot alter: its definition as it stands (with every column added since) with the key replaced,
+    /// its rows in the new key's order, and its indexes (but `dropping`) and triggers as they stand.
+    private static func rekey(_ table: String, from oldKey: String, to newKey: String, dropping: Set<String>, _ db: Database) throws {
+        let objects = try Row.fetchAll(
+            db, sql: "SELECT type, name, sql FROM sqlite_schema WHERE tbl_name = ? AND sql IS NOT NULL", arguments: [table])
+        let (oldClause, newClause) = ("PRIMARY KEY (\(oldKey))", "PRIMARY KEY (\(newKey))")
+        guard let definition = objects.first(where: { $0["type"] as String == "table" })?["sql"] as String?,
+            definition.contains(oldClause), let columns = definition.firstIndex(of: "(")
+        else {
+            throw DatabaseError(message: "table \(table) has no \(oldClause) to replace")
+        }
+        let rebuilt = "\(table)_rekeyed"
+        try db.execute(sql: "CREATE TABLE \(rebuilt) " + definition[columns...].replacingOccurrences(of: oldClause, with: newClause))
+        try db.execute(sql: "INSERT INTO \(rebuilt) SELECT * FROM \(table) ORDER BY \(newKey)")
+        try db.execute(sql: "DROP TABLE \(table)")
+        try db.execute(sql: "ALTER TABLE \(rebuilt) RENAME TO \(table)")
+        for object in objects where object["type"] as String != "table" && !dropping.contains(object["name"]) {
+            try db.execute(sql: object["sql"])
+        }
     }
 
     /// The migration that created a format 1 database.

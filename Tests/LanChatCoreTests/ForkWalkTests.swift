@@ -11,9 +11,7 @@ struct ForkWalkTests {
 
     static func walk(from tips: [Entry], stop: [Entry], entries: [Entry] = line + branch) -> UInt64 {
         let byHash = Dictionary(uniqueKeysWithValues: entries.map { ($0.hash, $0) })
-        return ForkWalk.lowestStop(
-            from: tips.map(\.hash), stop: Set(stop.map(\.hash)), links: { byHash[$0]?.links.map(\.hash) ?? [] },
-            seq: { byHash[$0]?.seq ?? 0 })
+        return ForkWalk.lowestStop(from: tips.map(\.tip), stop: Set(stop.map(\.hash))) { byHash[$0.hash]?.links ?? [] }
     }
 
     @Test func aWalkStopsAtTheFirstEntryThePeerHolds() {
@@ -40,13 +38,10 @@ struct ForkWalkTests {
 
     /// A walk longer than `maxSteps` gives up with 0: always safe, never unbounded.
     @Test func aWalkTooLongGivesUp() {
-        let hash = { (n: Int) in EntryHash(of: bigEndian(UInt64(n))) }
+        let position = { (n: Int) in AuthorTip(seq: UInt64(n), hash: EntryHash(of: bigEndian(UInt64(n)))) }
         let length = ForkWalk.maxSteps + 10
-        let seqOf = Dictionary(uniqueKeysWithValues: (1...length).map { (hash($0), UInt64($0)) })
         let walk = { (stop: Int) in
-            ForkWalk.lowestStop(
-                from: [hash(length)], stop: [hash(stop)], links: { seqOf[$0].map { $0 > 1 ? [hash(Int($0) - 1)] : [] } ?? [] },
-                seq: { seqOf[$0] ?? 0 })
+            ForkWalk.lowestStop(from: [position(length)], stop: [position(stop).hash]) { $0.seq > 1 ? [position(Int($0.seq) - 1)] : [] }
         }
         #expect(walk(length - 5) == UInt64(length - 5))
         #expect(walk(1) == 0)

@@ -41,9 +41,7 @@ struct MemoryHolding: Sendable {
     func forkPoints(_ searches: [AuthorID: ForkSearch]) -> [AuthorID: UInt64] {
         let byHash = Dictionary(entries.map { ($0.hash, $0) }, uniquingKeysWith: { first, _ in first })
         return searches.mapValues { search in
-            ForkWalk.lowestStop(
-                from: search.from.map(\.hash), stop: search.stop, links: { byHash[$0]?.links.map(\.hash) ?? [] },
-                seq: { byHash[$0]?.seq ?? 0 })
+            ForkWalk.lowestStop(from: search.from, stop: search.stop) { byHash[$0.hash]?.links ?? [] }
         }
     }
 

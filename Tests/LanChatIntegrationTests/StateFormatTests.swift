@@ -38,6 +38,7 @@ struct StateFormatTests {
         try await restore("0.1.0", into: sandbox.stateDir)
         let daemon = try await sandbox.startDaemon()
         #expect(daemon.log.contains("loaded identity"), "\(daemon.log)")
+        #expect(daemon.log.contains("upgrading the message store"), "\(daemon.log)")
 
         let whoami = try await sandbox.lanchat("whoami", "--json")
         #expect(try whoami.decoded(AuthorRef.self) == [AuthorRef(id: Self.bob, name: "Bob")], "\(whoami)")

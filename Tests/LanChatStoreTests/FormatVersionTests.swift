@@ -28,6 +28,17 @@ struct FormatVersionTests {
         }
     }
 
+    /// Only a store an earlier release wrote is announced as upgraded (`StateFormatTests` opens one): a new
+    /// store is made in this release's format, and one of this release has nothing to do.
+    @Test func neitherANewStoreNorOneOfThisReleaseIsUpgraded() async throws {
+        try await withTemporaryDirectory { directory in
+            var upgrades = 0
+            _ = try EntryStore(path: storePath(in: directory)) { upgrades += 1 }
+            _ = try EntryStore(path: storePath(in: directory)) { upgrades += 1 }
+            #expect(upgrades == 0)
+        }
+    }
+
     /// The control: the same file with the current migration opens.
     @Test func aFormatTwoDatabaseOpens() async throws {
         try await withTemporaryDirectory { directory in

@@ -5,20 +5,21 @@ public enum ForkWalk {
     public static let maxSteps = 100_000
 
     /// The lowest seq of a stop entry met on the way down; 0 if some path reaches seq 1 (an entry
-    /// without links) without meeting one, or the walk runs too long.
+    /// without links) or one not held without meeting one, or the walk runs too long. `links` gives a
+    /// held entry's links (each names its target's seq and hash), and none for an entry not held.
     public static func lowestStop<E: Error>(
-        from tips: [EntryHash], stop: Set<EntryHash>, links: (EntryHash) throws(E) -> [EntryHash], seq: (EntryHash) throws(E) -> UInt64
+        from tips: [AuthorTip], stop: Set<EntryHash>, links: (AuthorTip) throws(E) -> [AuthorTip]
     ) throws(E) -> UInt64 {
         var frontier = tips
         var visited = Set(tips)
         var lowest = UInt64.max
-        while let hash = frontier.popLast() {
+        while let position = frontier.popLast() {
             guard visited.count <= maxSteps else { return 0 }
-            if stop.contains(hash) {
-                lowest = min(lowest, try seq(hash))
+            if stop.contains(position.hash) {
+                lowest = min(lowest, position.seq)
                 continue
             }
-            let below = try links(hash)
+            let below = try links(position)
             if below.isEmpty { return 0 }
             for target in below where visited.insert(target).inserted { frontier.append(target) }
         }
