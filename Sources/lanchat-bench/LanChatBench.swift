@@ -30,6 +30,11 @@ struct LanChatBench: AsyncParsableCommand {
         _ = try detectionSizes()
         _ = try partialViewSizes()
         _ = try seeds()
+        // Relative to where the bench runs: from elsewhere, every node would fail to start and each
+        // scenario would wait out its timeout.
+        for binary in ["lanchatd", "lanchat"] where !FileManager.default.isExecutableFile(atPath: "\(binaries)/\(binary)") {
+            throw ValidationError("--binaries: no \(binary) in \(binaries) (run from the repository after `make release`, or name the directory)")
+        }
     }
 
     static let scenarioNames = ["latency", "ipv6", "throughput", "ingest", "catchup", "instructions", "footprint", "simulation", "partialview", "crossover", "keycost", "cli"]
