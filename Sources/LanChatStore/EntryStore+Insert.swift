@@ -31,7 +31,7 @@ public struct InsertResult: Sendable, Equatable {
 /// square of that (three quarters of a daemon's CPU at 10,000 pushes a second).
 private struct AuthorBatch {
     var tips: [EntryHash: UInt64]
-    var completed: Set<EntryHash> = []
+    var completed: Set<AuthorTip> = []
     var hasWaiting: Bool
     var waiting: Int?
     var hasRetractions: Bool
@@ -269,7 +269,7 @@ extension EntryStore {
             }
             for link in linked { batch.tips[link] = nil }
             batch.tips[next.position.hash] = next.position.seq
-            batch.completed.insert(next.position.hash)
+            batch.completed.insert(next.position)
             guard batch.hasWaiting else { continue }
             // Entries held above this one that now have everything they link to. What each links to is read
             // from its signed header: the link table's key goes by target, so asking it by entry would read all
@@ -291,8 +291,10 @@ extension EntryStore {
         return refused
     }
 
+    /// A link is met only by the entry at its seq with its hash, whether this insert completed it, it is
+    /// a tip, or it is stored: the same entries complete alike on every node, however they are batched.
     private static func isComplete(_ author: Data, _ link: AuthorTip, in batch: AuthorBatch, _ db: Database) throws -> Bool {
-        if batch.completed.contains(link.hash) || batch.tips[link.hash] != nil { return true }
+        if batch.completed.contains(link) || batch.tips[link.hash] == link.seq { return true }
         return try Bool.fetchOne(
             try db.cachedStatement(sql: "SELECT complete FROM entry WHERE author = ? AND seq = ? AND hash = ?"),
             arguments: [author, Int64(link.seq), Data(link.hash.bytes)]) ?? false

@@ -166,7 +166,7 @@ public final class EntryStore: Sendable {
 
     /// One transaction, flushed to disk at commit only when `durable`: the writer connection is
     /// shared, so each write sets the mode it needs. A `bulk` write changes pages all over the file
-    /// (entries are keyed by hash): it gets room for them, so it does not spill to the log before it
+    /// (the entries of many authors, and their indexes): it gets room for them, so it does not spill to the log before it
     /// commits, and a checkpoint only every 32 MB of log instead of SQLite's 4 MB, which a sync batch
     /// would pass every time (a checkpoint with its disk flushes after nearly every batch held catch-up
     /// back). Both are given back after it: an idle daemon keeps little memory, and small writes keep

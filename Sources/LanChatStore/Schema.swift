@@ -194,7 +194,9 @@ enum Schema {
             // every transaction. Every lookup names the seq (links, tips and references all carry it), so
             // no index by hash is kept, and the primary key serves what `entry_seq` did. Links are kept only
             // for entries waiting for one they link to (the insert asks by target only to complete them; a
-            // complete entry's links are read from its signed header), with the waiting entry's seq.
+            // complete entry's links are read from its signed header), with the waiting entry's seq. CROSS JOIN
+            // keeps `link` outside: led by `entry_waiting`, SQLite read all of an author's links per waiting
+            // entry (hours for a log of a million with thousands waiting).
             try db.execute(sql: """
                 CREATE TABLE link_by_seq (
                     author BLOB NOT NULL,
@@ -204,7 +206,7 @@ enum Schema {
                     PRIMARY KEY (author, target, seq, hash)
                 ) WITHOUT ROWID;
                 INSERT INTO link_by_seq (author, target, seq, hash)
-                    SELECT l.author, l.target, e.seq, l.hash FROM link l JOIN entry e ON e.author = l.author AND e.hash = l.hash
+                    SELECT l.author, l.target, e.seq, l.hash FROM link l CROSS JOIN entry e ON e.author = l.author AND e.hash = l.hash
                     WHERE e.complete = 0;
                 DROP TABLE link;
                 ALTER TABLE link_by_seq RENAME TO link;
@@ -217,6 +219,7 @@ enum Schema {
     /// Rebuilds a table under another primary key (columns named as in its definition), which SQLite
     /// cannot alter: its definition as it stands (with every column added since) with the key replaced,
     /// its rows in the new key's order, and its indexes (but `dropping`) and triggers as they stand.
+    /// Only for a table no view and no other table's trigger names: the rename would fail on them.
     private static func rekey(_ table: String, from oldKey: String, to newKey: String, dropping: Set<String>, _ db: Database) throws {
         let objects = try Row.fetchAll(
             db, sql: "SELECT type, name, sql FROM sqlite_schema WHERE tbl_name = ? AND sql IS NOT NULL", arguments: [table])

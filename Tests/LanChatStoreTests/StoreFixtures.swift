@@ -19,6 +19,25 @@ func storePath(in directory: URL) -> String {
 }
 
 /// Opens (or re-opens) the store file of a test directory.
+/// What the sqlite3 shell prints for `sql` on the store at `path` (read beside the open store: WAL mode).
+func sqlite(_ path: String, _ sql: String) throws -> String {
+    let shell = Process()
+    let output = Pipe()
+    shell.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+    shell.arguments = [path, sql]
+    shell.standardOutput = output
+    try shell.run()
+    let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    shell.waitUntilExit()
+    guard shell.terminationStatus == 0 else { throw SQLiteShellFailed(path: path, sql: sql) }
+    return text.trimmingCharacters(in: .whitespacesAndNewlines)
+}
+
+struct SQLiteShellFailed: Error {
+    let path: String
+    let sql: String
+}
+
 func openStore(in directory: URL) throws -> EntryStore {
     try EntryStore(path: storePath(in: directory))
 }

@@ -37,18 +37,43 @@ struct TipTests {
         }
     }
 
-    /// A completed entry is filed by its links no more; a later gap of the same log waits and completes
-    /// the same way, and so does one whose entries arrive twice meanwhile.
+    /// Only a waiting entry is filed by its links (the `link` table), and no more once it completes; a
+    /// later gap of the same log waits and completes the same way, also with entries arriving twice.
     @Test func gapsOneAfterAnotherEachCompleteWhenFilled() async throws {
-        try await withStore { store in
+        try await withTemporaryDirectory { directory in
+            let store = try openStore(in: directory)
+            let links = { try sqlite(storePath(in: directory), "SELECT COUNT(*) FROM link") }
             let alice = try identity(1)
             let log = try messages(alice, count: 7)
             _ = try await store.insert([log[0], log[2]])
+            #expect(try links() == "1")
             #expect(try await store.insert([log[1]]).tips == [alice.id: [log[2].tip]])
+            #expect(try links() == "0")
             #expect(try await store.insert([log[4], log[5], log[4]]).tips == [alice.id: [log[2].tip]])
             #expect(try await store.insert([log[5], log[6]]).tips == [alice.id: [log[2].tip]])
+            #expect(try links() == "3")
             #expect(try await store.insert([log[3]]).tips == [alice.id: [log[6].tip]])
+            #expect(try links() == "0")
             #expect(try await store.entries(author: alice.id, after: 0, limit: 100) == log)
+        }
+    }
+
+    /// A link names a seq and a hash, and only the entry at that seq with that hash meets it: a merge
+    /// whose link names a branch's hash at another seq waits, on every node alike, whatever else came in
+    /// the same insert (a tip or an entry this insert completed once met it by hash alone).
+    @Test func aLinkNamingTheWrongSeqIsMetByNothingHoweverEntriesAreBatched() async throws {
+        let alice = try identity(1)
+        let first = try messageEntry(alice)
+        let left = try messageEntry(alice, after: first, body: "left"), right = try messageEntry(alice, after: first, body: "right")
+        let leftChild = try messageEntry(alice, after: left, body: "left child")
+        let merge = Entry.sign(
+            by: alice, seq: 3, timestamp: stamp(2_000), links: [AuthorTip(seq: 1, hash: left.hash), right.tip], content: .profile(name: "A"))
+        let waiting = [right.tip, leftChild.tip].sorted()
+        for batches in [[[first, left, right], [merge], [leftChild]], [[first, left, right, leftChild], [merge]], [[first, left, right, merge, leftChild]]] {
+            try await withStore { store in
+                for batch in batches { _ = try await store.insert(batch) }
+                #expect(try await store.tips(of: alice.id).sorted() == waiting, "\(batches.map { $0.map(\.seq) })")
+            }
         }
     }
 
