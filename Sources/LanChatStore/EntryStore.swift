@@ -37,15 +37,15 @@ public final class EntryStore: Sendable {
             try db.execute(sql: "PRAGMA journal_size_limit = 8388608")
         }
         pool = try DatabasePool(path: path, configuration: config)
-        if try pool.read({ db in try Schema.migrator.appliedIdentifiers(db).contains(Schema.formatOneMigration) }) {
+        let migrator = Schema.migrator
+        let (applied, current) = try pool.read { db in (try migrator.appliedIdentifiers(db), try migrator.hasCompletedMigrations(db)) }
+        if applied.contains(Schema.formatOneMigration) {
             throw StoreError.formatTooOld(path)
         }
-        if try pool.read({ db in
-            try !Schema.migrator.appliedIdentifiers(db).isEmpty && !Schema.migrator.hasCompletedMigrations(db)
-        }) {
+        if !applied.isEmpty && !current {
             upgrading()
         }
-        try Schema.migrator.migrate(pool)
+        try migrator.migrate(pool)
     }
 
     /// Checkpoints and closes the database; nothing may use the store afterwards.

@@ -9,12 +9,7 @@ struct FormatVersionTests {
     /// Creates a database whose migrations table lists these migrations, as GRDB keeps it.
     private func database(at path: String, migrations: [String]) throws {
         let values = migrations.map { "('\($0)')" }.joined(separator: ", ")
-        let sqlite = Process()
-        sqlite.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-        sqlite.arguments = [path, "CREATE TABLE grdb_migrations (identifier TEXT NOT NULL PRIMARY KEY); INSERT INTO grdb_migrations VALUES \(values);"]
-        try sqlite.run()
-        sqlite.waitUntilExit()
-        #expect(sqlite.terminationStatus == 0)
+        _ = try sqlite(path, "CREATE TABLE grdb_migrations (identifier TEXT NOT NULL PRIMARY KEY); INSERT INTO grdb_migrations VALUES \(values);")
     }
 
     @Test func aFormatOneDatabaseIsRefused() async throws {
