@@ -55,9 +55,12 @@ extension Report {
         }
         for run in throughput {
             figures += [
-                BenchFigure("throughput", "delivered to all, \(run.label)", run.deliveredRate, "messages/s"),
+                BenchFigure("throughput", "delivered to all, \(run.label)", run.deliveredRate, "messages/s", limit: run.deliveryLimit),
                 BenchFigure("throughput", "lost, \(run.label)", Double(run.lost), "messages"),
                 BenchFigure("throughput", "CPU per node, \(run.label)", run.cpuPerNode, "%"),
+                BenchFigure("throughput", "receiver CPU per delivery, \(run.label)", run.receiverMicrosPerDelivery, "µs", limit: run.verifyMicros),
+                BenchFigure("throughput", "sender CPU per message, \(run.label)", run.senderMicrosPerMessage, "µs"),
+                BenchFigure("throughput", "benchmark's own CPU, \(run.label)", run.benchCPUPercent, "%"),
                 BenchFigure("throughput", "push datagrams per message and peer, \(run.label)", run.pushesPerMessage, "datagrams"),
                 BenchFigure("throughput", "sender's status p99, \(run.label)", run.senderStatus.latency.p99, "ms"),
                 BenchFigure("throughput", "sender's peak RSS, \(run.label)", run.senderStatus.peakRSS, "MB"),

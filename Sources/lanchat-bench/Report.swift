@@ -98,12 +98,18 @@ struct Report {
     private func throughputSection() -> [String] {
         ["## Throughput (10 nodes)", "",
          "Senders paced at the offered rate for the window, then up to 60 s to converge. \"delivered /s\" is messages held by",
-         "every node divided by the time from the first send until all nodes held them (counted in the stores).", ""]
+         "every node divided by the time from the first send until all nodes held them (counted in the stores). The limit",
+         "beside it is what one signature check per delivery allows: the cores over nine checks, a check timed in the same run.",
+         "CPU per delivery is of the nodes that did not send, per message each received; the benchmark's own CPU (its senders",
+         "and its ten follow streams' readers) shares the same cores.", ""]
             + table(
-                ["load", "offered /s", "sent /s", "delivered /s", "lost after convergence", "p99 ms", "CPU per node %",
+                ["load", "offered /s", "sent /s", "delivered /s", "limit /s", "lost after convergence", "p99 ms", "CPU per node %",
+                 "receiver CPU µs / delivery", "limit: one check µs", "sender CPU µs / message", "benchmark's CPU %",
                  "push datagrams per message and peer", "sender's status p99 / max ms", "sender's peak RSS MB"],
                 throughput.map { r in
-                    [r.label, format(r.offered, 0), format(r.sentRate, 0), format(r.deliveredRate, 0), "\(r.lost)", format(r.p99, 1), format(r.cpuPerNode, 0),
+                    [r.label, format(r.offered, 0), format(r.sentRate, 0), format(r.deliveredRate, 0), format(r.deliveryLimit, 0), "\(r.lost)",
+                     format(r.p99, 1), format(r.cpuPerNode, 0), format(r.receiverMicrosPerDelivery, 0), format(r.verifyMicros, 0),
+                     format(r.senderMicrosPerMessage, 0), format(r.benchCPUPercent, 0),
                      format(r.pushesPerMessage, 2), r.senderStatus.cell, format(r.senderStatus.peakRSS, 1)]
                 })
     }

@@ -9,6 +9,16 @@ struct ThroughputResult {
     let lost: Int
     let p99: Double
     let cpuPerNode: Double
+    /// CPU of the nodes that did not send, per message each of them received.
+    let receiverMicrosPerDelivery: Double
+    /// CPU of the sending nodes per message they sent (with 5 senders, each also receives the others').
+    let senderMicrosPerMessage: Double
+    /// The benchmark's own CPU (senders and the follow streams' readers), which shares the machine's cores.
+    let benchCPUPercent: Double
+    /// One signature check, timed in the same run: the limit is one per delivery on every core.
+    let verifyMicros: Double
+    /// Messages a second the machine's cores could deliver to all with one check per delivery and nothing else.
+    var deliveryLimit: Double { Double(ProcessInfo.processInfo.activeProcessorCount) * 1e6 / (9 * verifyMicros) }
     /// Push datagrams the senders sent per message they sent to each peer: below 1 when commits of several
     /// sends left together (`pushes`).
     let pushesPerMessage: Double
@@ -30,23 +40,25 @@ enum ThroughputScenario {
         defer { cluster.stop() }
         try cluster.startMesh(nodes, extra: nodeArguments)
         try cluster.followAll()
+        let verifyMicros = 1e6 / SignatureRate.verificationsPerSecond(threads: 1)
         var results: [ThroughputResult] = []
         for rate in rates {
             print("throughput: 1 sender at \(rate)/s…")
-            results.append(try measure(cluster, label: "1 sender, \(rate)/s", rate: rate, senders: [0], duration: duration))
+            results.append(try measure(cluster, label: "1 sender, \(rate)/s", rate: rate, senders: [0], duration: duration, verifyMicros: verifyMicros))
         }
         for rate in senders {
             print("throughput: 5 senders at \(rate)/s in all…")
-            results.append(try measure(cluster, label: "5 senders, \(rate)/s in all", rate: rate, senders: Array(0..<5), duration: duration))
+            results.append(try measure(cluster, label: "5 senders, \(rate)/s in all", rate: rate, senders: Array(0..<5), duration: duration, verifyMicros: verifyMicros))
         }
         return results
     }
 
-    private static func measure(_ cluster: BenchCluster, label: String, rate: Int, senders: [Int], duration: Double) throws -> ThroughputResult {
+    private static func measure(_ cluster: BenchCluster, label: String, rate: Int, senders: [Int], duration: Double, verifyMicros: Double) throws -> ThroughputResult {
         cluster.resetArrivals()
         let nodes = cluster.nodes.count
         let entriesBefore = try cluster.nodes.map { try cluster.status($0).entries }
-        let cpuBefore = cluster.nodes.map { ProcessUsage.cpuSeconds($0.pid) }
+        let usageBefore = DaemonUsage(cluster.nodes)
+        let benchBefore = ProcessUsage.cpuSeconds(getpid())
         let pushesBefore = try cluster.counterSum(\.pushesOut)
         let threads = senders.count * connectionsPerSender
         let perThread = Double(rate) / Double(threads)
@@ -87,7 +99,9 @@ enum ThroughputScenario {
         let senderStatus = probe.stop()
         let held = (try? newEntries().min()) ?? 0
         let elapsed = Double(convergedAt - start) / 1e9
-        let cpu = zip(cluster.nodes, cpuBefore).map { (ProcessUsage.cpuSeconds($0.pid) - $1) / elapsed * 100 }
+        let used = DaemonUsage(cluster.nodes).since(usageBefore).cpuSeconds
+        let benchCPU = ProcessUsage.cpuSeconds(getpid()) - benchBefore
+        let receivers = cluster.nodes.indices.filter { !senders.contains($0) }
         let latencies = sent.compactMap { message -> Double? in
             let others = cluster.arrival(of: message.body).filter { $0.key != message.sender }
             guard others.count == nodes - 1, let latest = others.values.max() else { return nil }
@@ -96,7 +110,10 @@ enum ThroughputScenario {
         return ThroughputResult(
             label: label, offered: Double(rate), sentRate: Double(sent.count) / sendElapsed,
             deliveredRate: Double(held) / elapsed, lost: sent.count - held + failures.load(ordering: .relaxed),
-            p99: Distribution(latencies).p99, cpuPerNode: cpu.reduce(0, +) / Double(cpu.count),
+            p99: Distribution(latencies).p99, cpuPerNode: used.reduce(0, +) / Double(nodes) / elapsed * 100,
+            receiverMicrosPerDelivery: receivers.map { used[$0] }.reduce(0, +) * 1e6 / Double(max(1, held * receivers.count)),
+            senderMicrosPerMessage: senders.map { used[$0] }.reduce(0, +) * 1e6 / Double(max(1, sent.count)),
+            benchCPUPercent: benchCPU / elapsed * 100, verifyMicros: verifyMicros,
             pushesPerMessage: sent.isEmpty ? 0 : pushes / Double(sent.count * (nodes - 1)), senderStatus: senderStatus)
     }
 }

@@ -164,7 +164,7 @@ struct ControlServer: Service {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
                 for await event in events {
-                    try await outbound.write(ByteBuffer(string: ControlJSON.encode(event) + "\n"))
+                    try await outbound.write(ByteBuffer(bytes: event.jsonLine))
                 }
             }
             try await drain()
