@@ -17,8 +17,8 @@ public actor Node: Service {
     private let logger: Logger
     private var clock: HybridClock
     var directory: IdentityDirectory
-    /// Locked rather than actor state, so a follower that goes away is removed at once, not by a task.
-    private let followers = NIOLockedValueBox<[UUID: Follower]>([:])
+    /// Locked rather than actor state, so that one subscribes without waiting for the actor.
+    private let followers = NIOLockedValueBox<[FollowerQueue]>([])
     private let startedAt = Date()
     /// This node's own new entries, one commit's at a time in commit order, for replication to push.
     nonisolated let localCommits: AsyncStream<[Entry]>
@@ -55,18 +55,13 @@ public actor Node: Service {
         renameHandler = handler
     }
 
-    private struct Follower {
-        let room: String?
-        let continuation: AsyncStream<ChatEvent>.Continuation
-    }
-
     /// Events a slow `follow` client may fall behind by before the oldest are dropped for it.
     static let followerBuffer = 4096
 
     /// Commits not yet shown to followers, oldest first, each with the followers it was committed for (one
     /// who subscribes later does not get it). A sync commits thousands of entries at once; rendered in one
     /// turn they held the actor, and every `status` and `send` behind it, for over 100 ms.
-    private var unshown: [(entries: ArraySlice<Entry>, followers: [Follower])] = []
+    private var unshown: [(entries: ArraySlice<Entry>, followers: [FollowerQueue])] = []
     private var showingFollowers = false
     /// Entries rendered for followers in one turn of the actor.
     static let showChunk = 256
@@ -397,7 +392,7 @@ public actor Node: Service {
                 renameHandler?(name)
             }
         }
-        let following = followers.withLockedValue { Array($0.values) }
+        let following = followers.withLockedValue { $0 }
         guard !following.isEmpty else { return }
         unshown.append((entries[...], following))
         guard !showingFollowers else { return }
@@ -424,15 +419,19 @@ public actor Node: Service {
         commit.entries = commit.entries.dropFirst(chunk.count)
         if commit.entries.isEmpty { unshown.removeFirst() } else { unshown[0] = commit }
         let now = WallClock.nowMillis()
+        var shown = commit.followers.map { _ in [ChatEvent]() }
         for entry in chunk {
             let shownAt = EntryStore.shownAt(entry, arrivedMillis: now)
             guard let event = ChatEvent(entry: entry, shownAt: shownAt, directory: directory, me: identity.id) ?? directEvent(for: entry, shownAt: shownAt)
             else { continue }
             if hides(event, of: entry) { continue }
-            for follower in commit.followers where follower.room == nil || follower.room == event.room || event.type != .message {
-                follower.continuation.yield(event)
+            for (index, follower) in commit.followers.enumerated() where follower.room == nil || follower.room == event.room || event.type != .message {
+                shown[index].append(event)
             }
         }
+        // A follower that went away is forgotten at the first commit after.
+        let gone = zip(commit.followers, shown).compactMap { follower, events in follower.append(events) ? nil : ObjectIdentifier(follower) }
+        if !gone.isEmpty { followers.withLockedValue { $0.removeAll { gone.contains(ObjectIdentifier($0)) } } }
     }
 
     // MARK: Reading
@@ -526,15 +525,12 @@ public actor Node: Service {
 
     // MARK: Following
 
-    nonisolated func subscribe(room: String?) -> AsyncStream<ChatEvent> {
-        let id = UUID()
-        let (stream, continuation) = AsyncStream.makeStream(
-            of: ChatEvent.self, bufferingPolicy: .bufferingNewest(Self.followerBuffer))
-        followers.withLockedValue { $0[id] = Follower(room: room, continuation: continuation) }
-        continuation.onTermination = { [followers] _ in
-            followers.withLockedValue { _ = $0.removeValue(forKey: id) }
-        }
-        return stream
+    /// The events of every commit from now on (of `room`, and every profile); the follower calls
+    /// `finish()` on the queue when it goes away.
+    nonisolated func subscribe(room: String?) -> FollowerQueue {
+        let queue = FollowerQueue(room: room, limit: Self.followerBuffer)
+        followers.withLockedValue { $0.append(queue) }
+        return queue
     }
 
     /// Refuses further local writes, fails those still waiting, and ends every stream.
@@ -550,12 +546,11 @@ public actor Node: Service {
         wakeupsContinuation.finish()
         // What committed is shown before the streams end, hooks included.
         while !unshown.isEmpty { showFollowers() }
-        // Finished outside the lock: finishing runs onTermination, which takes it.
         let following = followers.withLockedValue { all in
             defer { all.removeAll() }
-            return Array(all.values)
+            return all
         }
-        for follower in following { follower.continuation.finish() }
+        for follower in following { follower.finish() }
     }
 }
 

@@ -35,9 +35,9 @@ struct NodeIngestTests {
             _ = try await node.ingest(Array(log.suffix(5)))
             let bodies = try await withDeadline(.seconds(30)) {
                 var bodies: [String] = []
-                for await event in events {
-                    bodies.append(event.body ?? "")
-                    if bodies.count == count { break }
+                for await batch in events {
+                    bodies += batch.map { $0.body ?? "" }
+                    if bodies.count >= count { break }
                 }
                 return bodies
             }

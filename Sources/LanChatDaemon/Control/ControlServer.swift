@@ -160,11 +160,14 @@ struct ControlServer: Service {
         untilClientCloses drain: () async throws -> Void
     ) async throws {
         let events = node.subscribe(room: room)
+        defer { events.finish() }
         try await send(ControlResponse(), outbound)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
-                for await event in events {
-                    try await outbound.write(ByteBuffer(bytes: event.jsonLine))
+                for await batch in events {
+                    var lines = ByteBuffer()
+                    for event in batch { lines.writeBytes(event.jsonLine) }
+                    try await outbound.write(lines)
                 }
             }
             try await drain()

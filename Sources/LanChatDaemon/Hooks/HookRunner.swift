@@ -36,26 +36,30 @@ struct HookRunner: Service {
     private func enqueue(into queue: AsyncStream<Job>.Continuation) async {
         var dropped = 0
         var droppedInARow = 0
-        for await event in node.subscribe(room: nil) {
-            guard HookCommands.mayCall(for: event),
-                let (trigger, command) = commands.command(for: event, writtenHere: await node.isOwn(event))
-            else { continue }
-            switch queue.yield(Job(trigger: trigger, command: command, event: event)) {
-            case .enqueued:
-                if droppedInARow > 0 {
-                    logger.notice("hooks: the queue has room again; \(droppedInARow) events were dropped while it was full (\(dropped) since the start)")
-                    droppedInARow = 0
+        let events = node.subscribe(room: nil)
+        defer { events.finish() }
+        for await batch in events {
+            for event in batch {
+                guard HookCommands.mayCall(for: event),
+                    let (trigger, command) = commands.command(for: event, writtenHere: await node.isOwn(event))
+                else { continue }
+                switch queue.yield(Job(trigger: trigger, command: command, event: event)) {
+                case .enqueued:
+                    if droppedInARow > 0 {
+                        logger.notice("hooks: the queue has room again; \(droppedInARow) events were dropped while it was full (\(dropped) since the start)")
+                        droppedInARow = 0
+                    }
+                case .dropped:
+                    if droppedInARow == 0 {
+                        logger.warning("hooks: \(HookCommands.queuedRuns) runs are waiting; dropping events until one has started")
+                    }
+                    dropped += 1
+                    droppedInARow += 1
+                case .terminated:
+                    return
+                @unknown default:
+                    return
                 }
-            case .dropped:
-                if droppedInARow == 0 {
-                    logger.warning("hooks: \(HookCommands.queuedRuns) runs are waiting; dropping events until one has started")
-                }
-                dropped += 1
-                droppedInARow += 1
-            case .terminated:
-                return
-            @unknown default:
-                return
             }
         }
     }
