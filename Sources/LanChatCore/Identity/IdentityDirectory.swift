@@ -31,6 +31,9 @@ public struct IdentityDirectory: Sendable {
     private var looks: [AuthorID: NameLook] = [:]
     private var holdersBySkeleton: [String: Set<AuthorID>] = [:]
     private var aliasLooks: [AuthorID: NameLook] = [:]
+    /// Authors whose name could pass for what this directory adds: found when the name comes, not each
+    /// time it is shown (which, for every event a follower is sent, cost more than the rest of the name).
+    private var imitators: Set<AuthorID> = []
 
     public init(records: [AuthorID: Record] = [:]) {
         for (author, record) in records { apply(author: author, record: record) }
@@ -46,6 +49,7 @@ public struct IdentityDirectory: Sendable {
         let look = NameLook(record.name)
         looks[author] = look
         for skeleton in look.skeletons { holdersBySkeleton[skeleton, default: []].insert(author) }
+        if Self.imitatesMarks(record.name, look) { imitators.insert(author) } else { imitators.remove(author) }
         return old?.name != record.name
     }
 
@@ -100,14 +104,14 @@ public struct IdentityDirectory: Sendable {
         if look.mixesScripts { return "\(name) \(Self.mixedScriptMark) (\(person.short))" }
         // Told apart: from anyone else whose name reads the same, from a name given here, and from the alias mark itself.
         let readsAsAnother = look.skeletons.contains { holdersBySkeleton[$0]?.isSubset(of: devices) == false }
-            || aliasLooks.values.contains(where: look.resembles) || look.starts(like: Self.aliasMarkLook)
-        return readsAsAnother || Self.imitatesMarks(name, look) ? "\(name) (\(person.short))" : name
+            || aliasLooks.values.contains(where: look.resembles)
+        return readsAsAnother || imitators.contains(named) ? "\(name) (\(person.short))" : name
     }
 
-    /// A name that could pass for what this directory adds (`Alice (k3j4m2)`, the `⚠` mark) or that shows
-    /// nothing at all always gets its own short ID: the marks must come only from here.
+    /// A name that could pass for what this directory adds (`Alice (k3j4m2)`, the `⚠` and alias marks) or
+    /// that shows nothing at all always gets its own short ID: the marks must come only from here.
     private static func imitatesMarks(_ name: String, _ look: NameLook) -> Bool {
-        name.contains(mixedScriptMark)
+        name.contains(mixedScriptMark) || look.starts(like: aliasMarkLook)
             || look.skeletons.contains { $0.last == ")" || $0.allSatisfy(\.isWhitespace) }
     }
 
