@@ -27,7 +27,7 @@ final class FollowerQueue: AsyncSequence, Sendable {
     /// Adds events for the follower, waking it if it waits. False once the queue is finished: the
     /// follower is gone, and the node forgets it.
     func append(_ events: [ChatEvent]) -> Bool {
-        guard !events.isEmpty else { return !state.withLock(\.finished) }
+        guard !events.isEmpty else { return !isFinished }
         let (open, waiter) = state.withLock { state -> (Bool, CheckedContinuation<[ChatEvent]?, Never>?) in
             guard !state.finished else { return (false, nil) }
             guard let waiter = state.waiter else {
@@ -42,6 +42,9 @@ final class FollowerQueue: AsyncSequence, Sendable {
         waiter?.resume(returning: Array(events.suffix(limit)))
         return open
     }
+
+    /// Whether the follower went away or the node stopped.
+    var isFinished: Bool { state.withLock(\.finished) }
 
     /// No more events: the follower gets those still waiting, then the end. Called by the node when it
     /// stops, and by the follower when it goes away.
@@ -64,6 +67,7 @@ final class FollowerQueue: AsyncSequence, Sendable {
                         return .some(state.events)
                     }
                     if state.finished { return .some(nil) }
+                    precondition(state.waiter == nil, "a follower queue has one reader")
                     state.waiter = continuation
                     return .none
                 }

@@ -55,7 +55,7 @@ public actor Node: Service {
         renameHandler = handler
     }
 
-    /// Events a slow `follow` client may fall behind by before the oldest are dropped for it.
+    /// Events a slow `follow` client may fall behind by: a quarter more, and the oldest are dropped down to this.
     static let followerBuffer = 4096
 
     /// Commits not yet shown to followers, oldest first, each with the followers it was committed for (one
@@ -529,7 +529,11 @@ public actor Node: Service {
     /// `finish()` on the queue when it goes away.
     nonisolated func subscribe(room: String?) -> FollowerQueue {
         let queue = FollowerQueue(room: room, limit: Self.followerBuffer)
-        followers.withLockedValue { $0.append(queue) }
+        // Those gone since the last commit too, or a client that follows again and again on a quiet network would pile them up.
+        followers.withLockedValue { followers in
+            followers.removeAll(where: \.isFinished)
+            followers.append(queue)
+        }
         return queue
     }
 

@@ -40,6 +40,7 @@ struct FollowerQueueTests {
     @Test func finishedTheFollowerGetsWhatWaitedThenTheEnd() async {
         let queue = FollowerQueue(room: nil, limit: 100)
         #expect(queue.append(Self.events(1...2)))
+        #expect(!queue.isFinished)
         queue.finish()
         #expect(!queue.append(Self.events(3...3)))
         #expect(Self.bodies(await queue.next()) == ["m1", "m2"])
@@ -53,6 +54,7 @@ struct FollowerQueueTests {
         let taken = Task { await queue.next() }
         taken.cancel()
         #expect(try await withDeadline(.seconds(10)) { await taken.value } == nil)
+        #expect(queue.isFinished)
         #expect(!queue.append(Self.events(1...1)))
     }
 }
