@@ -30,7 +30,7 @@ struct ThroughputResult {
 /// how fast, how late, and at what CPU cost.
 enum ThroughputScenario {
     /// Connections per sending node: enough concurrent requests for group commit to batch them.
-    static let connectionsPerSender = 8
+    static let connectionsPerSender = 32
 
     /// `nodeArguments`: given to every daemon (a network key, for the key's cost).
     static func run(
