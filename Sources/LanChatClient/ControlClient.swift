@@ -74,7 +74,7 @@ public final class ControlClient: ControlConnection {
         _ = try request(.follow(room: room))
         subscribed()
         while let line = try readLine() {
-            handle(try decode(ChatEvent.self, line), line)
+            handle(try ChatEvent(jsonLine: line) ?? decode(ChatEvent.self, line), line)
         }
     }
 
