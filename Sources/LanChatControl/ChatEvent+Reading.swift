@@ -100,21 +100,30 @@ private struct JSONLineReader {
 
     private mutating func int() -> Int? {
         let negative = take(UInt8(ascii: "-"))
-        var value = 0, digits = 0
-        while index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) {
+        let start = index
+        var value = 0
+        while index < bytes.count, let digit = Self.digit(bytes[index], radix: 10) {
             let (times, overflowed) = value.multipliedReportingOverflow(by: 10)
-            let (sum, overflowedAgain) = times.addingReportingOverflow(Int(bytes[index] - UInt8(ascii: "0")))
+            let (sum, overflowedAgain) = times.addingReportingOverflow(digit)
             guard !overflowed, !overflowedAgain else { return nil }
             value = sum
-            digits += 1
             index += 1
         }
-        // A leading zero, or none at all, is not how the daemon writes a number.
-        guard digits > 0, digits == 1 || value >= Self.power(digits - 1) else { return nil }
+        // A leading zero, or no digit at all, is not how the daemon writes a number.
+        guard index > start, index == start + 1 || bytes[start] != UInt8(ascii: "0") else { return nil }
         return negative ? -value : value
     }
 
-    private static func power(_ exponent: Int) -> Int { (0..<exponent).reduce(1) { value, _ in value * 10 } }
+    private static func digit(_ byte: UInt8, radix: Int) -> Int? {
+        let value: Int
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): value = Int(byte - UInt8(ascii: "0"))
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): value = Int(byte - UInt8(ascii: "a")) + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): value = Int(byte - UInt8(ascii: "A")) + 10
+        default: return nil
+        }
+        return value < radix ? value : nil
+    }
 
     /// A string with the escapes `jsonLine` writes, and any other JSON escape of a whole Unicode scalar.
     private mutating func string() -> String? {
@@ -153,7 +162,7 @@ private struct JSONLineReader {
         guard index + 4 <= bytes.count else { return nil }
         var value: UInt32 = 0
         for byte in bytes[index..<index + 4] {
-            guard let digit = Int(String(UnicodeScalar(byte)), radix: 16) else { return nil }
+            guard let digit = Self.digit(byte, radix: 16) else { return nil }
             value = value << 4 | UInt32(digit)
         }
         index += 4
