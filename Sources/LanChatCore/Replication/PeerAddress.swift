@@ -30,7 +30,11 @@ public struct PeerAddress: Hashable, Comparable, Sendable, CustomStringConvertib
 
     /// The interface a link-local IPv6 address is scoped to (`fe80::1%eth0`: `eth0`). It means something
     /// on this machine only, so it never goes on the wire.
-    public var zone: String? { host.firstIndex(of: "%").map { String(host[host.index(after: $0)...]) } }
+    public var zone: String? { percent.map { String(host[host.utf8.index(after: $0)...]) } }
+
+    /// Where the zone's `%` is. By its bytes: every hint and piece of news asks, and `firstIndex(of:)` on the
+    /// string compares characters.
+    private var percent: String.Index? { host.utf8.firstIndex(of: UInt8(ascii: "%")) }
 
     /// What a flood from this address is charged to (the datagram rate limit): its host, whatever port it sends
     /// from, a link-local one with its zone; on loopback, where every daemon of this machine shares the host, the
@@ -58,7 +62,7 @@ public struct PeerAddress: Hashable, Comparable, Sendable, CustomStringConvertib
 
     /// The address without its zone: as it goes on the wire.
     public var unzoned: PeerAddress {
-        guard let percent = host.firstIndex(of: "%") else { return self }
+        guard let percent else { return self }
         return PeerAddress(host: String(host[..<percent]), port: port)
     }
 

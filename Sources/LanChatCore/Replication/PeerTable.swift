@@ -99,6 +99,13 @@ struct PeerTable: Sendable {
     private var byVerifiedID: [AuthorID: Set<PeerAddress>] = [:]
     /// Alive peers that are unverified, diverged or asked for another round: each may need a sync.
     private(set) var syncCandidates: Set<PeerAddress> = []
+    /// Records held offline: where a full table finds room first.
+    private var offline: Set<PeerAddress> = []
+    /// Addresses held per host, so that a host's one place is looked up, not searched for.
+    private var addressesPerHost: [String: Int] = [:]
+    /// This node's ring neighbours as the table stands; nil once a change may have moved them. Every hint of an
+    /// address new to a full table asks, and records change far more often than whether they may be there.
+    private var neighbourCache: RingView.Neighbours?
 
     subscript(address: PeerAddress) -> PeerRecord? { records[address] }
 
@@ -123,7 +130,9 @@ struct PeerTable: Sendable {
         if idBefore != record.knownID {
             if let idBefore { ring?.remove(address, id: idBefore) }
             if let id = record.knownID { ring?.insert(address, id: id) }
+            neighbourCache = nil
         }
+        if let before = records[address], RingView.mayBeThere(before) != RingView.mayBeThere(record) { neighbourCache = nil }
         records[address] = record
         reindex(record)
     }
@@ -131,11 +140,18 @@ struct PeerTable: Sendable {
     var isFull: Bool { records.count >= capacity }
 
     /// Whether any address of `host` is in the table.
-    func holds(host: String) -> Bool { records.keys.contains { $0.host == host } }
+    func holds(host: String) -> Bool { addressesPerHost[host] != nil }
 
-    /// Whether a peer at `address` with `id` would be one of this node's ring neighbours.
-    func wouldKeep(_ address: PeerAddress, id: AuthorID) -> Bool {
-        ring?.neighbours(in: records, and: RingView.Place(position: RelayTree.position(of: id), address: address)).contains(address) ?? false
+    /// Whether a peer at `address` with `id` is, or would be, one of this node's ring neighbours.
+    mutating func wouldKeep(_ address: PeerAddress, id: AuthorID) -> Bool {
+        guard let neighbours = neighbours() else { return false }
+        return neighbours.addresses.contains(address) || neighbours.wouldInclude(RingView.Place(position: RelayTree.position(of: id), address: address))
+    }
+
+    private mutating func neighbours() -> RingView.Neighbours? {
+        if let neighbourCache { return neighbourCache }
+        neighbourCache = ring?.neighbours(in: records)
+        return neighbourCache
     }
 
     /// Adds an address, or a source to a known one; `id`, the ID it claims, `proven` if a handshake proved it.
@@ -153,23 +169,30 @@ struct PeerTable: Sendable {
             return true
         }
         if isFull {
-            let newcomer = id.map { RingView.Place(position: RelayTree.position(of: $0), address: address) }
-            let kept = ring?.neighbours(in: records, and: newcomer) ?? []
-            let evictable = records.values.filter { !$0.sources.contains(.configured) && !kept.contains($0.address) }
-            let silent = evictable.filter { $0.state == .offline }
-            let mayTakeALivePlace = proven && kept.contains(address) && !holds(host: address.host)
-            let heardFirst = { (one: PeerRecord, other: PeerRecord) in (one.lastSeen ?? 0, one.address) < (other.lastSeen ?? 0, other.address) }
-            let victim = silent.min(by: heardFirst) ?? (mayTakeALivePlace ? evictable.filter { !$0.syncing }.min(by: heardFirst) : nil)
-            guard let victim else { return false }
-            remove(victim.address)
+            guard let victim = victim(making: address, room: id, proven: proven, neighbours: neighbours()) else { return false }
+            remove(victim)
         }
         var record = PeerRecord(address: address, source: source)
         record.claimedID = id
         if let id { ring?.insert(address, id: id) }
         records[address] = record
+        addressesPerHost[address.host, default: 0] += 1
+        neighbourCache = nil
         rotation.append(address)
         reindex(record)
         return true
+    }
+
+    /// Whom a full table drops for a newcomer (`learn`), if anyone.
+    private func victim(making address: PeerAddress, room id: AuthorID?, proven: Bool, neighbours: RingView.Neighbours?) -> PeerAddress? {
+        let evictable = { (record: PeerRecord) in
+            !record.sources.contains(.configured) && !(neighbours?.addresses.contains(record.address) ?? false)
+        }
+        let heardFirst = { (one: PeerRecord, other: PeerRecord) in (one.lastSeen ?? 0, one.address) < (other.lastSeen ?? 0, other.address) }
+        if let silent = offline.lazy.compactMap({ records[$0] }).filter(evictable).min(by: heardFirst) { return silent.address }
+        let newcomer = id.map { RingView.Place(position: RelayTree.position(of: $0), address: address) }
+        guard proven, let newcomer, neighbours?.wouldInclude(newcomer) == true, !holds(host: address.host) else { return nil }
+        return records.values.filter { evictable($0) && !$0.syncing }.min(by: heardFirst)?.address
     }
 
     mutating func remove(_ address: PeerAddress) {
@@ -181,6 +204,10 @@ struct PeerTable: Sendable {
         if cursor > index { cursor -= 1 }
         suspects.remove(address)
         syncCandidates.remove(address)
+        offline.remove(address)
+        neighbourCache = nil
+        addressesPerHost[address.host]! -= 1
+        if addressesPerHost[address.host] == 0 { addressesPerHost[address.host] = nil }
     }
 
     /// A node proved its ID at `address`: older records of the same ID that went offline are the
@@ -223,6 +250,7 @@ struct PeerTable: Sendable {
             unheardConfigured.remove(record.address)
         }
         if record.state == .suspect { suspects.insert(record.address) } else { suspects.remove(record.address) }
+        if record.state == .offline { offline.insert(record.address) } else { offline.remove(record.address) }
         let wantsSync = record.state == .alive
             && (record.verifiedID == nil || record.mismatchSince != nil || record.resyncRequested)
         if wantsSync { syncCandidates.insert(record.address) } else { syncCandidates.remove(record.address) }

@@ -32,20 +32,28 @@ struct RingView: Sendable {
         if at < places.count, places[at].position == place.position, places[at].address == address { places.remove(at: at) }
     }
 
-    /// The addresses of the `width` peers nearest after this node's place and the `width` nearest before it,
-    /// among those that may be there (`mayBeThere`); `newcomer`, an address not in the table yet, counts as one.
-    func neighbours(in records: [PeerAddress: PeerRecord], and newcomer: Place?) -> Set<PeerAddress> {
+    /// This node's neighbours among the peers that may be there (`mayBeThere`): the `width` nearest after its
+    /// place and the `width` nearest before it.
+    struct Neighbours: Sendable {
+        let home: UInt64
+        let width: Int
+        let after: [Place]
+        let before: [Place]
+        let addresses: Set<PeerAddress>
+
+        /// Whether a peer at `place`, not in the table yet, would be one of them.
+        func wouldInclude(_ place: Place) -> Bool {
+            place.position != home
+                && (after.count < width || place.position &- home < after.last!.position &- home
+                    || before.count < width || home &- place.position < home &- before.last!.position)
+        }
+    }
+
+    func neighbours(in records: [PeerAddress: PeerRecord]) -> Neighbours {
         let there = { (address: PeerAddress) in records[address].map(Self.mayBeThere) ?? false }
         let after = walk(width, from: home, forward: true, where: there)
         let before = walk(width, from: home, forward: false, where: there)
-        var kept = Set((after + before).map(\.address))
-        if let newcomer, newcomer.position != home,
-            after.count < width || newcomer.position &- home < after.last!.position &- home
-                || before.count < width || home &- newcomer.position < home &- before.last!.position
-        {
-            kept.insert(newcomer.address)
-        }
-        return kept
+        return Neighbours(home: home, width: width, after: after, before: before, addresses: Set((after + before).map(\.address)))
     }
 
     /// The addresses of the `count` peers nearest `position`, half after it and half before, that match.
