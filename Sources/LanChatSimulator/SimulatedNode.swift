@@ -12,7 +12,10 @@ struct SimulatedNode {
     var store = SimulatedStore()
     var clock = HybridClock()
     /// Nil before the node joins and while it is down.
-    var replicator: Replicator?
+    var replicator: Replicator? { didSet { isUp = replicator != nil } }
+    /// Kept beside `replicator`, not derived from it when asked: every simulated frame asks, and reading a
+    /// derived property of an element of the node array copied the whole node.
+    private(set) var isUp = false
     /// Changes whenever the node starts or stops, so timers and syncs of an earlier run are ignored.
     var incarnation = 0
     /// What a replaying adversary captured, to send again.
@@ -33,7 +36,6 @@ struct SimulatedNode {
     var id: AuthorID { identity.id }
     /// Its start token: another at every start, and another for a twin of its identity.
     var token: [UInt8] { [index, incarnation].flatMap { value in (0..<8).map { UInt8(truncatingIfNeeded: value >> ($0 * 8)) } } }
-    var isUp: Bool { replicator != nil }
     var isHonest: Bool { adversary == nil }
 
     /// Signs the next entry of this node's own log at the virtual time, linking every tip it holds of

@@ -14,7 +14,10 @@ struct LanChatBench: AsyncParsableCommand {
     var only = LanChatBench.scenarioNames.joined(separator: ",")
     @Option(help: "Network sizes for the latency runs (comma separated).") var latencyNodes = "10,30"
     @Option(help: "Messages per latency run (default 200, or 50 with --quick).") var messages: Int?
-    @Option(help: "Network sizes for the failure-detection runs (comma separated; default 100,1000,10000, or 100 with --quick).")
+    @Option(help: """
+        Network sizes for the failure-detection runs (comma separated), each with its nodes' peer-table capacity \
+        after a slash where it is not the daemon's 1,024 (default 100,1000,10000/100, or 100 with --quick).
+        """)
     var detectionNodes: String?
     @Option(help: "Network sizes for the partial-view runs, each node's table a tenth of it (comma separated; default 1000, or 300 with --quick).")
     var partialViewNodes: String?
@@ -58,8 +61,13 @@ struct LanChatBench: AsyncParsableCommand {
         try partialViewNodes.map { try Self.list($0, option: "partial-view-nodes", least: 40) } ?? (quick ? [300] : [1_000])
     }
 
-    private func detectionSizes() throws -> [Int] {
-        try detectionNodes.map { try Self.list($0, option: "detection-nodes", least: 10) } ?? (quick ? [100] : [100, 1_000, 10_000])
+    private func detectionSizes() throws -> [FailureDetectionScenario.Size] {
+        guard let detectionNodes else { return quick ? [.init(nodes: 100)] : [.init(nodes: 100), .init(nodes: 1_000), .init(nodes: 10_000, table: 100)] }
+        return try detectionNodes.split(separator: ",", omittingEmptySubsequences: false).map { entry in
+            let parts = entry.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)
+            let numbers = try parts.map { try Self.list(String($0), option: "detection-nodes", least: 10)[0] }
+            return numbers.count == 1 ? .init(nodes: numbers[0]) : .init(nodes: numbers[0], table: numbers[1])
+        }
     }
 
     /// A comma-separated list of whole numbers of at least `least`, or one error that names the option and the entry.

@@ -105,7 +105,7 @@ extension Report {
             }
         }
         for run in failureDetection {
-            let r = run.report, name = "\(run.nodes) nodes, seed \(run.seed)"
+            let r = run.report, name = "\(run.nodes) nodes, tables of \(run.table), seed \(run.seed)"
             // What a run did not reach (a crash never known everywhere, no convergence) is left out: JSON has no infinity.
             let measured: [(String, Double?, String)] = [
                 ("rounds to detect a failure everywhere", r.roundsToDetectFailure.flatMap { $0.isFinite ? $0 : nil }, "periods"),

@@ -68,6 +68,7 @@ enum PartialViewScenario {
 
 struct FailureDetectionResult {
     let nodes: Int
+    let table: Int
     let seed: UInt64
     let report: SimulationReport
     /// Wall-clock seconds the run took.
@@ -81,8 +82,16 @@ struct FailureDetectionResult {
 enum FailureDetectionScenario {
     static let defaultSeed: UInt64 = 20_260_101
 
-    static func run(sizes: [Int], seeds: [UInt64], budget: Duration) throws -> [FailureDetectionResult] {
-        try sizes.flatMap { nodes in try seeds.map { seed in
+    /// A network size, and each node's peer-table capacity (the daemon's 1,024 unless smaller): a table of a
+    /// hundredth of the network costs a hundredth of the handshakes that prove its peers.
+    struct Size: Equatable {
+        let nodes: Int
+        var table = ReplicationConfiguration(network: Simulation.network).peerTableCapacity
+    }
+
+    static func run(sizes: [Size], seeds: [UInt64], budget: Duration) throws -> [FailureDetectionResult] {
+        try sizes.flatMap { size in try seeds.map { seed in
+            let nodes = size.nodes
             var office = Scenario.Office()
             office.nodes = nodes
             office.lateJoiners = nodes / 10
@@ -90,9 +99,12 @@ enum FailureDetectionScenario {
             office.quietWindow = office.windowAfterCrashes
             var scenario = Scenario.office(office, seed: seed)
             scenario.wallClockBudget = budget
+            scenario.configuration.peerTableCapacity = size.table
+            // Past a quarter of the table, as the daemon's 256 of 1,024.
+            scenario.configuration.directPushPeers = min(scenario.configuration.directPushPeers, size.table / 4)
             let started = nowNanos()
             let report = try Simulation.run(scenario)
-            return FailureDetectionResult(nodes: nodes, seed: seed, report: report, seconds: Double(nowNanos() - started) / 1e9)
+            return FailureDetectionResult(nodes: nodes, table: size.table, seed: seed, report: report, seconds: Double(nowNanos() - started) / 1e9)
         } }
     }
 }
