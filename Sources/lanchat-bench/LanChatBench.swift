@@ -23,8 +23,11 @@ struct LanChatBench: AsyncParsableCommand {
     var partialViewNodes: String?
     @Option(help: "Seeds of the failure-detection office days (comma separated): each size runs once per seed.")
     var detectionSeeds = "\(FailureDetectionScenario.defaultSeed)"
-    @Option(help: "Wall-clock seconds each failure-detection run may take (the 1,000-node run takes about 400, 10,000 nodes with tables of 100 about 2,100).")
-    var detectionBudget = 3_600
+    @Option(help: """
+        Wall-clock seconds each failure-detection run may take (default 3,600, or 300 with --quick; the 1,000-node run \
+        takes about 400, 10,000 nodes with tables of 100 about 2,100).
+        """)
+    var detectionBudget: Int?
     @Flag(help: "Also print every figure as one JSON object per line: scenario, figure, value, unit, limit.") var json = false
 
     /// Checked before anything runs: a typo must not cost the scenarios that come before the one it is for.
@@ -141,7 +144,7 @@ struct LanChatBench: AsyncParsableCommand {
             print("simulation: dissemination by network size…")
             report.dissemination = try SimulationScenario.run(sizes: quick ? [2, 10, 30] : [2, 10, 30, 100, 200], losses: [0, 0.05])
             print("simulation: failure detection by network size…")
-            report.failureDetection = try FailureDetectionScenario.run(sizes: try detectionSizes(), seeds: try seeds(), budget: .seconds(detectionBudget))
+            report.failureDetection = try FailureDetectionScenario.run(sizes: try detectionSizes(), seeds: try seeds(), budget: .seconds(detectionBudget ?? (quick ? 300 : 3_600)))
         }
         if scenarios.contains("partialview") {
             print("partialview: a network ten times larger than the peer table, simulated…")

@@ -122,6 +122,7 @@ struct PeerTable: Sendable {
         guard var record = records[address] else { return }
         let verifiedBefore = record.verifiedID
         let idBefore = record.knownID
+        let mayBeThereBefore = RingView.mayBeThere(record)
         change(&record)
         if verifiedBefore != record.verifiedID {
             if let verifiedBefore { byVerifiedID[verifiedBefore]?.remove(address) }
@@ -132,7 +133,7 @@ struct PeerTable: Sendable {
             if let id = record.knownID { ring?.insert(address, id: id) }
             neighbourCache = nil
         }
-        if let before = records[address], RingView.mayBeThere(before) != RingView.mayBeThere(record) { neighbourCache = nil }
+        if mayBeThereBefore != RingView.mayBeThere(record) { neighbourCache = nil }
         records[address] = record
         reindex(record)
     }
