@@ -14,7 +14,7 @@ struct PeerTableIndexTests {
     }
 
     private static func someID(_ random: inout SplitMix64) throws -> AuthorID {
-        try AuthorID(bytes: (0..<AuthorID.byteCount).map { _ in UInt8(truncatingIfNeeded: random.next()) })
+        try AuthorID(bytes: random.bytes(count: AuthorID.byteCount))
     }
 
     /// Whom `learn` drops for a newcomer, found by searching every record.
