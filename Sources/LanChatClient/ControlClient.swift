@@ -63,9 +63,9 @@ public final class ControlClient: ControlConnection {
     }
 
     public func request(_ command: ControlCommand) throws -> ControlResponse {
-        try writeAll(Array((ControlJSON.encode(command) + "\n").utf8))
+        try writeAll(command.jsonLine)
         guard let line = try readLine() else { throw ClientError("the daemon closed the connection", status: .noDaemon) }
-        let response = try decode(ControlResponse.self, line)
+        let response = try ControlResponse(jsonLine: line) ?? decode(ControlResponse.self, line)
         if !response.ok, let failure = response.error { throw ClientError(failure) }
         return response
     }
@@ -79,7 +79,7 @@ public final class ControlClient: ControlConnection {
     }
 
     public func export(room: String?, since: String?, _ handle: (String) -> Void) throws {
-        try writeAll(Array((ControlJSON.encode(ControlCommand.export(room: room, since: since)) + "\n").utf8))
+        try writeAll(ControlCommand.export(room: room, since: since).jsonLine)
         var received = 0
         while let line = try readLine() {
             // Events have a type and an author, the closing response neither.

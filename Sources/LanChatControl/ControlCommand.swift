@@ -57,7 +57,7 @@ public enum ControlCommand: Sendable, Equatable {
 
 extension ControlCommand: Codable {
     /// The wire form: one flat object, `cmd` plus whichever fields the command uses.
-    private struct Fields: Codable {
+    struct Fields: Codable {
         var cmd: String
         var room: String?
         var body: String?
@@ -76,7 +76,10 @@ extension ControlCommand: Codable {
     /// A line that is not an object of well-typed fields throws a `DecodingError` (the daemon answers
     /// `bad_json`); a well-formed line the daemon cannot act on throws a `ControlFailure` with its code.
     public init(from decoder: any Decoder) throws {
-        let fields = try Fields(from: decoder)
+        try self.init(try Fields(from: decoder))
+    }
+
+    init(_ fields: Fields) throws(ControlFailure) {
         switch fields.cmd {
         case "send":
             guard let body = fields.body else { throw ControlFailure(.badRequest, "send needs a body") }
@@ -133,7 +136,7 @@ extension ControlCommand: Codable {
         try fields.encode(to: encoder)
     }
 
-    private var fields: Fields {
+    var fields: Fields {
         switch self {
         case .send(let body, let room, let replyTo, let mentions): Fields(cmd: "send", room: room, body: body, replyTo: replyTo, mentions: mentions)
         case .delete(let id): Fields(cmd: "delete", id: id)

@@ -1,7 +1,8 @@
 import LanChatControl
 
 /// Invariants of the control protocol's request side: every line gets exactly one answer, a
-/// well-formed command survives the JSON round trip, and every answer is one line of JSON.
+/// well-formed command survives the JSON round trip, every answer is one line of JSON, and the
+/// direct reader (`ControlCommand(jsonLine:)`) reads every line it reads as `JSONDecoder` does.
 ///
 /// The daemon's line splitting (`LineFrameDecoder`) and its mapping of decode errors to answers
 /// (`ControlServer.decode`) are internal to LanChatDaemon, which needs NIO; `ControlLines` and
@@ -12,6 +13,7 @@ enum ControlChecks {
         let lines = ControlLines.split(bytes, maxLength: ControlLimits.maxRequestBytes)
         var accepted = !lines.isEmpty
         for line in lines {
+            if case .text(let text) = line { try checkDirectReading(text) }
             let response: ControlResponse
             switch answer(to: line) {
             case .success(let command):
@@ -35,7 +37,7 @@ enum ControlChecks {
             return .failure(ControlFailure(.tooLarge, "request longer than \(ControlLimits.maxRequestBytes) bytes"))
         case .text(let text):
             do {
-                return .success(try ControlJSON.decode(ControlCommand.self, from: text))
+                return .success(try ControlCommand(jsonLine: text) ?? ControlJSON.decode(ControlCommand.self, from: text))
             } catch let failure as ControlFailure {
                 return .failure(failure)
             } catch {
@@ -44,11 +46,32 @@ enum ControlChecks {
         }
     }
 
+    /// A line the direct reader reads, to a command or to a failure, `JSONDecoder` reads the same.
+    static func checkDirectReading(_ text: String) throws(FuzzViolation) {
+        let direct: Result<ControlCommand, ControlFailure>
+        do {
+            guard let command = try ControlCommand(jsonLine: text) else { return }
+            direct = .success(command)
+        } catch {
+            direct = .failure(error)
+        }
+        let decoded: Result<ControlCommand, ControlFailure>?
+        do {
+            decoded = .success(try ControlJSON.decode(ControlCommand.self, from: text))
+        } catch let failure as ControlFailure {
+            decoded = .failure(failure)
+        } catch {
+            decoded = nil
+        }
+        try expect(decoded == direct, "the direct reader reads \(text) as \(direct), JSONDecoder as \(String(describing: decoded))")
+    }
+
     /// A command survives encoding and decoding, on one line, as a client sends it.
     static func check(_ command: ControlCommand) throws(FuzzViolation) {
         let wire = ControlJSON.encode(command)
         try expect(!wire.utf8.contains(UInt8(ascii: "\n")), "a command encodes to more than one line")
         try expect((try? ControlJSON.decode(ControlCommand.self, from: wire)) == command, "\(command) does not survive the JSON round trip")
+        try expect(command.jsonLine == Array((wire + "\n").utf8), "\(command): the direct writer and JSONEncoder disagree")
     }
 }
 

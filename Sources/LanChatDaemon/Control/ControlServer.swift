@@ -127,7 +127,7 @@ struct ControlServer: Service {
             throw ControlFailure(.invalid, "request is not valid UTF-8")
         case .text(let text):
             do {
-                let command = try ControlJSON.decode(ControlCommand.self, from: text)
+                let command = try ControlCommand(jsonLine: text) ?? ControlJSON.decode(ControlCommand.self, from: text)
                 try checkRoom(of: command)
                 return command
             } catch let failure as ControlFailure {
@@ -176,6 +176,6 @@ struct ControlServer: Service {
     }
 
     static func send(_ response: ControlResponse, _ outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>) async throws {
-        try await outbound.write(ByteBuffer(string: ControlJSON.encode(response) + "\n"))
+        try await outbound.write(ByteBuffer(bytes: response.jsonLine))
     }
 }
