@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 import LanChatCore
 import Synchronization
 
@@ -15,6 +16,9 @@ public final class EntryStore: Sendable {
     private let writesUnderway = Atomic<Int>(0)
     /// Small writes since the writer's thread was last asked to checkpoint.
     private let writesSinceCheckpoint = Atomic<Int>(0)
+    /// Whether the writer connection flushes at commit (`PRAGMA synchronous = FULL`), as last set; nil
+    /// before its first transaction. Read and changed only by the writer connection's holder.
+    private let writerFlushes = Mutex<Bool?>(nil)
     /// An author's clock may run this far ahead of the receiver's before history sorts its entries
     /// at their arrival instead: a machine with a wrong clock must not hold the bottom of every room.
     public static let allowedSkewMillis: UInt64 = 5 * 60 * 1000
@@ -133,7 +137,7 @@ public final class EntryStore: Sendable {
 
     /// A transaction on the writer's thread, the caller suspended meanwhile.
     private func write<T: Sendable>(durable: Bool, bulk: Bool = false, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        try await onWriter { try await pool.writeWithoutTransaction { db in try Self.transaction(db, durable: durable, bulk: bulk, body) } }
+        try await onWriter { try await pool.writeWithoutTransaction { db in try self.transaction(db, durable: durable, bulk: bulk, body) } }
     }
 
     /// GRDB's `write` (a transaction of its own), counted in `writesUnderway`.
@@ -154,9 +158,10 @@ public final class EntryStore: Sendable {
     /// of them, the writer's thread is asked to.
     private func writeHere<T>(_ body: (Database) throws -> T) throws -> T {
         let result = try pool.writeWithoutTransaction { db in
-            try db.cachedStatement(sql: "PRAGMA wal_autocheckpoint = 0").execute()
-            defer { try? db.cachedStatement(sql: "PRAGMA wal_autocheckpoint = \(Self.autocheckpointPages)").execute() }
-            return try Self.transaction(db, durable: false, bulk: false, body)
+            // Through the C call: a PRAGMA is compiled anew each time it runs (SQLite expires it after one run).
+            sqlite3_wal_autocheckpoint(db.sqliteConnection, 0)
+            defer { sqlite3_wal_autocheckpoint(db.sqliteConnection, Int32(Self.autocheckpointPages)) }
+            return try transaction(db, durable: false, bulk: false, body)
         }
         if writesSinceCheckpoint.add(1, ordering: .relaxed).newValue % Self.writesPerCheckpoint == 0 {
             pool.asyncWriteWithoutTransaction { db in _ = try? db.checkpoint(.passive) }
@@ -171,8 +176,12 @@ public final class EntryStore: Sendable {
     /// would pass every time (a checkpoint with its disk flushes after nearly every batch held catch-up
     /// back). Both are given back after it: an idle daemon keeps little memory, and small writes keep
     /// small checkpoints (the first one after a catch-up takes what the catch-up left in the log).
-    private static func transaction<T>(_ db: Database, durable: Bool, bulk: Bool, _ body: (Database) throws -> T) throws -> T {
-        try db.cachedStatement(sql: durable ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL").execute()
+    /// The mode is set only when it changes (`writerFlushes`): a PRAGMA is compiled anew each time it runs.
+    private func transaction<T>(_ db: Database, durable: Bool, bulk: Bool, _ body: (Database) throws -> T) throws -> T {
+        if writerFlushes.withLock({ $0 }) != durable {
+            try db.execute(sql: durable ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL")
+            writerFlushes.withLock { $0 = durable }
+        }
         if bulk { try db.execute(sql: "PRAGMA cache_size = -16384; PRAGMA wal_autocheckpoint = 8192") }
         defer { if bulk { try? db.execute(sql: "PRAGMA cache_size = -2000; PRAGMA wal_autocheckpoint = \(Self.autocheckpointPages)") } }
         // BEGIN and COMMIT come from the statement cache: GRDB's `inTransaction` compiles both anew for
