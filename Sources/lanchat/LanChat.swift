@@ -12,8 +12,9 @@ struct Options: ParsableArguments {
 
     var socketPath: String { socket ?? DefaultPaths.clientSocket() }
 
-    func run(_ command: ControlCommand) throws {
-        let socketPath = self.socketPath
+    func run(_ command: ControlCommand) throws { try Self.run(command, socketPath: socketPath, json: json) }
+
+    static func run(_ command: ControlCommand, socketPath: String, json: Bool) throws {
         let runner = CommandRunner(json: json, connect: { try ControlClient(socketPath: socketPath) }) { line in
             StandardStreams.output(line + "\n")
         }
@@ -28,9 +29,13 @@ struct LanChat {
         DispatchLog.quietIfReniceIsRefused()
         let subcommands = Set(Root.configuration.subcommands.map { $0._commandName })
         let nested = ["identity": Set(Identity.configuration.subcommands.map { $0._commandName })]
+        let arguments = Array(CommandLine.arguments.dropFirst())
         do {
-            var command = try Root.parseAsRoot(
-                CommandLineArguments.hoistingSocket(Array(CommandLine.arguments.dropFirst()), subcommands: subcommands, nested: nested))
+            if let send = CommandLineArguments.plainSend(arguments) {
+                try Send.run(words: send.words, room: ControlLimits.defaultRoom, replyTo: nil, socketPath: send.socket ?? DefaultPaths.clientSocket(), json: false)
+                return
+            }
+            var command = try Root.parseAsRoot(CommandLineArguments.hoistingSocket(arguments, subcommands: subcommands, nested: nested))
             try command.run()
         } catch let error as ClientError {
             fail(error.description, error.status)
@@ -69,9 +74,12 @@ struct Send: ParsableCommand {
     @Option(help: "ID of the message this one answers.") var replyTo: String?
     @Argument(help: "The message text.") var text: [String] = []
 
-    func run() throws {
-        let body = try CommandRunner.messageBody(arguments: text, standardInput: StandardStreams.readInput)
-        try options.run(.send(body: body, room: room, replyTo: replyTo))
+    func run() throws { try Self.run(words: text, room: room, replyTo: replyTo, socketPath: options.socketPath, json: options.json) }
+
+    /// Also what `lanchat send WORD…` runs without ArgumentParser (`CommandLineArguments.plainSend`).
+    static func run(words: [String], room: String, replyTo: String?, socketPath: String, json: Bool) throws {
+        let body = try CommandRunner.messageBody(arguments: words, standardInput: StandardStreams.readInput)
+        try Options.run(.send(body: body, room: room, replyTo: replyTo), socketPath: socketPath, json: json)
     }
 }
 

@@ -144,4 +144,27 @@ struct CommandRunnerTests {
         #expect(CommandLineArguments.hoistingSocket(["whoami", "--socket", "/s"], subcommands: known) == ["whoami", "--socket", "/s"])
         #expect(CommandLineArguments.hoistingSocket(["--socket", "/s", "nosuch"], subcommands: known) == ["nosuch"])
     }
+
+    @Test func aSendOfPlainWordsIsReadWithoutArgumentParser() {
+        func plain(_ arguments: [String]) -> [String?]? {
+            CommandLineArguments.plainSend(arguments).map { [$0.socket] + $0.words }
+        }
+        #expect(plain(["send", "lunch", "at 12?"]) == [nil, "lunch", "at 12?"])
+        #expect(plain(["send", "help"]) == [nil, "help"])
+        #expect(plain(["send", ""]) == [nil, ""])
+        #expect(plain(["--socket", "/s", "send", "hi"]) == ["/s", "hi"])
+        #expect(plain(["--socket=/s", "send", "hi", "there"]) == ["/s", "hi", "there"])
+        #expect(plain(["--socket", "send", "send", "hi"]) == ["send", "hi"])
+    }
+
+    /// A word that may be an option, a socket option anywhere but first, another command, or no word at all
+    /// (the text on stdin) is ArgumentParser's.
+    @Test(arguments: [
+        ["send"], ["send", "--room", "dev", "hi"], ["send", "hi", "--json"], ["send", "-"], ["send", "--"], ["send", "-h"],
+        ["send", "hi", "--socket", "/s"], ["--socket", "/s"], ["--socket", "/s", "--socket", "/t", "send", "hi"],
+        ["--socket", "--json", "send", "hi"], ["--json", "send", "hi"], ["history", "hi"], ["sendx", "hi"], [],
+    ])
+    func everyOtherFormIsLeftToArgumentParser(arguments: [String]) {
+        #expect(CommandLineArguments.plainSend(arguments) == nil)
+    }
 }

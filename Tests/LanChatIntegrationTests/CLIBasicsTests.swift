@@ -102,6 +102,11 @@ struct CLIBasicsTests {
         let human = try await sandbox.lanchat("history")
         #expect(human.succeeded, "\(human)")
         #expect(human.stdout.contains("\(name): hello"), "\(human)")
+
+        // Words that name commands are text (this form is read without ArgumentParser, `send --room` with it).
+        #expect(try await sandbox.lanchatRaw(["--socket=\(sandbox.socketPath)", "send", "help", "", "status"]).succeeded)
+        let words = try await sandbox.lanchat("history", "--json", "--limit", "1")
+        #expect(try words.decoded(ChatEvent.self).map(\.body) == ["help  status"], "\(words)")
     }
 
     @Test("a rename shows on old messages")
