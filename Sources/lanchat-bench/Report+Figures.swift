@@ -149,6 +149,7 @@ extension Report {
             figures += [
                 BenchFigure("cli", "lanchat status p50", status.p50, "ms", limit: limit?.p50),
                 BenchFigure("cli", "lanchat status p99", status.p99, "ms", limit: limit?.p99),
+                BenchFigure("cli", "lanchat send p50, a lone daemon", Distribution(cliStart.send).p50, "ms"),
                 BenchFigure("cli", "lanchat --version p50", Distribution(cliStart.version).p50, "ms"),
                 BenchFigure("cli", "lanchat binary size", cliStart.binaryMegabytes, "MB"),
             ]

@@ -137,7 +137,10 @@ struct Report {
             let d = Distribution(samples)
             return [name, format(d.p50, 2), format(d.p99, 2)]
         }
-        var rows = [row("`lanchat status` (daemon running)", c.status), row("`lanchat --version` (start-up and argument parsing alone)", c.version)]
+        var rows = [
+            row("`lanchat status` (daemon running)", c.status), row("`lanchat send start-up run` (the same daemon, alone: a durable commit, no delivery)", c.send),
+            row("`lanchat --version` (start-up and argument parsing alone)", c.version),
+        ]
         if let limit = c.limit { rows.append(row("limit: the same status request from C (scripts/status-request.c, cc -O2)", limit)) }
         return ["## CLI start-up", "",
                 "From spawning the command until it was reaped, \(c.status.count) runs each, the commands taking turns; output to",

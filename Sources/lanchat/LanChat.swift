@@ -27,14 +27,14 @@ struct Options: ParsableArguments {
 struct LanChat {
     static func main() {
         DispatchLog.quietIfReniceIsRefused()
-        let subcommands = Set(Root.configuration.subcommands.map { $0._commandName })
-        let nested = ["identity": Set(Identity.configuration.subcommands.map { $0._commandName })]
         let arguments = Array(CommandLine.arguments.dropFirst())
         do {
             if let send = CommandLineArguments.plainSend(arguments) {
                 try Send.run(words: send.words, room: ControlLimits.defaultRoom, replyTo: nil, socketPath: send.socket ?? DefaultPaths.clientSocket(), json: false)
                 return
             }
+            let subcommands = Set(Root.configuration.subcommands.map { $0._commandName })
+            let nested = ["identity": Set(Identity.configuration.subcommands.map { $0._commandName })]
             var command = try Root.parseAsRoot(CommandLineArguments.hoistingSocket(arguments, subcommands: subcommands, nested: nested))
             try command.run()
         } catch let error as ClientError {
