@@ -29,8 +29,13 @@ struct LanChat {
         DispatchLog.quietIfReniceIsRefused()
         let arguments = Array(CommandLine.arguments.dropFirst())
         do {
-            if let send = CommandLineArguments.plainSend(arguments) {
-                try Send.run(words: send.words, room: ControlLimits.defaultRoom, replyTo: nil, socketPath: send.socket ?? DefaultPaths.clientSocket(), json: false)
+            if let plain = CommandLineArguments.plain(arguments, bare: Set(bare.keys)) {
+                let socketPath = plain.socket ?? DefaultPaths.clientSocket()
+                if let command = bare[plain.command] {
+                    try Options.run(command, socketPath: socketPath, json: plain.json)
+                } else {
+                    try Send.run(words: plain.words, room: ControlLimits.defaultRoom, replyTo: nil, socketPath: socketPath, json: false)
+                }
                 return
             }
             let subcommands = Set(Root.configuration.subcommands.map { $0._commandName })
@@ -48,6 +53,12 @@ struct LanChat {
             fail(Root.message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)", .usage)
         }
     }
+
+    /// The commands whose only options are `Options`' and whose `run` asks exactly this: given alone or with
+    /// `--json`, `lanchat` runs them without ArgumentParser (`CommandLineArguments.plain`).
+    static let bare: [String: ControlCommand] = [
+        "whoami": .whoami, "who": .who, "rooms": .rooms, "dms": .dms, "status": .status, "peers": .peers, "doctor": .doctor,
+    ]
 
     static func fail(_ message: String, _ status: ClientExitStatus) -> Never {
         StandardStreams.error("lanchat: \(message)\n")
@@ -76,7 +87,7 @@ struct Send: ParsableCommand {
 
     func run() throws { try Self.run(words: text, room: room, replyTo: replyTo, socketPath: options.socketPath, json: options.json) }
 
-    /// Also what `lanchat send WORD…` runs without ArgumentParser (`CommandLineArguments.plainSend`).
+    /// Also what `lanchat send WORD…` runs without ArgumentParser (`CommandLineArguments.plain`).
     static func run(words: [String], room: String, replyTo: String?, socketPath: String, json: Bool) throws {
         let body = try CommandRunner.messageBody(arguments: words, standardInput: StandardStreams.readInput)
         try Options.run(.send(body: body, room: room, replyTo: replyTo), socketPath: socketPath, json: json)

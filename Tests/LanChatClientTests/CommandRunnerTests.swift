@@ -145,16 +145,25 @@ struct CommandRunnerTests {
         #expect(CommandLineArguments.hoistingSocket(["--socket", "/s", "nosuch"], subcommands: known) == ["nosuch"])
     }
 
+    private static let bare: Set<String> = ["status", "who"]
+
     @Test func aSendOfPlainWordsIsReadWithoutArgumentParser() {
-        func plain(_ arguments: [String]) -> [String?]? {
-            CommandLineArguments.plainSend(arguments).map { [$0.socket] + $0.words }
-        }
-        #expect(plain(["send", "lunch", "at 12?"]) == [nil, "lunch", "at 12?"])
-        #expect(plain(["send", "help"]) == [nil, "help"])
-        #expect(plain(["send", ""]) == [nil, ""])
-        #expect(plain(["--socket", "/s", "send", "hi"]) == ["/s", "hi"])
-        #expect(plain(["--socket=/s", "send", "hi", "there"]) == ["/s", "hi", "there"])
-        #expect(plain(["--socket", "send", "send", "hi"]) == ["send", "hi"])
+        func plain(_ arguments: [String]) -> PlainCommandLine? { CommandLineArguments.plain(arguments, bare: Self.bare) }
+        #expect(plain(["send", "lunch", "at 12?"]) == PlainCommandLine(socket: nil, command: "send", words: ["lunch", "at 12?"]))
+        #expect(plain(["send", "help"])?.words == ["help"])
+        #expect(plain(["send", "status"])?.words == ["status"])
+        #expect(plain(["send", ""])?.words == [""])
+        #expect(plain(["--socket", "/s", "send", "hi"]) == PlainCommandLine(socket: "/s", command: "send", words: ["hi"]))
+        #expect(plain(["--socket=/s", "send", "hi", "there"]) == PlainCommandLine(socket: "/s", command: "send", words: ["hi", "there"]))
+        #expect(plain(["--socket", "send", "send", "hi"]) == PlainCommandLine(socket: "send", command: "send", words: ["hi"]))
+    }
+
+    @Test func aCommandWithoutArgumentsIsReadWithoutArgumentParser() {
+        func plain(_ arguments: [String]) -> PlainCommandLine? { CommandLineArguments.plain(arguments, bare: Self.bare) }
+        #expect(plain(["status"]) == PlainCommandLine(socket: nil, command: "status"))
+        #expect(plain(["who", "--json"]) == PlainCommandLine(socket: nil, command: "who", json: true))
+        #expect(plain(["--socket", "/s", "status", "--json"]) == PlainCommandLine(socket: "/s", command: "status", json: true))
+        #expect(plain(["--socket=/s", "who"]) == PlainCommandLine(socket: "/s", command: "who"))
     }
 
     /// A word that may be an option, a socket option anywhere but first, another command, or no word at all
@@ -163,8 +172,10 @@ struct CommandRunnerTests {
         ["send"], ["send", "--room", "dev", "hi"], ["send", "hi", "--json"], ["send", "-"], ["send", "--"], ["send", "-h"],
         ["send", "hi", "--socket", "/s"], ["--socket", "/s"], ["--socket", "/s", "--socket", "/t", "send", "hi"],
         ["--socket", "--json", "send", "hi"], ["--json", "send", "hi"], ["history", "hi"], ["sendx", "hi"], [],
+        ["status", "--json", "--json"], ["status", "--help"], ["status", "x"], ["--json", "status"], ["status", "--socket", "/s"],
+        ["whoami"], ["status", "-h"], ["--socket", "/s", "who", "--json", "x"],
     ])
     func everyOtherFormIsLeftToArgumentParser(arguments: [String]) {
-        #expect(CommandLineArguments.plainSend(arguments) == nil)
+        #expect(CommandLineArguments.plain(arguments, bare: Self.bare) == nil)
     }
 }

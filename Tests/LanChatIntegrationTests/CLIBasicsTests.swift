@@ -107,6 +107,17 @@ struct CLIBasicsTests {
         #expect(try await sandbox.lanchatRaw(["--socket=\(sandbox.socketPath)", "send", "help", "", "status"]).succeeded)
         let words = try await sandbox.lanchat("history", "--json", "--limit", "1")
         #expect(try words.decoded(ChatEvent.self).map(\.body) == ["help  status"], "\(words)")
+
+        // A command without arguments prints the same read without ArgumentParser (the socket first) and with it.
+        // (No direct messages and no peers here: those two print their headers, or nothing with --json.)
+        for command in ["whoami", "who", "rooms", "dms", "peers"] {
+            for json in [[], ["--json"]] {
+                let plain = try await sandbox.lanchatRaw(["--socket", sandbox.socketPath, command] + json)
+                let parsed = try await sandbox.lanchatRaw([command] + json + ["--socket", sandbox.socketPath])
+                #expect(plain.succeeded && plain.stdout.isEmpty == (["dms", "peers"].contains(command) && !json.isEmpty), "\(plain)")
+                #expect(plain.stdout == parsed.stdout && plain.stderr == parsed.stderr && plain.status == parsed.status, "\(plain) \(parsed)")
+            }
+        }
     }
 
     @Test("a rename shows on old messages")
