@@ -40,4 +40,3 @@ extension JSONLineReader {
         return event
     }
 }
-

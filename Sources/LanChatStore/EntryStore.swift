@@ -179,6 +179,9 @@ public final class EntryStore: Sendable {
     /// The mode is set only when it changes (`writerFlushes`): a PRAGMA is compiled anew each time it runs.
     private func transaction<T>(_ db: Database, durable: Bool, bulk: Bool, _ body: (Database) throws -> T) throws -> T {
         if writerFlushes.withLock({ $0 }) != durable {
+            // SQLite sets the mode when it compiles the PRAGMA, and GRDB throws for a cancelled write between
+            // compiling and running it: until it has run, the mode is not known.
+            writerFlushes.withLock { $0 = nil }
             try db.execute(sql: durable ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL")
             writerFlushes.withLock { $0 = durable }
         }

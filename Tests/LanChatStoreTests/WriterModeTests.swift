@@ -31,4 +31,32 @@ struct WriterModeTests {
             #expect(try await store.entryCount() == 5)
         }
     }
+
+    /// SQLite sets the mode when it compiles the PRAGMA, and GRDB throws for a cancelled write between compiling
+    /// a statement and running it: a push cancelled there (a sync torn down, a shutdown) must not leave the next
+    /// durable write committing without its flush. The moment each push is cancelled at varies from round to round.
+    @Test func aDurableWriteAfterACancelledPushStillFlushes() async throws {
+        try await withStore { store in
+            let alice = try identity(1)
+            let rounds = 300, batch = EntryStore.smallEntries + 1
+            let log = try messages(alice, count: rounds * (batch + 1))
+            var random = SplitMix64(seed: 20261202)
+            var next = 0, cancelled = 0
+            for _ in 0..<rounds {
+                // Larger than a push written on the caller's thread: it goes to the writer's, where it can be cancelled.
+                let push = Array(log[next..<next + batch])
+                let task = Task { try await store.insert(push, durable: false) }
+                var spin = 0
+                for step in 0..<Int(random.next() % 4000) { spin &+= step }
+                task.cancel()
+                if case .failure = await task.result { cancelled += 1 }
+                _ = try await store.insert([log[next + batch]], durable: true)
+                next += batch + 1
+                let mode = try await Self.modes(store).synchronous
+                #expect(mode == 2, "a durable write committed with synchronous = \(mode ?? -1) (spun \(spin))")
+                if mode != 2 { break }
+            }
+            #expect(cancelled > 0)
+        }
+    }
 }
