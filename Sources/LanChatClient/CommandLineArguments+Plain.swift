@@ -20,18 +20,17 @@ extension CommandLineArguments {
     /// arguments (`bare`: `status`, `who`…) alone or with `--json`, each after a `--socket` at most. ArgumentParser's
     /// reflection of a command's properties and its check for a completion-script request took half of such a
     /// command's CPU (a send: 3.3 of 6.5 ms, `perf stat`). Any other form is nil, for ArgumentParser to read: a
-    /// word that starts with `-` may be an option to it, so one anywhere else leaves the whole line to it.
+    /// word that starts with `-` may be an option to it, so one anywhere else leaves the whole line to it, and so
+    /// does a socket path it refuses (`--socket=` with nothing after it: "Missing value").
     public static func plain(_ arguments: [String], bare: Set<String>) -> PlainCommandLine? {
         var rest = arguments[...]
         var socket: String?
-        if rest.first == "--socket", rest.count >= 2 {
-            socket = rest.dropFirst().first
-            rest = rest.dropFirst(2)
-        } else if let first = rest.first, first.hasPrefix("--socket=") {
-            socket = String(first.dropFirst("--socket=".count))
-            rest = rest.dropFirst()
+        if let leading = leadingSocket(rest) {
+            guard !leading.path.hasPrefix("-"), leading.words == 2 || !leading.path.isEmpty else { return nil }
+            socket = leading.path
+            rest = rest.dropFirst(leading.words)
         }
-        guard let command = rest.popFirst(), socket.map({ !$0.hasPrefix("-") }) ?? true else { return nil }
+        guard let command = rest.popFirst() else { return nil }
         if command == "send" {
             guard !rest.isEmpty, !rest.contains(where: { $0.hasPrefix("-") }) else { return nil }
             return PlainCommandLine(socket: socket, command: command, words: Array(rest))

@@ -114,16 +114,9 @@ public enum CommandLineArguments {
     public static func hoistingSocket(_ arguments: [String], subcommands: Set<String>, nested: [String: Set<String>] = [:]) -> [String] {
         var leading: [String] = []
         var rest = arguments[...]
-        while let first = rest.first {
-            if first == "--socket", rest.count >= 2 {
-                leading += rest.prefix(2)
-                rest = rest.dropFirst(2)
-            } else if first.hasPrefix("--socket=") {
-                leading.append(first)
-                rest = rest.dropFirst()
-            } else {
-                break
-            }
+        while let socket = leadingSocket(rest) {
+            leading += rest.prefix(socket.words)
+            rest = rest.dropFirst(socket.words)
         }
         guard !leading.isEmpty, let subcommand = rest.first else { return arguments }
         // An unknown subcommand is reported as such, not as a misplaced --socket.
@@ -131,5 +124,12 @@ public enum CommandLineArguments {
         let after = rest.dropFirst()
         if let inner = after.first, nested[subcommand]?.contains(inner) == true { return [subcommand, inner] + leading + after.dropFirst() }
         return [subcommand] + leading + after
+    }
+
+    /// A `--socket PATH` or `--socket=PATH` at the start of `arguments`: its path, and how many words it took.
+    static func leadingSocket(_ arguments: ArraySlice<String>) -> (path: String, words: Int)? {
+        guard let first = arguments.first else { return nil }
+        if first == "--socket", let path = arguments.dropFirst().first { return (path, 2) }
+        return first.hasPrefix("--socket=") ? (String(first.dropFirst("--socket=".count)), 1) : nil
     }
 }

@@ -164,6 +164,8 @@ struct CommandRunnerTests {
         #expect(plain(["who", "--json"]) == PlainCommandLine(socket: nil, command: "who", json: true))
         #expect(plain(["--socket", "/s", "status", "--json"]) == PlainCommandLine(socket: "/s", command: "status", json: true))
         #expect(plain(["--socket=/s", "who"]) == PlainCommandLine(socket: "/s", command: "who"))
+        // An empty path given as its own word is ArgumentParser's too: it takes it, and the connection fails alike.
+        #expect(plain(["--socket", "", "status"]) == PlainCommandLine(socket: "", command: "status"))
     }
 
     /// A word that may be an option, a socket option anywhere but first, another command, or no word at all
@@ -173,7 +175,8 @@ struct CommandRunnerTests {
         ["send", "hi", "--socket", "/s"], ["--socket", "/s"], ["--socket", "/s", "--socket", "/t", "send", "hi"],
         ["--socket", "--json", "send", "hi"], ["--json", "send", "hi"], ["history", "hi"], ["sendx", "hi"], [],
         ["status", "--json", "--json"], ["status", "--help"], ["status", "x"], ["--json", "status"], ["status", "--socket", "/s"],
-        ["whoami"], ["status", "-h"], ["--socket", "/s", "who", "--json", "x"],
+        ["whoami"], ["status", "-h"], ["--socket", "/s", "who", "--json", "x"], ["--socket=", "status"], ["--socket=", "send", "hi"],
+        ["--socket=-x", "status"],
     ])
     func everyOtherFormIsLeftToArgumentParser(arguments: [String]) {
         #expect(CommandLineArguments.plain(arguments, bare: Self.bare) == nil)

@@ -112,11 +112,17 @@ struct CLIBasicsTests {
         // (No direct messages and no peers here: those two print their headers, or nothing with --json.)
         for command in ["whoami", "who", "rooms", "dms", "peers"] {
             for json in [[], ["--json"]] {
-                let plain = try await sandbox.lanchatRaw(["--socket", sandbox.socketPath, command] + json)
-                let parsed = try await sandbox.lanchatRaw([command] + json + ["--socket", sandbox.socketPath])
+                let socket = json.isEmpty ? ["--socket", sandbox.socketPath] : ["--socket=\(sandbox.socketPath)"]
+                let plain = try await sandbox.lanchatRaw(socket + [command] + json)
+                let parsed = try await sandbox.lanchatRaw([command] + json + socket)
                 #expect(plain.succeeded && plain.stdout.isEmpty == (["dms", "peers"].contains(command) && !json.isEmpty), "\(plain)")
                 #expect(plain.stdout == parsed.stdout && plain.stderr == parsed.stderr && plain.status == parsed.status, "\(plain) \(parsed)")
             }
+        }
+        // ArgumentParser refuses an empty --socket=; read without it, the line would have tried a socket named "".
+        for line in [["status"], ["who", "--json"]] {
+            let plain = try await sandbox.lanchatRaw(["--socket="] + line), parsed = try await sandbox.lanchatRaw(line + ["--socket="])
+            #expect(plain.status == ClientExitStatus.usage.rawValue && plain.stderr == parsed.stderr && plain.status == parsed.status, "\(plain) \(parsed)")
         }
     }
 
