@@ -31,6 +31,12 @@ extension ControlCommand {
         guard let fields = JSONLineReader.read(line, { $0.requestFields() }) else { return nil }
         try self.init(fields)
     }
+
+    /// Any request line, as the daemon reads it: directly when it can, else through `JSONDecoder` (whose
+    /// `DecodingError` means the line is not a request object at all).
+    public init(requestLine line: String) throws {
+        self = try ControlCommand(jsonLine: line) ?? ControlJSON.decode(ControlCommand.self, from: line)
+    }
 }
 
 extension JSONLineReader {

@@ -37,7 +37,7 @@ enum ControlChecks {
             return .failure(ControlFailure(.tooLarge, "request longer than \(ControlLimits.maxRequestBytes) bytes"))
         case .text(let text):
             do {
-                return .success(try ControlCommand(jsonLine: text) ?? ControlJSON.decode(ControlCommand.self, from: text))
+                return .success(try ControlCommand(requestLine: text))
             } catch let failure as ControlFailure {
                 return .failure(failure)
             } catch {

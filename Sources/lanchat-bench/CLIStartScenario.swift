@@ -17,9 +17,9 @@ struct CLIStartResult {
 }
 
 /// What a person waits for at each `lanchat` command: `lanchat status` and `lanchat send` against a running
-/// daemon (a lone one: no delivery), from process start to exit, and `lanchat --version`, start-up alone. The limit is the same request sent
-/// by a C program over the same socket: the process start, the socket round trip and the daemon's
-/// answer, without the Swift runtime. The commands take turns, run after run, so drift in the shared
+/// daemon (a lone one: no delivery), from process start to exit, and `lanchat --version`, start-up alone.
+/// The limit is the same status request sent by a C program over the same socket: the process start, the
+/// socket round trip and the daemon's answer, without the Swift runtime. The commands take turns, run after run, so drift in the shared
 /// machine's speed touches each alike.
 enum CLIStartScenario {
     static func run(binaries: String, runs: Int) throws -> CLIStartResult {
@@ -27,7 +27,7 @@ enum CLIStartScenario {
         defer { cluster.stop() }
         let node = try cluster.start()
         let lanchat = "\(binaries)/lanchat"
-        var commands = [[lanchat, "--socket", node.socket, "status"], [lanchat, "--version"], [lanchat, "--socket", node.socket, "send", "start-up", "run"]]
+        var commands = [[lanchat, "--socket", node.socket, "status"], [lanchat, "--socket", node.socket, "send", "start-up", "run"], [lanchat, "--version"]]
         var limitMissing: String?
         do {
             commands.append([try compileStatusRequest(into: cluster.root), node.socket])
@@ -48,7 +48,7 @@ enum CLIStartScenario {
             line.split(whereSeparator: \.isWhitespace).first.map(String.init).flatMap { $0.contains(".so") && !$0.hasPrefix("linux-vdso") ? $0 : nil }
         }
         return CLIStartResult(
-            status: samples[0], send: samples[2], version: samples[1], limit: commands.count > 3 ? samples[3] : nil, limitMissing: limitMissing,
+            status: samples[0], send: samples[1], version: samples[2], limit: commands.count > 3 ? samples[3] : nil, limitMissing: limitMissing,
             binaryMegabytes: size / 1_048_576, sharedLibraries: libraries)
     }
 

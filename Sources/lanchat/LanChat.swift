@@ -54,11 +54,10 @@ struct LanChat {
         }
     }
 
-    /// The commands whose only options are `Options`' and whose `run` asks exactly this: given alone or with
-    /// `--json`, `lanchat` runs them without ArgumentParser (`CommandLineArguments.plain`).
-    static let bare: [String: ControlCommand] = [
-        "whoami": .whoami, "who": .who, "rooms": .rooms, "dms": .dms, "status": .status, "peers": .peers, "doctor": .doctor,
-    ]
+    /// Given alone or with `--json`, these run without ArgumentParser (`CommandLineArguments.plain`).
+    static let bare = Dictionary(uniqueKeysWithValues: ([WhoAmI.self, Who.self, Rooms.self, DMs.self, Status.self, Peers.self, Doctor.self] as [any BareCommand.Type]).map {
+        ($0._commandName, $0.request)
+    })
 
     static func fail(_ message: String, _ status: ClientExitStatus) -> Never {
         StandardStreams.error("lanchat: \(message)\n")
@@ -76,6 +75,16 @@ struct Root: ParsableCommand {
         discussion: "Exit status: 0 ok, 1 failure (or doctor found a problem), 2 bad argument or request, 3 daemon not running, 4 no permission, 5 not found, 6 busy (try again later).",
         version: LanChatVersion.current,
         subcommands: [Chat.self, Send.self, Edit.self, Delete.self, History.self, Follow.self, Name.self, WhoAmI.self, Who.self, Rooms.self, DM.self, DMs.self, Status.self, Peers.self, Doctor.self, Keygen.self, Identity.self, Link.self, Unlink.self, Mute.self, Unmute.self, Alias.self, ExportMessages.self, Notify.self])
+}
+
+/// A command with no options but `Options` that asks the daemon one fixed request.
+protocol BareCommand: ParsableCommand {
+    static var request: ControlCommand { get }
+    var options: Options { get }
+}
+
+extension BareCommand {
+    func run() throws { try options.run(Self.request) }
 }
 
 struct Send: ParsableCommand {
@@ -139,25 +148,22 @@ struct Name: ParsableCommand {
     func run() throws { try options.run(.name(new.isEmpty ? nil : new.joined(separator: " "))) }
 }
 
-struct WhoAmI: ParsableCommand {
+struct WhoAmI: BareCommand {
     static let configuration = CommandConfiguration(commandName: "whoami", abstract: "Show your name and ID.")
+    static let request = ControlCommand.whoami
     @OptionGroup var options: Options
-
-    func run() throws { try options.run(.whoami) }
 }
 
-struct Who: ParsableCommand {
+struct Who: BareCommand {
     static let configuration = CommandConfiguration(commandName: "who", abstract: "List everyone this node knows, and who is online.")
+    static let request = ControlCommand.who
     @OptionGroup var options: Options
-
-    func run() throws { try options.run(.who) }
 }
 
-struct Rooms: ParsableCommand {
+struct Rooms: BareCommand {
     static let configuration = CommandConfiguration(commandName: "rooms", abstract: "List rooms with messages.")
+    static let request = ControlCommand.rooms
     @OptionGroup var options: Options
-
-    func run() throws { try options.run(.rooms) }
 }
 
 struct DM: ParsableCommand {
@@ -176,34 +182,30 @@ struct DM: ParsableCommand {
     }
 }
 
-struct DMs: ParsableCommand {
+struct DMs: BareCommand {
     static let configuration = CommandConfiguration(commandName: "dms", abstract: "List your conversations of direct messages, with unread counts.")
+    static let request = ControlCommand.dms
     @OptionGroup var options: Options
-
-    func run() throws { try options.run(.dms) }
 }
 
-struct Status: ParsableCommand {
+struct Status: BareCommand {
     static let configuration = CommandConfiguration(commandName: "status", abstract: "Show this node's state.")
+    static let request = ControlCommand.status
     @OptionGroup var options: Options
-
-    func run() throws { try options.run(.status) }
 }
 
-struct Peers: ParsableCommand {
+struct Peers: BareCommand {
     static let configuration = CommandConfiguration(commandName: "peers", abstract: "List known peers and their state.")
+    static let request = ControlCommand.peers
     @OptionGroup var options: Options
-
-    func run() throws { try options.run(.peers) }
 }
 
-struct Doctor: ParsableCommand {
+struct Doctor: BareCommand {
     static let configuration = CommandConfiguration(
         commandName: "doctor",
         abstract: "Find out why this node cannot see others (or they it), and how to fix it; exits 1 if a problem is found.")
+    static let request = ControlCommand.doctor
     @OptionGroup var options: Options
-
-    func run() throws { try options.run(.doctor) }
 }
 
 struct Keygen: ParsableCommand {

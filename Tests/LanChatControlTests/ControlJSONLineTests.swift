@@ -9,16 +9,15 @@ import Testing
 struct ControlJSONLineTests {
     /// Every command, its texts drawn from the awkward characters, from a fixed seed.
     static func command(_ random: inout RandomEvents.Generator) -> ControlCommand {
-        let pieces = RandomEvents.awkward.map(String.init) + ["a", "dev", "Bob", ""]
-        func text() -> String { (0..<Int(random.next() % 6)).map { _ in pieces[Int(random.next() % UInt64(pieces.count))] }.joined() }
-        func maybe<T>(_ value: @autoclosure () -> T) -> T? { random.next() % 2 == 0 ? value() : nil }
+        func text() -> String { random.text() }
+        func maybe<T>(_ value: @autoclosure () -> T) -> T? { random.coin() ? value() : nil }
         func number() -> Int { Int(truncatingIfNeeded: random.next()) >> Int(random.next() % 64) }
         let mentions = maybe((0..<Int(random.next() % 3)).map { _ in MentionSpan(offset: number(), length: number(), id: text()) })
         let commands: [ControlCommand] = [
             .send(body: text(), room: maybe(text()), replyTo: maybe(text()), mentions: mentions),
             .delete(id: text()), .edit(id: text(), body: text()), .history(room: maybe(text()), limit: maybe(number())),
             .follow(room: maybe(text())), .name(maybe(text())), .whoami, .who, .rooms,
-            random.next() % 2 == 0 ? .markRead(room: text()) : .markRead(with: text()),
+            random.coin() ? .markRead(room: text()) : .markRead(with: text()),
             .dm(to: text(), body: text()), .conversation(with: text(), limit: maybe(number())), .dms,
             .exportIdentity(passphrase: text()), .linkInvite, .linkJoin(code: text()), .linkConfirm(confirmation: text()),
             .unlink(device: text()), .mute(id: maybe(text())), .unmute(id: text()), .alias(id: maybe(text()), name: maybe(text())),

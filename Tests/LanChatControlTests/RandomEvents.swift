@@ -8,18 +8,17 @@ enum RandomEvents {
 
     /// Any field present or absent, text from the awkward characters.
     static func event(_ random: inout Generator) -> ChatEvent {
-        let pieces = awkward.map(String.init) + ["a", "Bob", "2026-12-02T04:30:00Z", ""]
-        func text() -> String { (0..<Int(random.next() % 6)).map { _ in pieces[Int(random.next() % UInt64(pieces.count))] }.joined() }
-        func maybe<T>(_ value: @autoclosure () -> T) -> T? { random.next() % 2 == 0 ? value() : nil }
+        func text() -> String { random.text() }
+        func maybe<T>(_ value: @autoclosure () -> T) -> T? { random.coin() ? value() : nil }
         let kinds: [ChatEvent.Kind] = [.message, .profile, .dm]
         var event = ChatEvent(
             type: kinds[Int(random.next() % 3)], id: maybe(text()), author: AuthorRef(id: text(), name: text()), room: maybe(text()),
-            body: maybe(text()), sentAt: maybe(text()), replyTo: maybe(text()), clockAhead: maybe(random.next() % 2 == 0),
-            editedAt: maybe(text()), deleted: maybe(random.next() % 2 == 0), with: maybe(AuthorRef(id: text(), name: text())))
+            body: maybe(text()), sentAt: maybe(text()), replyTo: maybe(text()), clockAhead: maybe(random.coin()),
+            editedAt: maybe(text()), deleted: maybe(random.coin()), with: maybe(AuthorRef(id: text(), name: text())))
         event.mentions = maybe((0..<Int(random.next() % 3)).map { _ in
             MentionSpan(offset: Int(truncatingIfNeeded: random.next()) >> 40, length: Int(random.next() % 100), id: text(), name: maybe(text()))
         })
-        event.mentionsMe = maybe(random.next() % 2 == 0)
+        event.mentionsMe = maybe(random.coin())
         return event
     }
 
@@ -33,5 +32,14 @@ enum RandomEvents {
             state ^= state << 17
             return state
         }
+
+        mutating func coin() -> Bool { next() % 2 == 0 }
+
+        /// Up to five pieces: the awkward characters, words, an empty one.
+        mutating func text() -> String {
+            (0..<Int(next() % 6)).map { _ in RandomEvents.pieces[Int(next() % UInt64(RandomEvents.pieces.count))] }.joined()
+        }
     }
+
+    private static let pieces = awkward.map(String.init) + ["a", "dev", "Bob", "2026-12-02T04:30:00Z", ""]
 }

@@ -127,7 +127,7 @@ struct ControlServer: Service {
             throw ControlFailure(.invalid, "request is not valid UTF-8")
         case .text(let text):
             do {
-                let command = try ControlCommand(jsonLine: text) ?? ControlJSON.decode(ControlCommand.self, from: text)
+                let command = try ControlCommand(requestLine: text)
                 try checkRoom(of: command)
                 return command
             } catch let failure as ControlFailure {
